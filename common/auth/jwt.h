@@ -1,0 +1,57 @@
+// JSON Web Tokens signed with HS256, the bearer tokens of every API.
+//
+// Verification follows RFC 8725: the algorithm is pinned to HS256 (a token saying "none" or
+// RS256 is refused), `exp`, `iss` and `aud` are required and checked, and the signature is
+// compared in constant time (CRYPTO_memcmp).
+#ifndef HOMECARE_COMMON_AUTH_JWT_H_
+#define HOMECARE_COMMON_AUTH_JWT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/auth/principal.h"
+#include "common/time/time.h"
+
+namespace homecare {
+
+inline constexpr absl::string_view kDefaultTokenIssuer = "homecare";
+inline constexpr absl::string_view kDefaultTokenAudience = "homecare";
+
+// Reads the shared HS256 secret: the file's bytes without trailing whitespace; at least 32 bytes
+// (RFC 7518 asks for a key as long as the hash).
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path);
+
+struct TokenClaims {
+  std::string issuer = std::string(kDefaultTokenIssuer);
+  std::string audience = std::string(kDefaultTokenAudience);
+  Principal principal;
+  absl::Time issued_at;
+  absl::Time expires_at;
+};
+
+// Signs `claims` with `secret`; used by the dev token CLI and by tests.
+std::string MintToken(const TokenClaims& claims, absl::string_view secret);
+
+class JwtVerifier {
+ public:
+  // `clock` must outlive the verifier. `leeway` tolerates clock differences between the minter
+  // and this server when checking `exp` and `nbf`.
+  JwtVerifier(std::string secret, std::string issuer, std::string audience, const Clock* clock,
+              absl::Duration leeway = absl::Seconds(30));
+
+  // The principal of a valid token; UNAUTHENTICATED saying what is wrong otherwise.
+  absl::StatusOr<Principal> Verify(absl::string_view token) const;
+
+ private:
+  std::string secret_;
+  std::string issuer_;
+  std::string audience_;
+  const Clock* clock_;
+  absl::Duration leeway_;
+};
+
+}  // namespace homecare
+
+#endif  // HOMECARE_COMMON_AUTH_JWT_H_

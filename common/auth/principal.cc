@@ -1,0 +1,45 @@
+#include "common/auth/principal.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace homecare {
+
+absl::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kOperator:
+      return "operator";
+    case Role::kCoordinator:
+      return "coordinator";
+    case Role::kCarer:
+      return "carer";
+    case Role::kCommissioner:
+      return "commissioner";
+    case Role::kSystem:
+      return "system";
+  }
+  return "unknown";
+}
+
+std::optional<Role> ParseRole(absl::string_view name) {
+  for (Role role :
+       {Role::kOperator, Role::kCoordinator, Role::kCarer, Role::kCommissioner, Role::kSystem}) {
+    if (RoleName(role) == name) return role;
+  }
+  return std::nullopt;
+}
+
+absl::Status RequireRole(const Principal& principal, std::initializer_list<Role> allowed) {
+  std::vector<absl::string_view> names;
+  for (Role role : allowed) {
+    if (role == principal.role) return absl::OkStatus();
+    names.push_back(RoleName(role));
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat("role \"", RoleName(principal.role),
+                   "\" may not call this; allowed: ", absl::StrJoin(names, ", ")));
+}
+
+}  // namespace homecare

@@ -1,0 +1,19 @@
+#include "common/redis/lua_script.h"
+
+#include <openssl/sha.h>
+
+#include <utility>
+
+#include "absl/strings/escaping.h"
+
+namespace homecare {
+
+LuaScript::LuaScript(std::string name, std::string source, int num_keys)
+    : name_(std::move(name)), source_(std::move(source)), num_keys_(num_keys) {
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(source_.data()), source_.size(), digest);
+  sha1_ = absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
+}
+
+}  // namespace homecare

@@ -1,0 +1,104 @@
+// The Redis client every store uses: a pool of synchronous hiredis connections with connect and
+// command timeouts, a circuit breaker against a stalled Redis, pipelining, and Lua scripts run
+// by SHA with a NOSCRIPT fallback.
+//
+// Every failure is an absl::Status, never a crash or a hang: UNAVAILABLE when Redis cannot be
+// reached or does not answer within the timeouts (or the breaker is open), RESOURCE_EXHAUSTED
+// when Redis is out of memory, INTERNAL for an error reply that means a bug (WRONGTYPE, a script
+// error). Calls block the calling thread: make them from a worker pool, never from a gRPC
+// callback thread.
+#ifndef HOMECARE_COMMON_REDIS_REDIS_CLIENT_H_
+#define HOMECARE_COMMON_REDIS_REDIS_CLIENT_H_
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/redis/circuit_breaker.h"
+#include "common/redis/lua_script.h"
+#include "common/redis/redis_connection.h"
+#include "common/redis/redis_reply.h"
+
+namespace homecare {
+
+struct RedisOptions {
+  std::string address = "127.0.0.1:6379";  // see RedisEndpoint::Parse
+  std::string password;                    // AUTH when set
+  int pool_size = 8;
+  absl::Duration connect_timeout = absl::Milliseconds(500);
+  absl::Duration command_timeout = absl::Seconds(1);
+  // How long a call waits for a free connection when all `pool_size` are busy; then it fails
+  // with RESOURCE_EXHAUSTED.
+  absl::Duration pool_wait_timeout = absl::Seconds(1);
+  CircuitBreaker::Options breaker;
+};
+
+class RedisClient {
+ public:
+  // INVALID_ARGUMENT for an address that does not parse. Connects lazily: a client can be made
+  // while Redis is down, and calls fail with UNAVAILABLE until it is back. The first call
+  // ignores SIGPIPE for the process, so that a dead Redis fails calls instead of killing it.
+  static absl::StatusOr<std::unique_ptr<RedisClient>> Create(RedisOptions options,
+                                                             const Clock* clock = nullptr);
+
+  RedisClient(const RedisClient&) = delete;
+  RedisClient& operator=(const RedisClient&) = delete;
+
+  // One command; an error reply is a non-OK status (see the file comment).
+  absl::StatusOr<RedisReply> Command(const std::vector<std::string>& args);
+
+  // Every command in one round trip on one connection. Error replies stay in the result as
+  // kError replies, one per command that failed; only a failure to talk to Redis is a status.
+  absl::StatusOr<std::vector<RedisReply>> Pipeline(
+      const std::vector<std::vector<std::string>>& commands);
+
+  // EVALSHA, loading the script and retrying once if Redis answers NOSCRIPT (after a restart,
+  // a failover or SCRIPT FLUSH). `keys.size()` must be script.num_keys().
+  absl::StatusOr<RedisReply> RunScript(const LuaScript& script,
+                                       const std::vector<std::string>& keys,
+                                       const std::vector<std::string>& args);
+
+  // SCRIPT LOAD of each script, at start-up. Failure is not fatal: RunScript loads on demand.
+  absl::Status LoadScripts(const std::vector<const LuaScript*>& scripts);
+
+  // PING through the pool and the breaker: readiness for health checks.
+  absl::Status Ping();
+
+  // A connection of its own, outside the pool and the breaker, for blocking reads
+  // (XREAD BLOCK): its command timeout must exceed the block time.
+  absl::StatusOr<std::unique_ptr<RedisConnection>> OpenDedicated(absl::Duration command_timeout);
+
+  const CircuitBreaker& breaker() const { return breaker_; }
+  const RedisEndpoint& endpoint() const { return endpoint_; }
+
+ private:
+  RedisClient(RedisOptions options, RedisEndpoint endpoint, const Clock* clock);
+
+  // Runs `call` on a pooled connection under the breaker; records the outcome.
+  absl::StatusOr<RedisReply> WithConnection(
+      absl::FunctionRef<absl::StatusOr<RedisReply>(RedisConnection&)> call);
+  absl::StatusOr<std::unique_ptr<RedisConnection>> Acquire();
+  void Release(std::unique_ptr<RedisConnection> connection);
+
+  const RedisOptions options_;
+  const RedisEndpoint endpoint_;
+  CircuitBreaker breaker_;
+
+  std::mutex mutex_;
+  std::condition_variable returned_;
+  std::vector<std::unique_ptr<RedisConnection>> idle_;
+  int open_connections_ = 0;  // idle and in use
+};
+
+// Maps an error reply to a status: UNAVAILABLE for a Redis that cannot serve now (LOADING, BUSY,
+// READONLY, MASTERDOWN...), RESOURCE_EXHAUSTED for OOM, INTERNAL otherwise.
+absl::Status ErrorReplyToStatus(const RedisReply& reply);
+
+}  // namespace homecare
+
+#endif  // HOMECARE_COMMON_REDIS_REDIS_CLIENT_H_

@@ -1,0 +1,243 @@
+// The Redis client against a real redis-server: commands, pipelines, scripts, and the ways Redis
+// goes away (stopped, killed, stalled).
+#include "common/redis/redis_client.h"
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
+#include "common/testing/redis_server.h"
+#include "common/testing/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace homecare {
+namespace {
+
+using ::homecare::testing::IsOk;
+using ::homecare::testing::RedisServer;
+using ::homecare::testing::StatusIs;
+using ::testing::HasSubstr;
+
+class RedisClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = RedisServer::Start();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+
+  std::unique_ptr<RedisClient> MakeClient(RedisOptions options = {}) {
+    options.address = server_->address();
+    auto client = RedisClient::Create(options);
+    EXPECT_TRUE(client.ok()) << client.status();
+    return *std::move(client);
+  }
+
+  // Waits (bounded) until the client's breaker lets a call through and Redis answers.
+  void ExpectRecovers(RedisClient& client) {
+    absl::Time deadline = absl::Now() + absl::Seconds(20);
+    absl::Status status;
+    while (absl::Now() < deadline) {
+      status = client.Ping();
+      if (status.ok()) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << "client did not recover: " << status;
+  }
+
+  std::unique_ptr<RedisServer> server_;
+};
+
+TEST(RedisEndpointTest, ParsesTcpAndUnixForms) {
+  auto tcp = RedisEndpoint::Parse("127.0.0.1:6380");
+  ASSERT_TRUE(tcp.ok());
+  EXPECT_EQ(tcp->host, "127.0.0.1");
+  EXPECT_EQ(tcp->port, 6380);
+  EXPECT_EQ(RedisEndpoint::Parse("redis://10.0.0.5:6379")->host, "10.0.0.5");
+  EXPECT_EQ(RedisEndpoint::Parse("tcp://h:1")->port, 1);
+  EXPECT_EQ(RedisEndpoint::Parse("unix:/tmp/r.sock")->unix_path, "/tmp/r.sock");
+  EXPECT_EQ(RedisEndpoint::Parse("unix:///tmp/r.sock")->unix_path, "/tmp/r.sock");
+  EXPECT_EQ(RedisEndpoint::Parse("/tmp/r.sock")->ToString(), "unix:/tmp/r.sock");
+  EXPECT_FALSE(RedisEndpoint::Parse("localhost").ok());
+  EXPECT_FALSE(RedisEndpoint::Parse("h:0").ok());
+  EXPECT_FALSE(RedisEndpoint::Parse("h:70000").ok());
+  EXPECT_FALSE(RedisEndpoint::Parse("unix:relative.sock").ok());
+}
+
+TEST_F(RedisClientTest, CommandsAndReplyTypes) {
+  auto client = MakeClient();
+  ASSERT_THAT(client->Command({"SET", "k", std::string("a\0b", 3)}), IsOk());
+  auto value = client->Command({"GET", "k"});
+  ASSERT_THAT(value, IsOk());
+  EXPECT_EQ(value->str, std::string("a\0b", 3));  // binary safe
+  EXPECT_TRUE(client->Command({"GET", "missing"})->is_nil());
+  EXPECT_EQ(client->Command({"INCRBY", "n", "5"})->integer, 5);
+  ASSERT_THAT(client->Command({"RPUSH", "list", "x", "y"}), IsOk());
+  auto list = client->Command({"LRANGE", "list", "0", "-1"});
+  ASSERT_EQ(list->elements.size(), 2u);
+  EXPECT_EQ(list->elements[1].str, "y");
+  EXPECT_THAT(client->Command({"LPUSH", "k", "x"}),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("WRONGTYPE")));
+  EXPECT_THAT(client->Ping(), IsOk());
+}
+
+TEST_F(RedisClientTest, PipelineKeepsOrderAndPerCommandErrors) {
+  auto client = MakeClient();
+  auto replies = client->Pipeline({{"SET", "a", "1"}, {"LPUSH", "a", "x"}, {"GET", "a"}});
+  ASSERT_THAT(replies, IsOk());
+  ASSERT_EQ(replies->size(), 3u);
+  EXPECT_EQ((*replies)[0].str, "OK");
+  EXPECT_TRUE((*replies)[1].is_error());
+  EXPECT_EQ((*replies)[2].str, "1");
+  EXPECT_TRUE(client->Pipeline({})->empty());
+}
+
+TEST_F(RedisClientTest, ScriptsRunBySha1AndReloadAfterFlush) {
+  auto client = MakeClient();
+  LuaScript script("incr_twice", "redis.call('INCR', KEYS[1]) return redis.call('INCR', KEYS[1])",
+                   1);
+  ASSERT_THAT(client->LoadScripts({&script}), IsOk());
+  EXPECT_EQ(server_->Command({"SCRIPT", "EXISTS", script.sha1()})->elements[0].integer, 1);
+  EXPECT_EQ(client->RunScript(script, {"counter"}, {})->integer, 2);
+
+  ASSERT_THAT(server_->Command({"SCRIPT", "FLUSH"}), IsOk());
+  EXPECT_EQ(client->RunScript(script, {"counter"}, {})->integer, 4);  // NOSCRIPT, loaded, ran
+
+  EXPECT_THAT(client->RunScript(script, {}, {}), StatusIs(absl::StatusCode::kInternal));
+  LuaScript broken("broken", "return redis.call('NOPE')", 0);
+  EXPECT_THAT(client->RunScript(broken, {}, {}),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("broken")));
+  EXPECT_THAT(client->LoadScripts({&broken}), IsOk());  // compiles; fails only when run
+  LuaScript syntax_error("syntax_error", "return (", 0);
+  EXPECT_THAT(client->LoadScripts({&syntax_error}), StatusIs(absl::StatusCode::kInternal));
+}
+
+TEST_F(RedisClientTest, ManyThreadsShareASmallPool) {
+  RedisOptions options;
+  options.pool_size = 3;
+  auto client = MakeClient(options);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 12; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) {
+        if (!client->Command({"INCR", "shared"}).ok()) failures.fetch_add(1);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(server_->Command({"GET", "shared"})->str, "2400");
+}
+
+TEST_F(RedisClientTest, BusyPoolShedsLoadWithoutBlamingRedis) {
+  RedisOptions options;
+  options.pool_size = 1;
+  options.command_timeout = absl::Seconds(5);
+  options.pool_wait_timeout = absl::Milliseconds(100);
+  auto client = MakeClient(options);
+  std::thread holder([&] { EXPECT_THAT(client->Command({"BLPOP", "never", "1"}), IsOk()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_THAT(client->Command({"PING"}), StatusIs(absl::StatusCode::kResourceExhausted));
+  holder.join();
+  EXPECT_EQ(client->breaker().state(), CircuitBreaker::State::kClosed);
+  EXPECT_THAT(client->Ping(), IsOk());
+}
+
+TEST_F(RedisClientTest, StoppedRedisIsUnavailableAndRecoveryNeedsNoRestart) {
+  RedisOptions options;
+  options.breaker.open_duration = absl::Milliseconds(100);
+  auto client = MakeClient(options);
+  ASSERT_THAT(client->Command({"SET", "k", "v"}), IsOk());
+  ASSERT_THAT(server_->Stop(), IsOk());
+
+  for (int i = 0; i < 5; ++i) {
+    absl::Time start = absl::Now();
+    absl::StatusOr<RedisReply> reply = client->Command({"GET", "k"});
+    EXPECT_THAT(reply, StatusIs(absl::StatusCode::kUnavailable));
+    EXPECT_EQ(ErrorReasonOf(reply.status()), "REDIS_UNAVAILABLE");
+    EXPECT_LT(absl::Now() - start, absl::Seconds(2));  // refused at once, never a hang
+  }
+  EXPECT_EQ(client->breaker().state(), CircuitBreaker::State::kOpen);
+
+  ASSERT_THAT(server_->Restart(), IsOk());
+  ExpectRecovers(*client);
+  EXPECT_EQ(client->Command({"GET", "k"})->str, "v");  // AOF reloaded
+}
+
+TEST_F(RedisClientTest, StalledRedisTripsTheBreakerSoCallsFailFast) {
+  RedisOptions options;
+  options.command_timeout = absl::Milliseconds(800);
+  options.breaker.failure_threshold = 2;
+  options.breaker.open_duration = absl::Seconds(30);  // stays open for the whole test
+  auto client = MakeClient(options);
+  ASSERT_THAT(client->Ping(), IsOk());
+  ASSERT_THAT(server_->Pause(), IsOk());
+
+  // The first calls each wait out the command timeout...
+  for (int i = 0; i < 2; ++i) {
+    absl::Time start = absl::Now();
+    EXPECT_THAT(client->Command({"GET", "k"}), StatusIs(absl::StatusCode::kUnavailable));
+    EXPECT_GE(absl::Now() - start, absl::Milliseconds(700));
+  }
+  // ...then the breaker is open and calls fail without touching the socket.
+  EXPECT_EQ(client->breaker().state(), CircuitBreaker::State::kOpen);
+  for (int i = 0; i < 20; ++i) {
+    absl::Time start = absl::Now();
+    EXPECT_THAT(client->Command({"GET", "k"}),
+                StatusIs(absl::StatusCode::kUnavailable, HasSubstr("circuit breaker open")));
+    EXPECT_LT(absl::Now() - start, absl::Milliseconds(200));
+  }
+  ASSERT_THAT(server_->Resume(), IsOk());
+}
+
+TEST_F(RedisClientTest, StalledThenResumedRecovers) {
+  RedisOptions options;
+  options.command_timeout = absl::Milliseconds(300);
+  options.breaker.failure_threshold = 1;
+  options.breaker.open_duration = absl::Milliseconds(100);
+  auto client = MakeClient(options);
+  ASSERT_THAT(server_->Pause(), IsOk());
+  EXPECT_THAT(client->Ping(), StatusIs(absl::StatusCode::kUnavailable));
+  ASSERT_THAT(server_->Resume(), IsOk());
+  ExpectRecovers(*client);
+}
+
+TEST_F(RedisClientTest, KilledRedisLosesNoAcknowledgedWrite) {
+  RedisOptions options;
+  options.breaker.open_duration = absl::Milliseconds(100);
+  auto client = MakeClient(options);
+  std::atomic<bool> stop{false};
+  std::vector<std::vector<std::string>> acknowledged(4);
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; !stop.load(); ++i) {
+        std::string member = absl::StrCat(w, "-", i);
+        if (client->Command({"SADD", "acked", member}).ok()) acknowledged[w].push_back(member);
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_THAT(server_->Kill(), IsOk());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  stop = true;
+  for (auto& writer : writers) writer.join();
+
+  ASSERT_THAT(server_->Restart(), IsOk());
+  ExpectRecovers(*client);
+  size_t total = 0;
+  for (const auto& members : acknowledged) {
+    total += members.size();
+    for (const std::string& member : members) {
+      ASSERT_EQ(client->Command({"SISMEMBER", "acked", member})->integer, 1) << member;
+    }
+  }
+  EXPECT_GT(total, 10u);
+}
+
+}  // namespace
+}  // namespace homecare

@@ -1,0 +1,46 @@
+#include "common/server/call_runner.h"
+
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace homecare {
+
+absl::StatusOr<Principal> CallRunner::Authorize(const grpc::ServerContextBase& context,
+                                                std::initializer_list<Role> allowed) const {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  if (it == metadata.end()) {
+    return absl::UnauthenticatedError("missing authorization metadata (Bearer token)");
+  }
+  absl::string_view value(it->second.data(), it->second.size());
+  constexpr absl::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size() ||
+      !absl::EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme)) {
+    return absl::UnauthenticatedError("authorization metadata must be \"Bearer <token>\"");
+  }
+  absl::StatusOr<Principal> principal =
+      verifier_->Verify(absl::StripAsciiWhitespace(value.substr(kScheme.size())));
+  if (!principal.ok()) return principal.status();
+  if (absl::Status status = RequireRole(*principal, allowed); !status.ok()) return status;
+  return principal;
+}
+
+absl::Status CallRunner::Overloaded() const {
+  return absl::ResourceExhaustedError(
+      absl::StrCat("server busy: ", limiter_->limit(), " requests in flight; retry later"));
+}
+
+absl::Status CallRunner::NotStartable(const grpc::CallbackServerContext& context) {
+  if (context.IsCancelled()) {
+    return absl::CancelledError("call cancelled before it started");
+  }
+  if (context.deadline() <= std::chrono::system_clock::now()) {
+    return absl::DeadlineExceededError("deadline passed before the call started");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace homecare

@@ -1,0 +1,88 @@
+// How every unary handler runs: authorise first, then the work on the worker pool (never on one
+// of gRPC's two callback threads), then finish the reactor with the work's status.
+//
+//   grpc::ServerUnaryReactor* RosterService::GetTenant(grpc::CallbackServerContext* context,
+//                                                      const GetTenantRequest* request,
+//                                                      Tenant* response) {
+//     return calls_.Unary(context, {Role::kOperator, Role::kCoordinator},
+//                         [=](const Principal& principal) { ...return absl::Status; });
+//   }
+//
+// gRPC 1.51's server interceptors cannot reject a call, so authorisation lives here, called at
+// the top of each handler.
+#ifndef HOMECARE_COMMON_SERVER_CALL_RUNNER_H_
+#define HOMECARE_COMMON_SERVER_CALL_RUNNER_H_
+
+#include <grpcpp/server_context.h>
+
+#include <chrono>
+#include <initializer_list>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/auth/jwt.h"
+#include "common/auth/principal.h"
+#include "common/concurrency/in_flight_limiter.h"
+#include "common/concurrency/worker_pool.h"
+#include "common/server/grpc_status.h"
+
+namespace homecare {
+
+class CallRunner {
+ public:
+  // All three must outlive the runner.
+  CallRunner(WorkerPool* pool, InFlightLimiter* limiter, const JwtVerifier* verifier)
+      : pool_(pool), limiter_(limiter), verifier_(verifier) {}
+
+  // The caller's principal from the `authorization: Bearer <jwt>` metadata. UNAUTHENTICATED
+  // for a missing or bad token, PERMISSION_DENIED for a role not in `allowed`.
+  absl::StatusOr<Principal> Authorize(const grpc::ServerContextBase& context,
+                                      std::initializer_list<Role> allowed) const;
+
+  // Authorises, then runs `work(principal) -> absl::Status` on the worker pool and finishes the
+  // call with its result. Past the in-flight limit the call is RESOURCE_EXHAUSTED at once; a
+  // call cancelled or past its deadline before a worker picks it up is not started.
+  template <typename Work>
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context,
+                                  std::initializer_list<Role> allowed, Work work) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    absl::StatusOr<Principal> principal = Authorize(*context, allowed);
+    if (!principal.ok()) {
+      reactor->Finish(ToGrpcStatus(principal.status()));
+      return reactor;
+    }
+    if (!limiter_->TryAcquire()) {
+      reactor->Finish(ToGrpcStatus(Overloaded()));
+      return reactor;
+    }
+    bool queued = pool_->Submit([this, context, reactor, principal = *std::move(principal),
+                                 work = std::move(work)]() mutable {
+      absl::Status status = NotStartable(*context);
+      if (status.ok()) status = work(principal);
+      limiter_->Release();
+      reactor->Finish(ToGrpcStatus(status));
+    });
+    if (!queued) {
+      limiter_->Release();
+      reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down"));
+    }
+    return reactor;
+  }
+
+  WorkerPool& pool() const { return *pool_; }
+  InFlightLimiter& limiter() const { return *limiter_; }
+
+ private:
+  absl::Status Overloaded() const;
+  // CANCELLED or DEADLINE_EXCEEDED when the call should not start; OK otherwise.
+  static absl::Status NotStartable(const grpc::CallbackServerContext& context);
+
+  WorkerPool* pool_;
+  InFlightLimiter* limiter_;
+  const JwtVerifier* verifier_;
+};
+
+}  // namespace homecare
+
+#endif  // HOMECARE_COMMON_SERVER_CALL_RUNNER_H_

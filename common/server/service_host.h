@@ -1,0 +1,127 @@
+// What every service process shares: binding (TCP port, port 0, or a unix socket) and
+// reporting the bound address, health wired to Redis readiness, reflection, keepalive and
+// message-size limits, the worker pool and in-flight limit behind CallRunner, and graceful
+// shutdown in DESIGN.md's order.
+#ifndef HOMECARE_COMMON_SERVER_SERVICE_HOST_H_
+#define HOMECARE_COMMON_SERVER_SERVICE_HOST_H_
+
+#include <grpcpp/impl/codegen/service_type.h>
+#include <grpcpp/server.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/auth/jwt.h"
+#include "common/concurrency/in_flight_limiter.h"
+#include "common/concurrency/worker_pool.h"
+#include "common/config/flags.h"
+#include "common/redis/redis_client.h"
+#include "common/server/call_runner.h"
+#include "common/server/stream_tracker.h"
+#include "common/time/time.h"
+
+namespace homecare {
+
+struct ServerOptions {
+  // The full gRPC service name, e.g. "homecare.roster.v1.RosterService": health answers for it
+  // and for the empty name.
+  std::string service_name;
+  std::string host = "127.0.0.1";
+  int port = 0;             // 0: any free port
+  std::string unix_socket;  // when set, listen here instead of host:port
+  // When set, the bound address ("127.0.0.1:40123" or "unix:/path") is written here once the
+  // server accepts calls, for tests and scripts that started it with port 0.
+  std::string port_file;
+  int workers = 8;
+  int max_in_flight = 256;
+  int max_message_bytes = 4 << 20;
+  absl::Duration shutdown_grace = absl::Seconds(10);
+  absl::Duration health_interval = absl::Milliseconds(500);
+  absl::Duration keepalive_time = absl::Seconds(60);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
+};
+
+class ServiceHost {
+ public:
+  // `redis` and `verifier` must outlive the host.
+  ServiceHost(ServerOptions options, RedisClient* redis, const JwtVerifier* verifier);
+  ~ServiceHost();
+
+  CallRunner& calls() { return calls_; }
+  StreamTracker& streams() { return streams_; }
+
+  // Binds and starts serving `services` (which must outlive the host) plus health and
+  // reflection; reports the bound address; starts watching Redis for readiness.
+  absl::Status Start(const std::vector<grpc::Service*>& services);
+  const std::string& bound_address() const { return bound_address_; }
+
+  // NOT_SERVING at once, finish open streams, Server::Shutdown with the grace period as its
+  // deadline, then stop the workers. Idempotent.
+  void Shutdown();
+
+ private:
+  void WatchReadiness();
+  void SetServing(bool serving);
+
+  const ServerOptions options_;
+  RedisClient* redis_;
+  WorkerPool pool_;
+  InFlightLimiter limiter_;
+  CallRunner calls_;
+  StreamTracker streams_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string bound_address_;
+
+  std::mutex mutex_;
+  std::condition_variable stop_readiness_;
+  bool shutting_down_ = false;
+  bool last_serving_ = false;
+  std::thread readiness_thread_;
+};
+
+// The flags every service takes, and what they configure.
+struct ServiceConfig {
+  ServerOptions server;
+  RedisOptions redis;
+  std::string secret_file = "var/dev-secret";
+  std::string token_issuer = std::string(kDefaultTokenIssuer);
+  std::string token_audience = std::string(kDefaultTokenAudience);
+
+  void RegisterFlags(FlagSet& flags);
+};
+
+// What a service's factory gets to build its gRPC service from.
+struct ServiceDeps {
+  RedisClient& redis;
+  CallRunner& calls;
+  StreamTracker& streams;
+  const Clock& clock;
+};
+
+struct ServiceMainSpec {
+  std::string program;       // "homecare-roster"
+  std::string service_name;  // "homecare.roster.v1.RosterService"
+  int default_port = 0;
+  // Registers the service's own flags (its config lives in the caller's variables).
+  std::function<void(FlagSet&)> add_flags;
+  // Builds the service once the shared parts exist; an error stops start-up.
+  std::function<absl::StatusOr<std::unique_ptr<grpc::Service>>(ServiceDeps&)> make_service;
+};
+
+// main() of a service: flags (with HOMECARE_* environment fallbacks), the Redis client, the
+// token verifier, the host; serves until SIGTERM or SIGINT, then shuts down gracefully.
+// Returns the process exit code.
+int RunServiceMain(int argc, char** argv, const ServiceMainSpec& spec);
+
+}  // namespace homecare
+
+#endif  // HOMECARE_COMMON_SERVER_SERVICE_HOST_H_

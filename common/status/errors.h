@@ -1,0 +1,68 @@
+// Rich errors in domain code: which field broke which rule, every precondition that failed.
+//
+// Domain code returns absl::Status; the details ride along as payloads keyed by type URL, so no
+// gRPC header is needed here. The gRPC adapter (common/server/grpc_status.h) copies every payload
+// into the `grpc-status-details-bin` trailer as a homecare.common.v1.Status, whose layout matches
+// google.rpc.Status.
+#ifndef HOMECARE_COMMON_STATUS_ERRORS_H_
+#define HOMECARE_COMMON_STATUS_ERRORS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "homecare/common/v1/error_details.pb.h"
+
+namespace homecare {
+
+inline constexpr absl::string_view kBadRequestTypeUrl =
+    "type.googleapis.com/homecare.common.v1.BadRequest";
+inline constexpr absl::string_view kPreconditionFailureTypeUrl =
+    "type.googleapis.com/homecare.common.v1.PreconditionFailure";
+inline constexpr absl::string_view kErrorInfoTypeUrl =
+    "type.googleapis.com/homecare.common.v1.ErrorInfo";
+
+// Collects every invalid field of a request, so that one answer names them all.
+class FieldViolations {
+ public:
+  // `field` is a path into the request ("carer.home.latitude"); `rule` says what was expected.
+  void Add(absl::string_view field, absl::string_view rule);
+  bool empty() const { return details_.field_violations().empty(); }
+  // OK when nothing was added; otherwise INVALID_ARGUMENT listing each field and rule.
+  absl::Status ToStatus() const;
+
+ private:
+  common::v1::BadRequest details_;
+};
+
+// Collects every rule that stops a request in the current state (an assignment refused because
+// the carer lacks a skill *and* is absent).
+class PreconditionViolations {
+ public:
+  // `type` is a stable UPPER_SNAKE rule name; `subject` what it is about ("carers/c-12").
+  void Add(absl::string_view type, absl::string_view subject, absl::string_view description);
+  bool empty() const { return details_.violations().empty(); }
+  // OK when nothing was added; otherwise FAILED_PRECONDITION listing each violation.
+  absl::Status ToStatus(absl::string_view summary) const;
+
+ private:
+  common::v1::PreconditionFailure details_;
+};
+
+// INVALID_ARGUMENT for a single field.
+absl::Status InvalidArgumentError(absl::string_view field, absl::string_view rule);
+
+// Attaches a machine-readable reason to a non-OK status (UNAVAILABLE with "REDIS_UNAVAILABLE").
+absl::Status WithErrorInfo(absl::Status status, absl::string_view reason, absl::string_view domain);
+
+// Read back what the helpers above attached; empty when absent. Used by the gRPC adapter's tests
+// and by callers that need the reason.
+std::vector<common::v1::BadRequest::FieldViolation> FieldViolationsOf(const absl::Status& status);
+std::vector<common::v1::PreconditionFailure::Violation> PreconditionViolationsOf(
+    const absl::Status& status);
+std::string ErrorReasonOf(const absl::Status& status);
+
+}  // namespace homecare
+
+#endif  // HOMECARE_COMMON_STATUS_ERRORS_H_

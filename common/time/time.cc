@@ -1,0 +1,91 @@
+#include "common/time/time.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
+
+namespace homecare {
+
+absl::StatusOr<absl::TimeZone> LoadTimeZone(absl::string_view name) {
+  absl::TimeZone zone;
+  if (name.empty() || !absl::LoadTimeZone(std::string(name), &zone)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "time zone \"", name,
+        "\" did not load (not an IANA name, or the tz database is missing: install tzdata)"));
+  }
+  return zone;
+}
+
+absl::Time LocalToInstant(absl::CivilSecond local, absl::TimeZone zone) {
+  // For a skipped time `pre` applies the offset in force before the change, which lands after
+  // the transition; for a repeated time it is the earlier of the two instants.
+  return zone.At(local).pre;
+}
+
+absl::CivilDay LocalDay(absl::Time instant, absl::TimeZone zone) {
+  return absl::ToCivilDay(instant, zone);
+}
+
+absl::StatusOr<absl::CivilDay> DateFromProto(const common::v1::Date& date,
+                                             absl::string_view field) {
+  if (date.year() < 1900 || date.year() > 9999) {
+    return InvalidArgumentError(absl::StrCat(field, ".year"), "must be between 1900 and 9999");
+  }
+  absl::CivilDay day(date.year(), date.month(), date.day());
+  // CivilDay normalises out-of-range fields (31 April becomes 1 May); a mismatch means the date
+  // does not exist.
+  if (date.month() < 1 || date.month() > 12 || day.month() != date.month() ||
+      day.day() != date.day()) {
+    return InvalidArgumentError(field, absl::StrCat("is not a calendar date: ", date.year(), "-",
+                                                    date.month(), "-", date.day()));
+  }
+  return day;
+}
+
+common::v1::Date DateToProto(absl::CivilDay day) {
+  common::v1::Date date;
+  date.set_year(static_cast<int32_t>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
+
+absl::StatusOr<int> MinutesFromTimeOfDay(const common::v1::TimeOfDay& time,
+                                         absl::string_view field) {
+  if (time.hours() < 0 || time.hours() > 24 || time.minutes() < 0 || time.minutes() > 59 ||
+      (time.hours() == 24 && time.minutes() != 0)) {
+    return InvalidArgumentError(field, "must be a time from 00:00 to 24:00");
+  }
+  return time.hours() * 60 + time.minutes();
+}
+
+common::v1::TimeOfDay TimeOfDayFromMinutes(int minutes) {
+  common::v1::TimeOfDay time;
+  time.set_hours(minutes / 60);
+  time.set_minutes(minutes % 60);
+  return time;
+}
+
+absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& timestamp,
+                                         absl::string_view field) {
+  // The range of google.protobuf.Timestamp: 0001-01-01 to 9999-12-31.
+  constexpr int64_t kMinSeconds = -62135596800;
+  constexpr int64_t kMaxSeconds = 253402300799;
+  if (timestamp.seconds() < kMinSeconds || timestamp.seconds() > kMaxSeconds ||
+      timestamp.nanos() < 0 || timestamp.nanos() > 999999999) {
+    return InvalidArgumentError(field, "is not a valid timestamp");
+  }
+  return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
+}
+
+google::protobuf::Timestamp TimeToProto(absl::Time time) {
+  google::protobuf::Timestamp timestamp;
+  int64_t seconds = absl::ToUnixSeconds(time);
+  timestamp.set_seconds(seconds);
+  timestamp.set_nanos(
+      static_cast<int32_t>((time - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
+  return timestamp;
+}
+
+}  // namespace homecare

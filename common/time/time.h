@@ -1,0 +1,68 @@
+// Tenant time zones and civil time. Tenants keep civil dates and local times ("08:00 on Monday");
+// this turns them into instants correctly across the clock changes, and back.
+#ifndef HOMECARE_COMMON_TIME_TIME_H_
+#define HOMECARE_COMMON_TIME_TIME_H_
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "homecare/common/v1/types.pb.h"
+
+namespace homecare {
+
+// The default for a tenant that names none.
+inline constexpr absl::string_view kDefaultTimeZone = "Europe/London";
+
+// Loads an IANA zone from the system's tz database. A zone that does not load is an error,
+// never a silent UTC: visits at the wrong hour are worse than a refusal to start.
+absl::StatusOr<absl::TimeZone> LoadTimeZone(absl::string_view name);
+
+// The instant a local civil time happens in `zone`. A time skipped by a clock change (01:30 on
+// the last Sunday of March in London) moves forward by the gap (to 02:30 BST); a time that
+// happens twice (01:30 on the last Sunday of October) is its first occurrence (BST).
+absl::Time LocalToInstant(absl::CivilSecond local, absl::TimeZone zone);
+
+// The local date of an instant in `zone`.
+absl::CivilDay LocalDay(absl::Time instant, absl::TimeZone zone);
+
+// Conversions with the API's messages. The *FromProto functions validate: INVALID_ARGUMENT
+// names `field`.
+absl::StatusOr<absl::CivilDay> DateFromProto(const common::v1::Date& date, absl::string_view field);
+common::v1::Date DateToProto(absl::CivilDay day);
+// Minutes after midnight, 0 to 1440 (24:00 is allowed as the end of a range).
+absl::StatusOr<int> MinutesFromTimeOfDay(const common::v1::TimeOfDay& time,
+                                         absl::string_view field);
+common::v1::TimeOfDay TimeOfDayFromMinutes(int minutes);
+absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& timestamp,
+                                         absl::string_view field);
+google::protobuf::Timestamp TimeToProto(absl::Time time);
+
+// The source of "now", injected so that timing rules are tested without sleeping.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual absl::Time Now() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  absl::Time Now() const override { return absl::Now(); }
+};
+
+// A clock that tests move by hand.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(absl::Time now) : now_(now) {}
+  absl::Time Now() const override { return now_; }
+  void Set(absl::Time now) { now_ = now; }
+  void Advance(absl::Duration by) { now_ += by; }
+
+ private:
+  absl::Time now_;
+};
+
+}  // namespace homecare
+
+#endif  // HOMECARE_COMMON_TIME_TIME_H_
