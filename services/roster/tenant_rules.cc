@@ -1,0 +1,109 @@
+#include "services/roster/tenant_rules.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/ids/ids.h"
+#include "common/status/errors.h"
+#include "common/time/time.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+
+namespace homecare::roster {
+namespace {
+
+constexpr size_t kMaxNameLength = 200;
+constexpr int kMaxLocalities = 200;
+
+void CheckName(FieldViolations& violations, const std::string& field, const std::string& name) {
+  if (name.empty()) {
+    violations.Add(field, "must not be empty");
+  } else if (name.size() > kMaxNameLength) {
+    violations.Add(field, absl::StrCat("must be at most ", kMaxNameLength, " characters"));
+  }
+}
+
+void CheckSlug(FieldViolations& violations, const std::string& field, const std::string& id,
+               std::set<std::string>& seen) {
+  absl::Status status = ValidateSlug(field, id);
+  if (!status.ok()) {
+    for (const auto& violation : FieldViolationsOf(status)) {
+      violations.Add(violation.field(), violation.description());
+    }
+  } else if (!seen.insert(id).second) {
+    violations.Add(field, absl::StrCat("duplicates \"", id, "\""));
+  }
+}
+
+}  // namespace
+
+absl::Status ValidateNewTenant(const v1::Tenant& tenant) {
+  FieldViolations violations;
+  std::set<std::string> unused;
+  CheckSlug(violations, "tenant.tenant_id", tenant.tenant_id(), unused);
+  CheckName(violations, "tenant.display_name", tenant.display_name());
+  if (!tenant.time_zone().empty() && !LoadTimeZone(tenant.time_zone()).ok()) {
+    violations.Add("tenant.time_zone",
+                   absl::StrCat("\"", tenant.time_zone(), "\" is not an IANA time zone"));
+  }
+  if (tenant.localities_size() > kMaxLocalities) {
+    violations.Add("tenant.localities", absl::StrCat("at most ", kMaxLocalities));
+  }
+  std::set<std::string> locality_ids;
+  for (int i = 0; i < tenant.localities_size(); ++i) {
+    std::string field = absl::StrCat("tenant.localities[", i, "]");
+    CheckSlug(violations, field + ".locality_id", tenant.localities(i).locality_id(), locality_ids);
+    CheckName(violations, field + ".display_name", tenant.localities(i).display_name());
+  }
+  std::set<std::string> employer_ids;
+  for (int i = 0; i < tenant.sub_contractors_size(); ++i) {
+    std::string field = absl::StrCat("tenant.sub_contractors[", i, "]");
+    CheckSlug(violations, field + ".employer_id", tenant.sub_contractors(i).employer_id(),
+              employer_ids);
+    CheckName(violations, field + ".display_name", tenant.sub_contractors(i).display_name());
+  }
+  if (tenant.minimum_hourly_pay_pence() < 0) {
+    violations.Add("tenant.minimum_hourly_pay_pence", "must not be negative");
+  }
+  return violations.ToStatus();
+}
+
+v1::Tenant NewTenantRecord(const v1::Tenant& requested, absl::Time now) {
+  v1::Tenant tenant = requested;
+  if (tenant.time_zone().empty()) tenant.set_time_zone(std::string(kDefaultTimeZone));
+  *tenant.mutable_create_time() = TimeToProto(now);
+  *tenant.mutable_update_time() = TimeToProto(now);
+  tenant.set_version(1);
+  return tenant;
+}
+
+std::string CreateTenantFingerprint(const v1::CreateTenantRequest& request) {
+  v1::Tenant asked = request.tenant();
+  // Output-only fields do not make a request different.
+  asked.clear_create_time();
+  asked.clear_update_time();
+  asked.clear_version();
+  std::string payload;
+  google::protobuf::io::StringOutputStream stream(&payload);
+  google::protobuf::io::CodedOutputStream output(&stream);
+  output.SetSerializationDeterministic(true);
+  asked.SerializeToCodedStream(&output);
+  output.Trim();
+  return Sha256Hex(absl::StrCat(request.request_id().size(), ":", request.request_id(), payload));
+}
+
+absl::StatusOr<std::string> TenantToRead(const Principal& principal, const std::string& requested) {
+  if (principal.role == Role::kOperator || principal.acts_for_all_tenants()) {
+    if (requested.empty()) {
+      return InvalidArgumentError("tenant_id", "must name the tenant for this role");
+    }
+    if (absl::Status status = ValidateSlug("tenant_id", requested); !status.ok()) return status;
+    return requested;
+  }
+  if (!requested.empty() && requested != principal.tenant) {
+    return absl::NotFoundError(absl::StrCat("tenant ", requested, " not found"));
+  }
+  return principal.tenant;
+}
+
+}  // namespace homecare::roster
