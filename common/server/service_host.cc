@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging/log.h"
+#include "grpc/health/v1/health.pb.h"
 
 namespace homecare {
 namespace {
@@ -46,6 +47,9 @@ ServiceHost::ServiceHost(ServerOptions options, RedisClient* redis, const JwtVer
 ServiceHost::~ServiceHost() { Shutdown(); }
 
 absl::Status ServiceHost::Start(const std::vector<grpc::Service*>& services) {
+  // gRPC's own health service does not use protobuf, so nothing else would pull our compiled
+  // grpc.health.v1 into the binary; referencing it registers it, and reflection can describe it.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 

@@ -1,0 +1,374 @@
+// homecare-roster as a real process against a real redis-server: authentication, tenants,
+// health and reflection, and Redis going away (stopped, stalled, killed).
+#include <sys/wait.h>
+
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/client/channel.h"
+#include "common/server/grpc_status.h"
+#include "common/status/errors.h"
+#include "common/testing/redis_server.h"
+#include "common/testing/service_process.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/tokens.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "homecare/roster/v1/roster.grpc.pb.h"
+#include "tests/reflection_client.h"
+
+namespace homecare {
+namespace {
+
+using ::homecare::testing::GrpcStatusIs;
+using ::homecare::testing::IsOk;
+using ::homecare::testing::RedisServer;
+using ::homecare::testing::ServiceProcess;
+using ::homecare::testing::TestSecret;
+using roster::v1::RosterService;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+class RosterFoundationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto redis = RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = *std::move(redis);
+  }
+
+  // Starts homecare-roster; `extra` flags come after the defaults, so they win.
+  void StartRoster(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {
+        "--redis",         redis_->address(), "--secret-file",        secret_.path(),
+        "--redis-timeout", "500ms",           "--redis-breaker-open", "200ms"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto service = ServiceProcess::Start({.binary = HOMECARE_ROSTER_BINARY, .args = args});
+    ASSERT_TRUE(service.ok()) << service.status();
+    roster_ = *std::move(service);
+    channel_ = roster_->NewChannel();
+    stub_ = RosterService::NewStub(channel_);
+  }
+
+  std::string OperatorToken() const { return secret_.Token(Role::kOperator, ""); }
+
+  static roster::v1::CreateTenantRequest TenantRequest(const std::string& id) {
+    roster::v1::CreateTenantRequest request;
+    request.set_request_id(absl::StrCat("req-", id));
+    auto& tenant = *request.mutable_tenant();
+    tenant.set_tenant_id(id);
+    tenant.set_display_name(absl::StrCat("Provider ", id));
+    tenant.set_time_zone("Europe/London");
+    auto* locality = tenant.add_localities();
+    locality->set_locality_id("north");
+    locality->set_display_name("North");
+    tenant.set_minimum_hourly_pay_pence(1260);
+    return request;
+  }
+
+  grpc::Status CreateTenant(const roster::v1::CreateTenantRequest& request,
+                            const std::string& token, roster::v1::Tenant* response,
+                            absl::Duration timeout = absl::Seconds(10)) {
+    grpc::ClientContext context;
+    PrepareContext(context, token, timeout);
+    return stub_->CreateTenant(&context, request, response);
+  }
+
+  grpc::Status GetTenant(const std::string& id, const std::string& token,
+                         roster::v1::Tenant* response, absl::Duration timeout = absl::Seconds(10)) {
+    grpc::ClientContext context;
+    PrepareContext(context, token, timeout);
+    roster::v1::GetTenantRequest request;
+    request.set_tenant_id(id);
+    return stub_->GetTenant(&context, request, response);
+  }
+
+  ServingStatus Health(const std::string& service = "") {
+    auto status = CheckHealth(*channel_, service, absl::Seconds(5));
+    return status.ok() ? *status : ServingStatus::kUnknown;
+  }
+
+  // Polls until health reports `wanted` (bounded).
+  bool HealthBecomes(ServingStatus wanted, absl::Duration timeout = absl::Seconds(20)) {
+    absl::Time deadline = absl::Now() + timeout;
+    while (absl::Now() < deadline) {
+      if (Health() == wanted) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  // After Redis comes back, calls succeed again once the breaker's next trial does (bounded).
+  bool ServesAgain(absl::Duration timeout = absl::Seconds(20)) {
+    absl::Time deadline = absl::Now() + timeout;
+    while (absl::Now() < deadline) {
+      roster::v1::Tenant tenant;
+      grpc::Status status = GetTenant("nobody-care", OperatorToken(), &tenant);
+      if (status.error_code() == grpc::StatusCode::NOT_FOUND) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  TestSecret secret_;
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<ServiceProcess> roster_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<RosterService::Stub> stub_;
+};
+
+TEST_F(RosterFoundationTest, HealthAndReflectionDescribeTheService) {
+  StartRoster();
+  EXPECT_EQ(Health(""), ServingStatus::kServing);
+  EXPECT_EQ(Health("homecare.roster.v1.RosterService"), ServingStatus::kServing);
+  EXPECT_EQ(Health("no.such.Service"), ServingStatus::kServiceUnknown);
+
+  auto services = testing::ListServices(channel_);
+  ASSERT_TRUE(services.ok()) << services.status();
+  EXPECT_THAT(*services, Contains("homecare.roster.v1.RosterService"));
+  EXPECT_THAT(*services, Contains("grpc.health.v1.Health"));
+  auto roster_files = testing::FilesContainingSymbol(channel_, "homecare.roster.v1.RosterService");
+  ASSERT_TRUE(roster_files.ok()) << roster_files.status();
+  EXPECT_THAT(*roster_files, Contains("homecare/roster/v1/roster.proto"));
+  auto health_files = testing::FilesContainingSymbol(channel_, "grpc.health.v1.Health");
+  ASSERT_TRUE(health_files.ok()) << health_files.status();
+  EXPECT_THAT(*health_files, Contains("grpc/health/v1/health.proto"));
+}
+
+TEST_F(RosterFoundationTest, TokensAreCheckedOnEveryCall) {
+  StartRoster();
+  roster::v1::Tenant tenant;
+  EXPECT_THAT(GetTenant("", "", &tenant),
+              GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED, HasSubstr("missing")));
+  std::string expired = secret_.Token(Role::kCoordinator, "acme", "", -absl::Minutes(5));
+  EXPECT_THAT(GetTenant("", expired, &tenant),
+              GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED, HasSubstr("expired")));
+  TestSecret other_secret;
+  EXPECT_THAT(GetTenant("", other_secret.Token(Role::kCoordinator, "acme"), &tenant),
+              GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED, HasSubstr("signature")));
+  EXPECT_THAT(GetTenant("", "not-a-jwt", &tenant), GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
+
+  grpc::ClientContext basic;
+  basic.AddMetadata("authorization", "Basic dXNlcjpwYXNz");
+  roster::v1::GetTenantRequest request;
+  EXPECT_THAT(stub_->GetTenant(&basic, request, &tenant),
+              GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED, HasSubstr("Bearer")));
+}
+
+TEST_F(RosterFoundationTest, OnlyOperatorsCreateTenants) {
+  StartRoster();
+  roster::v1::Tenant tenant;
+  for (Role role : {Role::kCoordinator, Role::kCarer, Role::kCommissioner, Role::kSystem}) {
+    std::string token = secret_.Token(role, "acme", role == Role::kCarer ? "c-1" : "");
+    EXPECT_THAT(CreateTenant(TenantRequest("acme"), token, &tenant),
+                GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED))
+        << RoleName(role);
+  }
+  EXPECT_THAT(redis_->Command({"KEYS", "*"})->elements, IsEmpty());  // nothing written
+}
+
+TEST_F(RosterFoundationTest, CreateThenGetWithTenantIsolation) {
+  StartRoster();
+  roster::v1::Tenant created;
+  ASSERT_THAT(CreateTenant(TenantRequest("sunrise-care"), OperatorToken(), &created),
+              GrpcStatusIs(grpc::StatusCode::OK));
+  EXPECT_EQ(created.tenant_id(), "sunrise-care");
+  EXPECT_EQ(created.version(), 1);
+  EXPECT_GT(created.create_time().seconds(), 0);
+  ASSERT_THAT(CreateTenant(TenantRequest("dawn-care"), OperatorToken(), &created),
+              GrpcStatusIs(grpc::StatusCode::OK));
+
+  roster::v1::Tenant read;
+  ASSERT_THAT(GetTenant("sunrise-care", OperatorToken(), &read),
+              GrpcStatusIs(grpc::StatusCode::OK));
+  EXPECT_EQ(read.display_name(), "Provider sunrise-care");
+  EXPECT_EQ(read.localities(0).locality_id(), "north");
+
+  std::string coordinator = secret_.Token(Role::kCoordinator, "sunrise-care");
+  ASSERT_THAT(GetTenant("", coordinator, &read), GrpcStatusIs(grpc::StatusCode::OK));
+  EXPECT_EQ(read.tenant_id(), "sunrise-care");
+  // Another tenant's id is NOT_FOUND, exactly like an id that does not exist.
+  EXPECT_THAT(GetTenant("dawn-care", coordinator, &read),
+              GrpcStatusIs(grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(GetTenant("nobody-care", coordinator, &read),
+              GrpcStatusIs(grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(GetTenant("nobody-care", OperatorToken(), &read),
+              GrpcStatusIs(grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(GetTenant("", OperatorToken(), &read),
+              GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("tenant_id")));
+
+  // Stored as DESIGN.md says: the profile in the tenant's hash-tagged key, plus the registry.
+  EXPECT_FALSE(redis_->Command({"GET", "hc:{sunrise-care}:roster:tenant"})->is_nil());
+  EXPECT_EQ(redis_->Command({"ZCARD", "hc:roster:tenants"})->integer, 2);
+}
+
+TEST_F(RosterFoundationTest, CreateIsIdempotentOnRequestId) {
+  StartRoster();
+  roster::v1::Tenant first, retry, conflict;
+  auto request = TenantRequest("sunrise-care");
+  ASSERT_THAT(CreateTenant(request, OperatorToken(), &first), GrpcStatusIs(grpc::StatusCode::OK));
+  ASSERT_THAT(CreateTenant(request, OperatorToken(), &retry), GrpcStatusIs(grpc::StatusCode::OK));
+  EXPECT_EQ(retry.SerializeAsString(), first.SerializeAsString());  // the stored result
+
+  auto different_payload = request;
+  different_payload.mutable_tenant()->set_display_name("Someone Else");
+  EXPECT_THAT(CreateTenant(different_payload, OperatorToken(), &conflict),
+              GrpcStatusIs(grpc::StatusCode::ALREADY_EXISTS));
+  auto different_request = request;
+  different_request.set_request_id("another-request");
+  EXPECT_THAT(CreateTenant(different_request, OperatorToken(), &conflict),
+              GrpcStatusIs(grpc::StatusCode::ALREADY_EXISTS));
+}
+
+TEST_F(RosterFoundationTest, ValidationNamesFieldsInTheDetailsAndWritesNothing) {
+  StartRoster();
+  auto request = TenantRequest("Not A Slug");
+  request.mutable_tenant()->set_time_zone("Europe/Atlantis");
+  request.mutable_tenant()->clear_display_name();
+  roster::v1::Tenant tenant;
+  grpc::Status status = CreateTenant(request, OperatorToken(), &tenant);
+  ASSERT_THAT(status, GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT));
+  std::vector<std::string> fields;
+  for (const auto& violation : FieldViolationsOf(FromGrpcStatus(status))) {
+    fields.push_back(violation.field());
+  }
+  EXPECT_THAT(fields, ::testing::UnorderedElementsAre("tenant.tenant_id", "tenant.display_name",
+                                                      "tenant.time_zone"));
+  EXPECT_THAT(redis_->Command({"KEYS", "*"})->elements, IsEmpty());
+}
+
+TEST_F(RosterFoundationTest, StoppedRedisIsUnavailableThenRecoversWithoutRestart) {
+  StartRoster();
+  roster::v1::Tenant tenant;
+  ASSERT_THAT(CreateTenant(TenantRequest("sunrise-care"), OperatorToken(), &tenant),
+              GrpcStatusIs(grpc::StatusCode::OK));
+  ASSERT_THAT(redis_->Stop(), IsOk());
+
+  for (int i = 0; i < 3; ++i) {
+    absl::Time start = absl::Now();
+    EXPECT_THAT(GetTenant("sunrise-care", OperatorToken(), &tenant),
+                GrpcStatusIs(grpc::StatusCode::UNAVAILABLE));
+    EXPECT_LT(absl::Now() - start, absl::Seconds(3));  // within the configured timeouts
+  }
+  EXPECT_TRUE(HealthBecomes(ServingStatus::kNotServing));
+
+  ASSERT_THAT(redis_->Restart(), IsOk());
+  EXPECT_TRUE(HealthBecomes(ServingStatus::kServing));
+  ASSERT_TRUE(ServesAgain());
+  EXPECT_THAT(GetTenant("sunrise-care", OperatorToken(), &tenant),
+              GrpcStatusIs(grpc::StatusCode::OK));
+  EXPECT_EQ(tenant.tenant_id(), "sunrise-care");
+}
+
+TEST_F(RosterFoundationTest, StalledRedisFailsFastThroughTheBreaker) {
+  // A long open period so that the breaker stays open for the whole measurement.
+  StartRoster({"--redis-timeout", "700ms", "--redis-breaker-open", "60s"});
+  ASSERT_THAT(redis_->Pause(), IsOk());
+  roster::v1::Tenant tenant;
+  // The first calls wait out the Redis timeout; three failures open the breaker (the health
+  // monitor's pings count too).
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_THAT(GetTenant("sunrise-care", OperatorToken(), &tenant),
+                GrpcStatusIs(grpc::StatusCode::UNAVAILABLE));
+  }
+  for (int i = 0; i < 10; ++i) {
+    absl::Time start = absl::Now();
+    EXPECT_THAT(GetTenant("sunrise-care", OperatorToken(), &tenant),
+                GrpcStatusIs(grpc::StatusCode::UNAVAILABLE, HasSubstr("circuit breaker")));
+    EXPECT_LT(absl::Now() - start, absl::Milliseconds(350));  // well under the 700 ms timeout
+  }
+  EXPECT_TRUE(HealthBecomes(ServingStatus::kNotServing));
+  ASSERT_THAT(redis_->Resume(), IsOk());
+}
+
+TEST_F(RosterFoundationTest, KilledRedisLosesNoAcknowledgedTenant) {
+  StartRoster();
+  std::atomic<bool> stop{false};
+  std::vector<std::vector<std::string>> acknowledged(4);
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      auto stub = RosterService::NewStub(channel_);
+      for (int i = 0; !stop.load(); ++i) {
+        std::string id = absl::StrCat("t", w, "-", i);
+        grpc::ClientContext context;
+        PrepareContext(context, OperatorToken(), absl::Seconds(5));
+        roster::v1::Tenant tenant;
+        if (stub->CreateTenant(&context, TenantRequest(id), &tenant).ok()) {
+          acknowledged[w].push_back(id);
+        } else {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  ASSERT_THAT(redis_->Kill(), IsOk());  // kill -9, mid-write
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  stop = true;
+  for (auto& writer : writers) writer.join();
+
+  ASSERT_THAT(redis_->Restart(), IsOk());  // replays the AOF
+  ASSERT_TRUE(ServesAgain());
+  size_t total = 0;
+  for (const auto& ids : acknowledged) {
+    for (const std::string& id : ids) {
+      roster::v1::Tenant tenant;
+      ASSERT_THAT(GetTenant(id, OperatorToken(), &tenant), GrpcStatusIs(grpc::StatusCode::OK))
+          << id << " was acknowledged but is gone";
+      ++total;
+    }
+  }
+  EXPECT_GT(total, 5u);
+}
+
+TEST_F(RosterFoundationTest, PastTheInFlightLimitCallsAreResourceExhausted) {
+  StartRoster({"--max-in-flight", "1", "--redis-timeout", "2s", "--redis-breaker-open", "60s"});
+  ASSERT_THAT(redis_->Pause(), IsOk());  // the first call will hold its slot for 2 s
+  std::thread slow([&] {
+    roster::v1::Tenant tenant;
+    GetTenant("sunrise-care", OperatorToken(), &tenant);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  roster::v1::Tenant tenant;
+  EXPECT_THAT(GetTenant("sunrise-care", OperatorToken(), &tenant),
+              GrpcStatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  slow.join();
+  ASSERT_THAT(redis_->Resume(), IsOk());
+}
+
+TEST_F(RosterFoundationTest, ServesOnAUnixSocketToo) {
+  std::string socket = redis_->dir() + "/roster.sock";
+  StartRoster({"--unix-socket", socket});
+  EXPECT_EQ(roster_->address(), "unix:" + socket);
+  EXPECT_EQ(Health(), ServingStatus::kServing);
+}
+
+TEST_F(RosterFoundationTest, SigtermShutsDownCleanly) {
+  StartRoster();
+  auto exit_status = roster_->Stop();
+  ASSERT_TRUE(exit_status.ok()) << exit_status.status();
+  EXPECT_TRUE(WIFEXITED(*exit_status) && WEXITSTATUS(*exit_status) == 0)
+      << "wait status " << *exit_status << "\n"
+      << roster_->log();
+  EXPECT_THAT(roster_->log(), HasSubstr("stopped"));
+}
+
+TEST_F(RosterFoundationTest, StartsWhileRedisIsDownAndServesOnceItIsUp) {
+  ASSERT_THAT(redis_->Stop(), IsOk());
+  std::vector<std::string> args = {"--redis",      redis_->address(),      "--secret-file",
+                                   secret_.path(), "--redis-breaker-open", "100ms"};
+  auto service = ServiceProcess::Start(
+      {.binary = HOMECARE_ROSTER_BINARY, .args = args, .wait_for_serving = false});
+  ASSERT_TRUE(service.ok()) << service.status();
+  roster_ = *std::move(service);
+  channel_ = roster_->NewChannel();
+  EXPECT_EQ(Health(), ServingStatus::kNotServing);
+  ASSERT_THAT(redis_->Restart(), IsOk());
+  EXPECT_TRUE(HealthBecomes(ServingStatus::kServing));
+}
+
+}  // namespace
+}  // namespace homecare

@@ -1,0 +1,45 @@
+// carectl: the back-office command line. `carectl help` lists the commands.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "tools/carectl/cli.h"
+
+namespace homecare::carectl {
+void RegisterCoreCommands();
+}  // namespace homecare::carectl
+
+namespace {
+
+void PrintHelp() {
+  std::cout << "Usage: carectl <command> [flags]   (each command takes --help)\n\n";
+  for (const auto& command : homecare::carectl::Commands()) {
+    std::cout << "  " << absl::StrJoin(command.words, " ") << "\n      " << command.summary << "\n";
+  }
+  std::cout << "\nFlags fall back to HOMECARE_<FLAG> environment variables (HOMECARE_TOKEN,\n"
+               "HOMECARE_ROSTER, HOMECARE_SECRET_FILE...).\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  homecare::carectl::RegisterCoreCommands();
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    PrintHelp();
+    return args.empty() ? 2 : 0;
+  }
+  // The longest command whose words start the arguments.
+  const homecare::carectl::Command* best = nullptr;
+  for (const auto& command : homecare::carectl::Commands()) {
+    if (command.words.size() > args.size()) continue;
+    if (!std::equal(command.words.begin(), command.words.end(), args.begin())) continue;
+    if (best == nullptr || command.words.size() > best->words.size()) best = &command;
+  }
+  if (best == nullptr) {
+    std::cerr << "unknown command \"" << args[0] << "\"; try `carectl help`\n";
+    return 2;
+  }
+  return best->run(std::vector<std::string>(args.begin() + best->words.size(), args.end()));
+}
