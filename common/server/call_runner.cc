@@ -8,24 +8,32 @@
 
 namespace homecare {
 
-absl::StatusOr<Principal> CallRunner::Authorize(const grpc::ServerContextBase& context,
-                                                std::initializer_list<Role> allowed) const {
-  const auto& metadata = context.client_metadata();
-  auto it = metadata.find("authorization");
-  if (it == metadata.end()) {
+absl::StatusOr<Principal> AuthorizeBearer(const absl::string_view* authorization,
+                                          const JwtVerifier& verifier,
+                                          std::initializer_list<Role> allowed) {
+  if (authorization == nullptr) {
     return absl::UnauthenticatedError("missing authorization metadata (Bearer token)");
   }
-  absl::string_view value(it->second.data(), it->second.size());
+  absl::string_view value = *authorization;
   constexpr absl::string_view kScheme = "bearer ";
   if (value.size() <= kScheme.size() ||
       !absl::EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme)) {
     return absl::UnauthenticatedError("authorization metadata must be \"Bearer <token>\"");
   }
   absl::StatusOr<Principal> principal =
-      verifier_->Verify(absl::StripAsciiWhitespace(value.substr(kScheme.size())));
+      verifier.Verify(absl::StripAsciiWhitespace(value.substr(kScheme.size())));
   if (!principal.ok()) return principal.status();
   if (absl::Status status = RequireRole(*principal, allowed); !status.ok()) return status;
   return principal;
+}
+
+absl::StatusOr<Principal> CallRunner::Authorize(const grpc::ServerContextBase& context,
+                                                std::initializer_list<Role> allowed) const {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  if (it == metadata.end()) return AuthorizeBearer(nullptr, *verifier_, allowed);
+  absl::string_view value(it->second.data(), it->second.size());
+  return AuthorizeBearer(&value, *verifier_, allowed);
 }
 
 absl::Status CallRunner::Overloaded() const {

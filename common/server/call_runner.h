@@ -29,14 +29,19 @@
 
 namespace homecare {
 
+// The principal of an `authorization` metadata value ("Bearer <jwt>"; nullptr when absent).
+// UNAUTHENTICATED for a missing or bad token, PERMISSION_DENIED for a role not in `allowed`.
+absl::StatusOr<Principal> AuthorizeBearer(const absl::string_view* authorization,
+                                          const JwtVerifier& verifier,
+                                          std::initializer_list<Role> allowed);
+
 class CallRunner {
  public:
   // All three must outlive the runner.
   CallRunner(WorkerPool* pool, InFlightLimiter* limiter, const JwtVerifier* verifier)
       : pool_(pool), limiter_(limiter), verifier_(verifier) {}
 
-  // The caller's principal from the `authorization: Bearer <jwt>` metadata. UNAUTHENTICATED
-  // for a missing or bad token, PERMISSION_DENIED for a role not in `allowed`.
+  // The caller's principal from the call's `authorization` metadata (see AuthorizeBearer).
   absl::StatusOr<Principal> Authorize(const grpc::ServerContextBase& context,
                                       std::initializer_list<Role> allowed) const;
 
