@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/logging/log.h"
 
 namespace homecare {
 
@@ -39,6 +40,18 @@ absl::StatusOr<Principal> CallRunner::Authorize(const grpc::ServerContextBase& c
 absl::Status CallRunner::Overloaded() const {
   return absl::ResourceExhaustedError(
       absl::StrCat("server busy: ", limiter_->limit(), " requests in flight; retry later"));
+}
+
+void CallRunner::LogIfServerFault(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kDataLoss:
+      LogError("call failed: ", status.ToString());
+      break;
+    default:
+      break;
+  }
 }
 
 absl::Status CallRunner::NotStartable(const grpc::CallbackServerContext& context) {

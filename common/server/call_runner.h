@@ -66,6 +66,7 @@ class CallRunner {
       absl::Status status = NotStartable(*context);
       if (status.ok()) status = work(principal);
       limiter_->Release();
+      LogIfServerFault(status);
       reactor->Finish(ToGrpcStatus(status));
     });
     if (!queued) {
@@ -80,6 +81,8 @@ class CallRunner {
 
  private:
   absl::Status Overloaded() const;
+  // Faults of ours (INTERNAL, UNKNOWN, DATA_LOSS) go to the log; callers' mistakes do not.
+  static void LogIfServerFault(const absl::Status& status);
   // CANCELLED or DEADLINE_EXCEEDED when the call should not start; OK otherwise.
   static absl::Status NotStartable(const grpc::CallbackServerContext& context);
 
