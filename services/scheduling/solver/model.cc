@@ -1,0 +1,183 @@
+#include "services/scheduling/solver/model.h"
+
+#include <cmath>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace homecare::scheduling::solver {
+namespace {
+
+absl::Status Invalid(const std::string& field, const std::string& rule) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", rule));
+}
+
+bool IsTime(Minutes t) { return std::isfinite(t); }
+
+absl::Status CheckIndexList(const std::vector<int>& list, int size, const std::string& field) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (list[i] < 0 || list[i] >= size) {
+      return Invalid(absl::StrCat(field, "[", i, "]"),
+                     absl::StrCat("index ", list[i], " is outside [0, ", size, ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateTravel(const TravelMatrix& travel) {
+  if (travel.size < 0) return Invalid("travel.size", "must not be negative");
+  if (travel.minutes.size() != static_cast<size_t>(travel.size) * travel.size) {
+    return Invalid("travel.minutes",
+                   absl::StrCat("must hold size*size = ", travel.size * travel.size,
+                                " entries, has ", travel.minutes.size()));
+  }
+  for (size_t i = 0; i < travel.minutes.size(); ++i) {
+    if (!std::isfinite(travel.minutes[i]) || travel.minutes[i] < 0) {
+      return Invalid(absl::StrCat("travel.minutes[", i, "]"), "must be finite and not negative");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateCarer(const Carer& carer, int index, const Problem& problem) {
+  const std::string field = absl::StrCat("carers[", index, "]");
+  const int locations = problem.travel.size;
+  if (carer.start_location < 0 || carer.start_location >= locations) {
+    return Invalid(field + ".start_location", "is not a location of the travel matrix");
+  }
+  if (carer.end_location < 0 || carer.end_location >= locations) {
+    return Invalid(field + ".end_location", "is not a location of the travel matrix");
+  }
+  if (!IsTime(carer.shift_start)) return Invalid(field + ".shift_start", "must be finite");
+  if (std::isnan(carer.shift_end) || carer.shift_end < carer.shift_start) {
+    return Invalid(field + ".shift_end", "must not be before shift_start");
+  }
+  if (std::isnan(carer.max_working_minutes) || carer.max_working_minutes < 0) {
+    return Invalid(field + ".max_working_minutes", "must not be negative");
+  }
+  return CheckIndexList(carer.never_visit_clients, static_cast<int>(problem.clients.size()),
+                        field + ".never_visit_clients");
+}
+
+absl::Status ValidateClient(const Client& client, int index, const Problem& problem) {
+  const std::string field = absl::StrCat("clients[", index, "]");
+  const int carers = static_cast<int>(problem.carers.size());
+  if (absl::Status s = CheckIndexList(client.preferred_carers, carers, field + ".preferred_carers");
+      !s.ok()) {
+    return s;
+  }
+  if (client.gender_required && client.preferred_gender == Gender::kUnspecified) {
+    return Invalid(field + ".gender_required", "needs a preferred_gender");
+  }
+  return CheckIndexList(client.known_carers, carers, field + ".known_carers");
+}
+
+absl::Status ValidateVisit(const Visit& visit, int index, const Problem& problem) {
+  const std::string field = absl::StrCat("visits[", index, "]");
+  if (visit.client < -1 || visit.client >= static_cast<int>(problem.clients.size())) {
+    return Invalid(field + ".client", "must be -1 or an index into clients");
+  }
+  if (visit.location < 0 || visit.location >= problem.travel.size) {
+    return Invalid(field + ".location", "is not a location of the travel matrix");
+  }
+  if (!IsTime(visit.window_start)) return Invalid(field + ".window_start", "must be finite");
+  if (!IsTime(visit.window_end) || visit.window_end < visit.window_start) {
+    return Invalid(field + ".window_end", "must be finite and not before window_start");
+  }
+  if (!std::isfinite(visit.duration) || visit.duration < 0) {
+    return Invalid(field + ".duration", "must be finite and not negative");
+  }
+  if (visit.carers_required != 1 && visit.carers_required != 2) {
+    return Invalid(field + ".carers_required", "must be 1 or 2");
+  }
+  if (static_cast<int>(visit.pinned_carers.size()) > visit.carers_required) {
+    return Invalid(field + ".pinned_carers", "must not name more carers than carers_required");
+  }
+  if (visit.pinned_carers.size() == 2 && visit.pinned_carers[0] == visit.pinned_carers[1]) {
+    return Invalid(field + ".pinned_carers", "a double-up needs two different carers");
+  }
+  return CheckIndexList(visit.pinned_carers, static_cast<int>(problem.carers.size()),
+                        field + ".pinned_carers");
+}
+
+absl::Status ValidateLinks(const Problem& problem) {
+  const int visits = static_cast<int>(problem.visits.size());
+  std::vector<int> linked_in(visits, -1);
+  for (size_t i = 0; i < problem.links.size(); ++i) {
+    const VisitLink& link = problem.links[i];
+    const std::string field = absl::StrCat("links[", i, "]");
+    for (int v : {link.first_visit, link.second_visit}) {
+      if (v < 0 || v >= visits) return Invalid(field, "refers to a visit that does not exist");
+      if (problem.visits[v].carers_required != 1) {
+        return Invalid(field, absl::StrCat("visit ", v, " is a double-up and cannot be linked"));
+      }
+      if (linked_in[v] >= 0) {
+        return Invalid(field,
+                       absl::StrCat("visit ", v, " is already in links[", linked_in[v], "]"));
+      }
+      linked_in[v] = static_cast<int>(i);
+    }
+    if (link.first_visit == link.second_visit) {
+      return Invalid(field, "links a visit to itself");
+    }
+    if (!std::isfinite(link.min_gap) || link.min_gap < 0) {
+      return Invalid(field + ".min_gap", "must be finite and not negative");
+    }
+    if (!std::isfinite(link.max_gap) || link.max_gap < link.min_gap) {
+      return Invalid(field + ".max_gap", "must be finite and not below min_gap");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+ObjectiveWeights BenchmarkWeights() {
+  ObjectiveWeights weights;
+  weights.travel = 1.0 / 3.0;
+  weights.total_lateness = 1.0 / 3.0;
+  weights.max_lateness = 1.0 / 3.0;
+  return weights;
+}
+
+absl::Status ValidateWeights(const ObjectiveWeights& weights) {
+  const std::pair<const char*, double> all[] = {
+      {"unassigned_visit", weights.unassigned_visit},
+      {"travel", weights.travel},
+      {"total_lateness", weights.total_lateness},
+      {"max_lateness", weights.max_lateness},
+      {"non_preferred_carer", weights.non_preferred_carer},
+      {"unknown_carer", weights.unknown_carer},
+      {"gender_mismatch", weights.gender_mismatch},
+  };
+  for (const auto& [name, value] : all) {
+    if (!std::isfinite(value) || value < 0) {
+      return Invalid(absl::StrCat("weights.", name), "must be finite and not negative");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateProblem(const Problem& problem) {
+  if (absl::Status s = ValidateTravel(problem.travel); !s.ok()) return s;
+  for (size_t i = 0; i < problem.carers.size(); ++i) {
+    if (absl::Status s = ValidateCarer(problem.carers[i], static_cast<int>(i), problem); !s.ok()) {
+      return s;
+    }
+  }
+  for (size_t i = 0; i < problem.clients.size(); ++i) {
+    if (absl::Status s = ValidateClient(problem.clients[i], static_cast<int>(i), problem);
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (size_t i = 0; i < problem.visits.size(); ++i) {
+    if (absl::Status s = ValidateVisit(problem.visits[i], static_cast<int>(i), problem); !s.ok()) {
+      return s;
+    }
+  }
+  return ValidateLinks(problem);
+}
+
+}  // namespace homecare::scheduling::solver

@@ -1,0 +1,127 @@
+// The scheduling engine's model of one planning day, in domain terms.
+//
+// Everything is indexed: carers, clients, visits and locations are referred to by their position in
+// the Problem's vectors, and times are minutes since an origin the caller chooses (usually local
+// midnight of the planned day). Ids are carried only so that results and errors can name things.
+#ifndef SERVICES_SCHEDULING_SOLVER_MODEL_H_
+#define SERVICES_SCHEDULING_SOLVER_MODEL_H_
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace homecare::scheduling::solver {
+
+using Minutes = double;
+
+// Marks "no limit" for shift ends and working minutes.
+inline constexpr Minutes kUnlimited = std::numeric_limits<double>::infinity();
+
+// Skill i is bit i; a carer qualifies for a visit when it holds every required bit.
+using SkillSet = std::uint64_t;
+inline constexpr int kMaxSkills = 64;
+
+enum class Gender { kUnspecified = 0, kFemale, kMale };
+
+// Square matrix of travel minutes between location indices, row-major: minutes[from * size + to].
+struct TravelMatrix {
+  int size = 0;
+  std::vector<Minutes> minutes;
+
+  Minutes operator()(int from, int to) const { return minutes[from * size + to]; }
+};
+
+// One carer's working shift for the day. A carer with two separate blocks of availability is two
+// Carer entries.
+struct Carer {
+  std::string id;
+  SkillSet skills = 0;
+  Gender gender = Gender::kUnspecified;
+  int start_location = 0;
+  int end_location = 0;
+  // The carer leaves start_location no earlier than shift_start and must be back at end_location
+  // by shift_end.
+  Minutes shift_start = 0;
+  Minutes shift_end = kUnlimited;
+  // Paid working time: travel (including the legs from and to the shift's places) plus the
+  // durations of the visits. Waiting between visits does not count.
+  Minutes max_working_minutes = kUnlimited;
+  // Indices into Problem::clients this carer must never be sent to.
+  std::vector<int> never_visit_clients;
+};
+
+struct Client {
+  std::string id;
+  // Soft: a visit served by a carer outside this list costs ObjectiveWeights::non_preferred_carer
+  // (only when the list is not empty).
+  std::vector<int> preferred_carers;
+  // Continuity of care: a visit served by a carer this client has not met costs
+  // ObjectiveWeights::unknown_carer (only when the list is not empty).
+  std::vector<int> known_carers;
+  Gender preferred_gender = Gender::kUnspecified;
+  // When set, a carer of another gender is not qualified at all instead of costing a penalty.
+  bool gender_required = false;
+};
+
+struct Visit {
+  std::string id;
+  // Index into Problem::clients, or -1 for a visit with no client record (no preferences apply).
+  int client = -1;
+  int location = 0;
+  // Starting before window_start is not allowed; starting after window_end is allowed and costs
+  // lateness.
+  Minutes window_start = 0;
+  Minutes window_end = 0;
+  Minutes duration = 0;
+  SkillSet required_skills = 0;
+  // 2 for a double-up: two different carers who start together.
+  int carers_required = 1;
+  // Carers that must do this visit (at most carers_required of them).
+  std::vector<int> pinned_carers;
+};
+
+// The second visit starts between min_gap and max_gap minutes after the first one starts. Both are
+// placed or neither is. A visit takes part in at most one link and cannot be a double-up.
+struct VisitLink {
+  int first_visit = 0;
+  int second_visit = 0;
+  Minutes min_gap = 0;
+  Minutes max_gap = 0;
+  // The two visits must be done by different carers.
+  bool distinct_carers = false;
+};
+
+struct Problem {
+  std::vector<Carer> carers;
+  std::vector<Client> clients;
+  std::vector<Visit> visits;
+  std::vector<VisitLink> links;
+  TravelMatrix travel;
+};
+
+// Weights of the objective, a weighted sum to minimise. Hard rules are never traded against it.
+struct ObjectiveWeights {
+  double unassigned_visit = 10000;
+  double travel = 1;
+  double total_lateness = 1;
+  double max_lateness = 1;
+  double non_preferred_carer = 0;
+  double unknown_carer = 0;
+  double gender_mismatch = 0;
+};
+
+// The benchmark's objective: (travel + total lateness + maximum lateness) / 3.
+ObjectiveWeights BenchmarkWeights();
+
+// Checks every index, range and structural rule of the model; the error names the field and the
+// rule.
+absl::Status ValidateProblem(const Problem& problem);
+
+absl::Status ValidateWeights(const ObjectiveWeights& weights);
+
+}  // namespace homecare::scheduling::solver
+
+#endif  // SERVICES_SCHEDULING_SOLVER_MODEL_H_

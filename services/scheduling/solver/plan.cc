@@ -1,0 +1,215 @@
+#include "services/scheduling/solver/plan.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace homecare::scheduling::solver {
+namespace {
+
+constexpr Minutes kEps = 1e-7;
+
+bool IsSync(const Task& task) {
+  return task.partner >= 0 && task.gap_min == 0 && task.gap_max == 0;
+}
+
+// The first task of a linked pair with a real gap: its partner is scheduled after it.
+bool LeadsPartner(const Task& task) {
+  return task.partner >= 0 && !IsSync(task) && task.gap_min >= 0;
+}
+
+}  // namespace
+
+Plan::Plan(const TaskModel& model)
+    : model_(&model),
+      routes_(model.num_carers()),
+      route_of_(model.num_tasks(), -1),
+      position_of_(model.num_tasks(), -1),
+      start_(model.num_tasks(), 0),
+      route_travel_(model.num_carers(), 0),
+      route_work_(model.num_carers(), 0),
+      route_end_(model.num_carers(), 0),
+      pending_(model.num_tasks(), 0),
+      floor_(model.num_tasks(), 0) {
+  Refresh();
+}
+
+Minutes Plan::lateness(int task) const {
+  return std::max<Minutes>(0, start_[task] - model_->task(task).due);
+}
+
+void Plan::Insert(int task, int route, int position) {
+  std::vector<int>& r = routes_[route];
+  r.insert(r.begin() + position, task);
+  route_of_[task] = route;
+  for (int p = position; p < static_cast<int>(r.size()); ++p) position_of_[r[p]] = p;
+}
+
+void Plan::Remove(int task) {
+  const int route = route_of_[task];
+  if (route < 0) return;
+  std::vector<int>& r = routes_[route];
+  const int position = position_of_[task];
+  r.erase(r.begin() + position);
+  for (int p = position; p < static_cast<int>(r.size()); ++p) position_of_[r[p]] = p;
+  route_of_[task] = -1;
+  position_of_[task] = -1;
+}
+
+void Plan::RemoveUnit(int unit) {
+  const Unit& u = model_->unit(unit);
+  for (int i = 0; i < u.size; ++i) Remove(u.tasks[i]);
+}
+
+int Plan::num_unassigned_units() const {
+  int count = 0;
+  for (int u = 0; u < model_->num_units(); ++u) count += unit_assigned(u) ? 0 : 1;
+  return count;
+}
+
+bool Plan::ComputeStarts() {
+  const TaskModel& m = *model_;
+  order_.clear();
+  int assigned_count = 0;
+  // pending_[t]: predecessors of t in the acyclic part of the constraint graph not yet scheduled.
+  std::vector<int>& queue = queue_;
+  queue.clear();
+  for (int route = 0; route < num_routes(); ++route) {
+    for (int t : routes_[route]) {
+      ++assigned_count;
+      const Task& task = m.task(t);
+      int count = position_of_[t] > 0 ? 1 : 0;
+      if (task.partner >= 0 && assigned(task.partner) && LeadsPartner(m.task(task.partner))) {
+        ++count;
+      }
+      pending_[t] = count;
+      floor_[t] = task.earliest;
+    }
+  }
+  for (int route = 0; route < num_routes(); ++route) {
+    if (!routes_[route].empty() && pending_[routes_[route][0]] == 0) {
+      queue.push_back(routes_[route][0]);
+    }
+  }
+  // Topological order; a synchronised pair is one node, ready when both of its halves are.
+  std::vector<char>& done = done_;
+  done.assign(m.num_tasks(), 0);
+  for (size_t head = 0; head < queue.size(); ++head) {
+    const int t = queue[head];
+    if (done[t]) continue;
+    const Task& task = m.task(t);
+    const bool sync = IsSync(task) && assigned(task.partner);
+    if (sync && pending_[task.partner] != 0) continue;
+    done[t] = 1;
+    order_.push_back(t);
+    if (sync) done[task.partner] = 1;
+    for (int k = 0; k < (sync ? 2 : 1); ++k) {
+      const int x = k == 0 ? t : task.partner;
+      const int after = next(x);
+      if (after >= 0 && --pending_[after] == 0) queue.push_back(after);
+      const Task& tx = m.task(x);
+      if (LeadsPartner(tx) && assigned(tx.partner) && --pending_[tx.partner] == 0) {
+        queue.push_back(tx.partner);
+      }
+    }
+  }
+  int scheduled = 0;
+  for (int t : order_) scheduled += IsSync(m.task(t)) && assigned(m.task(t).partner) ? 2 : 1;
+  if (scheduled != assigned_count) return false;
+
+  auto earliest_of = [&](int x) {
+    const Task& task = m.task(x);
+    const int route = route_of_[x];
+    const int before = previous(x);
+    Minutes t = std::max(floor_[x], ready_time(route, before) +
+                                        m.travel(location_after(route, before), task.location));
+    if (task.partner >= 0 && assigned(task.partner) && LeadsPartner(m.task(task.partner))) {
+      t = std::max(t, start_[task.partner] + m.task(task.partner).gap_min);
+    }
+    return t;
+  };
+
+  const int max_passes = 2 + static_cast<int>(model_->num_units());
+  for (int pass = 0; pass < max_passes; ++pass) {
+    for (int t : order_) {
+      const Task& task = m.task(t);
+      Minutes value = earliest_of(t);
+      if (IsSync(task) && assigned(task.partner)) {
+        value = std::max(value, earliest_of(task.partner));
+        start_[task.partner] = value;
+      }
+      start_[t] = value;
+    }
+    // A maximum gap reads "first >= second - gap_max": raise the first and schedule again.
+    bool raised = false;
+    for (int t : order_) {
+      const Task& task = m.task(t);
+      if (!LeadsPartner(task) || !assigned(task.partner)) continue;
+      const Minutes need = start_[task.partner] - task.gap_max;
+      if (start_[t] < need - kEps) {
+        floor_[t] = need;
+        raised = true;
+      }
+    }
+    if (!raised) {
+      for (int t : order_) {
+        if (start_[t] > m.horizon()) return false;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Plan::Refresh() {
+  const TaskModel& m = *model_;
+  const bool timed = ComputeStarts();
+  parts_ = PlanCost();
+  bool ok = timed;
+  for (int route = 0; route < num_routes(); ++route) {
+    const CarerShift& carer = m.carer(route);
+    if (routes_[route].empty()) {
+      // A carer with nothing to do stays home: no travel, no working time.
+      route_travel_[route] = route_work_[route] = 0;
+      route_end_[route] = carer.shift_start;
+      continue;
+    }
+    Minutes travel = 0;
+    Minutes work = 0;
+    int location = carer.start_location;
+    for (int t : routes_[route]) {
+      const Task& task = m.task(t);
+      travel += m.travel(location, task.location);
+      work += task.duration;
+      location = task.location;
+      parts_.total_lateness += lateness(t);
+      parts_.max_lateness = std::max(parts_.max_lateness, lateness(t));
+      parts_.assignment += m.assignment_cost(t, route);
+    }
+    travel += m.travel(location, carer.end_location);
+    work += travel;
+    route_travel_[route] = travel;
+    route_work_[route] = work;
+    route_end_[route] = start_[routes_[route].back()] + m.task(routes_[route].back()).duration +
+                        m.travel(location, carer.end_location);
+    parts_.travel += travel;
+    if (route_end_[route] > carer.shift_end + kEps) ok = false;
+    if (work > carer.max_work + kEps) ok = false;
+  }
+  for (int u = 0; u < m.num_units(); ++u) {
+    if (unit_assigned(u)) continue;
+    const Unit& unit = m.unit(u);
+    parts_.unassigned_visits +=
+        unit.size == 2 && m.task(unit.tasks[0]).visit != m.task(unit.tasks[1]).visit ? 2 : 1;
+  }
+  cost_ = WeightedCost(parts_);
+  return ok;
+}
+
+double Plan::WeightedCost(const PlanCost& parts) const {
+  const ObjectiveWeights& w = model_->weights();
+  return w.unassigned_visit * parts.unassigned_visits + w.travel * parts.travel +
+         w.total_lateness * parts.total_lateness + w.max_lateness * parts.max_lateness +
+         parts.assignment;
+}
+
+}  // namespace homecare::scheduling::solver

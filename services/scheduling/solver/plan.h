@@ -1,0 +1,111 @@
+// A plan: which carer does which task in which order, with the earliest start times that honour
+// every timing rule, and the objective's parts.
+//
+// Start times follow from the routes: every constraint is a lower bound "start(j) >= start(i) + w"
+// (route order with durations and travel, window openings, the gaps of linked tasks; a maximum gap
+// is such a bound read backwards). The least solution of that system is the earliest schedule; it
+// minimises every start at once, so it is optimal for lateness, and travel does not depend on
+// time. A positive cycle (for example two double-ups in opposite orders on two routes) has no
+// solution.
+#ifndef SERVICES_SCHEDULING_SOLVER_PLAN_H_
+#define SERVICES_SCHEDULING_SOLVER_PLAN_H_
+
+#include <vector>
+
+#include "services/scheduling/solver/task_model.h"
+
+namespace homecare::scheduling::solver {
+
+// The objective's parts of a plan, unweighted except for the preference penalties.
+struct PlanCost {
+  double travel = 0;
+  double total_lateness = 0;
+  double max_lateness = 0;
+  double assignment = 0;  // Weighted preference, continuity and gender penalties.
+  int unassigned_visits = 0;
+};
+
+class Plan {
+ public:
+  explicit Plan(const TaskModel& model);
+
+  const TaskModel& model() const { return *model_; }
+
+  int num_routes() const { return static_cast<int>(routes_.size()); }
+  const std::vector<int>& route(int carer) const { return routes_[carer]; }
+  bool assigned(int task) const { return route_of_[task] >= 0; }
+  int route_of(int task) const { return route_of_[task]; }
+  int position_of(int task) const { return position_of_[task]; }
+  Minutes start(int task) const { return start_[task]; }
+  Minutes lateness(int task) const;
+  // The task after `task` on its route, or -1 at the end.
+  int next(int task) const {
+    const std::vector<int>& r = routes_[route_of_[task]];
+    const int p = position_of_[task] + 1;
+    return p < static_cast<int>(r.size()) ? r[p] : -1;
+  }
+  int previous(int task) const {
+    const int p = position_of_[task];
+    return p > 0 ? routes_[route_of_[task]][p - 1] : -1;
+  }
+  // When `task` ends, or when the carer of `route` is free to leave for its first visit when task
+  // is -1.
+  Minutes ready_time(int route, int task) const {
+    return task < 0 ? model_->carer(route).shift_start : start_[task] + model_->task(task).duration;
+  }
+  int location_after(int route, int task) const {
+    return task < 0 ? model_->carer(route).start_location : model_->task(task).location;
+  }
+  int location_before(int route, int task) const {
+    return task < 0 ? model_->carer(route).end_location : model_->task(task).location;
+  }
+  Minutes route_travel(int route) const { return route_travel_[route]; }
+  // Travel plus visit durations of the route: the paid working minutes.
+  Minutes route_work(int route) const { return route_work_[route]; }
+  // Arrival back at the carer's end place.
+  Minutes route_end(int route) const { return route_end_[route]; }
+
+  // Structural edits. Start times and costs are stale until Refresh() is called.
+  void Insert(int task, int route, int position);
+  void Remove(int task);
+  // Removes both tasks of the task's unit.
+  void RemoveUnit(int unit);
+  bool unit_assigned(int unit) const { return assigned(model_->unit(unit).tasks[0]); }
+
+  // Recomputes the earliest schedule and the costs. Returns false when the routes admit no
+  // schedule that keeps every hard rule (a cycle, a maximum gap, a shift end or working minutes);
+  // the plan is then not usable until edited back.
+  bool Refresh();
+
+  const PlanCost& parts() const { return parts_; }
+  // The weighted objective.
+  double cost() const { return cost_; }
+  double WeightedCost(const PlanCost& parts) const;
+
+  int num_unassigned_units() const;
+
+ private:
+  bool ComputeStarts();
+
+  const TaskModel* model_;
+  std::vector<std::vector<int>> routes_;
+  std::vector<int> route_of_;
+  std::vector<int> position_of_;
+  std::vector<Minutes> start_;
+  std::vector<Minutes> route_travel_;
+  std::vector<Minutes> route_work_;
+  std::vector<Minutes> route_end_;
+  PlanCost parts_;
+  double cost_ = 0;
+
+  // Scratch for ComputeStarts.
+  std::vector<int> order_;
+  std::vector<int> queue_;
+  std::vector<char> done_;
+  std::vector<int> pending_;
+  std::vector<Minutes> floor_;
+};
+
+}  // namespace homecare::scheduling::solver
+
+#endif  // SERVICES_SCHEDULING_SOLVER_PLAN_H_

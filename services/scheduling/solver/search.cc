@@ -1,0 +1,594 @@
+#include "services/scheduling/solver/search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace homecare::scheduling::solver {
+namespace {
+
+constexpr double kImprovement = 1e-9;
+
+// Roulette scores of Ropke and Pisinger: new best, better than current, accepted.
+constexpr double kScoreBest = 33;
+constexpr double kScoreBetter = 9;
+constexpr double kScoreAccepted = 13;
+
+}  // namespace
+
+SearchContext::SearchContext(const TaskModel& model) : model(model) {
+  const int n = model.num_tasks();
+  neighbours.resize(n);
+  for (int t = 0; t < n; ++t) {
+    std::vector<int>& list = neighbours[t];
+    list.reserve(n - 1);
+    for (int o = 0; o < n; ++o) {
+      if (o != t) list.push_back(o);
+    }
+    std::stable_sort(list.begin(), list.end(), [&](int a, int b) {
+      return model.task_travel(t, a) < model.task_travel(t, b);
+    });
+  }
+  unplaceable.assign(model.num_units(), false);
+  for (int u = 0; u < model.num_units(); ++u) {
+    const Unit& unit = model.unit(u);
+    for (int i = 0; i < unit.size; ++i) {
+      if (model.eligible_carers(unit.tasks[i]).empty()) unplaceable[u] = true;
+    }
+    if (unit.size == 2 && !unplaceable[u] && model.task(unit.tasks[0]).distinct_from_partner) {
+      const std::vector<int>& a = model.eligible_carers(unit.tasks[0]);
+      const std::vector<int>& b = model.eligible_carers(unit.tasks[1]);
+      if (a.size() == 1 && b.size() == 1 && a[0] == b[0]) unplaceable[u] = true;
+    }
+  }
+}
+
+Search::Search(const SearchContext& context, std::uint64_t seed, const SearchParams& params)
+    : context_(context),
+      model_(context.model),
+      params_(params),
+      random_(seed),
+      evaluator_(context.model),
+      current_(context.model),
+      best_(context.model),
+      candidate_(context.model),
+      scratch_(context.model),
+      is_removed_(context.model.num_units(), 0) {
+  destroy_weight_.fill(1);
+  destroy_score_.fill(0);
+  destroy_uses_.fill(0);
+  repair_weight_.fill(0);
+  repair_score_.fill(0);
+  repair_uses_.fill(0);
+  for (int r = 0; r < kRepairCount; ++r) repair_weight_[r] = 1;
+}
+
+void Search::Construct() {
+  candidate_ = Plan(model_);
+  GreedyInsert(candidate_, /*by_window=*/true);
+  Relocate(candidate_);
+  current_ = candidate_;
+  best_ = candidate_;
+  start_cost_ = std::max(
+      1.0, best_.cost() - model_.weights().unassigned_visit * best_.parts().unassigned_visits);
+}
+
+void Search::Adopt(const Plan& plan) {
+  best_ = plan;
+  current_ = plan;
+}
+
+double Search::Temperature(double progress) const {
+  const double start = params_.start_temperature * start_cost_;
+  const double end = params_.end_temperature * start_cost_;
+  return start * std::pow(end / start, std::clamp(progress, 0.0, 1.0));
+}
+
+StopReason Search::Run(std::int64_t count, const Budget& budget) {
+  for (std::int64_t i = 0; i < count; ++i) {
+    if (budget.stop != nullptr && budget.stop->load(std::memory_order_relaxed)) {
+      return StopReason::kRequested;
+    }
+    if (budget.total_iterations > 0 && iterations_ >= budget.total_iterations) {
+      return StopReason::kIterations;
+    }
+    double progress = 0;
+    const auto now = std::chrono::steady_clock::now();
+    if (budget.has_deadline) {
+      if (now >= budget.deadline) return StopReason::kTime;
+      if (budget.total_iterations <= 0) {
+        progress =
+            std::chrono::duration<double>(now - budget.begin).count() /
+            std::max(1e-9, std::chrono::duration<double>(budget.deadline - budget.begin).count());
+      }
+    }
+    if (budget.total_iterations > 0) {
+      progress = static_cast<double>(iterations_) / static_cast<double>(budget.total_iterations);
+    }
+    Iterate(progress);
+    ++iterations_;
+  }
+  return StopReason::kNone;
+}
+
+int Search::Choose(const std::array<double, kDestroyCount>& weights, int count) {
+  double total = 0;
+  for (int i = 0; i < count; ++i) total += weights[i];
+  double pick = random_.UniformDouble() * total;
+  for (int i = 0; i < count; ++i) {
+    pick -= weights[i];
+    if (pick < 0) return i;
+  }
+  return count - 1;
+}
+
+void Search::Iterate(double progress) {
+  candidate_ = current_;
+  removed_.clear();
+  const int target = RemovalTarget();
+  const int destroy = Choose(destroy_weight_, kDestroyCount);
+  const int repair = Choose(repair_weight_, kRepairCount);
+  switch (destroy) {
+    case kRandom:
+      RandomRemoval(candidate_, target);
+      break;
+    case kWorst:
+      WorstRemoval(candidate_, target);
+      break;
+    case kRelated:
+      RelatedRemoval(candidate_, target);
+      break;
+    case kString:
+      StringRemoval(candidate_, target);
+      break;
+    default:
+      RouteRemoval(candidate_, target);
+      break;
+  }
+  for (int u : removed_) is_removed_[u] = 0;
+  // Removing visits only relaxes constraints; a travel matrix that breaks the triangle
+  // inequality could still lengthen a route past a limit, and then the move is dropped.
+  if (!candidate_.Refresh()) return;
+  switch (repair) {
+    case kGreedy:
+      GreedyInsert(candidate_, false);
+      break;
+    case kGreedyByWindow:
+      GreedyInsert(candidate_, true);
+      break;
+    case kRegret2:
+      RegretInsert(candidate_, 2);
+      break;
+    default:
+      RegretInsert(candidate_, 3);
+      break;
+  }
+
+  const double cost = candidate_.cost();
+  double score = 0;
+  if (cost < best_.cost() - kImprovement) {
+    Relocate(candidate_);
+    best_ = candidate_;
+    current_ = candidate_;
+    score = kScoreBest;
+  } else if (cost < current_.cost() - kImprovement) {
+    current_ = candidate_;
+    score = kScoreBetter;
+  } else {
+    const double temperature = Temperature(progress);
+    const double u = std::max(1e-300, random_.UniformDouble());
+    if (cost - current_.cost() < -temperature * std::log(u)) {
+      current_ = candidate_;
+      score = kScoreAccepted;
+    }
+  }
+  destroy_score_[destroy] += score;
+  ++destroy_uses_[destroy];
+  repair_score_[repair] += score;
+  ++repair_uses_[repair];
+  if ((iterations_ + 1) % params_.segment == 0) {
+    for (int d = 0; d < kDestroyCount; ++d) {
+      if (destroy_uses_[d] == 0) continue;
+      destroy_weight_[d] =
+          std::max(0.05, (1 - params_.reaction) * destroy_weight_[d] +
+                             params_.reaction * destroy_score_[d] / destroy_uses_[d]);
+      destroy_score_[d] = 0;
+      destroy_uses_[d] = 0;
+    }
+    for (int r = 0; r < kRepairCount; ++r) {
+      if (repair_uses_[r] == 0) continue;
+      repair_weight_[r] = std::max(0.05, (1 - params_.reaction) * repair_weight_[r] +
+                                             params_.reaction * repair_score_[r] / repair_uses_[r]);
+      repair_score_[r] = 0;
+      repair_uses_[r] = 0;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ruin.
+
+int Search::RemovalTarget() {
+  const int tasks = model_.num_tasks();
+  const int cap =
+      std::max(1, std::min(params_.max_removed,
+                           static_cast<int>(std::ceil(params_.max_removed_share * tasks))));
+  const int low = std::min(params_.min_removed, cap);
+  return random_.UniformBetween(low, cap);
+}
+
+void Search::RemoveUnit(Plan& plan, int unit) {
+  if (is_removed_[unit] || !plan.unit_assigned(unit)) return;
+  is_removed_[unit] = 1;
+  removed_.push_back(unit);
+  plan.RemoveUnit(unit);
+}
+
+namespace {
+
+int RemovedTasks(const TaskModel& model, const std::vector<int>& units) {
+  int count = 0;
+  for (int u : units) count += model.unit(u).size;
+  return count;
+}
+
+std::vector<int> AssignedUnits(const Plan& plan) {
+  std::vector<int> units;
+  for (int u = 0; u < plan.model().num_units(); ++u) {
+    if (plan.unit_assigned(u)) units.push_back(u);
+  }
+  return units;
+}
+
+}  // namespace
+
+void Search::RandomRemoval(Plan& plan, int target) {
+  std::vector<int> units = AssignedUnits(plan);
+  for (int i = static_cast<int>(units.size()) - 1;
+       i >= 0 && RemovedTasks(model_, removed_) < target; --i) {
+    std::swap(units[i], units[random_.Uniform(i + 1)]);
+    RemoveUnit(plan, units[i]);
+  }
+}
+
+void Search::WorstRemoval(Plan& plan, int target) {
+  const ObjectiveWeights& w = model_.weights();
+  std::vector<int> units = AssignedUnits(plan);
+  std::vector<double> score(model_.num_units(), 0);
+  for (int u : units) {
+    const Unit& unit = model_.unit(u);
+    for (int i = 0; i < unit.size; ++i) {
+      const int t = unit.tasks[i];
+      const int route = plan.route_of(t);
+      const int before = plan.previous(t);
+      const int after = plan.next(t);
+      const int location = model_.task(t).location;
+      const Minutes detour =
+          model_.travel(plan.location_after(route, before), location) +
+          model_.travel(location, plan.location_before(route, after)) -
+          (before < 0 && after < 0 ? 0
+                                   : model_.travel(plan.location_after(route, before),
+                                                   plan.location_before(route, after)));
+      score[u] += w.travel * detour + (w.total_lateness + w.max_lateness) * plan.lateness(t) +
+                  model_.assignment_cost(t, route);
+    }
+  }
+  std::sort(units.begin(), units.end(), [&](int a, int b) { return score[a] > score[b]; });
+  while (!units.empty() && RemovedTasks(model_, removed_) < target) {
+    const double y = random_.UniformDouble();
+    const int index = static_cast<int>(std::pow(y, 3) * static_cast<double>(units.size()));
+    RemoveUnit(plan, units[index]);
+    units.erase(units.begin() + index);
+  }
+}
+
+void Search::RelatedRemoval(Plan& plan, int target) {
+  std::vector<int> units = AssignedUnits(plan);
+  if (units.empty()) return;
+  const int seed = units[random_.Uniform(static_cast<int>(units.size()))];
+  const int seed_task = model_.unit(seed).tasks[0];
+  // Relatedness by place, by time, or both.
+  const int kind = random_.Uniform(3);
+  const double place_weight = kind == 1 ? 0.0 : 1.0;
+  const double time_weight = kind == 0 ? 0.0 : 1.0;
+  std::vector<double> distance(model_.num_units(), 0);
+  for (int u : units) {
+    const int t = model_.unit(u).tasks[0];
+    distance[u] = place_weight * model_.task_travel(seed_task, t) +
+                  time_weight * std::fabs(plan.start(t) - plan.start(seed_task));
+  }
+  std::sort(units.begin(), units.end(), [&](int a, int b) { return distance[a] < distance[b]; });
+  while (!units.empty() && RemovedTasks(model_, removed_) < target) {
+    const double y = random_.UniformDouble();
+    const int index = static_cast<int>(std::pow(y, 4) * static_cast<double>(units.size()));
+    RemoveUnit(plan, units[index]);
+    units.erase(units.begin() + index);
+  }
+}
+
+void Search::StringRemoval(Plan& plan, int target) {
+  // Strings of consecutive visits from the routes around a seed (Christiaens and Vanden Berghe's
+  // SISR ruin), so that the routes can be rebuilt crossing each other.
+  std::vector<int> assigned_tasks;
+  int routes_used = 0;
+  for (int r = 0; r < plan.num_routes(); ++r) {
+    if (plan.route(r).empty()) continue;
+    ++routes_used;
+    assigned_tasks.insert(assigned_tasks.end(), plan.route(r).begin(), plan.route(r).end());
+  }
+  if (assigned_tasks.empty()) return;
+  const double average_length =
+      static_cast<double>(assigned_tasks.size()) / std::max(1, routes_used);
+  const int max_string = std::max(1, std::min(10, static_cast<int>(std::lround(average_length))));
+  const int seed = assigned_tasks[random_.Uniform(static_cast<int>(assigned_tasks.size()))];
+  std::vector<char> route_done(plan.num_routes(), 0);
+  const std::vector<int>& near = context_.neighbours[seed];
+  for (int k = -1; k < static_cast<int>(near.size()); ++k) {
+    if (RemovedTasks(model_, removed_) >= target) break;
+    const int t = k < 0 ? seed : near[k];
+    if (!plan.assigned(t)) continue;
+    const int route = plan.route_of(t);
+    if (route_done[route]) continue;
+    route_done[route] = 1;
+    const std::vector<int>& r = plan.route(route);
+    const int size = static_cast<int>(r.size());
+    const int length = random_.UniformBetween(1, std::min(size, max_string));
+    const int position = plan.position_of(t);
+    const int first = std::clamp(position - random_.Uniform(length), 0, size - length);
+    std::vector<int> string(r.begin() + first, r.begin() + first + length);
+    for (int s : string) RemoveUnit(plan, model_.task(s).unit);
+  }
+}
+
+void Search::RouteRemoval(Plan& plan, int target) {
+  std::vector<int> routes;
+  for (int r = 0; r < plan.num_routes(); ++r) {
+    if (!plan.route(r).empty()) routes.push_back(r);
+  }
+  while (!routes.empty() && RemovedTasks(model_, removed_) < target) {
+    const int i = random_.Uniform(static_cast<int>(routes.size()));
+    const std::vector<int> tasks = plan.route(routes[i]);
+    for (int t : tasks) RemoveUnit(plan, model_.task(t).unit);
+    routes.erase(routes.begin() + i);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recreate.
+
+namespace {
+
+struct SoloPosition {
+  double lower = 0;  // travel, preference and own lateness: no more than its part of any pair
+  Minutes seed = 0;
+  int route = 0;
+  int position = 0;
+};
+
+}  // namespace
+
+int Search::BestOptions(const Plan& plan, int unit, int k, double blink, Option* options) {
+  const Unit& u = model_.unit(unit);
+  int kept = 0;
+  auto threshold = [&]() { return kept < k ? kInfeasible : options[k - 1].cost; };
+  auto keep = [&](const Option& option) {
+    // Distinct by route (pair of routes): replace a dearer option on the same routes.
+    int same = -1;
+    for (int i = 0; i < kept; ++i) {
+      if (options[i].insertion.route[0] == option.insertion.route[0] &&
+          (u.size == 1 || options[i].insertion.route[1] == option.insertion.route[1])) {
+        same = i;
+      }
+    }
+    if (same >= 0) {
+      if (options[same].cost <= option.cost) return;
+      for (int i = same; i + 1 < kept; ++i) options[i] = options[i + 1];
+      --kept;
+    }
+    int i = std::min(kept, k - 1);
+    if (kept == k && options[k - 1].cost <= option.cost) return;
+    while (i > 0 && options[i - 1].cost > option.cost) {
+      options[i] = options[i - 1];
+      --i;
+    }
+    options[i] = option;
+    kept = std::min(k, kept + 1);
+  };
+
+  if (u.size == 1) {
+    const int t = u.tasks[0];
+    Option option;
+    option.insertion.size = 1;
+    option.insertion.task[0] = t;
+    for (int carer : model_.eligible_carers(t)) {
+      const int n = static_cast<int>(plan.route(carer).size());
+      double route_best = kInfeasible;
+      Insertion best_here;
+      for (int p = 0; p <= n; ++p) {
+        if (blink > 0 && random_.UniformDouble() < blink) continue;
+        option.insertion.route[0] = carer;
+        option.insertion.position[0] = p;
+        const double bound = std::min(route_best, threshold());
+        const double cost = evaluator_.Evaluate(plan, option.insertion, bound);
+        if (cost < bound) {
+          route_best = cost;
+          best_here = option.insertion;
+        }
+      }
+      if (route_best < threshold()) {
+        Option found;
+        found.cost = route_best;
+        found.insertion = best_here;
+        keep(found);
+      }
+    }
+    return kept;
+  }
+
+  // Two tasks: list each task's positions with a lower bound of its share of the cost, then
+  // evaluate pairs cheapest bound first while the bound can still beat the kept options.
+  const ObjectiveWeights& w = model_.weights();
+  const Minutes current_max = plan.parts().max_lateness;
+  static thread_local std::vector<SoloPosition> lists[2];
+  for (int i = 0; i < 2; ++i) {
+    const int t = u.tasks[i];
+    const Task& task = model_.task(t);
+    std::vector<SoloPosition>& list = lists[i];
+    list.clear();
+    for (int carer : model_.eligible_carers(t)) {
+      const std::vector<int>& r = plan.route(carer);
+      const int n = static_cast<int>(r.size());
+      const Minutes max_work = model_.carer(carer).max_work;
+      for (int p = 0; p <= n; ++p) {
+        const int before = p > 0 ? r[p - 1] : -1;
+        const int after = p < n ? r[p] : -1;
+        const int from = plan.location_after(carer, before);
+        const int to = plan.location_before(carer, after);
+        const Minutes detour = model_.travel(from, task.location) +
+                               model_.travel(task.location, to) -
+                               (n > 0 ? model_.travel(from, to) : 0);
+        if (plan.route_work(carer) + detour + task.duration > max_work + 1e-7) continue;
+        SoloPosition s;
+        s.route = carer;
+        s.position = p;
+        s.seed = std::max(task.earliest,
+                          plan.ready_time(carer, before) + model_.travel(from, task.location));
+        s.lower = w.travel * detour + model_.assignment_cost(t, carer) +
+                  w.total_lateness * std::max<Minutes>(0, s.seed - task.due);
+        list.push_back(s);
+      }
+    }
+    std::sort(list.begin(), list.end(),
+              [](const SoloPosition& a, const SoloPosition& b) { return a.lower < b.lower; });
+  }
+  const std::vector<SoloPosition>& first = lists[0];
+  const std::vector<SoloPosition>& second = lists[1];
+  if (first.empty() || second.empty()) return 0;
+  const Task& ta = model_.task(u.tasks[0]);
+  const Task& tb = model_.task(u.tasks[1]);
+  const bool distinct = ta.distinct_from_partner;
+  Option option;
+  option.insertion.size = 2;
+  option.insertion.task[0] = u.tasks[0];
+  option.insertion.task[1] = u.tasks[1];
+  for (const SoloPosition& a : first) {
+    if (a.lower + second[0].lower >= threshold()) break;
+    for (const SoloPosition& b : second) {
+      const double limit = threshold();
+      if (a.lower + b.lower >= limit) break;
+      if (a.route == b.route) {
+        if (distinct || a.position > b.position) continue;
+      } else {
+        // Both seeds hold: the link only moves them later.
+        const Minutes start_a = std::max(a.seed, b.seed + tb.gap_min);
+        const Minutes start_b = std::max(b.seed, start_a + ta.gap_min);
+        const Minutes late_a = std::max<Minutes>(0, start_a - ta.due);
+        const Minutes late_b = std::max<Minutes>(0, start_b - tb.due);
+        const double lower =
+            a.lower + b.lower -
+            w.total_lateness *
+                (std::max<Minutes>(0, a.seed - ta.due) + std::max<Minutes>(0, b.seed - tb.due)) +
+            w.total_lateness * (late_a + late_b) +
+            w.max_lateness * std::max<Minutes>(0, std::max(late_a, late_b) - current_max);
+        if (lower >= limit) continue;
+      }
+      if (blink > 0 && random_.UniformDouble() < blink) continue;
+      option.insertion.route[0] = a.route;
+      option.insertion.position[0] = a.position;
+      option.insertion.route[1] = b.route;
+      option.insertion.position[1] = b.position;
+      option.cost = evaluator_.Evaluate(plan, option.insertion, limit);
+      if (option.cost < limit) keep(option);
+    }
+  }
+  return kept;
+}
+
+bool Search::Commit(Plan& plan, const Option& option) {
+  ApplyInsertion(option.insertion, plan);
+  if (plan.Refresh()) return true;
+  for (int i = 0; i < option.insertion.size; ++i) plan.Remove(option.insertion.task[i]);
+  plan.Refresh();
+  return false;
+}
+
+void Search::GreedyInsert(Plan& plan, bool by_window) {
+  std::vector<int> units;
+  for (int u = 0; u < model_.num_units(); ++u) {
+    if (!plan.unit_assigned(u) && !context_.unplaceable[u]) units.push_back(u);
+  }
+  for (int i = static_cast<int>(units.size()) - 1; i > 0; --i) {
+    std::swap(units[i], units[random_.Uniform(i + 1)]);
+  }
+  if (by_window) {
+    std::stable_sort(units.begin(), units.end(), [&](int a, int b) {
+      return model_.task(model_.unit(a).tasks[0]).earliest <
+             model_.task(model_.unit(b).tasks[0]).earliest;
+    });
+  }
+  Option option;
+  for (int u : units) {
+    if (BestOptions(plan, u, 1, params_.blink, &option) > 0) Commit(plan, option);
+  }
+}
+
+void Search::RegretInsert(Plan& plan, int k) {
+  std::vector<int> units;
+  for (int u = 0; u < model_.num_units(); ++u) {
+    if (!plan.unit_assigned(u) && !context_.unplaceable[u]) units.push_back(u);
+  }
+  Option options[4];
+  Option chosen;
+  while (!units.empty()) {
+    int chosen_index = -1;
+    double chosen_regret = -1;
+    chosen.cost = kInfeasible;
+    for (int i = 0; i < static_cast<int>(units.size());) {
+      const int found = BestOptions(plan, units[i], k, params_.blink, options);
+      if (found == 0) {
+        // No place for it now; it stays unassigned.
+        units[i] = units.back();
+        units.pop_back();
+        continue;
+      }
+      double regret = 0;
+      for (int j = 1; j < k; ++j) {
+        regret += (j < found ? options[j].cost : options[0].cost + 1e6) - options[0].cost;
+      }
+      if (regret > chosen_regret || (regret == chosen_regret && options[0].cost < chosen.cost)) {
+        chosen_regret = regret;
+        chosen_index = i;
+        chosen = options[0];
+      }
+      ++i;
+    }
+    if (chosen_index < 0) break;
+    Commit(plan, chosen);
+    units[chosen_index] = units.back();
+    units.pop_back();
+  }
+}
+
+void Search::Relocate(Plan& plan) {
+  std::vector<int> units = AssignedUnits(plan);
+  for (int i = static_cast<int>(units.size()) - 1; i > 0; --i) {
+    std::swap(units[i], units[random_.Uniform(i + 1)]);
+  }
+  const double unassigned_weight = model_.weights().unassigned_visit;
+  for (int u : units) {
+    scratch_ = plan;
+    scratch_.RemoveUnit(u);
+    if (!scratch_.Refresh()) continue;
+    const double without =
+        scratch_.cost() -
+        unassigned_weight * (scratch_.parts().unassigned_visits - plan.parts().unassigned_visits);
+    Option option;
+    if (BestOptions(scratch_, u, 1, 0, &option) == 0) continue;
+    if (without + option.cost >= plan.cost() - kImprovement) continue;
+    if (Commit(scratch_, option) && scratch_.cost() < plan.cost() - kImprovement) {
+      std::swap(plan, scratch_);
+    }
+  }
+}
+
+}  // namespace homecare::scheduling::solver

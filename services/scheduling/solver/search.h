@@ -1,0 +1,132 @@
+// One adaptive large neighbourhood search: ruin part of the plan (always both halves of a
+// double-up or a linked pair together), rebuild it by greedy or regret insertion, accept by
+// simulated annealing, and polish new best plans by moving units between routes.
+#ifndef SERVICES_SCHEDULING_SOLVER_SEARCH_H_
+#define SERVICES_SCHEDULING_SOLVER_SEARCH_H_
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+#include "services/scheduling/solver/insertion.h"
+#include "services/scheduling/solver/plan.h"
+#include "services/scheduling/solver/random.h"
+#include "services/scheduling/solver/task_model.h"
+
+namespace homecare::scheduling::solver {
+
+// Read-only data shared by every search thread.
+struct SearchContext {
+  explicit SearchContext(const TaskModel& model);
+
+  const TaskModel& model;
+  // For each task, the other tasks by increasing travel from it.
+  std::vector<std::vector<int>> neighbours;
+  // Units that no carer can take at all; the search leaves them out.
+  std::vector<bool> unplaceable;
+};
+
+struct SearchParams {
+  // Tasks removed per iteration: uniform between these, capped by a share of all tasks.
+  int min_removed = 4;
+  int max_removed = 40;
+  double max_removed_share = 0.35;
+  // Simulated annealing temperatures as shares of the first plan's cost per task... applied to
+  // the whole cost: T = cost0 * share.
+  double start_temperature = 0.01;
+  double end_temperature = 0.0002;
+  // Probability of skipping a position while searching insertions (keeps greedy varied).
+  double blink = 0.01;
+  // Iterations between updates of the operators' weights.
+  int segment = 100;
+  double reaction = 0.2;
+};
+
+enum class StopReason { kNone, kIterations, kTime, kRequested };
+
+class Search {
+ public:
+  Search(const SearchContext& context, std::uint64_t seed, const SearchParams& params);
+
+  // Builds the first plan by regret insertion and polishes it.
+  void Construct();
+
+  // Runs iterations until `count` more have run, the deadline passes or *stop is set. progress
+  // (0 to 1) drives the annealing temperature; with an iteration budget it is computed from
+  // iterations only, so runs are reproducible.
+  struct Budget {
+    std::int64_t total_iterations = 0;  // 0: no iteration budget
+    std::chrono::steady_clock::time_point begin;
+    std::chrono::steady_clock::time_point deadline;
+    bool has_deadline = false;
+    const std::atomic<bool>* stop = nullptr;
+  };
+  StopReason Run(std::int64_t count, const Budget& budget);
+
+  const Plan& best() const { return best_; }
+  const Plan& current() const { return current_; }
+  std::int64_t iterations() const { return iterations_; }
+  // Takes another search's best plan as this search's best and current plan.
+  void Adopt(const Plan& plan);
+
+ private:
+  enum Destroy { kRandom, kWorst, kRelated, kString, kRoute, kDestroyCount };
+  enum Repair { kGreedy, kGreedyByWindow, kRegret2, kRegret3, kRepairCount };
+
+  struct Option {
+    double cost = kInfeasible;
+    Insertion insertion;
+  };
+
+  double Temperature(double progress) const;
+  void Iterate(double progress);
+
+  // Ruin.
+  int RemovalTarget();
+  void RemoveUnit(Plan& plan, int unit);
+  void RandomRemoval(Plan& plan, int target);
+  void WorstRemoval(Plan& plan, int target);
+  void RelatedRemoval(Plan& plan, int target);
+  void StringRemoval(Plan& plan, int target);
+  void RouteRemoval(Plan& plan, int target);
+
+  // Recreate.
+  void GreedyInsert(Plan& plan, bool by_window);
+  void RegretInsert(Plan& plan, int k);
+  // The k cheapest options for a unit, distinct by route (by route pair for two-task units),
+  // cheapest first; fewer when fewer exist.
+  int BestOptions(const Plan& plan, int unit, int k, double blink, Option* options);
+  bool Commit(Plan& plan, const Option& option);
+
+  // Moves single units to their best place while that lowers the cost.
+  void Relocate(Plan& plan);
+
+  int Choose(const std::array<double, kDestroyCount>& weights, int count);
+
+  const SearchContext& context_;
+  const TaskModel& model_;
+  SearchParams params_;
+  Random random_;
+  InsertionEvaluator evaluator_;
+  Plan current_;
+  Plan best_;
+  Plan candidate_;
+  Plan scratch_;
+  std::vector<int> removed_;
+  std::vector<char> is_removed_;
+  double start_cost_ = 1;
+  std::int64_t iterations_ = 0;
+
+  std::array<double, kDestroyCount> destroy_weight_;
+  std::array<double, kDestroyCount> destroy_score_;
+  std::array<int, kDestroyCount> destroy_uses_;
+  std::array<double, kDestroyCount> repair_weight_;
+  std::array<double, kDestroyCount> repair_score_;
+  std::array<int, kDestroyCount> repair_uses_;
+};
+
+}  // namespace homecare::scheduling::solver
+
+#endif  // SERVICES_SCHEDULING_SOLVER_SEARCH_H_

@@ -1,0 +1,242 @@
+#include "services/scheduling/solver/solver.h"
+
+#include <algorithm>
+#include <barrier>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "services/scheduling/solver/plan.h"
+#include "services/scheduling/solver/search.h"
+#include "services/scheduling/solver/task_model.h"
+
+namespace homecare::scheduling::solver {
+namespace {
+
+// Iterations between two exchanges of the best plan. Fixed, so that results with an iteration
+// budget do not depend on how the threads were scheduled.
+constexpr std::int64_t kEpoch = 250;
+constexpr int kMaxThreads = 64;
+
+absl::Status ValidateOptions(const SolveOptions& options) {
+  if (absl::Status s = ValidateWeights(options.weights); !s.ok()) return s;
+  if (options.threads < 1 || options.threads > kMaxThreads) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("options.threads: must be between 1 and ", kMaxThreads));
+  }
+  if (!std::isfinite(options.time_limit_seconds)) {
+    return absl::InvalidArgumentError("options.time_limit_seconds: must be finite");
+  }
+  if (options.max_iterations < 0) {
+    return absl::InvalidArgumentError("options.max_iterations: must not be negative");
+  }
+  if (options.time_limit_seconds <= 0 && options.max_iterations == 0 && options.stop == nullptr) {
+    return absl::InvalidArgumentError(
+        "options: needs a time limit, an iteration budget or a stop flag");
+  }
+  return absl::OkStatus();
+}
+
+// Whether the carer could do the task with nothing else on the route.
+bool FitsAlone(const TaskModel& model, int task, int carer) {
+  const Task& t = model.task(task);
+  const CarerShift& shift = model.carer(carer);
+  const Minutes out = model.travel(shift.start_location, t.location);
+  const Minutes back = model.travel(t.location, shift.end_location);
+  const Minutes start = std::max(t.earliest, shift.shift_start + out);
+  return start + t.duration + back <= shift.shift_end + 1e-7 &&
+         out + t.duration + back <= shift.max_work + 1e-7;
+}
+
+UnassignedReason ReasonForTask(const Problem& problem, const TaskModel& model, int task) {
+  const Task& t = model.task(task);
+  const Visit& visit = problem.visits[t.visit];
+  if (model.eligible_carers(task).empty()) {
+    if (t.slot < static_cast<int>(visit.pinned_carers.size())) {
+      return UnassignedReason::kPinnedCarerNotQualified;
+    }
+    return UnassignedReason::kNoQualifiedCarer;
+  }
+  for (int carer : model.eligible_carers(task)) {
+    if (FitsAlone(model, task, carer)) return UnassignedReason::kNoFeasiblePosition;
+  }
+  return UnassignedReason::kOutsideEveryShift;
+}
+
+std::vector<UnassignedVisit> UnassignedVisits(const Problem& problem, const TaskModel& model,
+                                              const Plan& plan) {
+  std::vector<UnassignedVisit> result;
+  for (int u = 0; u < model.num_units(); ++u) {
+    if (plan.unit_assigned(u)) continue;
+    const Unit& unit = model.unit(u);
+    UnassignedReason reasons[2] = {UnassignedReason::kNoFeasiblePosition,
+                                   UnassignedReason::kNoFeasiblePosition};
+    for (int i = 0; i < unit.size; ++i) reasons[i] = ReasonForTask(problem, model, unit.tasks[i]);
+    if (unit.size == 2 && reasons[0] == UnassignedReason::kNoFeasiblePosition &&
+        reasons[1] == UnassignedReason::kNoFeasiblePosition &&
+        model.task(unit.tasks[0]).distinct_from_partner) {
+      const std::vector<int>& a = model.eligible_carers(unit.tasks[0]);
+      const std::vector<int>& b = model.eligible_carers(unit.tasks[1]);
+      if (a.size() == 1 && b.size() == 1 && a[0] == b[0]) {
+        reasons[0] = reasons[1] = UnassignedReason::kNoQualifiedCarer;
+      }
+    }
+    const int first_visit = model.task(unit.tasks[0]).visit;
+    if (unit.size == 1 || model.task(unit.tasks[1]).visit == first_visit) {
+      // One visit: report the most specific reason of its carers.
+      UnassignedReason reason = reasons[0];
+      if (unit.size == 2 && reasons[1] != UnassignedReason::kNoFeasiblePosition) {
+        reason = reasons[1];
+      }
+      result.push_back({first_visit, reason});
+      continue;
+    }
+    // Two linked visits: the one that can be placed waits for the other.
+    for (int i = 0; i < 2; ++i) {
+      const bool other_blocked = reasons[1 - i] != UnassignedReason::kNoFeasiblePosition;
+      const bool self_blocked = reasons[i] != UnassignedReason::kNoFeasiblePosition;
+      UnassignedReason reason = reasons[i];
+      if (!self_blocked && other_blocked) reason = UnassignedReason::kLinkedVisitNotPlaced;
+      result.push_back({model.task(unit.tasks[i]).visit, reason});
+    }
+  }
+  std::sort(result.begin(), result.end(),
+            [](const UnassignedVisit& a, const UnassignedVisit& b) { return a.visit < b.visit; });
+  return result;
+}
+
+Solution BuildSolution(const Problem& problem, const TaskModel& model, const Plan& plan) {
+  Solution solution;
+  const ObjectiveWeights& w = model.weights();
+  ObjectiveBreakdown& objective = solution.objective;
+  for (int c = 0; c < plan.num_routes(); ++c) {
+    Route route;
+    route.carer = c;
+    for (int t : plan.route(c)) {
+      const Task& task = model.task(t);
+      route.visits.push_back({task.visit, plan.start(t), plan.lateness(t)});
+      const Visit& visit = problem.visits[task.visit];
+      if (visit.client < 0) continue;
+      const Client& client = problem.clients[visit.client];
+      const auto has = [c](const std::vector<int>& list) {
+        return std::find(list.begin(), list.end(), c) != list.end();
+      };
+      if (!client.preferred_carers.empty() && !has(client.preferred_carers)) {
+        ++objective.non_preferred_carer;
+      }
+      if (!client.known_carers.empty() && !has(client.known_carers)) ++objective.unknown_carer;
+      if (client.preferred_gender != Gender::kUnspecified &&
+          client.preferred_gender != problem.carers[c].gender) {
+        ++objective.gender_mismatch;
+      }
+    }
+    route.travel = plan.route_travel(c);
+    route.working_minutes = plan.route_work(c);
+    route.end = plan.route_end(c);
+    solution.routes.push_back(std::move(route));
+  }
+  solution.unassigned = UnassignedVisits(problem, model, plan);
+  objective.unassigned_visits = plan.parts().unassigned_visits;
+  objective.travel = plan.parts().travel;
+  objective.total_lateness = plan.parts().total_lateness;
+  objective.max_lateness = plan.parts().max_lateness;
+  objective.weighted = plan.cost();
+  (void)w;
+  return solution;
+}
+
+}  // namespace
+
+std::string_view UnassignedReasonName(UnassignedReason reason) {
+  switch (reason) {
+    case UnassignedReason::kNoQualifiedCarer:
+      return "no qualified carer";
+    case UnassignedReason::kPinnedCarerNotQualified:
+      return "pinned carer not qualified";
+    case UnassignedReason::kOutsideEveryShift:
+      return "outside every shift";
+    case UnassignedReason::kLinkedVisitNotPlaced:
+      return "linked visit not placed";
+    case UnassignedReason::kNoFeasiblePosition:
+      return "no feasible position";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& options) {
+  if (absl::Status s = ValidateProblem(problem); !s.ok()) return s;
+  if (absl::Status s = ValidateOptions(options); !s.ok()) return s;
+  const auto begin = std::chrono::steady_clock::now();
+
+  const TaskModel model(problem, options.weights);
+  const SearchContext context(model);
+  const int threads = options.threads;
+  SearchParams params;
+  std::vector<std::unique_ptr<Search>> searches;
+  for (int i = 0; i < threads; ++i) {
+    searches.push_back(std::make_unique<Search>(context, Random::Derive(options.seed, i), params));
+  }
+
+  Search::Budget budget;
+  budget.total_iterations = options.max_iterations;
+  budget.begin = begin;
+  budget.has_deadline = options.time_limit_seconds > 0;
+  if (budget.has_deadline) {
+    budget.deadline = begin + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                  std::chrono::duration<double>(options.time_limit_seconds));
+  }
+  budget.stop = options.stop;
+
+  // The exchange: after every epoch the best plan of all threads is copied here (by the barrier's
+  // completion step, while every thread waits), and each thread then adopts it if it is better.
+  Plan exchange(model);
+  std::vector<StopReason> reasons(threads, StopReason::kNone);
+  bool finished = false;
+  auto complete = [&]() noexcept {
+    int leader = 0;
+    for (int i = 1; i < threads; ++i) {
+      if (searches[i]->best().cost() < searches[leader]->best().cost()) leader = i;
+    }
+    exchange = searches[leader]->best();
+    for (StopReason reason : reasons) {
+      if (reason != StopReason::kNone) finished = true;
+    }
+    if (options.on_progress) {
+      Progress progress;
+      for (const auto& search : searches) progress.iterations += search->iterations();
+      progress.seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+      progress.best_objective = exchange.cost();
+      progress.unassigned_visits = exchange.parts().unassigned_visits;
+      options.on_progress(progress);
+    }
+  };
+  std::barrier sync(threads, complete);
+  auto body = [&](int i) {
+    Search& search = *searches[i];
+    search.Construct();
+    sync.arrive_and_wait();
+    while (!finished) {
+      if (exchange.cost() < search.best().cost() - 1e-9) search.Adopt(exchange);
+      reasons[i] = search.Run(kEpoch, budget);
+      sync.arrive_and_wait();
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int i = 1; i < threads; ++i) workers.emplace_back(body, i);
+  body(0);
+  for (std::thread& worker : workers) worker.join();
+
+  Solution solution = BuildSolution(problem, model, exchange);
+  for (const auto& search : searches) solution.stats.iterations += search->iterations();
+  solution.stats.threads = threads;
+  solution.stats.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  return solution;
+}
+
+}  // namespace homecare::scheduling::solver

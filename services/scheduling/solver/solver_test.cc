@@ -1,0 +1,359 @@
+#include "services/scheduling/solver/solver.h"
+
+#include <atomic>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/scheduling/solver/solution_check.h"
+#include "services/scheduling/solver/test_util.h"
+
+namespace homecare::scheduling::solver {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using testing::LineTravel;
+using testing::MakeCarer;
+using testing::MakeLink;
+using testing::MakeVisit;
+using ::testing::UnorderedElementsAre;
+
+SolveOptions Budget(int iterations = 200, int threads = 1) {
+  SolveOptions options;
+  options.max_iterations = iterations;
+  options.threads = threads;
+  options.seed = 7;
+  return options;
+}
+
+// Solves and checks every hard rule and the reported objective with the independent check.
+Solution SolveAndCheck(const Problem& problem, const SolveOptions& options) {
+  absl::StatusOr<Solution> solution = Solve(problem, options);
+  EXPECT_TRUE(solution.ok()) << solution.status();
+  if (!solution.ok()) return Solution();
+  absl::StatusOr<ObjectiveBreakdown> checked = CheckSolution(problem, options.weights, *solution);
+  EXPECT_TRUE(checked.ok()) << checked.status();
+  if (checked.ok()) {
+    EXPECT_NEAR(checked->weighted, solution->objective.weighted, 1e-6);
+    EXPECT_NEAR(checked->travel, solution->objective.travel, 1e-6);
+    EXPECT_NEAR(checked->total_lateness, solution->objective.total_lateness, 1e-6);
+    EXPECT_EQ(checked->unassigned_visits, solution->objective.unassigned_visits);
+  }
+  return *solution;
+}
+
+std::vector<int> VisitsOf(const Route& route) {
+  std::vector<int> visits;
+  for (const ScheduledVisit& v : route.visits) visits.push_back(v.visit);
+  return visits;
+}
+
+TEST(SolverTest, EachCarerTakesTheVisitsNearHome) {
+  Problem problem;
+  problem.travel = LineTravel({0, 100, 5, 10, 95, 90});
+  problem.carers = {MakeCarer(1, 0), MakeCarer(1, 1)};
+  for (int location : {4, 2, 5, 3}) problem.visits.push_back(MakeVisit(location, 0, 500, 10));
+  const Solution solution = SolveAndCheck(problem, Budget());
+  EXPECT_DOUBLE_EQ(solution.objective.travel, 40);
+  EXPECT_DOUBLE_EQ(solution.objective.weighted, 40);
+  // Either order of a carer's two visits covers the same distance.
+  EXPECT_THAT(VisitsOf(solution.routes[0]), UnorderedElementsAre(1, 3));
+  EXPECT_THAT(VisitsOf(solution.routes[1]), UnorderedElementsAre(0, 2));
+  EXPECT_TRUE(solution.unassigned.empty());
+}
+
+TEST(SolverTest, DoubleUpCarersStartTogether) {
+  Problem problem;
+  problem.travel = LineTravel({0, 50, 20});
+  problem.carers = {MakeCarer(1, 0), MakeCarer(1, 1)};
+  problem.visits.push_back(MakeVisit(2, 0, 500, 30, 1, 2));
+  const Solution solution = SolveAndCheck(problem, Budget());
+  ASSERT_EQ(solution.routes[0].visits.size(), 1u);
+  ASSERT_EQ(solution.routes[1].visits.size(), 1u);
+  // Carer 0 could start at 20; carer 1 arrives at 30.
+  EXPECT_DOUBLE_EQ(solution.routes[0].visits[0].start, 30);
+  EXPECT_DOUBLE_EQ(solution.routes[1].visits[0].start, 30);
+}
+
+TEST(SolverTest, LinkedVisitsOfDifferentClientsKeepTheirGap) {
+  Problem problem;
+  problem.travel = LineTravel({0, 10, 30});
+  problem.carers = {MakeCarer(1), MakeCarer(1)};
+  Client x, y;
+  problem.clients = {x, y};
+  problem.visits.push_back(MakeVisit(1, 0, 500, 20));
+  problem.visits.push_back(MakeVisit(2, 0, 500, 20));
+  problem.visits[0].client = 0;
+  problem.visits[1].client = 1;
+  problem.links.push_back(MakeLink(0, 1, 60, 90, /*distinct=*/false));
+  const Solution solution = SolveAndCheck(problem, Budget());
+  Minutes start[2] = {-1, -1};
+  for (const Route& route : solution.routes) {
+    for (const ScheduledVisit& v : route.visits) start[v.visit] = v.start;
+  }
+  EXPECT_DOUBLE_EQ(start[0], 10);
+  EXPECT_DOUBLE_EQ(start[1], 70);
+  // One carer can do both: 10 out, 20 more to the second client, 30 back.
+  EXPECT_DOUBLE_EQ(solution.objective.travel, 60);
+}
+
+TEST(SolverTest, SkillsBarsPinsAndRequiredGenderAreHard) {
+  Problem problem;
+  problem.travel = LineTravel({0, 100, 1});
+  problem.carers = {MakeCarer(0b01, 0), MakeCarer(0b11, 1)};
+  problem.carers[0].gender = Gender::kMale;
+  problem.carers[1].gender = Gender::kFemale;
+  Client barred, female_only;
+  female_only.preferred_gender = Gender::kFemale;
+  female_only.gender_required = true;
+  problem.clients = {barred, female_only};
+  problem.carers[0].never_visit_clients = {0};
+  // All four visits are next to carer 0, who may do none of them.
+  problem.visits.push_back(MakeVisit(2, 0, 1000, 10, 0b10));  // skill only carer 1 has
+  problem.visits.push_back(MakeVisit(2, 0, 1000, 10));        // barred client
+  problem.visits[1].client = 0;
+  problem.visits.push_back(MakeVisit(2, 0, 1000, 10));  // female carer required
+  problem.visits[2].client = 1;
+  problem.visits.push_back(MakeVisit(2, 0, 1000, 10));  // pinned
+  problem.visits[3].pinned_carers = {1};
+  const Solution solution = SolveAndCheck(problem, Budget());
+  EXPECT_TRUE(solution.routes[0].visits.empty());
+  EXPECT_EQ(solution.routes[1].visits.size(), 4u);
+}
+
+TEST(SolverTest, ShiftEndAndWorkingMinutesSpreadTheVisits) {
+  Problem problem;
+  problem.travel = LineTravel({0, 10});
+  problem.carers = {MakeCarer(1, 0, 0, 100), MakeCarer(1, 0, 0, 1000)};
+  problem.carers[1].max_working_minutes = 60;
+  // Four 40-minute visits at 10: carer 0 fits two (10+40+40+10 = 100), carer 1 one (60 minutes).
+  for (int i = 0; i < 4; ++i) problem.visits.push_back(MakeVisit(1, 0, 1000, 40));
+  const Solution solution = SolveAndCheck(problem, Budget());
+  EXPECT_EQ(solution.routes[0].visits.size(), 2u);
+  EXPECT_EQ(solution.routes[1].visits.size(), 1u);
+  ASSERT_EQ(solution.unassigned.size(), 1u);
+  EXPECT_EQ(solution.unassigned[0].reason, UnassignedReason::kNoFeasiblePosition);
+  EXPECT_EQ(solution.objective.unassigned_visits, 1);
+  EXPECT_LE(solution.routes[0].end, 100);
+  EXPECT_LE(solution.routes[1].working_minutes, 60);
+}
+
+TEST(SolverTest, UnplaceableVisitsComeBackWithTheirReason) {
+  Problem problem;
+  problem.travel = LineTravel({0, 10});
+  problem.carers = {MakeCarer(0b01, 0, 0, 200), MakeCarer(0b01, 0, 0, 200)};
+  problem.visits.push_back(MakeVisit(1, 0, 100, 10, 0b100));  // 0: nobody has skill 2
+  problem.visits.push_back(MakeVisit(1, 0, 100, 10));         // 1: pinned to nobody qualified
+  problem.visits[1].required_skills = 0b01;
+  problem.carers.push_back(MakeCarer(0b10, 0, 0, 200));
+  problem.visits[1].pinned_carers = {2};
+  problem.visits.push_back(MakeVisit(1, 300, 400, 10));  // 2: after every shift
+  problem.visits.push_back(MakeVisit(1, 0, 100, 10));    // 3: linked to visit 2
+  problem.links.push_back(MakeLink(3, 2, 0, 500));
+  problem.visits.push_back(MakeVisit(1, 0, 100, 10, 0b01, 2));  // 4: a double-up that fits
+  const Solution solution = SolveAndCheck(problem, Budget());
+  EXPECT_THAT(
+      solution.unassigned,
+      ElementsAre(Field(&UnassignedVisit::reason, UnassignedReason::kNoQualifiedCarer),
+                  Field(&UnassignedVisit::reason, UnassignedReason::kPinnedCarerNotQualified),
+                  Field(&UnassignedVisit::reason, UnassignedReason::kOutsideEveryShift),
+                  Field(&UnassignedVisit::reason, UnassignedReason::kLinkedVisitNotPlaced)));
+  EXPECT_EQ(solution.unassigned[3].visit, 3);
+  EXPECT_EQ(solution.objective.unassigned_visits, 4);
+  EXPECT_EQ(UnassignedReasonName(UnassignedReason::kOutsideEveryShift), "outside every shift");
+}
+
+TEST(SolverTest, LatenessIsSoftAndWeighted) {
+  Problem problem;
+  problem.travel = LineTravel({0, 10});
+  problem.carers = {MakeCarer(1)};
+  problem.visits.push_back(MakeVisit(1, 0, 10, 30));
+  problem.visits.push_back(MakeVisit(1, 0, 10, 30));
+  SolveOptions options = Budget();
+  options.weights = BenchmarkWeights();
+  const Solution solution = SolveAndCheck(problem, options);
+  // Starts at 10 and 40: 30 minutes late in total and at most.
+  EXPECT_DOUBLE_EQ(solution.objective.total_lateness, 30);
+  EXPECT_DOUBLE_EQ(solution.objective.max_lateness, 30);
+  EXPECT_NEAR(solution.objective.weighted, (20 + 30 + 30) / 3.0, 1e-9);
+}
+
+TEST(SolverTest, PreferencesContinuityAndGenderSteerTheChoice) {
+  Problem problem;
+  problem.travel = LineTravel({0, 10, 12});
+  problem.carers = {MakeCarer(1, 0), MakeCarer(1, 0), MakeCarer(1, 0)};
+  problem.carers[0].gender = Gender::kMale;
+  problem.carers[1].gender = Gender::kFemale;
+  problem.carers[2].gender = Gender::kFemale;
+  Client client;
+  client.preferred_carers = {1, 2};
+  client.known_carers = {2};
+  client.preferred_gender = Gender::kFemale;
+  problem.clients = {client};
+  // Two visits far apart in time: one carer could do both for less travel than two.
+  problem.visits.push_back(MakeVisit(1, 0, 10, 10));
+  problem.visits.push_back(MakeVisit(2, 300, 310, 10));
+  for (Visit& visit : problem.visits) visit.client = 0;
+  SolveOptions options = Budget();
+  options.weights.non_preferred_carer = 100;
+  options.weights.unknown_carer = 50;
+  options.weights.gender_mismatch = 100;
+  const Solution solution = SolveAndCheck(problem, options);
+  EXPECT_THAT(VisitsOf(solution.routes[2]), ElementsAre(0, 1));
+  EXPECT_EQ(solution.objective.non_preferred_carer, 0);
+  EXPECT_EQ(solution.objective.unknown_carer, 0);
+  EXPECT_EQ(solution.objective.gender_mismatch, 0);
+}
+
+// A random day with every kind of rule, tight enough that not everything fits.
+Problem RandomProblem(int seed) {
+  std::mt19937 rng(seed);
+  auto uniform = [&](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+  };
+  auto coin = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  Problem problem;
+  const int locations = 25;
+  std::vector<double> xs(locations), ys(locations);
+  for (int i = 0; i < locations; ++i) {
+    xs[i] = uniform(0, 40);
+    ys[i] = uniform(0, 40);
+  }
+  problem.travel.size = locations;
+  for (int i = 0; i < locations; ++i) {
+    for (int j = 0; j < locations; ++j) {
+      problem.travel.minutes.push_back(std::hypot(xs[i] - xs[j], ys[i] - ys[j]));
+    }
+  }
+  const int clients = 12;
+  for (int c = 0; c < clients; ++c) {
+    Client client;
+    client.id = "client" + std::to_string(c);
+    if (coin(0.3)) client.preferred_carers = {c % 5};
+    if (coin(0.3)) client.known_carers = {(c + 1) % 5};
+    if (coin(0.3)) client.preferred_gender = coin(0.5) ? Gender::kFemale : Gender::kMale;
+    client.gender_required = client.preferred_gender != Gender::kUnspecified && coin(0.3);
+    problem.clients.push_back(client);
+  }
+  for (int c = 0; c < 5; ++c) {
+    Carer carer = MakeCarer(coin(0.6) ? 0b11 : 0b01, 0, uniform(0, 120), uniform(400, 600));
+    carer.gender = coin(0.5) ? Gender::kFemale : Gender::kMale;
+    carer.end_location = c % 2;
+    if (coin(0.4)) carer.max_working_minutes = uniform(150, 300);
+    if (coin(0.3)) carer.never_visit_clients = {c, (c + 3) % clients};
+    problem.carers.push_back(carer);
+  }
+  for (int v = 0; v < 30; ++v) {
+    const double open = uniform(0, 480);
+    Visit visit = MakeVisit(2 + v % (locations - 2), open, open + uniform(15, 90), uniform(10, 45),
+                            coin(0.2) ? 0b10 : 0b01, coin(0.15) ? 2 : 1);
+    visit.client = v % clients;
+    if (coin(0.1)) visit.pinned_carers = {v % 5};
+    problem.visits.push_back(visit);
+  }
+  for (int v = 0; v + 1 < 30; v += 3) {
+    if (problem.visits[v].carers_required == 1 && problem.visits[v + 1].carers_required == 1 &&
+        coin(0.6)) {
+      const double min_gap = coin(0.3) ? 0 : uniform(0, 60);
+      problem.links.push_back(MakeLink(v, v + 1, min_gap, min_gap + uniform(0, 60), coin(0.5)));
+    }
+  }
+  return problem;
+}
+
+class RandomSolveTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(RandomSolveTest, NeverBreaksAHardRule) {
+  const Problem problem = RandomProblem(GetParam());
+  ASSERT_TRUE(ValidateProblem(problem).ok()) << ValidateProblem(problem);
+  SolveOptions options = Budget(150, GetParam() % 2 + 1);
+  options.weights.non_preferred_carer = 3;
+  options.weights.unknown_carer = 2;
+  options.weights.gender_mismatch = 4;
+  const Solution solution = SolveAndCheck(problem, options);
+  EXPECT_GT(solution.stats.iterations, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, RandomSolveTest, ::testing::Range(1, 21));
+
+bool SameRoutes(const Solution& a, const Solution& b) {
+  if (a.routes.size() != b.routes.size()) return false;
+  for (size_t r = 0; r < a.routes.size(); ++r) {
+    if (a.routes[r].visits.size() != b.routes[r].visits.size()) return false;
+    for (size_t i = 0; i < a.routes[r].visits.size(); ++i) {
+      if (a.routes[r].visits[i].visit != b.routes[r].visits[i].visit ||
+          a.routes[r].visits[i].start != b.routes[r].visits[i].start) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+TEST(SolverTest, SameSeedBudgetAndThreadsGiveTheSameResult) {
+  const Problem problem = RandomProblem(99);
+  for (int threads : {1, 2}) {
+    const SolveOptions options = Budget(600, threads);
+    const Solution first = SolveAndCheck(problem, options);
+    const Solution second = SolveAndCheck(problem, options);
+    EXPECT_EQ(first.objective.weighted, second.objective.weighted) << threads;
+    EXPECT_TRUE(SameRoutes(first, second)) << threads;
+    EXPECT_EQ(first.stats.iterations, 600 * threads);
+  }
+}
+
+TEST(SolverTest, StopFlagEndsTheSearchWithAValidPlan) {
+  const Problem problem = RandomProblem(5);
+  std::atomic<bool> stop{true};
+  SolveOptions options;
+  options.stop = &stop;
+  const Solution solution = SolveAndCheck(problem, options);
+  EXPECT_EQ(solution.stats.iterations, 0);
+  EXPECT_FALSE(solution.routes.empty());
+}
+
+TEST(SolverTest, ReportsProgressWithAFallingBest) {
+  const Problem problem = RandomProblem(6);
+  SolveOptions options = Budget(1000);
+  std::vector<Progress> reports;
+  options.on_progress = [&](const Progress& progress) { reports.push_back(progress); };
+  const Solution solution = SolveAndCheck(problem, options);
+  ASSERT_GE(reports.size(), 2u);
+  for (size_t i = 1; i < reports.size(); ++i) {
+    EXPECT_GE(reports[i].iterations, reports[i - 1].iterations);
+    EXPECT_LE(reports[i].best_objective, reports[i - 1].best_objective + 1e-9);
+  }
+  EXPECT_DOUBLE_EQ(reports.back().best_objective, solution.objective.weighted);
+}
+
+TEST(SolverTest, RejectsBadOptionsAndModels) {
+  Problem problem;
+  problem.travel = LineTravel({0});
+  SolveOptions options;  // no limit at all
+  EXPECT_THAT(std::string(Solve(problem, options).status().message()), HasSubstr("time limit"));
+  options = Budget();
+  options.threads = 0;
+  EXPECT_THAT(std::string(Solve(problem, options).status().message()),
+              HasSubstr("options.threads"));
+  options = Budget();
+  problem.visits.push_back(MakeVisit(3, 0, 10, 5));
+  EXPECT_EQ(Solve(problem, options).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(SolverTest, EmptyProblemsSolve) {
+  Problem problem;
+  problem.travel = LineTravel({0});
+  const Solution no_carers = SolveAndCheck(problem, Budget());
+  EXPECT_TRUE(no_carers.routes.empty());
+  problem.visits.push_back(MakeVisit(0, 0, 10, 5));
+  const Solution unstaffed = SolveAndCheck(problem, Budget());
+  ASSERT_EQ(unstaffed.unassigned.size(), 1u);
+  EXPECT_EQ(unstaffed.unassigned[0].reason, UnassignedReason::kNoQualifiedCarer);
+}
+
+}  // namespace
+}  // namespace homecare::scheduling::solver

@@ -1,0 +1,134 @@
+#include "services/scheduling/solver/task_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace homecare::scheduling::solver {
+namespace {
+
+bool Contains(const std::vector<int>& list, int value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+}  // namespace
+
+TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
+    : problem_(&problem), weights_(weights) {
+  locations_ = problem.travel.size;
+  travel_ = problem.travel.minutes;
+
+  for (const Carer& carer : problem.carers) {
+    CarerShift shift;
+    shift.start_location = carer.start_location;
+    shift.end_location = carer.end_location;
+    shift.shift_start = carer.shift_start;
+    shift.shift_end = carer.shift_end;
+    shift.max_work = carer.max_working_minutes;
+    carers_.push_back(shift);
+  }
+
+  const int num_visits = static_cast<int>(problem.visits.size());
+  visit_tasks_.resize(num_visits);
+  for (int v = 0; v < num_visits; ++v) {
+    const Visit& visit = problem.visits[v];
+    for (int slot = 0; slot < visit.carers_required; ++slot) {
+      Task task;
+      task.visit = v;
+      task.slot = slot;
+      task.location = visit.location;
+      task.duration = visit.duration;
+      task.earliest = visit.window_start;
+      task.due = visit.window_end;
+      visit_tasks_[v].push_back(static_cast<int>(tasks_.size()));
+      tasks_.push_back(task);
+    }
+  }
+
+  // Units: a double-up's two tasks start together and need two carers; a link ties two visits.
+  std::vector<bool> in_unit(tasks_.size(), false);
+  auto pair_up = [&](int first, int second, Minutes gap_min, Minutes gap_max, bool distinct) {
+    Task& a = tasks_[first];
+    Task& b = tasks_[second];
+    a.partner = second;
+    a.gap_min = gap_min;
+    a.gap_max = gap_max;
+    b.partner = first;
+    b.gap_min = -gap_max;
+    b.gap_max = -gap_min;
+    a.distinct_from_partner = b.distinct_from_partner = distinct;
+    Unit unit;
+    unit.tasks[0] = first;
+    unit.tasks[1] = second;
+    unit.size = 2;
+    a.unit = b.unit = static_cast<int>(units_.size());
+    units_.push_back(unit);
+    in_unit[first] = in_unit[second] = true;
+  };
+  for (int v = 0; v < num_visits; ++v) {
+    if (problem.visits[v].carers_required == 2) {
+      pair_up(visit_tasks_[v][0], visit_tasks_[v][1], 0, 0, true);
+    }
+  }
+  for (const VisitLink& link : problem.links) {
+    pair_up(visit_tasks_[link.first_visit][0], visit_tasks_[link.second_visit][0], link.min_gap,
+            link.max_gap, link.distinct_carers);
+  }
+  for (int t = 0; t < num_tasks(); ++t) {
+    if (in_unit[t]) continue;
+    Unit unit;
+    unit.tasks[0] = t;
+    tasks_[t].unit = static_cast<int>(units_.size());
+    units_.push_back(unit);
+  }
+
+  const int num_carers = this->num_carers();
+  eligible_.assign(tasks_.size() * num_carers, 0);
+  eligible_carers_.resize(tasks_.size());
+  assignment_cost_.assign(tasks_.size() * num_carers, 0.0);
+  for (int t = 0; t < num_tasks(); ++t) {
+    const Task& task = tasks_[t];
+    const Visit& visit = problem.visits[task.visit];
+    const Client* client = visit.client >= 0 ? &problem.clients[visit.client] : nullptr;
+    const int pinned = task.slot < static_cast<int>(visit.pinned_carers.size())
+                           ? visit.pinned_carers[task.slot]
+                           : -1;
+    for (int c = 0; c < num_carers; ++c) {
+      const Carer& carer = problem.carers[c];
+      bool ok = (visit.required_skills & ~carer.skills) == 0;
+      if (pinned >= 0 && pinned != c) ok = false;
+      double cost = 0;
+      if (client != nullptr) {
+        if (Contains(carer.never_visit_clients, visit.client)) ok = false;
+        const bool gender_matches = client->preferred_gender == Gender::kUnspecified ||
+                                    client->preferred_gender == carer.gender;
+        if (!gender_matches) {
+          if (client->gender_required) ok = false;
+          cost += weights.gender_mismatch;
+        }
+        if (!client->preferred_carers.empty() && !Contains(client->preferred_carers, c)) {
+          cost += weights.non_preferred_carer;
+        }
+        if (!client->known_carers.empty() && !Contains(client->known_carers, c)) {
+          cost += weights.unknown_carer;
+        }
+      }
+      eligible_[t * num_carers + c] = ok ? 1 : 0;
+      if (ok) eligible_carers_[t].push_back(c);
+      assignment_cost_[t * num_carers + c] = cost;
+    }
+  }
+
+  Minutes latest_begin = 0;
+  Minutes sum = 0;
+  for (const CarerShift& c : carers_) latest_begin = std::max(latest_begin, c.shift_start);
+  for (const Task& task : tasks_) {
+    latest_begin = std::max(latest_begin, task.earliest);
+    Minutes longest_leg = 0;
+    for (int l = 0; l < locations_; ++l)
+      longest_leg = std::max(longest_leg, travel(task.location, l));
+    sum += task.duration + longest_leg + std::max<Minutes>(0, task.gap_max);
+  }
+  horizon_ = latest_begin + sum + 1;
+}
+
+}  // namespace homecare::scheduling::solver

@@ -1,0 +1,94 @@
+// The search's view of a Problem: every carer slot of a visit is a task, and tasks that must be
+// placed together (the two halves of a double-up, two linked visits) form a unit.
+#ifndef SERVICES_SCHEDULING_SOLVER_TASK_MODEL_H_
+#define SERVICES_SCHEDULING_SOLVER_TASK_MODEL_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "services/scheduling/solver/model.h"
+
+namespace homecare::scheduling::solver {
+
+struct Task {
+  int visit = 0;
+  // 0 or 1: which carer of a double-up this task stands for.
+  int slot = 0;
+  int location = 0;
+  Minutes duration = 0;
+  Minutes earliest = 0;
+  Minutes due = 0;
+  // The other task of the unit, or -1. When set, start(partner) - start(this) must lie in
+  // [gap_min, gap_max].
+  int partner = -1;
+  Minutes gap_min = 0;
+  Minutes gap_max = 0;
+  bool distinct_from_partner = false;
+  int unit = 0;
+};
+
+struct Unit {
+  // One or two tasks; a two-task unit's first task starts no later than its second.
+  int tasks[2] = {-1, -1};
+  int size = 1;
+};
+
+struct CarerShift {
+  int start_location = 0;
+  int end_location = 0;
+  Minutes shift_start = 0;
+  Minutes shift_end = kUnlimited;
+  Minutes max_work = kUnlimited;
+};
+
+class TaskModel {
+ public:
+  // The problem and weights must already be valid (ValidateProblem, ValidateWeights).
+  TaskModel(const Problem& problem, const ObjectiveWeights& weights);
+
+  int num_tasks() const { return static_cast<int>(tasks_.size()); }
+  int num_carers() const { return static_cast<int>(carers_.size()); }
+  int num_units() const { return static_cast<int>(units_.size()); }
+
+  const Task& task(int t) const { return tasks_[t]; }
+  const Unit& unit(int u) const { return units_[u]; }
+  const CarerShift& carer(int c) const { return carers_[c]; }
+  const std::vector<int>& visit_tasks(int visit) const { return visit_tasks_[visit]; }
+
+  Minutes travel(int from_location, int to_location) const {
+    return travel_[from_location * locations_ + to_location];
+  }
+  Minutes task_travel(int from_task, int to_task) const {
+    return travel(tasks_[from_task].location, tasks_[to_task].location);
+  }
+
+  // Hard eligibility: skills, gender when required, never-visit lists and pins.
+  bool eligible(int t, int c) const { return eligible_[t * num_carers() + c] != 0; }
+  const std::vector<int>& eligible_carers(int t) const { return eligible_carers_[t]; }
+  // The weighted preference, continuity and gender penalties of giving task t to carer c.
+  double assignment_cost(int t, int c) const { return assignment_cost_[t * num_carers() + c]; }
+
+  const ObjectiveWeights& weights() const { return weights_; }
+  const Problem& problem() const { return *problem_; }
+
+  // A bound no start time of a feasible schedule exceeds; a label beyond it reveals a cycle.
+  Minutes horizon() const { return horizon_; }
+
+ private:
+  const Problem* problem_;
+  ObjectiveWeights weights_;
+  std::vector<Task> tasks_;
+  std::vector<Unit> units_;
+  std::vector<CarerShift> carers_;
+  std::vector<std::vector<int>> visit_tasks_;
+  std::vector<Minutes> travel_;
+  int locations_ = 0;
+  std::vector<std::uint8_t> eligible_;
+  std::vector<std::vector<int>> eligible_carers_;
+  std::vector<double> assignment_cost_;
+  Minutes horizon_ = 0;
+};
+
+}  // namespace homecare::scheduling::solver
+
+#endif  // SERVICES_SCHEDULING_SOLVER_TASK_MODEL_H_
