@@ -1,0 +1,131 @@
+// Benchmark of homecare-roster's call path against the gRPC health check on the same server in
+// the same run: a real redis-server and a real service process, closed-loop clients.
+//
+//   build/bench/roster/roster_bench [--seconds 5] [--concurrency 1,8,32]
+//
+// Rows: grpc.health.v1.Health/Check (the baseline: gRPC alone, answered on gRPC's threads);
+// GetTenant rejected for a bad token (auth only); GetTenant (auth, worker pool, one Redis GET,
+// protobuf). Ratios against the baseline at the same concurrency say what our layers cost.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "bench/load/load_generator.h"
+#include "common/client/channel.h"
+#include "common/config/flags.h"
+#include "common/testing/redis_server.h"
+#include "common/testing/service_process.h"
+#include "common/testing/tokens.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "homecare/roster/v1/roster.grpc.pb.h"
+
+namespace homecare::bench {
+namespace {
+
+using roster::v1::RosterService;
+
+int Main(int argc, char** argv) {
+  double seconds = 5;
+  std::string concurrency_list = "1,8,32";
+  bool smoke = false;
+  FlagSet flags("roster_bench");
+  flags.AddDouble("seconds", &seconds, "Measured seconds per row");
+  flags.AddString("concurrency", &concurrency_list, "Comma-separated client concurrencies");
+  flags.AddBool("smoke", &smoke, "A few calls per row, to check that the benchmark still runs");
+  auto parsed = flags.Parse(argc, argv);
+  if (!parsed.ok() || flags.help_requested()) {
+    std::cerr << (parsed.ok() ? "" : parsed.status().message()) << "\n" << flags.Usage();
+    return parsed.ok() ? 0 : 2;
+  }
+  std::vector<int> concurrencies;
+  for (absl::string_view part : absl::StrSplit(concurrency_list, ',', absl::SkipEmpty())) {
+    int value = 0;
+    if (!absl::SimpleAtoi(part, &value) || value < 1) {
+      std::cerr << "bad --concurrency " << concurrency_list << "\n";
+      return 2;
+    }
+    concurrencies.push_back(value);
+  }
+  absl::Duration measured = smoke ? absl::Milliseconds(200) : absl::Seconds(seconds);
+  absl::Duration warmup = smoke ? absl::Milliseconds(50) : absl::Seconds(1);
+
+  testing::TestSecret secret;
+  auto redis = testing::RedisServer::Start();
+  if (!redis.ok()) {
+    std::cerr << redis.status() << "\n";
+    return 1;
+  }
+  auto service = testing::ServiceProcess::Start(
+      {.binary = HOMECARE_ROSTER_BINARY,
+       .args = {"--redis", (*redis)->address(), "--secret-file", secret.path()}});
+  if (!service.ok()) {
+    std::cerr << service.status() << "\n";
+    return 1;
+  }
+  std::string operator_token = secret.Token(Role::kOperator, "");
+  std::string coordinator_token = secret.Token(Role::kCoordinator, "bench-care");
+  {
+    auto stub = RosterService::NewStub((*service)->NewChannel());
+    grpc::ClientContext context;
+    PrepareContext(context, operator_token, absl::Seconds(10));
+    roster::v1::CreateTenantRequest request;
+    request.mutable_tenant()->set_tenant_id("bench-care");
+    request.mutable_tenant()->set_display_name("Bench Homecare");
+    roster::v1::Tenant tenant;
+    grpc::Status status = stub->CreateTenant(&context, request, &tenant);
+    if (!status.ok()) {
+      std::cerr << "CreateTenant: " << status.error_message() << "\n";
+      return 1;
+    }
+  }
+
+  // One channel per worker, as independent clients would have.
+  auto health_check = [&](int) -> std::function<bool()> {
+    auto stub = grpc::health::v1::Health::NewStub((*service)->NewChannel());
+    return [stub = std::shared_ptr(std::move(stub))] {
+      grpc::ClientContext context;
+      PrepareContext(context, "", absl::Seconds(10));
+      grpc::health::v1::HealthCheckRequest request;
+      grpc::health::v1::HealthCheckResponse response;
+      return stub->Check(&context, request, &response).ok();
+    };
+  };
+  auto get_tenant = [&](const std::string& token, grpc::StatusCode expected) {
+    return [&, token, expected](int) -> std::function<bool()> {
+      auto stub = RosterService::NewStub((*service)->NewChannel());
+      return [stub = std::shared_ptr(std::move(stub)), token, expected] {
+        grpc::ClientContext context;
+        PrepareContext(context, token, absl::Seconds(10));
+        roster::v1::GetTenantRequest request;
+        roster::v1::Tenant response;
+        return stub->GetTenant(&context, request, &response).error_code() == expected;
+      };
+    };
+  };
+
+  std::vector<LoadResult> results;
+  for (int concurrency : concurrencies) {
+    results.push_back(
+        RunClosedLoop("Health/Check (baseline)", concurrency, warmup, measured, health_check));
+    results.push_back(RunClosedLoop("GetTenant, bad token", concurrency, warmup, measured,
+                                    get_tenant("x.y.z", grpc::StatusCode::UNAUTHENTICATED)));
+    results.push_back(RunClosedLoop("GetTenant", concurrency, warmup, measured,
+                                    get_tenant(coordinator_token, grpc::StatusCode::OK)));
+  }
+  std::cout << FormatTable(results);
+  for (const LoadResult& result : results) {
+    if (result.calls == 0 || result.errors > 0) {
+      std::cerr << result.name << ": " << result.calls << " calls, " << result.errors
+                << " errors\n";
+      return 1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace homecare::bench
+
+int main(int argc, char** argv) { return homecare::bench::Main(argc, argv); }
