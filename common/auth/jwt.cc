@@ -129,6 +129,34 @@ JwtVerifier::JwtVerifier(std::string secret, std::string issuer, std::string aud
       leeway_(leeway) {}
 
 absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token) const {
+  {
+    absl::MutexLock lock(&cache_mutex_);
+    auto it = cache_.find(token);
+    if (it != cache_.end()) {
+      if (absl::Status status = CheckTimes(it->second); !status.ok()) return status;
+      return it->second.principal;
+    }
+  }
+  absl::StatusOr<Verified> verified = VerifyUncached(token);
+  if (!verified.ok()) return verified.status();
+  if (absl::Status status = CheckTimes(*verified); !status.ok()) return status;
+  absl::MutexLock lock(&cache_mutex_);
+  // Dropping everything when full keeps this simple; the cost is one re-verification per token.
+  if (cache_.size() >= kMaxCachedTokens) cache_.clear();
+  cache_.emplace(std::string(token), *verified);
+  return verified->principal;
+}
+
+absl::Status JwtVerifier::CheckTimes(const Verified& verified) const {
+  absl::Time now = clock_->Now();
+  if (now >= verified.expires_at + leeway_) return absl::UnauthenticatedError("token has expired");
+  if (now + leeway_ < verified.not_before) {
+    return absl::UnauthenticatedError("token is not valid yet");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<JwtVerifier::Verified> JwtVerifier::VerifyUncached(absl::string_view token) const {
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   if (parts.size() != 3 || parts[0].empty() || parts[1].empty() || parts[2].empty()) {
     return absl::UnauthenticatedError("token is not a JWS compact serialisation");
@@ -153,14 +181,11 @@ absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token) const {
   // Only a token we signed gets this far, so its claims can be read.
   absl::StatusOr<google::protobuf::Struct> claims = ParseJsonSegment(parts[1], "payload");
   if (!claims.ok()) return claims.status();
-  absl::Time now = clock_->Now();
+  Verified verified;
   std::optional<absl::Time> expires_at = TimeField(*claims, "exp");
   if (!expires_at.has_value()) return absl::UnauthenticatedError("token has no exp");
-  if (now >= *expires_at + leeway_) return absl::UnauthenticatedError("token has expired");
-  std::optional<absl::Time> not_before = TimeField(*claims, "nbf");
-  if (not_before.has_value() && now + leeway_ < *not_before) {
-    return absl::UnauthenticatedError("token is not valid yet");
-  }
+  verified.expires_at = *expires_at;
+  verified.not_before = TimeField(*claims, "nbf").value_or(absl::InfinitePast());
   if (StringField(*claims, "iss") != issuer_) {
     return absl::UnauthenticatedError("token issuer is not accepted");
   }
@@ -168,7 +193,7 @@ absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token) const {
     return absl::UnauthenticatedError("token audience is not accepted");
   }
 
-  Principal principal;
+  Principal& principal = verified.principal;
   principal.subject = StringField(*claims, "sub");
   if (principal.subject.empty()) return absl::UnauthenticatedError("token has no sub");
   std::optional<Role> role = ParseRole(StringField(*claims, "role"));
@@ -195,7 +220,7 @@ absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token) const {
       }
       break;
   }
-  return principal;
+  return verified;
 }
 
 }  // namespace homecare

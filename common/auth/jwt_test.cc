@@ -66,6 +66,28 @@ TEST_F(JwtTest, ExpiredAfterLeeway) {
   EXPECT_THAT(status.message(), HasSubstr("expired"));
 }
 
+TEST_F(JwtTest, RememberedTokensStillExpireAndStayBounded) {
+  std::string token = MintToken(Claims(Role::kCoordinator, "acme"), kSecret);
+  ASSERT_TRUE(verifier_.Verify(token).ok());
+  ASSERT_TRUE(verifier_.Verify(token).ok());  // from the cache
+  clock_.Advance(absl::Hours(2));
+  EXPECT_THAT(VerifyStatus(token).message(), HasSubstr("expired"));
+
+  clock_.Set(absl::FromUnixSeconds(1800000000));
+  for (size_t i = 0; i <= JwtVerifier::kMaxCachedTokens; ++i) {
+    TokenClaims claims = Claims(Role::kCoordinator, "acme");
+    claims.principal.subject = absl::StrCat("user-", i);
+    ASSERT_TRUE(verifier_.Verify(MintToken(claims, kSecret)).ok());
+  }
+  EXPECT_TRUE(verifier_.Verify(token).ok());
+  // A forged token never reaches the cache, however often it is tried.
+  std::string forged = token;
+  char& in_signature = forged[forged.size() - 10];  // a whole 6-bit group of the signature
+  in_signature = in_signature == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(verifier_.Verify(forged).ok());
+  EXPECT_FALSE(verifier_.Verify(forged).ok());
+}
+
 TEST_F(JwtTest, OtherSecretDoesNotVerify) {
   std::string token =
       MintToken(Claims(Role::kCoordinator, "acme"), "another-secret-of-32-bytes-or-more!!");
