@@ -74,6 +74,11 @@ int main(int argc, char** argv) {
     std::cerr << path << ": " << solution.status() << "\n";
     return 1;
   }
+  if (absl::GetFlag(FLAGS_verbose)) {
+    std::cerr << absl::StrFormat("%d iterations, %d insertions evaluated, %.3f s\n",
+                                 solution->stats.iterations, solution->stats.evaluations,
+                                 solution->stats.seconds);
+  }
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   const std::string json =

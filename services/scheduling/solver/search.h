@@ -48,6 +48,12 @@ enum class StopReason { kNone, kIterations, kTime, kRequested };
 
 class Search {
  public:
+  // A way to insert a unit and its cost.
+  struct Option {
+    double cost = kInfeasible;
+    Insertion insertion;
+  };
+
   Search(const SearchContext& context, std::uint64_t seed, const SearchParams& params);
 
   // Builds the first plan by regret insertion and polishes it.
@@ -68,6 +74,7 @@ class Search {
   const Plan& best() const { return best_; }
   const Plan& current() const { return current_; }
   std::int64_t iterations() const { return iterations_; }
+  std::int64_t evaluations() const { return evaluator_.evaluations(); }
   // Takes another search's best plan as this search's best and current plan.
   void Adopt(const Plan& plan);
 
@@ -75,9 +82,18 @@ class Search {
   enum Destroy { kRandom, kWorst, kRelated, kString, kRoute, kDestroyCount };
   enum Repair { kGreedy, kGreedyByWindow, kRegret2, kRegret3, kRepairCount };
 
-  struct Option {
-    double cost = kInfeasible;
-    Insertion insertion;
+  // One task placed alone: its cost without the maximum-lateness term, its start and the plan's
+  // maximum lateness then.
+  struct SoloPosition {
+    double lower = 0;
+    Minutes start = 0;
+    Minutes max_lateness = 0;
+    int route = 0;
+    int position = 0;
+  };
+  // A task's solo positions, indexed by carer.
+  struct SoloTable {
+    std::vector<std::vector<SoloPosition>> routes;
   };
 
   double Temperature(double progress) const;
@@ -98,6 +114,9 @@ class Search {
   // The k cheapest options for a unit, distinct by route (by route pair for two-task units),
   // cheapest first; fewer when fewer exist.
   int BestOptions(const Plan& plan, int unit, int k, double blink, Option* options);
+  void FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPosition>& list);
+  int OptionsFromSolo(const Plan& plan, int unit, const SoloTable* tables, int k, double blink,
+                      Option* options);
   bool Commit(Plan& plan, const Option& option);
 
   // Moves single units to their best place while that lowers the cost.
@@ -114,6 +133,9 @@ class Search {
   Plan best_;
   Plan candidate_;
   Plan scratch_;
+  std::vector<SoloPosition> solo_[2];
+  SoloTable fresh_[2];
+  std::vector<std::array<SoloTable, 2>> regret_tables_;
   std::vector<int> removed_;
   std::vector<char> is_removed_;
   double start_cost_ = 1;

@@ -232,7 +232,10 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
   for (std::thread& worker : workers) worker.join();
 
   Solution solution = BuildSolution(problem, model, exchange);
-  for (const auto& search : searches) solution.stats.iterations += search->iterations();
+  for (const auto& search : searches) {
+    solution.stats.iterations += search->iterations();
+    solution.stats.evaluations += search->evaluations();
+  }
   solution.stats.threads = threads;
   solution.stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();

@@ -77,7 +77,8 @@ struct ObjectiveBreakdown {
 };
 
 struct SolveStats {
-  std::int64_t iterations = 0;  // over all threads
+  std::int64_t iterations = 0;   // over all threads
+  std::int64_t evaluations = 0;  // insertions evaluated, over all threads
   double seconds = 0;
   int threads = 1;
 };
