@@ -54,13 +54,27 @@ Search::Search(const SearchContext& context, std::uint64_t seed, const SearchPar
       candidate_(context.model),
       scratch_(context.model),
       is_removed_(context.model.num_units(), 0) {
-  destroy_weight_.fill(1);
+  destroy_weight_.fill(0);
   destroy_score_.fill(0);
   destroy_uses_.fill(0);
   repair_weight_.fill(0);
   repair_score_.fill(0);
   repair_uses_.fill(0);
-  for (int r = 0; r < kRepairCount; ++r) repair_weight_[r] = 1;
+  for (int d = 0; d < kDestroyCount; ++d) {
+    if (params.destroy_operators & (1u << d)) destroy_weight_[d] = 1;
+  }
+  for (int r = 0; r < kRepairCount; ++r) {
+    if (params.repair_operators & (1u << r)) repair_weight_[r] = 1;
+  }
+  // At least one of each must run.
+  if (std::all_of(destroy_weight_.begin(), destroy_weight_.end(),
+                  [](double w) { return w == 0; })) {
+    destroy_weight_[kRandom] = 1;
+  }
+  if (std::all_of(repair_weight_.begin(), repair_weight_.begin() + kRepairCount,
+                  [](double w) { return w == 0; })) {
+    repair_weight_[kGreedy] = 1;
+  }
 }
 
 void Search::Construct() {
@@ -188,7 +202,7 @@ void Search::Iterate(double progress) {
   ++repair_uses_[repair];
   if ((iterations_ + 1) % params_.segment == 0) {
     for (int d = 0; d < kDestroyCount; ++d) {
-      if (destroy_uses_[d] == 0) continue;
+      if (destroy_uses_[d] == 0 || destroy_weight_[d] == 0) continue;
       destroy_weight_[d] =
           std::max(0.05, (1 - params_.reaction) * destroy_weight_[d] +
                              params_.reaction * destroy_score_[d] / destroy_uses_[d]);
@@ -196,7 +210,7 @@ void Search::Iterate(double progress) {
       destroy_uses_[d] = 0;
     }
     for (int r = 0; r < kRepairCount; ++r) {
-      if (repair_uses_[r] == 0) continue;
+      if (repair_uses_[r] == 0 || repair_weight_[r] == 0) continue;
       repair_weight_[r] = std::max(0.05, (1 - params_.reaction) * repair_weight_[r] +
                                              params_.reaction * repair_score_[r] / repair_uses_[r]);
       repair_score_[r] = 0;

@@ -13,6 +13,7 @@
 #include "services/scheduling/solver/insertion.h"
 #include "services/scheduling/solver/plan.h"
 #include "services/scheduling/solver/random.h"
+#include "services/scheduling/solver/search_params.h"
 #include "services/scheduling/solver/task_model.h"
 
 namespace homecare::scheduling::solver {
@@ -26,22 +27,6 @@ struct SearchContext {
   std::vector<std::vector<int>> neighbours;
   // Units that no carer can take at all; the search leaves them out.
   std::vector<bool> unplaceable;
-};
-
-struct SearchParams {
-  // Tasks removed per iteration: uniform between these, capped by a share of all tasks.
-  int min_removed = 4;
-  int max_removed = 40;
-  double max_removed_share = 0.35;
-  // Simulated annealing temperatures as shares of the first plan's cost per task... applied to
-  // the whole cost: T = cost0 * share.
-  double start_temperature = 0.01;
-  double end_temperature = 0.0002;
-  // Probability of skipping a position while searching insertions (keeps greedy varied).
-  double blink = 0.01;
-  // Iterations between updates of the operators' weights.
-  int segment = 100;
-  double reaction = 0.2;
 };
 
 enum class StopReason { kNone, kIterations, kTime, kRequested };
