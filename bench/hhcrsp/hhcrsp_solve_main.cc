@@ -21,6 +21,21 @@ ABSL_FLAG(uint64_t, seed, 1, "random seed");
 ABSL_FLAG(int, threads, 1, "search threads");
 ABSL_FLAG(std::string, out, "", "where to write the solution JSON (default: stdout)");
 ABSL_FLAG(bool, verbose, false, "print progress to stderr");
+// Tuning knobs (defaults: the solver's own).
+ABSL_FLAG(int, min_removed, homecare::scheduling::solver::SearchParams().min_removed,
+          "fewest tasks removed per iteration");
+ABSL_FLAG(int, max_removed, homecare::scheduling::solver::SearchParams().max_removed,
+          "most tasks removed per iteration");
+ABSL_FLAG(double, max_removed_share, homecare::scheduling::solver::SearchParams().max_removed_share,
+          "most tasks removed per iteration, as a share of all tasks");
+ABSL_FLAG(double, start_temperature, homecare::scheduling::solver::SearchParams().start_temperature,
+          "annealing temperature at the start, as a share of the first cost");
+ABSL_FLAG(double, end_temperature, homecare::scheduling::solver::SearchParams().end_temperature,
+          "annealing temperature at the end, as a share of the first cost");
+ABSL_FLAG(double, blink, homecare::scheduling::solver::SearchParams().blink,
+          "probability of skipping an insertion position");
+ABSL_FLAG(uint32_t, destroy_operators, ~0u, "bit mask of ruin operators");
+ABSL_FLAG(uint32_t, repair_operators, ~0u, "bit mask of recreate operators");
 
 namespace {
 
@@ -56,6 +71,14 @@ int main(int argc, char** argv) {
   options.seed = absl::GetFlag(FLAGS_seed);
   options.threads = absl::GetFlag(FLAGS_threads);
   options.max_iterations = absl::GetFlag(FLAGS_iterations);
+  options.search.min_removed = absl::GetFlag(FLAGS_min_removed);
+  options.search.max_removed = absl::GetFlag(FLAGS_max_removed);
+  options.search.max_removed_share = absl::GetFlag(FLAGS_max_removed_share);
+  options.search.start_temperature = absl::GetFlag(FLAGS_start_temperature);
+  options.search.end_temperature = absl::GetFlag(FLAGS_end_temperature);
+  options.search.blink = absl::GetFlag(FLAGS_blink);
+  options.search.destroy_operators = absl::GetFlag(FLAGS_destroy_operators);
+  options.search.repair_operators = absl::GetFlag(FLAGS_repair_operators);
   // The clock starts before reading the file: the limit covers the whole run.
   const double seconds = absl::GetFlag(FLAGS_seconds);
   if (seconds > 0) {
@@ -73,6 +96,11 @@ int main(int argc, char** argv) {
   if (!solution.ok()) {
     std::cerr << path << ": " << solution.status() << "\n";
     return 1;
+  }
+  if (absl::GetFlag(FLAGS_verbose)) {
+    std::cerr << absl::StrFormat("%d iterations, %d insertions evaluated, %.3f s\n",
+                                 solution->stats.iterations, solution->stats.evaluations,
+                                 solution->stats.seconds);
   }
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();

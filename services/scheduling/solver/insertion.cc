@@ -7,9 +7,9 @@ namespace homecare::scheduling::solver {
 namespace {
 
 constexpr Minutes kEps = 1e-7;
-// Without positive cycles a task is rarely pushed more than twice; past this the propagation is
-// handed to the full reschedule, which also decides cycles exactly.
-constexpr int kMaxUpdates = 8;
+// Positive cycles are caught as they form (below); a task pushed this often without one is left
+// to the full reschedule, which is exact but slower.
+constexpr int kMaxUpdates = 64;
 
 }  // namespace
 
@@ -35,6 +35,7 @@ void ApplyInsertion(const Insertion& insertion, Plan& plan) {
 InsertionEvaluator::InsertionEvaluator(const TaskModel& model)
     : model_(model),
       label_(model.num_tasks(), 0),
+      parent_(model.num_tasks(), -1),
       seen_(model.num_tasks(), 0),
       queued_(model.num_tasks(), 0),
       updates_(model.num_tasks(), 0),
@@ -60,12 +61,28 @@ Minutes InsertionEvaluator::Current(const Plan& plan, int task) const {
   return plan.start(task);
 }
 
-bool InsertionEvaluator::Relax(const Plan& plan, int task, Minutes candidate) {
+bool InsertionEvaluator::Relax(const Plan& plan, int task, Minutes candidate, int parent) {
   const Task& t = model_.task(task);
-  candidate = std::max(candidate, t.earliest);
+  if (candidate <= t.earliest) {
+    // The window's opening, not the pusher, decides the start.
+    candidate = t.earliest;
+    parent = -1;
+  }
   const Minutes current = Current(plan, task);
   if (candidate <= current + kEps) return true;
   if (candidate > model_.horizon()) return false;
+  // Each pushed task remembers which task pushed it last. If the task is an ancestor of its new
+  // pusher, the pushes go round a cycle of positive length: no schedule exists (the longest-path
+  // form of the parent-graph test for negative cycles). Every new cycle runs through an inserted
+  // task (all new constraints touch one), and a task pushed for the first time has no
+  // descendants yet, so only repeated pushes of inserted tasks need the walk.
+  // A walk longer than the pushed tasks has entered such a cycle elsewhere.
+  if (seen_[task] == stamp_ && InsertedIndex(task) >= 0) {
+    size_t steps = 0;
+    for (int a = parent; a >= 0; a = seen_[a] == stamp_ ? parent_[a] : -1) {
+      if (a == task || ++steps > changed_.size()) return false;
+    }
+  }
   const Minutes old_lateness = current == -kUnlimited ? 0 : std::max<Minutes>(0, current - t.due);
   const Minutes new_lateness = std::max<Minutes>(0, candidate - t.due);
   lateness_delta_ += new_lateness - old_lateness;
@@ -76,6 +93,7 @@ bool InsertionEvaluator::Relax(const Plan& plan, int task, Minutes candidate) {
     changed_.push_back(task);
   }
   label_[task] = candidate;
+  parent_[task] = parent;
   if (++updates_[task] > kMaxUpdates) {
     revisited_ = true;
     return false;
@@ -92,12 +110,15 @@ double InsertionEvaluator::Exact(const Plan& plan, const Insertion& insertion) {
   exact_ = plan;
   ApplyInsertion(insertion, exact_);
   if (!exact_.Refresh()) return kInfeasible;
+  result_max_ = exact_.parts().max_lateness;
+  for (int i = 0; i < insertion.size; ++i) result_start_[i] = exact_.start(insertion.task[i]);
   const double unassigned_weight = model_.weights().unassigned_visit;
   return (exact_.cost() - unassigned_weight * exact_.parts().unassigned_visits) -
          (plan.cost() - unassigned_weight * plan.parts().unassigned_visits);
 }
 
 double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion, double bound) {
+  ++evaluations_;
   const TaskModel& m = model_;
   const ObjectiveWeights& w = m.weights();
   count_ = insertion.size;
@@ -230,7 +251,7 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
   max_lateness_ = old_max;
   revisited_ = false;
   for (int i = 0; i < count_; ++i) {
-    if (seeded[i] && !Relax(plan, tasks_[i], seed[i])) {
+    if (seeded[i] && !Relax(plan, tasks_[i], seed[i], -1)) {
       return revisited_ ? Exact(plan, insertion) : kInfeasible;
     }
   }
@@ -241,7 +262,7 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
     const Task& task = m.task(x);
     const int after = NextOf(plan, x);
     if (after >= 0) {
-      if (!Relax(plan, after, t + task.duration + m.task_travel(x, after))) {
+      if (!Relax(plan, after, t + task.duration + m.task_travel(x, after), x)) {
         return revisited_ ? Exact(plan, insertion) : kInfeasible;
       }
     } else {
@@ -252,7 +273,7 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
       }
     }
     if (task.partner >= 0 && (InsertedIndex(task.partner) >= 0 || plan.assigned(task.partner))) {
-      if (!Relax(plan, task.partner, t + task.gap_min)) {
+      if (!Relax(plan, task.partner, t + task.gap_min, x)) {
         return revisited_ ? Exact(plan, insertion) : kInfeasible;
       }
     }
@@ -260,6 +281,8 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
         base + w.total_lateness * lateness_delta_ + w.max_lateness * (max_lateness_ - old_max);
     if (partial >= bound) return partial;
   }
+  result_max_ = max_lateness_;
+  for (int i = 0; i < count_; ++i) result_start_[i] = label_[tasks_[i]];
   return base + w.total_lateness * lateness_delta_ + w.max_lateness * (max_lateness_ - old_max);
 }
 

@@ -41,7 +41,13 @@ class InsertionEvaluator {
   // returned early as soon as the change is known not to be below bound.
   double Evaluate(const Plan& plan, const Insertion& insertion, double bound = kInfeasible);
 
-  // Evaluations that needed a full reschedule (for tests and profiling).
+  // After an evaluation that returned a value below its bound: the new maximum lateness of the
+  // plan and the start of the i-th inserted task.
+  Minutes last_max_lateness() const { return result_max_; }
+  Minutes last_start(int i) const { return result_start_[i]; }
+
+  // Evaluations, and those that needed a full reschedule (for tests and profiling).
+  std::int64_t evaluations() const { return evaluations_; }
   std::int64_t fallbacks() const { return fallbacks_; }
 
  private:
@@ -54,13 +60,16 @@ class InsertionEvaluator {
   int NextOf(const Plan& plan, int task) const;
   int RouteOf(const Plan& plan, int task) const;
   Minutes Current(const Plan& plan, int task) const;
-  // Returns false when the label runs past the horizon or keeps being revisited.
-  bool Relax(const Plan& plan, int task, Minutes candidate);
+  // Raises the task's start to at least `candidate`, as required by `parent` (-1 for a seed).
+  // Returns false when that closes a positive cycle, runs past the horizon or keeps revisiting
+  // the task (then revisited_ is set).
+  bool Relax(const Plan& plan, int task, Minutes candidate, int parent);
   double Exact(const Plan& plan, const Insertion& insertion);
 
   const TaskModel& model_;
   // Overlay of new start times; valid where seen_ == stamp_.
   std::vector<Minutes> label_;
+  std::vector<int> parent_;
   std::vector<std::uint32_t> seen_;
   std::vector<std::uint32_t> queued_;
   std::vector<int> updates_;
@@ -83,7 +92,11 @@ class InsertionEvaluator {
   double lateness_delta_ = 0;
   Minutes max_lateness_ = 0;
 
+  Minutes result_max_ = 0;
+  Minutes result_start_[2] = {0, 0};
+
   Plan exact_;
+  std::int64_t evaluations_ = 0;
   std::int64_t fallbacks_ = 0;
 };
 

@@ -54,13 +54,27 @@ Search::Search(const SearchContext& context, std::uint64_t seed, const SearchPar
       candidate_(context.model),
       scratch_(context.model),
       is_removed_(context.model.num_units(), 0) {
-  destroy_weight_.fill(1);
+  destroy_weight_.fill(0);
   destroy_score_.fill(0);
   destroy_uses_.fill(0);
   repair_weight_.fill(0);
   repair_score_.fill(0);
   repair_uses_.fill(0);
-  for (int r = 0; r < kRepairCount; ++r) repair_weight_[r] = 1;
+  for (int d = 0; d < kDestroyCount; ++d) {
+    if (params.destroy_operators & (1u << d)) destroy_weight_[d] = 1;
+  }
+  for (int r = 0; r < kRepairCount; ++r) {
+    if (params.repair_operators & (1u << r)) repair_weight_[r] = 1;
+  }
+  // At least one of each must run.
+  if (std::all_of(destroy_weight_.begin(), destroy_weight_.end(),
+                  [](double w) { return w == 0; })) {
+    destroy_weight_[kRandom] = 1;
+  }
+  if (std::all_of(repair_weight_.begin(), repair_weight_.begin() + kRepairCount,
+                  [](double w) { return w == 0; })) {
+    repair_weight_[kGreedy] = 1;
+  }
 }
 
 void Search::Construct() {
@@ -188,7 +202,7 @@ void Search::Iterate(double progress) {
   ++repair_uses_[repair];
   if ((iterations_ + 1) % params_.segment == 0) {
     for (int d = 0; d < kDestroyCount; ++d) {
-      if (destroy_uses_[d] == 0) continue;
+      if (destroy_uses_[d] == 0 || destroy_weight_[d] == 0) continue;
       destroy_weight_[d] =
           std::max(0.05, (1 - params_.reaction) * destroy_weight_[d] +
                              params_.reaction * destroy_score_[d] / destroy_uses_[d]);
@@ -196,7 +210,7 @@ void Search::Iterate(double progress) {
       destroy_uses_[d] = 0;
     }
     for (int r = 0; r < kRepairCount; ++r) {
-      if (repair_uses_[r] == 0) continue;
+      if (repair_uses_[r] == 0 || repair_weight_[r] == 0) continue;
       repair_weight_[r] = std::max(0.05, (1 - params_.reaction) * repair_weight_[r] +
                                              params_.reaction * repair_score_[r] / repair_uses_[r]);
       repair_score_[r] = 0;
@@ -358,111 +372,113 @@ void Search::RouteRemoval(Plan& plan, int target) {
 
 namespace {
 
-struct SoloPosition {
-  double lower = 0;  // travel, preference and own lateness: no more than its part of any pair
-  Minutes seed = 0;
-  int route = 0;
-  int position = 0;
-};
+// Keeps the k cheapest options, distinct by route (by pair of routes for two-task units),
+// cheapest first.
+class OptionKeeper {
+ public:
+  OptionKeeper(int k, int unit_size, Search::Option* options)
+      : k_(k), pair_(unit_size == 2), options_(options) {}
 
-}  // namespace
+  int kept() const { return kept_; }
+  double threshold() const { return kept_ < k_ ? kInfeasible : options_[k_ - 1].cost; }
 
-int Search::BestOptions(const Plan& plan, int unit, int k, double blink, Option* options) {
-  const Unit& u = model_.unit(unit);
-  int kept = 0;
-  auto threshold = [&]() { return kept < k ? kInfeasible : options[k - 1].cost; };
-  auto keep = [&](const Option& option) {
-    // Distinct by route (pair of routes): replace a dearer option on the same routes.
+  void Keep(const Search::Option& option) {
     int same = -1;
-    for (int i = 0; i < kept; ++i) {
-      if (options[i].insertion.route[0] == option.insertion.route[0] &&
-          (u.size == 1 || options[i].insertion.route[1] == option.insertion.route[1])) {
+    for (int i = 0; i < kept_; ++i) {
+      if (options_[i].insertion.route[0] == option.insertion.route[0] &&
+          (!pair_ || options_[i].insertion.route[1] == option.insertion.route[1])) {
         same = i;
       }
     }
     if (same >= 0) {
-      if (options[same].cost <= option.cost) return;
-      for (int i = same; i + 1 < kept; ++i) options[i] = options[i + 1];
-      --kept;
+      if (options_[same].cost <= option.cost) return;
+      for (int i = same; i + 1 < kept_; ++i) options_[i] = options_[i + 1];
+      --kept_;
     }
-    int i = std::min(kept, k - 1);
-    if (kept == k && options[k - 1].cost <= option.cost) return;
-    while (i > 0 && options[i - 1].cost > option.cost) {
-      options[i] = options[i - 1];
+    if (kept_ == k_ && options_[k_ - 1].cost <= option.cost) return;
+    int i = std::min(kept_, k_ - 1);
+    while (i > 0 && options_[i - 1].cost > option.cost) {
+      options_[i] = options_[i - 1];
       --i;
     }
-    options[i] = option;
-    kept = std::min(k, kept + 1);
-  };
-
-  if (u.size == 1) {
-    const int t = u.tasks[0];
-    Option option;
-    option.insertion.size = 1;
-    option.insertion.task[0] = t;
-    for (int carer : model_.eligible_carers(t)) {
-      const int n = static_cast<int>(plan.route(carer).size());
-      double route_best = kInfeasible;
-      Insertion best_here;
-      for (int p = 0; p <= n; ++p) {
-        if (blink > 0 && random_.UniformDouble() < blink) continue;
-        option.insertion.route[0] = carer;
-        option.insertion.position[0] = p;
-        const double bound = std::min(route_best, threshold());
-        const double cost = evaluator_.Evaluate(plan, option.insertion, bound);
-        if (cost < bound) {
-          route_best = cost;
-          best_here = option.insertion;
-        }
-      }
-      if (route_best < threshold()) {
-        Option found;
-        found.cost = route_best;
-        found.insertion = best_here;
-        keep(found);
-      }
-    }
-    return kept;
+    options_[i] = option;
+    kept_ = std::min(k_, kept_ + 1);
   }
 
-  // Two tasks: list each task's positions with a lower bound of its share of the cost, then
-  // evaluate pairs cheapest bound first while the bound can still beat the kept options.
+ private:
+  int k_;
+  bool pair_;
+  Search::Option* options_;
+  int kept_ = 0;
+};
+
+}  // namespace
+
+void Search::FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPosition>& list) {
   const ObjectiveWeights& w = model_.weights();
   const Minutes current_max = plan.parts().max_lateness;
-  static thread_local std::vector<SoloPosition> lists[2];
-  for (int i = 0; i < 2; ++i) {
-    const int t = u.tasks[i];
-    const Task& task = model_.task(t);
-    std::vector<SoloPosition>& list = lists[i];
-    list.clear();
+  list.clear();
+  Insertion solo;
+  solo.task[0] = task;
+  solo.route[0] = carer;
+  const int n = static_cast<int>(plan.route(carer).size());
+  for (int p = 0; p <= n; ++p) {
+    solo.position[0] = p;
+    const double cost = evaluator_.Evaluate(plan, solo);
+    if (cost == kInfeasible) continue;
+    SoloPosition s;
+    s.route = carer;
+    s.position = p;
+    s.start = evaluator_.last_start(0);
+    s.max_lateness = evaluator_.last_max_lateness();
+    s.lower = cost - w.max_lateness * (s.max_lateness - current_max);
+    list.push_back(s);
+  }
+}
+
+int Search::OptionsFromSolo(const Plan& plan, int unit, const SoloTable* tables, int k,
+                            double blink, Option* options) {
+  const Unit& u = model_.unit(unit);
+  const ObjectiveWeights& w = model_.weights();
+  const Minutes current_max = plan.parts().max_lateness;
+  OptionKeeper keeper(k, u.size, options);
+  if (u.size == 1) {
+    const int t = u.tasks[0];
     for (int carer : model_.eligible_carers(t)) {
-      const std::vector<int>& r = plan.route(carer);
-      const int n = static_cast<int>(r.size());
-      const Minutes max_work = model_.carer(carer).max_work;
-      for (int p = 0; p <= n; ++p) {
-        const int before = p > 0 ? r[p - 1] : -1;
-        const int after = p < n ? r[p] : -1;
-        const int from = plan.location_after(carer, before);
-        const int to = plan.location_before(carer, after);
-        const Minutes detour = model_.travel(from, task.location) +
-                               model_.travel(task.location, to) -
-                               (n > 0 ? model_.travel(from, to) : 0);
-        if (plan.route_work(carer) + detour + task.duration > max_work + 1e-7) continue;
-        SoloPosition s;
-        s.route = carer;
-        s.position = p;
-        s.seed = std::max(task.earliest,
-                          plan.ready_time(carer, before) + model_.travel(from, task.location));
-        s.lower = w.travel * detour + model_.assignment_cost(t, carer) +
-                  w.total_lateness * std::max<Minutes>(0, s.seed - task.due);
-        list.push_back(s);
+      Option best;
+      for (const SoloPosition& s : tables[0].routes[carer]) {
+        if (blink > 0 && random_.UniformDouble() < blink) continue;
+        const double cost =
+            s.lower + w.max_lateness * (std::max(s.max_lateness, current_max) - current_max);
+        if (cost < best.cost) {
+          best.cost = cost;
+          best.insertion.size = 1;
+          best.insertion.task[0] = t;
+          best.insertion.route[0] = carer;
+          best.insertion.position[0] = s.position;
+        }
       }
+      if (best.cost < keeper.threshold()) keeper.Keep(best);
+    }
+    return keeper.kept();
+  }
+
+  // A task's solo cost (without the maximum-lateness term, which the two share) bounds its share
+  // of the pair's cost: adding the partner only adds constraints, and only tasks pushed by both
+  // at once could be counted twice. Pairs are evaluated cheapest bound first while the bound can
+  // still beat the kept options.
+  for (int i = 0; i < 2; ++i) {
+    std::vector<SoloPosition>& list = solo_[i];
+    list.clear();
+    for (int carer : model_.eligible_carers(u.tasks[i])) {
+      const std::vector<SoloPosition>& route = tables[i].routes[carer];
+      list.insert(list.end(), route.begin(), route.end());
     }
     std::sort(list.begin(), list.end(),
               [](const SoloPosition& a, const SoloPosition& b) { return a.lower < b.lower; });
   }
-  const std::vector<SoloPosition>& first = lists[0];
-  const std::vector<SoloPosition>& second = lists[1];
+  const std::vector<SoloPosition>& first = solo_[0];
+  const std::vector<SoloPosition>& second = solo_[1];
   if (first.empty() || second.empty()) return 0;
   const Task& ta = model_.task(u.tasks[0]);
   const Task& tb = model_.task(u.tasks[1]);
@@ -472,24 +488,25 @@ int Search::BestOptions(const Plan& plan, int unit, int k, double blink, Option*
   option.insertion.task[0] = u.tasks[0];
   option.insertion.task[1] = u.tasks[1];
   for (const SoloPosition& a : first) {
-    if (a.lower + second[0].lower >= threshold()) break;
+    if (a.lower + second[0].lower >= keeper.threshold()) break;
     for (const SoloPosition& b : second) {
-      const double limit = threshold();
+      const double limit = keeper.threshold();
       if (a.lower + b.lower >= limit) break;
       if (a.route == b.route) {
         if (distinct || a.position > b.position) continue;
       } else {
-        // Both seeds hold: the link only moves them later.
-        const Minutes start_a = std::max(a.seed, b.seed + tb.gap_min);
-        const Minutes start_b = std::max(b.seed, start_a + ta.gap_min);
+        // The link can only move both starts later than alone.
+        const Minutes start_a = std::max(a.start, b.start + tb.gap_min);
+        const Minutes start_b = std::max(b.start, start_a + ta.gap_min);
         const Minutes late_a = std::max<Minutes>(0, start_a - ta.due);
         const Minutes late_b = std::max<Minutes>(0, start_b - tb.due);
         const double lower =
-            a.lower + b.lower -
-            w.total_lateness *
-                (std::max<Minutes>(0, a.seed - ta.due) + std::max<Minutes>(0, b.seed - tb.due)) +
-            w.total_lateness * (late_a + late_b) +
-            w.max_lateness * std::max<Minutes>(0, std::max(late_a, late_b) - current_max);
+            a.lower + b.lower +
+            w.total_lateness * (late_a - std::max<Minutes>(0, a.start - ta.due) + late_b -
+                                std::max<Minutes>(0, b.start - tb.due)) +
+            w.max_lateness *
+                (std::max({a.max_lateness, b.max_lateness, late_a, late_b, current_max}) -
+                 current_max);
         if (lower >= limit) continue;
       }
       if (blink > 0 && random_.UniformDouble() < blink) continue;
@@ -498,10 +515,44 @@ int Search::BestOptions(const Plan& plan, int unit, int k, double blink, Option*
       option.insertion.route[1] = b.route;
       option.insertion.position[1] = b.position;
       option.cost = evaluator_.Evaluate(plan, option.insertion, limit);
-      if (option.cost < limit) keep(option);
+      if (option.cost < limit) keeper.Keep(option);
     }
   }
-  return kept;
+  return keeper.kept();
+}
+
+int Search::BestOptions(const Plan& plan, int unit, int k, double blink, Option* options) {
+  const Unit& u = model_.unit(unit);
+  if (u.size == 2) {
+    for (int i = 0; i < 2; ++i) {
+      SoloTable& table = fresh_[i];
+      table.routes.resize(model_.num_carers());
+      for (int carer : model_.eligible_carers(u.tasks[i])) {
+        FillSolo(plan, u.tasks[i], carer, table.routes[carer]);
+      }
+    }
+    return OptionsFromSolo(plan, unit, fresh_, k, blink, options);
+  }
+  // One task: positions evaluated against the best so far, so most stop at their lower bound.
+  OptionKeeper keeper(k, 1, options);
+  const int t = u.tasks[0];
+  Option option;
+  option.insertion.size = 1;
+  option.insertion.task[0] = t;
+  for (int carer : model_.eligible_carers(t)) {
+    const int n = static_cast<int>(plan.route(carer).size());
+    Option best;
+    for (int p = 0; p <= n; ++p) {
+      if (blink > 0 && random_.UniformDouble() < blink) continue;
+      option.insertion.route[0] = carer;
+      option.insertion.position[0] = p;
+      const double bound = std::min(best.cost, keeper.threshold());
+      option.cost = evaluator_.Evaluate(plan, option.insertion, bound);
+      if (option.cost < bound) best = option;
+    }
+    if (best.cost < keeper.threshold()) keeper.Keep(best);
+  }
+  return keeper.kept();
 }
 
 bool Search::Commit(Plan& plan, const Option& option) {
@@ -537,6 +588,17 @@ void Search::RegretInsert(Plan& plan, int k) {
   for (int u = 0; u < model_.num_units(); ++u) {
     if (!plan.unit_assigned(u) && !context_.unplaceable[u]) units.push_back(u);
   }
+  // Every unit's solo positions, route by route; after an insertion only the routes whose
+  // times changed are evaluated again.
+  if (regret_tables_.size() < units.size()) regret_tables_.resize(units.size());
+  std::vector<std::array<SoloTable, 2>*> tables;
+  for (size_t i = 0; i < units.size(); ++i) {
+    for (SoloTable& table : regret_tables_[i]) table.routes.resize(model_.num_carers());
+    tables.push_back(&regret_tables_[i]);
+  }
+  std::vector<char> dirty(model_.num_carers(), 1);
+  std::vector<char> unit_dirty(units.size(), 1);
+  std::vector<Minutes> before(model_.num_tasks());
   Option options[4];
   Option chosen;
   while (!units.empty()) {
@@ -544,11 +606,25 @@ void Search::RegretInsert(Plan& plan, int k) {
     double chosen_regret = -1;
     chosen.cost = kInfeasible;
     for (int i = 0; i < static_cast<int>(units.size());) {
-      const int found = BestOptions(plan, units[i], k, params_.blink, options);
+      const Unit& unit = model_.unit(units[i]);
+      for (int j = 0; j < unit.size; ++j) {
+        for (int carer : model_.eligible_carers(unit.tasks[j])) {
+          if (dirty[carer] || unit_dirty[i]) {
+            FillSolo(plan, unit.tasks[j], carer, (*tables[i])[j].routes[carer]);
+          }
+        }
+      }
+      unit_dirty[i] = 0;
+      const int found =
+          OptionsFromSolo(plan, units[i], tables[i]->data(), k, params_.blink, options);
       if (found == 0) {
         // No place for it now; it stays unassigned.
         units[i] = units.back();
         units.pop_back();
+        std::swap(tables[i], tables.back());
+        tables.pop_back();
+        unit_dirty[i] = unit_dirty.back();
+        unit_dirty.pop_back();
         continue;
       }
       double regret = 0;
@@ -563,9 +639,31 @@ void Search::RegretInsert(Plan& plan, int k) {
       ++i;
     }
     if (chosen_index < 0) break;
-    Commit(plan, chosen);
+    for (int r = 0; r < plan.num_routes(); ++r) {
+      for (int t : plan.route(r)) before[t] = plan.start(t);
+    }
+    std::fill(dirty.begin(), dirty.end(), 0);
+    if (!Commit(plan, chosen)) {
+      // Its cached positions were stale: look at this unit afresh.
+      unit_dirty[chosen_index] = 1;
+      continue;
+    }
+    for (int r = 0; r < plan.num_routes(); ++r) {
+      for (int t : plan.route(r)) {
+        if (dirty[r]) break;
+        if (std::fabs(plan.start(t) - before[t]) > 1e-9) dirty[r] = 1;
+      }
+    }
+    for (int j = 0; j < chosen.insertion.size; ++j) {
+      dirty[chosen.insertion.route[j]] = 1;
+      before[chosen.insertion.task[j]] = 0;
+    }
     units[chosen_index] = units.back();
     units.pop_back();
+    std::swap(tables[chosen_index], tables.back());
+    tables.pop_back();
+    unit_dirty[chosen_index] = unit_dirty.back();
+    unit_dirty.pop_back();
   }
 }
 

@@ -13,6 +13,7 @@
 #include "services/scheduling/solver/insertion.h"
 #include "services/scheduling/solver/plan.h"
 #include "services/scheduling/solver/random.h"
+#include "services/scheduling/solver/search_params.h"
 #include "services/scheduling/solver/task_model.h"
 
 namespace homecare::scheduling::solver {
@@ -28,26 +29,16 @@ struct SearchContext {
   std::vector<bool> unplaceable;
 };
 
-struct SearchParams {
-  // Tasks removed per iteration: uniform between these, capped by a share of all tasks.
-  int min_removed = 4;
-  int max_removed = 40;
-  double max_removed_share = 0.35;
-  // Simulated annealing temperatures as shares of the first plan's cost per task... applied to
-  // the whole cost: T = cost0 * share.
-  double start_temperature = 0.01;
-  double end_temperature = 0.0002;
-  // Probability of skipping a position while searching insertions (keeps greedy varied).
-  double blink = 0.01;
-  // Iterations between updates of the operators' weights.
-  int segment = 100;
-  double reaction = 0.2;
-};
-
 enum class StopReason { kNone, kIterations, kTime, kRequested };
 
 class Search {
  public:
+  // A way to insert a unit and its cost.
+  struct Option {
+    double cost = kInfeasible;
+    Insertion insertion;
+  };
+
   Search(const SearchContext& context, std::uint64_t seed, const SearchParams& params);
 
   // Builds the first plan by regret insertion and polishes it.
@@ -68,6 +59,7 @@ class Search {
   const Plan& best() const { return best_; }
   const Plan& current() const { return current_; }
   std::int64_t iterations() const { return iterations_; }
+  std::int64_t evaluations() const { return evaluator_.evaluations(); }
   // Takes another search's best plan as this search's best and current plan.
   void Adopt(const Plan& plan);
 
@@ -75,9 +67,18 @@ class Search {
   enum Destroy { kRandom, kWorst, kRelated, kString, kRoute, kDestroyCount };
   enum Repair { kGreedy, kGreedyByWindow, kRegret2, kRegret3, kRepairCount };
 
-  struct Option {
-    double cost = kInfeasible;
-    Insertion insertion;
+  // One task placed alone: its cost without the maximum-lateness term, its start and the plan's
+  // maximum lateness then.
+  struct SoloPosition {
+    double lower = 0;
+    Minutes start = 0;
+    Minutes max_lateness = 0;
+    int route = 0;
+    int position = 0;
+  };
+  // A task's solo positions, indexed by carer.
+  struct SoloTable {
+    std::vector<std::vector<SoloPosition>> routes;
   };
 
   double Temperature(double progress) const;
@@ -98,6 +99,9 @@ class Search {
   // The k cheapest options for a unit, distinct by route (by route pair for two-task units),
   // cheapest first; fewer when fewer exist.
   int BestOptions(const Plan& plan, int unit, int k, double blink, Option* options);
+  void FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPosition>& list);
+  int OptionsFromSolo(const Plan& plan, int unit, const SoloTable* tables, int k, double blink,
+                      Option* options);
   bool Commit(Plan& plan, const Option& option);
 
   // Moves single units to their best place while that lowers the cost.
@@ -114,6 +118,9 @@ class Search {
   Plan best_;
   Plan candidate_;
   Plan scratch_;
+  std::vector<SoloPosition> solo_[2];
+  SoloTable fresh_[2];
+  std::vector<std::array<SoloTable, 2>> regret_tables_;
   std::vector<int> removed_;
   std::vector<char> is_removed_;
   double start_cost_ = 1;

@@ -34,6 +34,22 @@ absl::Status ValidateOptions(const SolveOptions& options) {
   if (options.max_iterations < 0) {
     return absl::InvalidArgumentError("options.max_iterations: must not be negative");
   }
+  const SearchParams& search = options.search;
+  if (search.min_removed < 1 || search.max_removed < search.min_removed) {
+    return absl::InvalidArgumentError("options.search: needs 1 <= min_removed <= max_removed");
+  }
+  if (!(search.max_removed_share > 0 && search.max_removed_share <= 1)) {
+    return absl::InvalidArgumentError("options.search.max_removed_share: must be in (0, 1]");
+  }
+  if (!(search.start_temperature > 0 && search.end_temperature > 0 &&
+        search.end_temperature <= search.start_temperature)) {
+    return absl::InvalidArgumentError(
+        "options.search: needs 0 < end_temperature <= start_temperature");
+  }
+  if (!(search.blink >= 0 && search.blink < 1) || search.segment < 1 ||
+      !(search.reaction >= 0 && search.reaction <= 1)) {
+    return absl::InvalidArgumentError("options.search: blink, segment or reaction out of range");
+  }
   if (options.time_limit_seconds <= 0 && options.max_iterations == 0 && options.stop == nullptr) {
     return absl::InvalidArgumentError(
         "options: needs a time limit, an iteration budget or a stop flag");
@@ -175,7 +191,7 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
   const TaskModel model(problem, options.weights);
   const SearchContext context(model);
   const int threads = options.threads;
-  SearchParams params;
+  const SearchParams& params = options.search;
   std::vector<std::unique_ptr<Search>> searches;
   for (int i = 0; i < threads; ++i) {
     searches.push_back(std::make_unique<Search>(context, Random::Derive(options.seed, i), params));
@@ -232,7 +248,10 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
   for (std::thread& worker : workers) worker.join();
 
   Solution solution = BuildSolution(problem, model, exchange);
-  for (const auto& search : searches) solution.stats.iterations += search->iterations();
+  for (const auto& search : searches) {
+    solution.stats.iterations += search->iterations();
+    solution.stats.evaluations += search->evaluations();
+  }
   solution.stats.threads = threads;
   solution.stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();

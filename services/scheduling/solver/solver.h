@@ -22,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/scheduling/solver/model.h"
+#include "services/scheduling/solver/search_params.h"
 
 namespace homecare::scheduling::solver {
 
@@ -77,7 +78,8 @@ struct ObjectiveBreakdown {
 };
 
 struct SolveStats {
-  std::int64_t iterations = 0;  // over all threads
+  std::int64_t iterations = 0;   // over all threads
+  std::int64_t evaluations = 0;  // insertions evaluated, over all threads
   double seconds = 0;
   int threads = 1;
 };
@@ -109,6 +111,8 @@ struct SolveOptions {
   const std::atomic<bool>* stop = nullptr;
   // Called from one thread after every exchange of plans (about every few hundred iterations).
   std::function<void(const Progress&)> on_progress;
+  // Advanced: the search's tuning.
+  SearchParams search;
 };
 
 absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& options);
