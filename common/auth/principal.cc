@@ -31,7 +31,7 @@ std::optional<Role> ParseRole(absl::string_view name) {
   return std::nullopt;
 }
 
-absl::Status RequireRole(const Principal& principal, std::initializer_list<Role> allowed) {
+absl::Status RequireRole(const Principal& principal, absl::Span<const Role> allowed) {
   std::vector<absl::string_view> names;
   for (Role role : allowed) {
     if (role == principal.role) return absl::OkStatus();

@@ -2,13 +2,13 @@
 #ifndef HOMECARE_COMMON_AUTH_PRINCIPAL_H_
 #define HOMECARE_COMMON_AUTH_PRINCIPAL_H_
 
-#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace homecare {
 
@@ -33,7 +33,7 @@ struct Principal {
 };
 
 // PERMISSION_DENIED unless the principal's role is one of `allowed`.
-absl::Status RequireRole(const Principal& principal, std::initializer_list<Role> allowed);
+absl::Status RequireRole(const Principal& principal, absl::Span<const Role> allowed);
 
 }  // namespace homecare
 

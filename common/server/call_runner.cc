@@ -11,7 +11,7 @@ namespace homecare {
 
 absl::StatusOr<Principal> AuthorizeBearer(const absl::string_view* authorization,
                                           const JwtVerifier& verifier,
-                                          std::initializer_list<Role> allowed) {
+                                          absl::Span<const Role> allowed) {
   if (authorization == nullptr) {
     return absl::UnauthenticatedError("missing authorization metadata (Bearer token)");
   }
@@ -29,7 +29,7 @@ absl::StatusOr<Principal> AuthorizeBearer(const absl::string_view* authorization
 }
 
 absl::StatusOr<Principal> CallRunner::Authorize(const grpc::ServerContextBase& context,
-                                                std::initializer_list<Role> allowed) const {
+                                                absl::Span<const Role> allowed) const {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) return AuthorizeBearer(nullptr, *verifier_, allowed);

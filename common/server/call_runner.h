@@ -16,11 +16,11 @@
 #include <grpcpp/server_context.h>
 
 #include <chrono>
-#include <initializer_list>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "common/auth/jwt.h"
 #include "common/auth/principal.h"
 #include "common/concurrency/in_flight_limiter.h"
@@ -33,7 +33,7 @@ namespace homecare {
 // UNAUTHENTICATED for a missing or bad token, PERMISSION_DENIED for a role not in `allowed`.
 absl::StatusOr<Principal> AuthorizeBearer(const absl::string_view* authorization,
                                           const JwtVerifier& verifier,
-                                          std::initializer_list<Role> allowed);
+                                          absl::Span<const Role> allowed);
 
 class CallRunner {
  public:
@@ -43,14 +43,14 @@ class CallRunner {
 
   // The caller's principal from the call's `authorization` metadata (see AuthorizeBearer).
   absl::StatusOr<Principal> Authorize(const grpc::ServerContextBase& context,
-                                      std::initializer_list<Role> allowed) const;
+                                      absl::Span<const Role> allowed) const;
 
   // Authorises, then runs `work(principal) -> absl::Status` on the worker pool and finishes the
   // call with its result. Past the in-flight limit the call is RESOURCE_EXHAUSTED at once; a
   // call cancelled or past its deadline before a worker picks it up is not started.
   template <typename Work>
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context,
-                                  std::initializer_list<Role> allowed, Work work) {
+                                  absl::Span<const Role> allowed, Work work) {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     absl::StatusOr<Principal> principal = Authorize(*context, allowed);
     if (!principal.ok()) {

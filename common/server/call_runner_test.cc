@@ -34,8 +34,7 @@ class AuthorizeBearerTest : public ::testing::Test {
     return MintToken(claims, kSecret);
   }
 
-  absl::StatusOr<Principal> Authorize(absl::string_view header,
-                                      std::initializer_list<Role> allowed) {
+  absl::StatusOr<Principal> Authorize(absl::string_view header, absl::Span<const Role> allowed) {
     return AuthorizeBearer(&header, verifier_, allowed);
   }
 

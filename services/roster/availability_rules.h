@@ -42,8 +42,8 @@ struct Interval {
 // unavailable_all_day, minus the exception's `remove` ranges, plus its `add` ranges. A range on
 // D from s to e (e <= s: e on D+1) is [D s, D(+1) e) in `zone`, so local times hold across the
 // clock changes. `availability` must be valid.
-std::vector<Interval> AvailableIntervals(const v1::Availability& availability,
-                                         absl::TimeZone zone, absl::Time from, absl::Time to);
+std::vector<Interval> AvailableIntervals(const v1::Availability& availability, absl::TimeZone zone,
+                                         absl::Time from, absl::Time to);
 
 // Whether the carer is available for the whole of [start, end).
 bool CoversWindow(const v1::Availability& availability, absl::TimeZone zone, absl::Time start,
@@ -65,9 +65,9 @@ bool HoldsSkill(const v1::Carer& carer, const std::string& skill, absl::CivilDay
 struct EligibilityQuery {
   absl::Time window_start;
   absl::Time window_end;
-  absl::TimeZone zone;               // the tenant's
-  std::string locality_id;           // empty: any
-  std::vector<std::string> skills;   // all required
+  absl::TimeZone zone;                                         // the tenant's
+  std::string locality_id;                                     // empty: any
+  std::vector<std::string> skills;                             // all required
   common::v1::Gender gender = common::v1::GENDER_UNSPECIFIED;  // unspecified: any
 };
 

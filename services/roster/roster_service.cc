@@ -1,8 +1,28 @@
 #include "services/roster/roster_service.h"
 
+#include <utility>
+
+#include "services/roster/carer_rules.h"
+#include "services/roster/change_watch.h"
 #include "services/roster/tenant_rules.h"
 
 namespace homecare::roster {
+namespace {
+
+// Copies a successful result into the response.
+template <typename Result, typename Response>
+absl::Status Reply(absl::StatusOr<Result> result, Response* response) {
+  if (!result.ok()) return result.status();
+  *response = *std::move(result);
+  return absl::OkStatus();
+}
+
+// Who works on a tenant's carers: its coordinators and its services. Carers read their own
+// record through the RPCs that allow kCarerReaders.
+constexpr Role kCarerManagers[] = {Role::kCoordinator, Role::kSystem};
+constexpr Role kCarerReaders[] = {Role::kCoordinator, Role::kSystem, Role::kCarer};
+
+}  // namespace
 
 grpc::ServerUnaryReactor* RosterService::CreateTenant(grpc::CallbackServerContext* context,
                                                       const v1::CreateTenantRequest* request,
@@ -26,11 +46,168 @@ grpc::ServerUnaryReactor* RosterService::GetTenant(grpc::CallbackServerContext* 
       [=, this](const Principal& principal) -> absl::Status {
         absl::StatusOr<std::string> tenant_id = TenantToRead(principal, request->tenant_id());
         if (!tenant_id.ok()) return tenant_id.status();
-        absl::StatusOr<v1::Tenant> tenant = store_.GetTenant(*tenant_id);
-        if (!tenant.ok()) return tenant.status();
-        *response = *std::move(tenant);
-        return absl::OkStatus();
+        return Reply(store_.GetTenant(*tenant_id), response);
       });
+}
+
+grpc::ServerUnaryReactor* RosterService::UpdateTenant(grpc::CallbackServerContext* context,
+                                                      const v1::UpdateTenantRequest* request,
+                                                      v1::Tenant* response) {
+  return calls_.Unary(context, {Role::kOperator, Role::kCoordinator, Role::kSystem},
+                      [=, this](const Principal& principal) -> absl::Status {
+                        absl::StatusOr<std::string> tenant_id =
+                            TenantToRead(principal, request->tenant().tenant_id());
+                        if (!tenant_id.ok()) return tenant_id.status();
+                        return Reply(roster_.UpdateTenant(*tenant_id, *request), response);
+                      });
+}
+
+grpc::ServerUnaryReactor* RosterService::ListTenants(grpc::CallbackServerContext* context,
+                                                     const v1::ListTenantsRequest* request,
+                                                     v1::ListTenantsResponse* response) {
+  return calls_.Unary(context, {Role::kOperator}, [=, this](const Principal&) {
+    return Reply(roster_.ListTenants(*request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* RosterService::CreateCarer(grpc::CallbackServerContext* context,
+                                                     const v1::CreateCarerRequest* request,
+                                                     v1::Carer* response) {
+  return calls_.Unary(context, kCarerManagers,
+                      [=, this](const Principal& principal) -> absl::Status {
+                        absl::StatusOr<std::string> tenant = CallerTenant(principal);
+                        if (!tenant.ok()) return tenant.status();
+                        return Reply(roster_.CreateCarer(*tenant, *request), response);
+                      });
+}
+
+grpc::ServerUnaryReactor* RosterService::GetCarer(grpc::CallbackServerContext* context,
+                                                  const v1::GetCarerRequest* request,
+                                                  v1::Carer* response) {
+  return calls_.Unary(
+      context, kCarerReaders, [=, this](const Principal& principal) -> absl::Status {
+        absl::StatusOr<std::string> tenant = CallerTenant(principal);
+        if (!tenant.ok()) return tenant.status();
+        if (absl::Status own = CheckOwnRecord(principal, request->carer_id()); !own.ok()) {
+          return own;
+        }
+        return Reply(roster_.GetCarer(*tenant, request->carer_id()), response);
+      });
+}
+
+grpc::ServerUnaryReactor* RosterService::UpdateCarer(grpc::CallbackServerContext* context,
+                                                     const v1::UpdateCarerRequest* request,
+                                                     v1::Carer* response) {
+  return calls_.Unary(context, kCarerManagers,
+                      [=, this](const Principal& principal) -> absl::Status {
+                        absl::StatusOr<std::string> tenant = CallerTenant(principal);
+                        if (!tenant.ok()) return tenant.status();
+                        return Reply(roster_.UpdateCarer(*tenant, *request), response);
+                      });
+}
+
+grpc::ServerUnaryReactor* RosterService::ListCarers(grpc::CallbackServerContext* context,
+                                                    const v1::ListCarersRequest* request,
+                                                    v1::ListCarersResponse* response) {
+  return calls_.Unary(context, kCarerManagers,
+                      [=, this](const Principal& principal) -> absl::Status {
+                        absl::StatusOr<std::string> tenant = CallerTenant(principal);
+                        if (!tenant.ok()) return tenant.status();
+                        return Reply(roster_.ListCarers(*tenant, *request), response);
+                      });
+}
+
+grpc::ServerUnaryReactor* RosterService::SetAvailability(grpc::CallbackServerContext* context,
+                                                         const v1::SetAvailabilityRequest* request,
+                                                         v1::Availability* response) {
+  return calls_.Unary(context, kCarerManagers,
+                      [=, this](const Principal& principal) -> absl::Status {
+                        absl::StatusOr<std::string> tenant = CallerTenant(principal);
+                        if (!tenant.ok()) return tenant.status();
+                        return Reply(roster_.SetAvailability(*tenant, *request), response);
+                      });
+}
+
+grpc::ServerUnaryReactor* RosterService::GetAvailability(grpc::CallbackServerContext* context,
+                                                         const v1::GetAvailabilityRequest* request,
+                                                         v1::Availability* response) {
+  return calls_.Unary(
+      context, kCarerReaders, [=, this](const Principal& principal) -> absl::Status {
+        absl::StatusOr<std::string> tenant = CallerTenant(principal);
+        if (!tenant.ok()) return tenant.status();
+        if (absl::Status own = CheckOwnRecord(principal, request->carer_id()); !own.ok()) {
+          return own;
+        }
+        return Reply(roster_.GetAvailability(*tenant, request->carer_id()), response);
+      });
+}
+
+grpc::ServerUnaryReactor* RosterService::RecordAbsence(grpc::CallbackServerContext* context,
+                                                       const v1::RecordAbsenceRequest* request,
+                                                       v1::Absence* response) {
+  return calls_.Unary(context, kCarerManagers,
+                      [=, this](const Principal& principal) -> absl::Status {
+                        absl::StatusOr<std::string> tenant = CallerTenant(principal);
+                        if (!tenant.ok()) return tenant.status();
+                        return Reply(roster_.RecordAbsence(*tenant, *request), response);
+                      });
+}
+
+grpc::ServerUnaryReactor* RosterService::EndAbsence(grpc::CallbackServerContext* context,
+                                                    const v1::EndAbsenceRequest* request,
+                                                    v1::Absence* response) {
+  return calls_.Unary(context, kCarerManagers,
+                      [=, this](const Principal& principal) -> absl::Status {
+                        absl::StatusOr<std::string> tenant = CallerTenant(principal);
+                        if (!tenant.ok()) return tenant.status();
+                        return Reply(roster_.EndAbsence(*tenant, *request), response);
+                      });
+}
+
+grpc::ServerUnaryReactor* RosterService::CancelAbsence(grpc::CallbackServerContext* context,
+                                                       const v1::CancelAbsenceRequest* request,
+                                                       v1::Absence* response) {
+  return calls_.Unary(context, kCarerManagers,
+                      [=, this](const Principal& principal) -> absl::Status {
+                        absl::StatusOr<std::string> tenant = CallerTenant(principal);
+                        if (!tenant.ok()) return tenant.status();
+                        return Reply(roster_.CancelAbsence(*tenant, *request), response);
+                      });
+}
+
+grpc::ServerUnaryReactor* RosterService::ListAbsences(grpc::CallbackServerContext* context,
+                                                      const v1::ListAbsencesRequest* request,
+                                                      v1::ListAbsencesResponse* response) {
+  return calls_.Unary(
+      context, kCarerReaders, [=, this](const Principal& principal) -> absl::Status {
+        absl::StatusOr<std::string> tenant = CallerTenant(principal);
+        if (!tenant.ok()) return tenant.status();
+        if (absl::Status own = CheckOwnRecord(principal, request->carer_id()); !own.ok()) {
+          return own;
+        }
+        return Reply(roster_.ListAbsences(*tenant, *request), response);
+      });
+}
+
+grpc::ServerUnaryReactor* RosterService::ListEligibleCarers(
+    grpc::CallbackServerContext* context, const v1::ListEligibleCarersRequest* request,
+    v1::ListEligibleCarersResponse* response) {
+  return calls_.Unary(context, kCarerManagers,
+                      [=, this](const Principal& principal) -> absl::Status {
+                        absl::StatusOr<std::string> tenant = CallerTenant(principal);
+                        if (!tenant.ok()) return tenant.status();
+                        return Reply(roster_.ListEligibleCarers(*tenant, *request), response);
+                      });
+}
+
+grpc::ServerWriteReactor<v1::CarerChange>* RosterService::WatchCarerChanges(
+    grpc::CallbackServerContext* context, const v1::WatchCarerChangesRequest* request) {
+  absl::StatusOr<Principal> principal = calls_.Authorize(*context, kCarerManagers);
+  if (!principal.ok()) return FailedChangeWatch(ToGrpcStatus(principal.status()));
+  if (principal->tenant.empty()) {
+    return FailedChangeWatch(ToGrpcStatus(CallerTenant(*principal).status()));
+  }
+  return StartChangeWatch(*principal, *request, &store_, &redis_, &streams_);
 }
 
 }  // namespace homecare::roster

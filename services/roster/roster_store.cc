@@ -1,8 +1,14 @@
 #include "services/roster/roster_store.h"
 
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/redis/keys.h"
+#include "common/status/errors.h"
 #include "common/time/time.h"
 #include "services/roster/roster_lua.h"
 
@@ -15,28 +21,119 @@ constexpr absl::string_view kTenantRegistry = "hc:roster:tenants";
 std::string TenantProfileKey(absl::string_view tenant) {
   return TenantKey(tenant, kService, "tenant");
 }
+std::string CarerKey(absl::string_view tenant, absl::string_view carer) {
+  return TenantKey(tenant, kService, "carer", carer);
+}
+std::string CarersKey(absl::string_view tenant) { return TenantKey(tenant, kService, "carers"); }
+std::string LocalityCarersKey(absl::string_view tenant, absl::string_view locality) {
+  return TenantKey(tenant, kService, "locality-carers", locality);
+}
+std::string CarersRevisionKey(absl::string_view tenant) {
+  return TenantKey(tenant, kService, "carers-rev");
+}
+std::string AvailabilityKey(absl::string_view tenant, absl::string_view carer) {
+  return TenantKey(tenant, kService, "availability", carer);
+}
+std::string AbsenceKey(absl::string_view tenant, absl::string_view absence) {
+  return TenantKey(tenant, kService, "absence", absence);
+}
+std::string CarerAbsencesKey(absl::string_view tenant, absl::string_view carer) {
+  return TenantKey(tenant, kService, "carer-absences", carer);
+}
+std::string AbsencesKey(absl::string_view tenant) {
+  return TenantKey(tenant, kService, "absences");
+}
+std::string AbsenceEndsKey(absl::string_view tenant) {
+  return TenantKey(tenant, kService, "absence-ends");
+}
 
 absl::Status Corrupt(absl::string_view what) {
   return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
+}
+
+absl::Status Conflict(absl::string_view what) {
+  return WithErrorInfo(
+      absl::AbortedError(absl::StrCat(what, " changed while this request was applied")),
+      kConcurrentWriteReason, kRosterErrorDomain);
+}
+
+absl::Status UnexpectedOutcome(const LuaScript& script, absl::string_view outcome) {
+  return absl::InternalError(absl::StrCat(script.name(), ": unexpected reply ", outcome));
+}
+
+std::string Millis(absl::Time time) { return absl::StrCat(absl::ToUnixMillis(time)); }
+
+std::string RetrySeconds() { return absl::StrCat(absl::ToInt64Seconds(RosterStore::kRetryWindow)); }
+
+std::string StreamLength() { return absl::StrCat(RosterStore::kChangeStreamLength); }
+
+template <typename Record>
+absl::StatusOr<Snapshot<Record>> SnapshotOf(const RedisReply& reply, absl::string_view what) {
+  Snapshot<Record> snapshot;
+  if (reply.is_nil()) return snapshot;
+  snapshot.bytes = reply.str;
+  if (!snapshot.record.ParseFromString(snapshot.bytes)) return Corrupt(what);
+  return snapshot;
+}
+
+LuaScript Script(std::string_view name, std::string_view source, int keys) {
+  return LuaScript(std::string(name), std::string(source), keys);
+}
+
+// "<ms>:<id>" cursors of lists ordered by a score in ms, then id.
+std::string ScoreCursor(const std::string& score, const std::string& id) {
+  return absl::StrCat(score, ":", id);
 }
 
 }  // namespace
 
 RosterStore::RosterStore(RedisClient* redis)
     : redis_(redis),
-      create_tenant_(std::string(lua::kCreateTenantLuaName), std::string(lua::kCreateTenantLua),
-                     lua::kCreateTenantLuaKeys) {}
+      create_tenant_(
+          Script(lua::kCreateTenantLuaName, lua::kCreateTenantLua, lua::kCreateTenantLuaKeys)),
+      update_tenant_(
+          Script(lua::kUpdateTenantLuaName, lua::kUpdateTenantLua, lua::kUpdateTenantLuaKeys)),
+      create_carer_(
+          Script(lua::kCreateCarerLuaName, lua::kCreateCarerLua, lua::kCreateCarerLuaKeys)),
+      update_carer_(
+          Script(lua::kUpdateCarerLuaName, lua::kUpdateCarerLua, lua::kUpdateCarerLuaKeys)),
+      set_availability_(Script(lua::kSetAvailabilityLuaName, lua::kSetAvailabilityLua,
+                               lua::kSetAvailabilityLuaKeys)),
+      record_absence_(
+          Script(lua::kRecordAbsenceLuaName, lua::kRecordAbsenceLua, lua::kRecordAbsenceLuaKeys)),
+      update_absence_(
+          Script(lua::kUpdateAbsenceLuaName, lua::kUpdateAbsenceLua, lua::kUpdateAbsenceLuaKeys)) {}
 
-absl::Status RosterStore::LoadScripts() { return redis_->LoadScripts({&create_tenant_}); }
+absl::Status RosterStore::LoadScripts() {
+  return redis_->LoadScripts({&create_tenant_, &update_tenant_, &create_carer_, &update_carer_,
+                              &set_availability_, &record_absence_, &update_absence_});
+}
+
+std::string RosterStore::ChangeStreamKey(absl::string_view tenant_id) {
+  return TenantKey(tenant_id, kService, "changes");
+}
+
+absl::StatusOr<RedisReply> RosterStore::Run(const LuaScript& script,
+                                            const std::vector<std::string>& keys,
+                                            const std::vector<std::string>& args) {
+  absl::StatusOr<RedisReply> reply = redis_->RunScript(script, keys, args);
+  if (!reply.ok()) return reply.status();
+  if (reply->elements.empty() || !reply->elements[0].is_string()) {
+    return absl::InternalError(absl::StrCat(script.name(), ": reply without an outcome"));
+  }
+  return reply;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tenants
 
 absl::StatusOr<RosterStore::CreateTenantResult> RosterStore::CreateTenant(
     const v1::Tenant& tenant, const std::string& fingerprint) {
   const std::string& id = tenant.tenant_id();
-  absl::StatusOr<RedisReply> reply = redis_->RunScript(
-      create_tenant_, {TenantProfileKey(id), TenantKey(id, kService, "tenant-create")},
-      {tenant.SerializeAsString(), fingerprint});
+  absl::StatusOr<RedisReply> reply =
+      Run(create_tenant_, {TenantProfileKey(id), TenantKey(id, kService, "tenant-create")},
+          {tenant.SerializeAsString(), fingerprint});
   if (!reply.ok()) return reply.status();
-  if (reply->elements.empty()) return absl::InternalError("create_tenant: empty reply");
   const std::string& outcome = reply->elements[0].str;
   CreateTenantResult result;
   if (outcome == "exists") {
@@ -49,7 +146,7 @@ absl::StatusOr<RosterStore::CreateTenantResult> RosterStore::CreateTenant(
   } else if (outcome == "created") {
     result.tenant = tenant;
   } else {
-    return absl::InternalError(absl::StrCat("create_tenant: unexpected reply ", outcome));
+    return UnexpectedOutcome(create_tenant_, outcome);
   }
   // Also on a duplicate: the retry completes a create interrupted before this step.
   absl::Time created = absl::FromUnixSeconds(result.tenant.create_time().seconds());
@@ -60,12 +157,448 @@ absl::StatusOr<RosterStore::CreateTenantResult> RosterStore::CreateTenant(
 }
 
 absl::StatusOr<v1::Tenant> RosterStore::GetTenant(absl::string_view tenant_id) {
+  absl::StatusOr<Snapshot<v1::Tenant>> read = ReadTenant(tenant_id);
+  if (!read.ok()) return read.status();
+  return std::move(read->record);
+}
+
+absl::StatusOr<Snapshot<v1::Tenant>> RosterStore::ReadTenant(absl::string_view tenant_id) {
   absl::StatusOr<RedisReply> reply = redis_->Command({"GET", TenantProfileKey(tenant_id)});
   if (!reply.ok()) return reply.status();
   if (reply->is_nil()) return absl::NotFoundError(absl::StrCat("tenant ", tenant_id, " not found"));
-  v1::Tenant tenant;
-  if (!tenant.ParseFromString(reply->str)) return Corrupt("tenant");
-  return tenant;
+  return SnapshotOf<v1::Tenant>(*reply, "tenant");
+}
+
+absl::StatusOr<RosterStore::AllCarers> RosterStore::ReadAllCarers(absl::string_view tenant_id) {
+  // The revision first: a carer written after it was read makes the tenant update conflict,
+  // so reading the carers after it can only be fresher, never staler.
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(
+      {{"GET", CarersRevisionKey(tenant_id)}, {"ZRANGE", CarersKey(tenant_id), "0", "-1"}});
+  if (!replies.ok()) return replies.status();
+  for (const RedisReply& reply : *replies) {
+    if (reply.is_error()) return ErrorReplyToStatus(reply);
+  }
+  AllCarers all;
+  all.revision = (*replies)[0].is_nil() ? "" : (*replies)[0].str;
+  std::vector<std::string> ids;
+  for (const RedisReply& id : (*replies)[1].elements) ids.push_back(id.str);
+  absl::StatusOr<std::vector<v1::Carer>> carers = ReadCarers(tenant_id, ids);
+  if (!carers.ok()) return carers.status();
+  all.carers = *std::move(carers);
+  return all;
+}
+
+absl::Status RosterStore::UpdateTenant(const Snapshot<v1::Tenant>& read, const v1::Tenant& updated,
+                                       const std::string& carers_revision) {
+  const std::string& id = updated.tenant_id();
+  absl::StatusOr<RedisReply> reply =
+      Run(update_tenant_, {TenantProfileKey(id), CarersRevisionKey(id)},
+          {read.bytes, updated.SerializeAsString(), carers_revision});
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  if (outcome == "updated") return absl::OkStatus();
+  if (outcome == "conflict") return Conflict("the tenant or one of its carers");
+  if (outcome == "missing") return absl::NotFoundError(absl::StrCat("tenant ", id, " not found"));
+  return UnexpectedOutcome(update_tenant_, outcome);
+}
+
+absl::StatusOr<std::vector<v1::Tenant>> RosterStore::ListTenants(const std::string& after,
+                                                                 int limit) {
+  // The registry is scored by creation time; listing is by id, so read it by lex over a
+  // copy of the ids (operators list tenants rarely, and there are few).
+  absl::StatusOr<RedisReply> ids =
+      redis_->Command({"ZRANGE", std::string(kTenantRegistry), "0", "-1"});
+  if (!ids.ok()) return ids.status();
+  std::vector<std::string> sorted;
+  for (const RedisReply& id : ids->elements) {
+    if (id.str > after) sorted.push_back(id.str);
+  }
+  std::sort(sorted.begin(), sorted.end());
+  if (static_cast<int>(sorted.size()) > limit) sorted.resize(limit);
+  std::vector<std::vector<std::string>> gets;
+  for (const std::string& id : sorted) gets.push_back({"GET", TenantProfileKey(id)});
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(gets);
+  if (!replies.ok()) return replies.status();
+  std::vector<v1::Tenant> tenants;
+  for (const RedisReply& reply : *replies) {
+    if (reply.is_error()) return ErrorReplyToStatus(reply);
+    if (reply.is_nil()) continue;
+    if (!tenants.emplace_back().ParseFromString(reply.str)) return Corrupt("tenant");
+  }
+  return tenants;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Carers
+
+absl::StatusOr<RosterStore::CreateCarerResult> RosterStore::CreateCarer(
+    const Snapshot<v1::Tenant>& tenant, const v1::Carer& carer, const std::string& fingerprint,
+    const v1::CarerChange& change) {
+  const std::string& t = tenant.record.tenant_id();
+  const std::string& id = carer.carer_id();
+  absl::StatusOr<RedisReply> reply =
+      Run(create_carer_,
+          {CarerKey(t, id), TenantProfileKey(t), CarersKey(t),
+           LocalityCarersKey(t, carer.locality_id()), TenantKey(t, kService, "carer-create", id),
+           CarersRevisionKey(t), ChangeStreamKey(t)},
+          {carer.SerializeAsString(), id, fingerprint, tenant.bytes, change.SerializeAsString(),
+           StreamLength(), RetrySeconds()});
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  CreateCarerResult result;
+  if (outcome == "created") {
+    result.carer = carer;
+  } else if (outcome == "duplicate") {
+    if (reply->elements.size() < 2 || !result.carer.ParseFromString(reply->elements[1].str)) {
+      return Corrupt("carer");
+    }
+    result.duplicate = true;
+  } else if (outcome == "exists") {
+    return absl::AlreadyExistsError(
+        "request_id was used before for a different carer; use a new request_id");
+  } else if (outcome == "conflict") {
+    return Conflict("the tenant profile");
+  } else {
+    return UnexpectedOutcome(create_carer_, outcome);
+  }
+  return result;
+}
+
+absl::StatusOr<Snapshot<v1::Carer>> RosterStore::ReadCarer(absl::string_view tenant_id,
+                                                           absl::string_view carer_id) {
+  absl::StatusOr<RedisReply> reply = redis_->Command({"GET", CarerKey(tenant_id, carer_id)});
+  if (!reply.ok()) return reply.status();
+  if (reply->is_nil()) return absl::NotFoundError(absl::StrCat("carer ", carer_id, " not found"));
+  return SnapshotOf<v1::Carer>(*reply, "carer");
+}
+
+absl::Status RosterStore::UpdateCarer(const Snapshot<v1::Tenant>& tenant,
+                                      const Snapshot<v1::Carer>& read, const v1::Carer& updated,
+                                      const v1::CarerChange& change) {
+  const std::string& t = tenant.record.tenant_id();
+  const std::string& id = updated.carer_id();
+  absl::StatusOr<RedisReply> reply =
+      Run(update_carer_,
+          {CarerKey(t, id), TenantProfileKey(t), LocalityCarersKey(t, read.record.locality_id()),
+           LocalityCarersKey(t, updated.locality_id()), CarersRevisionKey(t), ChangeStreamKey(t)},
+          {read.bytes, updated.SerializeAsString(), id, tenant.bytes, change.SerializeAsString(),
+           StreamLength()});
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  if (outcome == "updated") return absl::OkStatus();
+  if (outcome == "conflict") return Conflict("the carer or the tenant profile");
+  if (outcome == "missing") return absl::NotFoundError(absl::StrCat("carer ", id, " not found"));
+  return UnexpectedOutcome(update_carer_, outcome);
+}
+
+absl::StatusOr<std::vector<std::string>> RosterStore::ListCarerIds(absl::string_view tenant_id,
+                                                                   absl::string_view locality_id,
+                                                                   const std::string& after,
+                                                                   int limit) {
+  std::string key =
+      locality_id.empty() ? CarersKey(tenant_id) : LocalityCarersKey(tenant_id, locality_id);
+  absl::StatusOr<RedisReply> reply =
+      redis_->Command({"ZRANGEBYLEX", key, after.empty() ? "-" : absl::StrCat("(", after), "+",
+                       "LIMIT", "0", absl::StrCat(limit)});
+  if (!reply.ok()) return reply.status();
+  std::vector<std::string> ids;
+  ids.reserve(reply->elements.size());
+  for (const RedisReply& id : reply->elements) ids.push_back(id.str);
+  return ids;
+}
+
+absl::StatusOr<std::vector<v1::Carer>> RosterStore::ReadCarers(
+    absl::string_view tenant_id, const std::vector<std::string>& ids) {
+  std::vector<v1::Carer> carers;
+  if (ids.empty()) return carers;
+  std::vector<std::string> command = {"MGET"};
+  for (const std::string& id : ids) command.push_back(CarerKey(tenant_id, id));
+  absl::StatusOr<RedisReply> reply = redis_->Command(command);
+  if (!reply.ok()) return reply.status();
+  carers.reserve(ids.size());
+  for (const RedisReply& record : reply->elements) {
+    if (record.is_nil()) continue;
+    if (!carers.emplace_back().ParseFromString(record.str)) return Corrupt("carer");
+  }
+  return carers;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Availability
+
+absl::StatusOr<Snapshot<v1::Availability>> RosterStore::ReadAvailability(
+    absl::string_view tenant_id, absl::string_view carer_id) {
+  absl::StatusOr<RedisReply> reply = redis_->Command({"GET", AvailabilityKey(tenant_id, carer_id)});
+  if (!reply.ok()) return reply.status();
+  return SnapshotOf<v1::Availability>(*reply, "availability");
+}
+
+absl::StatusOr<std::vector<std::optional<v1::Availability>>> RosterStore::ReadAvailabilities(
+    absl::string_view tenant_id, const std::vector<std::string>& carer_ids) {
+  std::vector<std::optional<v1::Availability>> result;
+  if (carer_ids.empty()) return result;
+  std::vector<std::string> command = {"MGET"};
+  for (const std::string& id : carer_ids) command.push_back(AvailabilityKey(tenant_id, id));
+  absl::StatusOr<RedisReply> reply = redis_->Command(command);
+  if (!reply.ok()) return reply.status();
+  result.reserve(carer_ids.size());
+  for (const RedisReply& record : reply->elements) {
+    std::optional<v1::Availability>& availability = result.emplace_back();
+    if (record.is_nil()) continue;
+    if (!availability.emplace().ParseFromString(record.str)) return Corrupt("availability");
+  }
+  return result;
+}
+
+absl::Status RosterStore::SetAvailability(absl::string_view tenant_id,
+                                          const Snapshot<v1::Availability>& read,
+                                          const v1::Availability& updated,
+                                          const v1::CarerChange& change) {
+  const std::string& carer = updated.carer_id();
+  absl::StatusOr<RedisReply> reply = Run(
+      set_availability_,
+      {AvailabilityKey(tenant_id, carer), CarerKey(tenant_id, carer), ChangeStreamKey(tenant_id)},
+      {read.bytes, updated.SerializeAsString(), change.SerializeAsString(), StreamLength()});
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  if (outcome == "set") return absl::OkStatus();
+  if (outcome == "conflict") return Conflict("the availability");
+  if (outcome == "missing") return absl::NotFoundError(absl::StrCat("carer ", carer, " not found"));
+  return UnexpectedOutcome(set_availability_, outcome);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Absences
+
+namespace {
+
+// An absence's end as a score of absence-ends.
+std::string EndScore(const v1::Absence& absence) {
+  if (!absence.has_end_time()) return "+inf";
+  absl::StatusOr<absl::Time> end = TimeFromProto(absence.end_time(), "end_time");
+  return Millis(end.ok() ? *end : absl::InfiniteFuture());
+}
+
+std::string StartScore(const v1::Absence& absence) {
+  absl::StatusOr<absl::Time> start = TimeFromProto(absence.start_time(), "start_time");
+  return Millis(start.ok() ? *start : absl::UnixEpoch());
+}
+
+}  // namespace
+
+absl::StatusOr<RosterStore::RecordAbsenceResult> RosterStore::RecordAbsence(
+    absl::string_view tenant_id, const v1::Absence& absence, const std::string& fingerprint,
+    const v1::CarerChange& change) {
+  const std::string& id = absence.absence_id();
+  const std::string& carer = absence.carer_id();
+  absl::StatusOr<RedisReply> reply =
+      Run(record_absence_,
+          {AbsenceKey(tenant_id, id), CarerKey(tenant_id, carer),
+           CarerAbsencesKey(tenant_id, carer), AbsencesKey(tenant_id), AbsenceEndsKey(tenant_id),
+           TenantKey(tenant_id, kService, "absence-create", id), ChangeStreamKey(tenant_id)},
+          {absence.SerializeAsString(), id, fingerprint, StartScore(absence), EndScore(absence),
+           change.SerializeAsString(), StreamLength(), RetrySeconds()});
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  RecordAbsenceResult result;
+  if (outcome == "recorded") {
+    result.absence = absence;
+  } else if (outcome == "duplicate") {
+    if (reply->elements.size() < 2 || !result.absence.ParseFromString(reply->elements[1].str)) {
+      return Corrupt("absence");
+    }
+    result.duplicate = true;
+  } else if (outcome == "exists") {
+    return absl::AlreadyExistsError(
+        "request_id was used before for a different absence; use a new request_id");
+  } else if (outcome == "missing") {
+    return absl::NotFoundError(absl::StrCat("carer ", carer, " not found"));
+  } else {
+    return UnexpectedOutcome(record_absence_, outcome);
+  }
+  return result;
+}
+
+absl::StatusOr<Snapshot<v1::Absence>> RosterStore::ReadAbsence(absl::string_view tenant_id,
+                                                               absl::string_view absence_id) {
+  absl::StatusOr<RedisReply> reply = redis_->Command({"GET", AbsenceKey(tenant_id, absence_id)});
+  if (!reply.ok()) return reply.status();
+  if (reply->is_nil()) {
+    return absl::NotFoundError(absl::StrCat("absence ", absence_id, " not found"));
+  }
+  return SnapshotOf<v1::Absence>(*reply, "absence");
+}
+
+absl::Status RosterStore::UpdateAbsence(absl::string_view tenant_id,
+                                        const Snapshot<v1::Absence>& read,
+                                        const v1::Absence& updated, const v1::CarerChange& change) {
+  const std::string& id = updated.absence_id();
+  const bool active = updated.state() == v1::ABSENCE_STATE_ACTIVE;
+  absl::StatusOr<RedisReply> reply =
+      Run(update_absence_,
+          {AbsenceKey(tenant_id, id), AbsenceEndsKey(tenant_id), ChangeStreamKey(tenant_id)},
+          {read.bytes, updated.SerializeAsString(), id, active ? EndScore(updated) : "",
+           change.SerializeAsString(), StreamLength()});
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  if (outcome == "updated") return absl::OkStatus();
+  if (outcome == "conflict") return Conflict("the absence");
+  if (outcome == "missing") return absl::NotFoundError(absl::StrCat("absence ", id, " not found"));
+  return UnexpectedOutcome(update_absence_, outcome);
+}
+
+absl::StatusOr<RosterStore::AbsencePage> RosterStore::ListAbsences(absl::string_view tenant_id,
+                                                                   absl::string_view carer_id,
+                                                                   const std::string& after,
+                                                                   absl::Time starts_before,
+                                                                   int limit) {
+  std::string key =
+      carer_id.empty() ? AbsencesKey(tenant_id) : CarerAbsencesKey(tenant_id, carer_id);
+  std::string after_score = "-inf";
+  std::string after_id;
+  if (!after.empty()) {
+    size_t colon = after.find(':');
+    int64_t ms = 0;
+    if (colon == std::string::npos || !absl::SimpleAtoi(after.substr(0, colon), &ms)) {
+      return absl::InvalidArgumentError("page_token: malformed cursor");
+    }
+    after_score = after.substr(0, colon);
+    after_id = after.substr(colon + 1);
+  }
+  const std::string max =
+      starts_before == absl::InfiniteFuture() ? "+inf" : absl::StrCat("(", Millis(starts_before));
+  // One more than asked for tells whether anything follows. Ids with the cursor's score are
+  // ordered by id; those up to the cursor's are skipped, in batches, however many share it.
+  std::vector<std::pair<std::string, std::string>> found;  // id, score
+  const int batch = limit + 16;
+  bool end_of_key = false;
+  for (int offset = 0; static_cast<int>(found.size()) <= limit && !end_of_key; offset += batch) {
+    absl::StatusOr<RedisReply> reply =
+        redis_->Command({"ZRANGEBYSCORE", key, after_score, max, "WITHSCORES", "LIMIT",
+                         absl::StrCat(offset), absl::StrCat(batch)});
+    if (!reply.ok()) return reply.status();
+    const std::vector<RedisReply>& elements = reply->elements;
+    for (size_t i = 0; i + 1 < elements.size(); i += 2) {
+      const std::string& id = elements[i].str;
+      const std::string& score = elements[i + 1].str;
+      if (!after.empty() && score == after_score && id <= after_id) continue;
+      if (static_cast<int>(found.size()) <= limit) found.emplace_back(id, score);
+    }
+    end_of_key = static_cast<int>(elements.size()) < 2 * batch;
+  }
+  AbsencePage page;
+  page.exhausted = static_cast<int>(found.size()) <= limit;
+  if (!page.exhausted) found.resize(limit);
+  if (found.empty()) return page;
+  page.last_cursor = ScoreCursor(found.back().second, found.back().first);
+  std::vector<std::string> ids;
+  for (const auto& [id, score] : found) ids.push_back(id);
+  std::vector<std::string> command = {"MGET"};
+  for (const std::string& id : ids) command.push_back(AbsenceKey(tenant_id, id));
+  absl::StatusOr<RedisReply> records = redis_->Command(command);
+  if (!records.ok()) return records.status();
+  for (const RedisReply& record : records->elements) {
+    if (record.is_nil()) continue;
+    if (!page.absences.emplace_back().ParseFromString(record.str)) return Corrupt("absence");
+  }
+  return page;
+}
+
+absl::StatusOr<std::vector<v1::Absence>> RosterStore::ReadCurrentAbsences(
+    absl::string_view tenant_id, absl::Time not_ended_by) {
+  absl::StatusOr<RedisReply> ids =
+      redis_->Command({"ZRANGEBYSCORE", AbsenceEndsKey(tenant_id),
+                       absl::StrCat("(", Millis(not_ended_by)), "+inf"});
+  if (!ids.ok()) return ids.status();
+  std::vector<v1::Absence> absences;
+  if (ids->elements.empty()) return absences;
+  std::vector<std::string> command = {"MGET"};
+  for (const RedisReply& id : ids->elements) command.push_back(AbsenceKey(tenant_id, id.str));
+  absl::StatusOr<RedisReply> records = redis_->Command(command);
+  if (!records.ok()) return records.status();
+  for (const RedisReply& record : records->elements) {
+    if (record.is_nil()) continue;
+    if (!absences.emplace_back().ParseFromString(record.str)) return Corrupt("absence");
+  }
+  return absences;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes
+
+absl::StatusOr<std::vector<std::string>> RosterStore::ListTenantIds() {
+  absl::StatusOr<RedisReply> reply =
+      redis_->Command({"ZRANGE", std::string(kTenantRegistry), "0", "-1"});
+  if (!reply.ok()) return reply.status();
+  std::vector<std::string> ids;
+  for (const RedisReply& id : reply->elements) ids.push_back(id.str);
+  return ids;
+}
+
+absl::StatusOr<std::string> RosterStore::LatestChangeId(absl::string_view tenant_id) {
+  absl::StatusOr<RedisReply> reply =
+      redis_->Command({"XREVRANGE", ChangeStreamKey(tenant_id), "+", "-", "COUNT", "1"});
+  if (!reply.ok()) return reply.status();
+  if (reply->elements.empty() || reply->elements[0].elements.empty()) return kStreamStart;
+  return reply->elements[0].elements[0].str;
+}
+
+absl::Status RosterStore::CheckChangesRetained(absl::string_view tenant_id,
+                                               const std::string& after) {
+  absl::StatusOr<RedisReply> reply = redis_->Command({"EXISTS", ChangeStreamKey(tenant_id)});
+  if (!reply.ok()) return reply.status();
+  if (reply->integer == 0) return absl::OkStatus();
+  reply = redis_->Command({"XINFO", "STREAM", ChangeStreamKey(tenant_id)});
+  if (!reply.ok()) return reply.status();
+  const std::vector<RedisReply>& fields = reply->elements;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+    if (fields[i].str != "max-deleted-entry-id") continue;
+    if (StreamIdBefore(after, fields[i + 1].str)) {
+      return absl::OutOfRangeError(
+          "changes after this resume token are no longer kept: read the carers again and "
+          "watch from now on");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<RosterStore::ChangeEntry>> RosterStore::ReadChanges(
+    RedisConnection& connection, const StreamPositions& positions, int count,
+    absl::Duration block) {
+  std::vector<ChangeEntry> entries;
+  if (positions.empty()) return entries;
+  std::vector<std::string> command = {"XREAD",
+                                      "COUNT",
+                                      absl::StrCat(count),
+                                      "BLOCK",
+                                      absl::StrCat(absl::ToInt64Milliseconds(block)),
+                                      "STREAMS"};
+  std::map<std::string, std::string> tenant_of_key;
+  for (const auto& [tenant, position] : positions) {
+    std::string key = ChangeStreamKey(tenant);
+    tenant_of_key[key] = tenant;
+    command.push_back(std::move(key));
+  }
+  for (const auto& [tenant, position] : positions) command.push_back(position);
+  absl::StatusOr<RedisReply> reply = connection.Command(command);
+  if (!reply.ok()) return reply.status();
+  if (reply->is_error()) return ErrorReplyToStatus(*reply);
+  for (const RedisReply& stream : reply->elements) {
+    if (stream.elements.size() != 2) return absl::InternalError("XREAD: unexpected reply");
+    const std::string& tenant = tenant_of_key[stream.elements[0].str];
+    for (const RedisReply& entry : stream.elements[1].elements) {
+      if (entry.elements.size() != 2) return absl::InternalError("XREAD: unexpected entry");
+      ChangeEntry& change = entries.emplace_back();
+      change.tenant_id = tenant;
+      change.entry_id = entry.elements[0].str;
+      const std::vector<RedisReply>& fields = entry.elements[1].elements;
+      if (fields.size() != 2 || fields[0].str != "change" ||
+          !change.change.ParseFromString(fields[1].str)) {
+        return Corrupt("carer change");
+      }
+    }
+  }
+  return entries;
 }
 
 }  // namespace homecare::roster

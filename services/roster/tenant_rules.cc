@@ -3,11 +3,10 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/request.h"
 #include "common/ids/ids.h"
 #include "common/status/errors.h"
 #include "common/time/time.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace homecare::roster {
 namespace {
@@ -83,13 +82,7 @@ std::string CreateTenantFingerprint(const v1::CreateTenantRequest& request) {
   asked.clear_create_time();
   asked.clear_update_time();
   asked.clear_version();
-  std::string payload;
-  google::protobuf::io::StringOutputStream stream(&payload);
-  google::protobuf::io::CodedOutputStream output(&stream);
-  output.SetSerializationDeterministic(true);
-  asked.SerializeToCodedStream(&output);
-  output.Trim();
-  return Sha256Hex(absl::StrCat(request.request_id().size(), ":", request.request_id(), payload));
+  return RequestFingerprint(request.request_id(), asked);
 }
 
 absl::StatusOr<std::string> TenantToRead(const Principal& principal, const std::string& requested) {
@@ -104,6 +97,49 @@ absl::StatusOr<std::string> TenantToRead(const Principal& principal, const std::
     return absl::NotFoundError(absl::StrCat("tenant ", requested, " not found"));
   }
   return principal.tenant;
+}
+
+const std::vector<std::string>& TenantUpdatePaths() {
+  static const auto* const kPaths = new std::vector<std::string>{
+      "display_name", "time_zone", "localities", "minimum_hourly_pay_pence", "sub_contractors"};
+  return *kPaths;
+}
+
+v1::Tenant ApplyTenantUpdate(const v1::Tenant& stored, const v1::Tenant& changes,
+                             const std::vector<std::string>& paths, absl::Time now) {
+  v1::Tenant tenant = stored;
+  ApplyUpdatePaths(changes, paths, tenant);
+  if (tenant.time_zone().empty()) tenant.set_time_zone(std::string(kDefaultTimeZone));
+  tenant.set_version(stored.version() + 1);
+  *tenant.mutable_update_time() = TimeToProto(now);
+  return tenant;
+}
+
+absl::Status CheckCarersStillValid(const v1::Tenant& updated, absl::Span<const v1::Carer> carers) {
+  std::set<std::string> localities;
+  for (const auto& locality : updated.localities()) localities.insert(locality.locality_id());
+  std::set<std::string> employers;
+  for (const auto& employer : updated.sub_contractors()) employers.insert(employer.employer_id());
+  PreconditionViolations violations;
+  for (const v1::Carer& carer : carers) {
+    std::string subject = absl::StrCat("carers/", carer.carer_id());
+    if (!localities.contains(carer.locality_id())) {
+      violations.Add("LOCALITY_IN_USE", subject,
+                     absl::StrCat("the carer works in locality \"", carer.locality_id(),
+                                  "\"; move them first"));
+    }
+    if (!carer.employer_id().empty() && !employers.contains(carer.employer_id())) {
+      violations.Add("EMPLOYER_IN_USE", subject,
+                     absl::StrCat("the carer is employed by \"", carer.employer_id(),
+                                  "\"; change their employer first"));
+    }
+    if (carer.active() && carer.hourly_rate_pence() < updated.minimum_hourly_pay_pence()) {
+      violations.Add("PAY_BELOW_MINIMUM", subject,
+                     absl::StrCat("the carer is paid ", carer.hourly_rate_pence(),
+                                  " pence an hour; raise their pay first"));
+    }
+  }
+  return violations.ToStatus("the change would leave carers invalid");
 }
 
 }  // namespace homecare::roster

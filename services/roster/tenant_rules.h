@@ -4,10 +4,12 @@
 #define HOMECARE_SERVICES_ROSTER_TENANT_RULES_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "common/auth/principal.h"
 #include "homecare/roster/v1/roster.pb.h"
 
@@ -30,6 +32,20 @@ std::string CreateTenantFingerprint(const v1::CreateTenantRequest& request);
 // otherwise), as must a system token acting for every tenant. Everyone else reads their own
 // tenant; naming another is NOT_FOUND (never a hint that it exists).
 absl::StatusOr<std::string> TenantToRead(const Principal& principal, const std::string& requested);
+
+// The update_mask paths UpdateTenant accepts.
+const std::vector<std::string>& TenantUpdatePaths();
+
+// `stored` with the `paths` of `changes` copied in (an emptied time zone is the default), the
+// version bumped and update_time set. Validate the result with ValidateNewTenant.
+v1::Tenant ApplyTenantUpdate(const v1::Tenant& stored, const v1::Tenant& changes,
+                             const std::vector<std::string>& paths, absl::Time now);
+
+// Every carer a changed profile would leave invalid, so that the change is refused instead:
+// a carer in a locality or of a sub-contractor that is gone (LOCALITY_IN_USE, EMPLOYER_IN_USE),
+// an active carer paid below a raised minimum (PAY_BELOW_MINIMUM). FAILED_PRECONDITION listing
+// each; OK when there is none.
+absl::Status CheckCarersStillValid(const v1::Tenant& updated, absl::Span<const v1::Carer> carers);
 
 }  // namespace homecare::roster
 
