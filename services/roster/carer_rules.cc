@@ -65,7 +65,7 @@ void CheckMinutes(FieldViolations& violations, const v1::Carer& carer) {
   if (daily < 0 || daily > kMinutesPerDay) {
     violations.Add("carer.max_minutes_per_day",
                    absl::StrCat("must be from 0 (no daily limit) to ", kMinutesPerDay));
-  } else if (daily > 0 && weekly > 7 * daily) {
+  } else if (daily > 0 && weekly <= kMinutesPerWeek && weekly > 7 * daily) {
     violations.Add(
         "carer.contracted_minutes_per_week",
         absl::StrCat("cannot be worked within max_minutes_per_day (", daily, ") on seven days"));
