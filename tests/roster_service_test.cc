@@ -1,6 +1,9 @@
 // homecare-roster's carer, availability, absence, eligibility and watch RPCs as a real process
 // against a real redis-server: happy paths, validation, idempotent retries, role and tenant
 // isolation for every RPC, and resuming a watch after a disconnect.
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <functional>
 #include <set>
 #include <thread>
@@ -12,6 +15,7 @@
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/subprocess.h"
 #include "common/testing/tokens.h"
 #include "common/time/time.h"
 #include "gmock/gmock.h"
@@ -887,6 +891,55 @@ TEST_F(RosterServiceTest, ASystemWatcherOfEveryTenantSeesEachAndResumes) {
   std::optional<rv1::CarerChange> change = resumed.Next();
   ASSERT_TRUE(change.has_value());
   EXPECT_EQ(change->carer().carer_id(), later.carer_id());
+}
+
+// ---- carectl, the back-office command line, against the real service
+
+TEST_F(RosterServiceTest, CarectlCreatesListsAndChecksEligibility) {
+  const std::string dir = testing::MakeTempDir("carectl");
+  const std::string log = dir + "/carectl.log";
+  auto carectl = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {HOMECARE_CARECTL_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.end(), {"--roster", roster_->address(), "--token", Coordinator()});
+    std::remove(log.c_str());
+    auto process = testing::Subprocess::Spawn(argv, log);
+    EXPECT_TRUE(process.ok()) << process.status();
+    absl::StatusOr<int> status = process->Wait(absl::Seconds(30));
+    EXPECT_TRUE(status.ok()) << status.status();
+    return std::make_pair(status.ok() && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1,
+                          testing::ReadFileOrEmpty(log));
+  };
+  auto [created, created_output] =
+      carectl({"carer", "create", "--name", "Ann Lee", "--gender", "female", "--locality", "north",
+               "--home", "51.5,-0.12", "--skills", "medication,hoist:2099-01-01", "--rate", "1300",
+               "--contracted", "1800", "--max-day", "480"});
+  ASSERT_EQ(created, 0) << created_output;
+  EXPECT_THAT(created_output, ::testing::HasSubstr("Ann Lee"));
+  std::vector<std::string> ids = ListCarerIds(rv1::ListCarersRequest());
+  ASSERT_EQ(ids.size(), 1u);
+
+  auto [set, set_output] = carectl({"availability", "set", "--carer", ids[0], "--weekly",
+                                    "tue 07:00-10:00,tue 16:00-20:00", "--off", "2026-11-24"});
+  ASSERT_EQ(set, 0) << set_output;
+  auto [listed, listed_output] = carectl({"carer", "list", "--locality", "north"});
+  ASSERT_EQ(listed, 0) << listed_output;
+  EXPECT_THAT(listed_output, ::testing::HasSubstr(ids[0]));
+  auto [eligible, eligible_output] =
+      carectl({"carer", "eligible", "--at", "2026-11-17T08:00", "--skills", "hoist"});
+  ASSERT_EQ(eligible, 0) << eligible_output;
+  EXPECT_THAT(eligible_output, ::testing::HasSubstr(ids[0]));
+  auto [day_off, day_off_output] = carectl({"carer", "eligible", "--at", "2026-11-24T08:00"});
+  ASSERT_EQ(day_off, 0) << day_off_output;
+  EXPECT_THAT(day_off_output, ::testing::Not(::testing::HasSubstr(ids[0])));
+
+  // A mistake is reported with the field it names, and a failing exit code.
+  auto [refused, refused_output] =
+      carectl({"carer", "create", "--name", "Bob", "--gender", "male", "--locality", "atlantis",
+               "--home", "1,1", "--rate", "1300"});
+  EXPECT_NE(refused, 0);
+  EXPECT_THAT(refused_output, ::testing::HasSubstr("carer.locality_id"));
+  testing::RemoveTree(dir);
 }
 
 // ---- Redis going away

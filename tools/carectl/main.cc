@@ -8,6 +8,7 @@
 
 namespace homecare::carectl {
 void RegisterCoreCommands();
+void RegisterRosterCommands();
 }  // namespace homecare::carectl
 
 namespace {
@@ -25,6 +26,7 @@ void PrintHelp() {
 
 int main(int argc, char** argv) {
   homecare::carectl::RegisterCoreCommands();
+  homecare::carectl::RegisterRosterCommands();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
     PrintHelp();
