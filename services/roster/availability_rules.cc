@@ -68,17 +68,23 @@ Interval ToInterval(absl::CivilDay day, LocalRange range, absl::TimeZone zone) {
                   LocalToInstant(absl::CivilSecond(end_day) + range.end * 60, zone)};
 }
 
-// The valid ranges of a repeated field (availability is validated before it is used; anything
-// invalid that slips through is skipped rather than guessed at).
+// A stored range (availability is validated before it is stored; anything invalid that slips
+// through is skipped rather than guessed at). Plain arithmetic, not MinutesFromTimeOfDay: this
+// runs for every block of every carer an eligibility query looks at.
+std::optional<LocalRange> StoredRange(const common::v1::LocalTimeRange& range) {
+  const int start = range.start().hours() * 60 + range.start().minutes();
+  const int end = range.end().hours() * 60 + range.end().minutes();
+  if (start < 0 || start >= 24 * 60 || end < 0 || end > 24 * 60 || start == end) {
+    return std::nullopt;
+  }
+  return LocalRange{start, end};
+}
+
 std::vector<LocalRange> Ranges(
     const google::protobuf::RepeatedPtrField<common::v1::LocalTimeRange>& ranges) {
   std::vector<LocalRange> result;
   for (const auto& range : ranges) {
-    absl::StatusOr<int> start = MinutesFromTimeOfDay(range.start(), "start");
-    absl::StatusOr<int> end = MinutesFromTimeOfDay(range.end(), "end");
-    if (start.ok() && end.ok() && *start != *end && *start < 24 * 60) {
-      result.push_back({*start, *end});
-    }
+    if (std::optional<LocalRange> valid = StoredRange(range)) result.push_back(*valid);
   }
   return result;
 }
@@ -208,9 +214,9 @@ std::vector<Interval> AvailableIntervals(const v1::Availability& availability, a
       const common::v1::DayOfWeek weekday = DayOfWeekOf(day);
       for (const v1::WeeklyBlock& block : availability.weekly()) {
         if (block.day() != weekday) continue;
-        google::protobuf::RepeatedPtrField<common::v1::LocalTimeRange> one;
-        *one.Add() = block.time();
-        for (LocalRange range : Ranges(one)) of_day.push_back(ToInterval(day, range, zone));
+        if (std::optional<LocalRange> range = StoredRange(block.time())) {
+          of_day.push_back(ToInterval(day, *range, zone));
+        }
       }
     }
     if (exception != nullptr) {

@@ -204,12 +204,12 @@ TEST(ValidateAvailabilityTest, NamesEveryBrokenFieldAtOnce) {
   AddException(availability, absl::CivilDay(2026, 12, 25));
   *AddException(availability, absl::CivilDay(2026, 12, 26)).add_add() = Range(3, 0, 3, 0);
   EXPECT_THAT(ValidateAvailability(availability), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(ViolatedFields(ValidateAvailability(availability)),
-              UnorderedElementsAre(
-                  "availability.carer_id", "availability.weekly[0].day",
-                  "availability.weekly[1].time.start", "availability.weekly[2].time",
-                  "availability.weekly[3].time.start", "availability.weekly[4].time.start",
-                  "availability.exceptions[1].date", "availability.exceptions[2].add[0]"));
+  EXPECT_THAT(
+      ViolatedFields(ValidateAvailability(availability)),
+      UnorderedElementsAre("availability.carer_id", "availability.weekly[0].day",
+                           "availability.weekly[1].time.start", "availability.weekly[2].time",
+                           "availability.weekly[3].time.start", "availability.weekly[4].time.start",
+                           "availability.exceptions[1].date", "availability.exceptions[2].add[0]"));
 }
 
 TEST(ValidateAvailabilityTest, RefusesOverlappingBlocksIncludingAcrossMidnight) {

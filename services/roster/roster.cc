@@ -502,14 +502,20 @@ absl::StatusOr<v1::ListEligibleCarersResponse> Roster::ListEligibleCarers(
     if (!ids.ok()) return ids.status();
     absl::StatusOr<std::vector<v1::Carer>> carers = store_.ReadCarers(tenant_id, *ids);
     if (!carers.ok()) return carers.status();
-    std::vector<std::string> found;
-    for (const v1::Carer& carer : *carers) found.push_back(carer.carer_id());
+    // Availability is the costly part to read and to work out, so only for the carers who pass
+    // everything before it (CheckEligibility checks in the order of Ineligibility).
+    std::vector<v1::Carer> candidates;
+    std::vector<std::string> candidate_ids;
+    for (v1::Carer& carer : *carers) {
+      if (CheckEligibility(carer, nullptr, {}, query) != Ineligibility::kUnavailable) continue;
+      candidate_ids.push_back(carer.carer_id());
+      candidates.push_back(std::move(carer));
+    }
     absl::StatusOr<std::vector<std::optional<v1::Availability>>> availabilities =
-        store_.ReadAvailabilities(tenant_id, found);
+        store_.ReadAvailabilities(tenant_id, candidate_ids);
     if (!availabilities.ok()) return availabilities.status();
-    for (size_t i = 0; i < carers->size(); ++i) {
-      v1::Carer& carer = (*carers)[i];
-      *cursor = carer.carer_id();
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      v1::Carer& carer = candidates[i];
       const std::optional<v1::Availability>& availability = (*availabilities)[i];
       auto carer_absences = absences.find(carer.carer_id());
       absl::Span<const v1::Absence> own = carer_absences == absences.end()
@@ -521,7 +527,8 @@ absl::StatusOr<v1::ListEligibleCarersResponse> Roster::ListEligibleCarers(
       }
       *response.add_carers() = std::move(carer);
       if (response.carers_size() == *page_size) {
-        response.set_next_page_token(MakePageToken(*cursor, query_key));
+        response.set_next_page_token(
+            MakePageToken(response.carers().rbegin()->carer_id(), query_key));
         return response;
       }
     }
