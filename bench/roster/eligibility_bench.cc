@@ -18,13 +18,13 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "bench/load/load_generator.h"
+#include "bench/load/service_bench.h"
 #include "common/client/channel.h"
 #include "common/config/flags.h"
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
 #include "common/testing/tokens.h"
 #include "common/time/time.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
 
 namespace homecare::bench {
@@ -135,32 +135,24 @@ grpc::Status SeedCarer(RosterService::Stub& stub, const std::string& token, int 
 }
 
 int Main(int argc, char** argv) {
-  double seconds = 5;
-  std::string concurrency_list = "1,8";
+  ServiceBenchFlags bench;
   int carers = 300;
-  bool smoke = false;
   FlagSet flags("eligibility_bench");
-  flags.AddDouble("seconds", &seconds, "Measured seconds per row");
-  flags.AddString("concurrency", &concurrency_list, "Comma-separated client concurrencies");
+  bench.Register(flags);
   flags.AddInt("carers", &carers, "Carers of the provider");
-  flags.AddBool("smoke", &smoke, "A few calls per row, to check that the benchmark still runs");
   auto parsed = flags.Parse(argc, argv);
   if (!parsed.ok() || flags.help_requested()) {
     std::cerr << (parsed.ok() ? "" : parsed.status().message()) << "\n" << flags.Usage();
     return parsed.ok() ? 0 : 2;
   }
-  std::vector<int> concurrencies;
-  for (absl::string_view part : absl::StrSplit(concurrency_list, ',', absl::SkipEmpty())) {
-    int value = 0;
-    if (!absl::SimpleAtoi(part, &value) || value < 1) {
-      std::cerr << "bad --concurrency " << concurrency_list << "\n";
-      return 2;
-    }
-    concurrencies.push_back(value);
+  absl::StatusOr<std::vector<int>> concurrencies = bench.Concurrencies();
+  if (!concurrencies.ok()) {
+    std::cerr << concurrencies.status().message() << "\n";
+    return 2;
   }
-  if (smoke) carers = std::min(carers, 30);
-  absl::Duration measured = smoke ? absl::Milliseconds(200) : absl::Seconds(seconds);
-  absl::Duration warmup = smoke ? absl::Milliseconds(50) : absl::Seconds(1);
+  if (bench.smoke) carers = std::min(carers, 30);
+  const absl::Duration measured = bench.measured();
+  const absl::Duration warmup = bench.warmup();
 
   testing::TestSecret secret;
   auto redis = testing::RedisServer::Start();
@@ -239,16 +231,7 @@ int Main(int argc, char** argv) {
     *found = response.carers_size();
   }
 
-  auto health_check = [&](int) -> std::function<bool()> {
-    auto health = grpc::health::v1::Health::NewStub((*service)->NewChannel());
-    return [health = std::shared_ptr(std::move(health))] {
-      grpc::ClientContext context;
-      PrepareContext(context, "", absl::Seconds(10));
-      grpc::health::v1::HealthCheckRequest request;
-      grpc::health::v1::HealthCheckResponse response;
-      return health->Check(&context, request, &response).ok();
-    };
-  };
+  CallFactory health_check = HealthCheckCalls(**service);
   auto list_eligible = [&](rv1::ListEligibleCarersRequest request) {
     return [&, request](int) -> std::function<bool()> {
       auto roster = RosterService::NewStub((*service)->NewChannel());
@@ -262,7 +245,7 @@ int Main(int argc, char** argv) {
   };
 
   std::vector<LoadResult> results;
-  for (int concurrency : concurrencies) {
+  for (int concurrency : *concurrencies) {
     results.push_back(
         RunClosedLoop("Health/Check (baseline)", concurrency, warmup, measured, health_check));
     results.push_back(RunClosedLoop(
@@ -285,13 +268,7 @@ int Main(int argc, char** argv) {
     }
     std::cout << "\n";
   }
-  for (const LoadResult& result : results) {
-    if (result.calls == 0 || result.errors > 0) {
-      std::cerr << result.name << ": " << result.calls << " calls, " << result.errors
-                << " errors\n";
-      return 1;
-    }
-  }
+  if (!AllSucceeded(results)) return 1;
   return 0;
 }
 

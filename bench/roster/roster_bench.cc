@@ -10,15 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_split.h"
 #include "bench/load/load_generator.h"
+#include "bench/load/service_bench.h"
 #include "common/client/channel.h"
 #include "common/config/flags.h"
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
 #include "common/testing/tokens.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
 
 namespace homecare::bench {
@@ -27,29 +25,21 @@ namespace {
 using roster::v1::RosterService;
 
 int Main(int argc, char** argv) {
-  double seconds = 5;
-  std::string concurrency_list = "1,8,32";
-  bool smoke = false;
+  ServiceBenchFlags bench{.concurrency = "1,8,32"};
   FlagSet flags("roster_bench");
-  flags.AddDouble("seconds", &seconds, "Measured seconds per row");
-  flags.AddString("concurrency", &concurrency_list, "Comma-separated client concurrencies");
-  flags.AddBool("smoke", &smoke, "A few calls per row, to check that the benchmark still runs");
+  bench.Register(flags);
   auto parsed = flags.Parse(argc, argv);
   if (!parsed.ok() || flags.help_requested()) {
     std::cerr << (parsed.ok() ? "" : parsed.status().message()) << "\n" << flags.Usage();
     return parsed.ok() ? 0 : 2;
   }
-  std::vector<int> concurrencies;
-  for (absl::string_view part : absl::StrSplit(concurrency_list, ',', absl::SkipEmpty())) {
-    int value = 0;
-    if (!absl::SimpleAtoi(part, &value) || value < 1) {
-      std::cerr << "bad --concurrency " << concurrency_list << "\n";
-      return 2;
-    }
-    concurrencies.push_back(value);
+  absl::StatusOr<std::vector<int>> concurrencies = bench.Concurrencies();
+  if (!concurrencies.ok()) {
+    std::cerr << concurrencies.status().message() << "\n";
+    return 2;
   }
-  absl::Duration measured = smoke ? absl::Milliseconds(200) : absl::Seconds(seconds);
-  absl::Duration warmup = smoke ? absl::Milliseconds(50) : absl::Seconds(1);
+  const absl::Duration measured = bench.measured();
+  const absl::Duration warmup = bench.warmup();
 
   testing::TestSecret secret;
   auto redis = testing::RedisServer::Start();
@@ -82,16 +72,7 @@ int Main(int argc, char** argv) {
   }
 
   // One channel per worker, as independent clients would have.
-  auto health_check = [&](int) -> std::function<bool()> {
-    auto stub = grpc::health::v1::Health::NewStub((*service)->NewChannel());
-    return [stub = std::shared_ptr(std::move(stub))] {
-      grpc::ClientContext context;
-      PrepareContext(context, "", absl::Seconds(10));
-      grpc::health::v1::HealthCheckRequest request;
-      grpc::health::v1::HealthCheckResponse response;
-      return stub->Check(&context, request, &response).ok();
-    };
-  };
+  CallFactory health_check = HealthCheckCalls(**service);
   auto get_tenant = [&](const std::string& token, grpc::StatusCode expected) {
     return [&, token, expected](int) -> std::function<bool()> {
       auto stub = RosterService::NewStub((*service)->NewChannel());
@@ -106,7 +87,7 @@ int Main(int argc, char** argv) {
   };
 
   std::vector<LoadResult> results;
-  for (int concurrency : concurrencies) {
+  for (int concurrency : *concurrencies) {
     results.push_back(
         RunClosedLoop("Health/Check (baseline)", concurrency, warmup, measured, health_check));
     results.push_back(RunClosedLoop("GetTenant, bad token", concurrency, warmup, measured,
@@ -115,13 +96,7 @@ int Main(int argc, char** argv) {
                                     get_tenant(coordinator_token, grpc::StatusCode::OK)));
   }
   std::cout << FormatTable(results);
-  for (const LoadResult& result : results) {
-    if (result.calls == 0 || result.errors > 0) {
-      std::cerr << result.name << ": " << result.calls << " calls, " << result.errors
-                << " errors\n";
-      return 1;
-    }
-  }
+  if (!AllSucceeded(results)) return 1;
   return 0;
 }
 

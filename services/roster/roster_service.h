@@ -78,6 +78,12 @@ class RosterService final : public v1::RosterService::CallbackService {
       grpc::CallbackServerContext* context, const v1::WatchCarerChangesRequest* request) override;
 
  private:
+  // Runs `work(principal, tenant_id) -> absl::Status` for callers in `roles` who work on one
+  // tenant's carers (see CallerTenant).
+  template <typename Work>
+  grpc::ServerUnaryReactor* OnTenant(grpc::CallbackServerContext* context,
+                                     absl::Span<const Role> roles, Work work);
+
   CallRunner& calls_;
   StreamTracker& streams_;
   RosterStore& store_;

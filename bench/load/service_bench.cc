@@ -1,0 +1,65 @@
+#include "bench/load/service_bench.h"
+
+#include <iostream>
+#include <memory>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "common/client/channel.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace homecare::bench {
+
+void ServiceBenchFlags::Register(FlagSet& flags) {
+  flags.AddDouble("seconds", &seconds, "Measured seconds per row");
+  flags.AddString("concurrency", &concurrency, "Comma-separated client concurrencies");
+  flags.AddBool("smoke", &smoke, "A few calls per row, to check that the benchmark still runs");
+}
+
+absl::StatusOr<std::vector<int>> ServiceBenchFlags::Concurrencies() const {
+  std::vector<int> values;
+  for (absl::string_view part : absl::StrSplit(concurrency, ',', absl::SkipEmpty())) {
+    int value = 0;
+    if (!absl::SimpleAtoi(part, &value) || value < 1) {
+      return absl::InvalidArgumentError("bad --concurrency " + concurrency);
+    }
+    values.push_back(value);
+  }
+  return values;
+}
+
+absl::Duration ServiceBenchFlags::measured() const {
+  return smoke ? absl::Milliseconds(200) : absl::Seconds(seconds);
+}
+
+absl::Duration ServiceBenchFlags::warmup() const {
+  return smoke ? absl::Milliseconds(50) : absl::Seconds(1);
+}
+
+CallFactory HealthCheckCalls(const testing::ServiceProcess& service) {
+  return [&service](int) -> std::function<bool()> {
+    std::shared_ptr<grpc::health::v1::Health::Stub> stub =
+        grpc::health::v1::Health::NewStub(service.NewChannel());
+    return [stub] {
+      grpc::ClientContext context;
+      PrepareContext(context, "", absl::Seconds(10));
+      grpc::health::v1::HealthCheckRequest request;
+      grpc::health::v1::HealthCheckResponse response;
+      return stub->Check(&context, request, &response).ok();
+    };
+  };
+}
+
+bool AllSucceeded(const std::vector<LoadResult>& results) {
+  bool ok = true;
+  for (const LoadResult& result : results) {
+    if (result.calls == 0 || result.errors > 0) {
+      std::cerr << result.name << ": " << result.calls << " calls, " << result.errors
+                << " errors\n";
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+}  // namespace homecare::bench

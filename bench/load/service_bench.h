@@ -1,0 +1,39 @@
+// What every benchmark of a service process shares: its command-line shape and the baseline
+// row, grpc.health.v1.Health/Check on the same server.
+#ifndef HOMECARE_BENCH_LOAD_SERVICE_BENCH_H_
+#define HOMECARE_BENCH_LOAD_SERVICE_BENCH_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "bench/load/load_generator.h"
+#include "common/config/flags.h"
+#include "common/testing/service_process.h"
+
+namespace homecare::bench {
+
+// The flags of a service benchmark: --seconds, --concurrency (comma-separated), --smoke.
+struct ServiceBenchFlags {
+  double seconds = 5;
+  std::string concurrency = "1,8";
+  bool smoke = false;
+
+  void Register(FlagSet& flags);
+  // The concurrencies asked for; INVALID_ARGUMENT for anything but positive integers.
+  absl::StatusOr<std::vector<int>> Concurrencies() const;
+  // A smoke run is a few calls a row, to check that the benchmark still works.
+  absl::Duration measured() const;
+  absl::Duration warmup() const;
+};
+
+// The baseline: each worker calls Health/Check on its own channel to `service`.
+CallFactory HealthCheckCalls(const testing::ServiceProcess& service);
+
+// Prints a row's failure on stderr; true when every row made calls without errors.
+bool AllSucceeded(const std::vector<LoadResult>& results);
+
+}  // namespace homecare::bench
+
+#endif  // HOMECARE_BENCH_LOAD_SERVICE_BENCH_H_
