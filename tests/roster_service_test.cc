@@ -44,11 +44,7 @@ constexpr char kOak[] = "oak-care";
 auto GrpcOk() { return GrpcStatusIs(grpc::StatusCode::OK); }
 
 std::vector<std::string> ViolatedFields(const grpc::Status& status) {
-  std::vector<std::string> fields;
-  for (const auto& violation : FieldViolationsOf(FromGrpcStatus(status))) {
-    fields.push_back(violation.field());
-  }
-  return fields;
+  return homecare::ViolatedFields(FromGrpcStatus(status));
 }
 
 rv1::Carer NewCarer(const std::string& name, const std::string& locality = "north") {

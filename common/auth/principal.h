@@ -27,7 +27,7 @@ struct Principal {
   // `tenant`: the provider the caller belongs to; "*" only for system tokens acting for every
   // tenant; empty for operators, who belong to none.
   std::string tenant;
-  std::string carer_id;  // `carer_id`, for carers only
+  std::string carer_id = "";  // `carer_id`, for carers only
 
   bool acts_for_all_tenants() const { return tenant == kAllTenants; }
 };

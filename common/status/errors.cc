@@ -93,4 +93,10 @@ std::string ErrorReasonOf(const absl::Status& status) {
   return info.has_value() ? info->reason() : std::string();
 }
 
+std::vector<std::string> ViolatedFields(const absl::Status& status) {
+  std::vector<std::string> fields;
+  for (const auto& violation : FieldViolationsOf(status)) fields.push_back(violation.field());
+  return fields;
+}
+
 }  // namespace homecare

@@ -62,6 +62,8 @@ std::vector<common::v1::BadRequest::FieldViolation> FieldViolationsOf(const absl
 std::vector<common::v1::PreconditionFailure::Violation> PreconditionViolationsOf(
     const absl::Status& status);
 std::string ErrorReasonOf(const absl::Status& status);
+// Just the fields of FieldViolationsOf, in order: what tests and logs usually want.
+std::vector<std::string> ViolatedFields(const absl::Status& status);
 
 }  // namespace homecare
 

@@ -27,6 +27,9 @@ TEST(FieldViolationsTest, NamesEveryFieldAndRule) {
   ASSERT_THAT(details, SizeIs(2));
   EXPECT_EQ(details[0].field(), "tenant.display_name");
   EXPECT_EQ(details[1].description(), "unknown time zone \"Mars/Olympus\"");
+  EXPECT_THAT(ViolatedFields(status),
+              ::testing::ElementsAre("tenant.display_name", "tenant.time_zone"));
+  EXPECT_THAT(ViolatedFields(absl::OkStatus()), ::testing::IsEmpty());
 }
 
 TEST(PreconditionViolationsTest, ListsEachViolation) {

@@ -63,12 +63,6 @@ v1::Availability SplitShifts() {
   return availability;
 }
 
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  std::vector<std::string> fields;
-  for (const auto& violation : FieldViolationsOf(status)) fields.push_back(violation.field());
-  return fields;
-}
-
 // ---- Coverage
 
 TEST(CoversWindowTest, SplitShiftsCoverTheirBlocksAndNotTheGap) {

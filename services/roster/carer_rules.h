@@ -49,11 +49,11 @@ absl::Status CheckOwnRecord(const Principal& principal, const std::string& carer
 
 // ListCarers' filters, as one value so the page token can be bound to them.
 struct CarerFilter {
-  std::string locality_id;  // empty: any
-  std::string skill;        // empty: any; otherwise held and in date on `today`
-  std::string employer_id;  // empty: any; "lead": the lead provider's own carers
-  std::optional<bool> active;
-  absl::CivilDay today;
+  std::string locality_id = "";  // any
+  std::string skill = "";        // any; otherwise held and in date on `today`
+  std::string employer_id = "";  // any; "lead": the lead provider's own carers
+  std::optional<bool> active = std::nullopt;
+  absl::CivilDay today = absl::CivilDay();
 
   // The filters as text, for binding page tokens (without `today`: a list paged across
   // midnight keeps its token).

@@ -50,12 +50,6 @@ v1::Carer Carer() {
   return carer;
 }
 
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  std::vector<std::string> fields;
-  for (const auto& violation : FieldViolationsOf(status)) fields.push_back(violation.field());
-  return fields;
-}
-
 TEST(ValidateCarerTest, AcceptsAValidCarer) {
   EXPECT_THAT(ValidateCarer(Carer(), Tenant()), IsOk());
   v1::Carer subcontracted = Carer();

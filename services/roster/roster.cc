@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/api/request.h"
@@ -26,17 +27,11 @@ constexpr int kScanBatch = 200;
 // A visit's window; longer windows are not visits.
 constexpr absl::Duration kMaxEligibilityWindow = absl::Hours(24);
 
-const absl::Status& StatusOf(const absl::Status& status) { return status; }
-template <typename T>
-const absl::Status& StatusOf(const absl::StatusOr<T>& result) {
-  return result.status();
-}
-
 // Runs `attempt` again while it fails because a record it read changed before its write.
-template <typename Attempt>
-auto RetryOnConflict(Attempt attempt) -> decltype(attempt()) {
-  auto result = attempt();
-  for (int i = 1; i < kWriteAttempts && ErrorReasonOf(StatusOf(result)) == kConcurrentWriteReason;
+template <typename T>
+absl::StatusOr<T> RetryOnConflict(absl::FunctionRef<absl::StatusOr<T>()> attempt) {
+  absl::StatusOr<T> result = attempt();
+  for (int i = 1; i < kWriteAttempts && ErrorReasonOf(result.status()) == kConcurrentWriteReason;
        ++i) {
     result = attempt();
   }
@@ -104,7 +99,7 @@ absl::StatusOr<v1::Tenant> Roster::UpdateTenant(const std::string& tenant_id,
   absl::StatusOr<std::vector<std::string>> paths =
       UpdatePaths(request.update_mask(), TenantUpdatePaths());
   if (!paths.ok()) return paths.status();
-  return RetryOnConflict([&]() -> absl::StatusOr<v1::Tenant> {
+  return RetryOnConflict<v1::Tenant>([&]() -> absl::StatusOr<v1::Tenant> {
     absl::StatusOr<Snapshot<v1::Tenant>> read = store_.ReadTenant(tenant_id);
     if (!read.ok()) return read.status();
     if (absl::Status version =
@@ -154,7 +149,7 @@ absl::StatusOr<v1::Carer> Roster::CreateCarer(const std::string& tenant_id,
   if (absl::Status valid = ValidateRequestId(request.request_id()); !valid.ok()) return valid;
   const std::string carer_id = NewId("car", tenant_id, request.request_id());
   const std::string fingerprint = CreateCarerFingerprint(request);
-  return RetryOnConflict([&]() -> absl::StatusOr<v1::Carer> {
+  return RetryOnConflict<v1::Carer>([&]() -> absl::StatusOr<v1::Carer> {
     absl::StatusOr<Snapshot<v1::Tenant>> tenant = store_.ReadTenant(tenant_id);
     if (!tenant.ok()) return tenant.status();
     if (absl::Status valid = ValidateCarer(request.carer(), tenant->record); !valid.ok()) {
@@ -185,7 +180,7 @@ absl::StatusOr<v1::Carer> Roster::UpdateCarer(const std::string& tenant_id,
   absl::StatusOr<std::vector<std::string>> paths =
       UpdatePaths(request.update_mask(), CarerUpdatePaths());
   if (!paths.ok()) return paths.status();
-  return RetryOnConflict([&]() -> absl::StatusOr<v1::Carer> {
+  return RetryOnConflict<v1::Carer>([&]() -> absl::StatusOr<v1::Carer> {
     absl::StatusOr<Snapshot<v1::Tenant>> tenant = store_.ReadTenant(tenant_id);
     if (!tenant.ok()) return tenant.status();
     absl::StatusOr<Snapshot<v1::Carer>> read = store_.ReadCarer(tenant_id, carer_id);
@@ -257,7 +252,7 @@ absl::StatusOr<v1::Availability> Roster::SetAvailability(
     return valid;
   }
   const std::string& carer_id = request.availability().carer_id();
-  return RetryOnConflict([&]() -> absl::StatusOr<v1::Availability> {
+  return RetryOnConflict<v1::Availability>([&]() -> absl::StatusOr<v1::Availability> {
     absl::StatusOr<Snapshot<v1::Availability>> read = store_.ReadAvailability(tenant_id, carer_id);
     if (!read.ok()) return read.status();
     if (absl::Status version = CheckExpectedVersion(request.expected_version(),
@@ -326,7 +321,7 @@ absl::StatusOr<v1::Absence> Roster::EndAbsence(const std::string& tenant_id,
     if (!asked.ok()) return asked.status();
     end = *asked;
   }
-  return RetryOnConflict([&]() -> absl::StatusOr<v1::Absence> {
+  return RetryOnConflict<v1::Absence>([&]() -> absl::StatusOr<v1::Absence> {
     absl::StatusOr<Snapshot<v1::Absence>> read =
         store_.ReadAbsence(tenant_id, request.absence_id());
     if (!read.ok()) return read.status();
@@ -365,7 +360,7 @@ absl::StatusOr<v1::Absence> Roster::CancelAbsence(const std::string& tenant_id,
     return InvalidArgumentError("reason",
                                 absl::StrCat("must be at most ", kMaxReasonLength, " characters"));
   }
-  return RetryOnConflict([&]() -> absl::StatusOr<v1::Absence> {
+  return RetryOnConflict<v1::Absence>([&]() -> absl::StatusOr<v1::Absence> {
     absl::StatusOr<Snapshot<v1::Absence>> read =
         store_.ReadAbsence(tenant_id, request.absence_id());
     if (!read.ok()) return read.status();

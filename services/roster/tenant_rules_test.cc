@@ -27,12 +27,6 @@ v1::Tenant ValidTenant() {
   return tenant;
 }
 
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  std::vector<std::string> fields;
-  for (const auto& violation : FieldViolationsOf(status)) fields.push_back(violation.field());
-  return fields;
-}
-
 TEST(ValidateNewTenantTest, AcceptsAValidTenant) {
   EXPECT_THAT(ValidateNewTenant(ValidTenant()), IsOk());
   v1::Tenant no_zone = ValidTenant();
