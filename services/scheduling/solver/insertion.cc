@@ -237,7 +237,10 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
       own_max = std::max(own_max, late);
     }
     const double lower = base + w.total_lateness * own + w.max_lateness * (own_max - old_max);
-    if (lower >= bound) return lower;
+    if (lower >= bound) {
+      result_max_ = own_max;
+      return lower;
+    }
   }
 
   if (++stamp_ == 0) {
@@ -279,7 +282,10 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
     }
     const double partial =
         base + w.total_lateness * lateness_delta_ + w.max_lateness * (max_lateness_ - old_max);
-    if (partial >= bound) return partial;
+    if (partial >= bound) {
+      result_max_ = max_lateness_;
+      return partial;
+    }
   }
   result_max_ = max_lateness_;
   for (int i = 0; i < count_; ++i) result_start_[i] = label_[tasks_[i]];

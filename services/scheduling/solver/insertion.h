@@ -42,7 +42,8 @@ class InsertionEvaluator {
   double Evaluate(const Plan& plan, const Insertion& insertion, double bound = kInfeasible);
 
   // After an evaluation that returned a value below its bound: the new maximum lateness of the
-  // plan and the start of the i-th inserted task.
+  // plan and the start of the i-th inserted task. After one that stopped at its bound, the
+  // maximum lateness is a lower bound of the true one.
   Minutes last_max_lateness() const { return result_max_; }
   Minutes last_start(int i) const { return result_start_[i]; }
 

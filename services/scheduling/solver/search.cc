@@ -416,40 +416,79 @@ class OptionKeeper {
 
 void Search::FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPosition>& list) {
   const ObjectiveWeights& w = model_.weights();
-  const Minutes current_max = plan.parts().max_lateness;
+  const Task& t = model_.task(task);
   list.clear();
-  Insertion solo;
-  solo.task[0] = task;
-  solo.route[0] = carer;
-  const int n = static_cast<int>(plan.route(carer).size());
+  const std::vector<int>& r = plan.route(carer);
+  const int n = static_cast<int>(r.size());
+  const Minutes max_work = model_.carer(carer).max_work;
   for (int p = 0; p <= n; ++p) {
-    solo.position[0] = p;
-    const double cost = evaluator_.Evaluate(plan, solo);
-    if (cost == kInfeasible) continue;
+    const int before = p > 0 ? r[p - 1] : -1;
+    const int after = p < n ? r[p] : -1;
+    const int from = plan.location_after(carer, before);
+    const int to = plan.location_before(carer, after);
+    const Minutes detour = model_.travel(from, t.location) + model_.travel(t.location, to) -
+                           (n > 0 ? model_.travel(from, to) : 0);
+    if (plan.route_work(carer) + detour + t.duration > max_work + 1e-7) continue;
     SoloPosition s;
     s.route = carer;
     s.position = p;
-    s.start = evaluator_.last_start(0);
-    s.max_lateness = evaluator_.last_max_lateness();
-    s.lower = cost - w.max_lateness * (s.max_lateness - current_max);
+    s.start =
+        std::max(t.earliest, plan.ready_time(carer, before) + model_.travel(from, t.location));
+    s.lower = w.travel * detour + model_.assignment_cost(task, carer) +
+              w.total_lateness * std::max<Minutes>(0, s.start - t.due);
     list.push_back(s);
   }
 }
 
-int Search::OptionsFromSolo(const Plan& plan, int unit, const SoloTable* tables, int k,
-                            double blink, Option* options) {
+void Search::Refine(const Plan& plan, int task, SoloPosition& position, double bound) {
+  if (position.exact || position.lower >= bound) return;
+  const ObjectiveWeights& w = model_.weights();
+  const Minutes current_max = plan.parts().max_lateness;
+  Insertion solo;
+  solo.task[0] = task;
+  solo.route[0] = position.route;
+  solo.position[0] = position.position;
+  const double cost = evaluator_.Evaluate(plan, solo, bound);
+  if (cost == kInfeasible) {
+    position.lower = kInfeasible;
+    position.exact = true;
+    return;
+  }
+  const double without_max = cost - w.max_lateness * (evaluator_.last_max_lateness() - current_max);
+  if (cost < bound) {
+    position.exact = true;
+    position.lower = without_max;
+    position.start = evaluator_.last_start(0);
+    position.max_lateness = evaluator_.last_max_lateness();
+  } else {
+    position.lower = std::max(position.lower, without_max);
+  }
+}
+
+int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k, double blink,
+                            Option* options) {
   const Unit& u = model_.unit(unit);
   const ObjectiveWeights& w = model_.weights();
   const Minutes current_max = plan.parts().max_lateness;
+  auto full_cost = [&](const SoloPosition& s) {
+    return s.lower + w.max_lateness * (std::max(s.max_lateness, current_max) - current_max);
+  };
   OptionKeeper keeper(k, u.size, options);
   if (u.size == 1) {
     const int t = u.tasks[0];
     for (int carer : model_.eligible_carers(t)) {
+      std::vector<SoloPosition>& list = tables[0].routes[carer];
+      // Cheapest bound first, so that the best of the route is found with few evaluations.
+      std::sort(list.begin(), list.end(),
+                [](const SoloPosition& a, const SoloPosition& b) { return a.lower < b.lower; });
       Option best;
-      for (const SoloPosition& s : tables[0].routes[carer]) {
+      for (SoloPosition& s : list) {
+        const double bound = std::min(best.cost, keeper.threshold());
+        if (s.lower >= bound) break;
         if (blink > 0 && random_.UniformDouble() < blink) continue;
-        const double cost =
-            s.lower + w.max_lateness * (std::max(s.max_lateness, current_max) - current_max);
+        Refine(plan, t, s, bound);
+        if (!s.exact || s.lower == kInfeasible) continue;
+        const double cost = full_cost(s);
         if (cost < best.cost) {
           best.cost = cost;
           best.insertion.size = 1;
@@ -466,54 +505,61 @@ int Search::OptionsFromSolo(const Plan& plan, int unit, const SoloTable* tables,
   // A task's solo cost (without the maximum-lateness term, which the two share) bounds its share
   // of the pair's cost: adding the partner only adds constraints, and only tasks pushed by both
   // at once could be counted twice. Pairs are evaluated cheapest bound first while the bound can
-  // still beat the kept options.
+  // still beat the kept options; solo positions are evaluated only when a pair reaches them.
   for (int i = 0; i < 2; ++i) {
-    std::vector<SoloPosition>& list = solo_[i];
+    std::vector<SoloPosition*>& list = solo_[i];
     list.clear();
     for (int carer : model_.eligible_carers(u.tasks[i])) {
-      const std::vector<SoloPosition>& route = tables[i].routes[carer];
-      list.insert(list.end(), route.begin(), route.end());
+      for (SoloPosition& s : tables[i].routes[carer]) list.push_back(&s);
     }
     std::sort(list.begin(), list.end(),
-              [](const SoloPosition& a, const SoloPosition& b) { return a.lower < b.lower; });
+              [](const SoloPosition* a, const SoloPosition* b) { return a->lower < b->lower; });
   }
-  const std::vector<SoloPosition>& first = solo_[0];
-  const std::vector<SoloPosition>& second = solo_[1];
+  const std::vector<SoloPosition*>& first = solo_[0];
+  const std::vector<SoloPosition*>& second = solo_[1];
   if (first.empty() || second.empty()) return 0;
   const Task& ta = model_.task(u.tasks[0]);
   const Task& tb = model_.task(u.tasks[1]);
   const bool distinct = ta.distinct_from_partner;
+  const double second_floor = second[0]->lower;
   Option option;
   option.insertion.size = 2;
   option.insertion.task[0] = u.tasks[0];
   option.insertion.task[1] = u.tasks[1];
-  for (const SoloPosition& a : first) {
-    if (a.lower + second[0].lower >= keeper.threshold()) break;
-    for (const SoloPosition& b : second) {
+  for (SoloPosition* a : first) {
+    if (a->lower + second_floor >= keeper.threshold()) break;
+    Refine(plan, u.tasks[0], *a, kInfeasible);
+    if (a->lower + second_floor >= keeper.threshold()) continue;
+    for (SoloPosition* b : second) {
       const double limit = keeper.threshold();
-      if (a.lower + b.lower >= limit) break;
-      if (a.route == b.route) {
-        if (distinct || a.position > b.position) continue;
-      } else {
+      if (a->lower + b->lower >= limit) {
+        // The list is sorted by the bounds it had then; refined ones only grew.
+        if (!b->exact) break;
+        continue;
+      }
+      if (a->route == b->route && (distinct || a->position > b->position)) continue;
+      Refine(plan, u.tasks[1], *b, kInfeasible);
+      if (a->lower + b->lower >= limit) continue;
+      if (a->route != b->route) {
         // The link can only move both starts later than alone.
-        const Minutes start_a = std::max(a.start, b.start + tb.gap_min);
-        const Minutes start_b = std::max(b.start, start_a + ta.gap_min);
+        const Minutes start_a = std::max(a->start, b->start + tb.gap_min);
+        const Minutes start_b = std::max(b->start, start_a + ta.gap_min);
         const Minutes late_a = std::max<Minutes>(0, start_a - ta.due);
         const Minutes late_b = std::max<Minutes>(0, start_b - tb.due);
         const double lower =
-            a.lower + b.lower +
-            w.total_lateness * (late_a - std::max<Minutes>(0, a.start - ta.due) + late_b -
-                                std::max<Minutes>(0, b.start - tb.due)) +
+            a->lower + b->lower +
+            w.total_lateness * (late_a - std::max<Minutes>(0, a->start - ta.due) + late_b -
+                                std::max<Minutes>(0, b->start - tb.due)) +
             w.max_lateness *
-                (std::max({a.max_lateness, b.max_lateness, late_a, late_b, current_max}) -
+                (std::max({a->max_lateness, b->max_lateness, late_a, late_b, current_max}) -
                  current_max);
         if (lower >= limit) continue;
       }
       if (blink > 0 && random_.UniformDouble() < blink) continue;
-      option.insertion.route[0] = a.route;
-      option.insertion.position[0] = a.position;
-      option.insertion.route[1] = b.route;
-      option.insertion.position[1] = b.position;
+      option.insertion.route[0] = a->route;
+      option.insertion.position[0] = a->position;
+      option.insertion.route[1] = b->route;
+      option.insertion.position[1] = b->position;
       option.cost = evaluator_.Evaluate(plan, option.insertion, limit);
       if (option.cost < limit) keeper.Keep(option);
     }

@@ -67,10 +67,12 @@ class Search {
   enum Destroy { kRandom, kWorst, kRelated, kString, kRoute, kDestroyCount };
   enum Repair { kGreedy, kGreedyByWindow, kRegret2, kRegret3, kRepairCount };
 
-  // One task placed alone: its cost without the maximum-lateness term, its start and the plan's
-  // maximum lateness then.
+  // One task placed alone. `lower` bounds its cost without the maximum-lateness term from below:
+  // first from its detour and own lateness only, then, once evaluated, exactly (with its start
+  // and the plan's maximum lateness then) or at least up to the bound it was evaluated against.
   struct SoloPosition {
     double lower = 0;
+    bool exact = false;
     Minutes start = 0;
     Minutes max_lateness = 0;
     int route = 0;
@@ -99,8 +101,11 @@ class Search {
   // The k cheapest options for a unit, distinct by route (by route pair for two-task units),
   // cheapest first; fewer when fewer exist.
   int BestOptions(const Plan& plan, int unit, int k, double blink, Option* options);
+  // Lists the task's positions in the carer's route with their cheap lower bounds.
   void FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPosition>& list);
-  int OptionsFromSolo(const Plan& plan, int unit, const SoloTable* tables, int k, double blink,
+  // Evaluates a solo position against `bound` (on the full cost) unless already known.
+  void Refine(const Plan& plan, int task, SoloPosition& position, double bound);
+  int OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k, double blink,
                       Option* options);
   bool Commit(Plan& plan, const Option& option);
 
@@ -118,7 +123,7 @@ class Search {
   Plan best_;
   Plan candidate_;
   Plan scratch_;
-  std::vector<SoloPosition> solo_[2];
+  std::vector<SoloPosition*> solo_[2];
   SoloTable fresh_[2];
   std::vector<std::array<SoloTable, 2>> regret_tables_;
   std::vector<int> removed_;
