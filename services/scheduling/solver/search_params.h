@@ -12,7 +12,7 @@ struct SearchParams {
   double max_removed_share = 0.35;
   // Simulated annealing temperature at the start and at the end of the run, as shares of the
   // first plan's cost; it falls geometrically in between.
-  double start_temperature = 0.01;
+  double start_temperature = 0.1;
   double end_temperature = 0.0002;
   // Probability of skipping a position while searching insertions (keeps greedy varied).
   double blink = 0.01;
