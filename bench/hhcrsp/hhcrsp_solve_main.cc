@@ -34,6 +34,8 @@ ABSL_FLAG(double, end_temperature, homecare::scheduling::solver::SearchParams().
           "annealing temperature at the end, as a share of the first cost");
 ABSL_FLAG(double, blink, homecare::scheduling::solver::SearchParams().blink,
           "probability of skipping an insertion position");
+ABSL_FLAG(bool, repair_by_work, homecare::scheduling::solver::SearchParams().repair_by_work,
+          "score repair operators per insertion evaluated instead of per call");
 ABSL_FLAG(uint32_t, destroy_operators, ~0u, "bit mask of ruin operators");
 ABSL_FLAG(uint32_t, repair_operators, ~0u, "bit mask of recreate operators");
 
@@ -77,6 +79,7 @@ int main(int argc, char** argv) {
   options.search.start_temperature = absl::GetFlag(FLAGS_start_temperature);
   options.search.end_temperature = absl::GetFlag(FLAGS_end_temperature);
   options.search.blink = absl::GetFlag(FLAGS_blink);
+  options.search.repair_by_work = absl::GetFlag(FLAGS_repair_by_work);
   options.search.destroy_operators = absl::GetFlag(FLAGS_destroy_operators);
   options.search.repair_operators = absl::GetFlag(FLAGS_repair_operators);
   // The clock starts before reading the file: the limit covers the whole run.

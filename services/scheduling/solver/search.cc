@@ -60,6 +60,7 @@ Search::Search(const SearchContext& context, std::uint64_t seed, const SearchPar
   repair_weight_.fill(0);
   repair_score_.fill(0);
   repair_uses_.fill(0);
+  repair_work_.fill(0);
   for (int d = 0; d < kDestroyCount; ++d) {
     if (params.destroy_operators & (1u << d)) destroy_weight_[d] = 1;
   }
@@ -163,6 +164,7 @@ void Search::Iterate(double progress) {
   // Removing visits only relaxes constraints; a travel matrix that breaks the triangle
   // inequality could still lengthen a route past a limit, and then the move is dropped.
   if (!candidate_.Refresh()) return;
+  const std::int64_t evaluations_before = evaluator_.evaluations();
   switch (repair) {
     case kGreedy:
       GreedyInsert(candidate_, false);
@@ -178,6 +180,8 @@ void Search::Iterate(double progress) {
       break;
   }
 
+  // Counted before the polish of a new best, which is not the repair's doing.
+  const double work = 1 + static_cast<double>(evaluator_.evaluations() - evaluations_before);
   const double cost = candidate_.cost();
   double score = 0;
   if (cost < best_.cost() - kImprovement) {
@@ -200,6 +204,7 @@ void Search::Iterate(double progress) {
   ++destroy_uses_[destroy];
   repair_score_[repair] += score;
   ++repair_uses_[repair];
+  repair_work_[repair] += work;
   if ((iterations_ + 1) % params_.segment == 0) {
     for (int d = 0; d < kDestroyCount; ++d) {
       if (destroy_uses_[d] == 0 || destroy_weight_[d] == 0) continue;
@@ -209,12 +214,25 @@ void Search::Iterate(double progress) {
       destroy_score_[d] = 0;
       destroy_uses_[d] = 0;
     }
+    // Regret insertion costs several times what greedy does per call. Scoring a repair per unit
+    // of work (insertions evaluated, a deterministic stand-in for time) keeps an expensive one
+    // in play only while it pays for itself.
+    double total_work = 0;
+    int total_uses = 0;
+    for (int r = 0; r < kRepairCount; ++r) {
+      total_work += repair_work_[r];
+      total_uses += repair_uses_[r];
+    }
+    const double mean_work = total_uses > 0 ? total_work / total_uses : 1;
     for (int r = 0; r < kRepairCount; ++r) {
       if (repair_uses_[r] == 0 || repair_weight_[r] == 0) continue;
-      repair_weight_[r] = std::max(0.05, (1 - params_.reaction) * repair_weight_[r] +
-                                             params_.reaction * repair_score_[r] / repair_uses_[r]);
+      double rate = repair_score_[r] / repair_uses_[r];
+      if (params_.repair_by_work) rate /= (repair_work_[r] / repair_uses_[r]) / mean_work;
+      repair_weight_[r] =
+          std::max(0.05, (1 - params_.reaction) * repair_weight_[r] + params_.reaction * rate);
       repair_score_[r] = 0;
       repair_uses_[r] = 0;
+      repair_work_[r] = 0;
     }
   }
 }

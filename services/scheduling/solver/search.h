@@ -137,6 +137,8 @@ class Search {
   std::array<double, kDestroyCount> repair_weight_;
   std::array<double, kDestroyCount> repair_score_;
   std::array<int, kDestroyCount> repair_uses_;
+  // Insertions evaluated by each repair in the current segment.
+  std::array<double, kDestroyCount> repair_work_;
 };
 
 }  // namespace homecare::scheduling::solver

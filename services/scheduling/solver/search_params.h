@@ -19,6 +19,8 @@ struct SearchParams {
   // Iterations between updates of the operators' weights.
   int segment = 100;
   double reaction = 0.2;
+  // Scores each repair operator per insertion it evaluated rather than per call.
+  bool repair_by_work = true;
   // Which ruin and recreate operators may run, one bit each in the order of Search's enums.
   unsigned destroy_operators = ~0u;
   unsigned repair_operators = ~0u;

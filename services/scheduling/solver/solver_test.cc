@@ -306,6 +306,21 @@ TEST(SolverTest, SameSeedBudgetAndThreadsGiveTheSameResult) {
   }
 }
 
+TEST(SolverTest, EveryRuinAndRecreateOperatorAloneKeepsTheRules) {
+  const Problem problem = RandomProblem(7);
+  for (int destroy = 0; destroy < 5; ++destroy) {
+    for (int repair = 0; repair < 4; ++repair) {
+      SolveOptions options = Budget(120, 1);
+      options.search.destroy_operators = 1u << destroy;
+      options.search.repair_operators = 1u << repair;
+      options.search.repair_by_work = (destroy + repair) % 2 == 0;
+      options.search.segment = 20;
+      const Solution solution = SolveAndCheck(problem, options);
+      EXPECT_EQ(solution.stats.iterations, 120) << destroy << " " << repair;
+    }
+  }
+}
+
 TEST(SolverTest, StopFlagEndsTheSearchWithAValidPlan) {
   const Problem problem = RandomProblem(5);
   std::atomic<bool> stop{true};
