@@ -460,7 +460,7 @@ absl::StatusOr<RosterStore::AbsencePage> RosterStore::ListAbsences(absl::string_
     size_t colon = after.find(':');
     int64_t ms = 0;
     if (colon == std::string::npos || !absl::SimpleAtoi(after.substr(0, colon), &ms)) {
-      return absl::InvalidArgumentError("page_token: malformed cursor");
+      return InvalidArgumentError("page_token", "is not a page token of this list");
     }
     after_score = after.substr(0, colon);
     after_id = after.substr(colon + 1);
