@@ -867,6 +867,30 @@ TEST_F(RosterServiceTest, WatchRefusesBadTokensAndWrongRoles) {
   }
 }
 
+TEST_F(RosterServiceTest, AResumeTokenOlderThanTheKeptChangesIsOutOfRange) {
+  auto watch = std::make_unique<ChangeReader>(*stub_, Coordinator(), "");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CreateCarer(NewCarer("Ann"));
+  std::optional<rv1::CarerChange> change = watch->Next();
+  ASSERT_TRUE(change.has_value());
+  const std::string token = change->resume_token();
+  watch.reset();
+  CreateCarer(NewCarer("Bob"));
+  // What trimming to the stream's length does to a tenant with a long history: the changes
+  // after the token are gone, so resuming there would silently miss them.
+  ASSERT_TRUE(redis_->Command({"XTRIM", "hc:{sunrise-care}:roster:changes", "MAXLEN", "0"}).ok());
+  ChangeReader resumed(*stub_, Coordinator(), token);
+  EXPECT_FALSE(resumed.Next().has_value());
+  EXPECT_THAT(resumed.Finish(), GrpcStatusIs(grpc::StatusCode::OUT_OF_RANGE));
+  // Watching from now on still works.
+  ChangeReader fresh(*stub_, Coordinator(), "");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  rv1::Carer cat = CreateCarer(NewCarer("Cat"));
+  std::optional<rv1::CarerChange> next = fresh.Next();
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->carer().carer_id(), cat.carer_id());
+}
+
 TEST_F(RosterServiceTest, ASystemWatcherOfEveryTenantSeesEachAndResumes) {
   auto watch = std::make_unique<ChangeReader>(*stub_, secret_.Token(Role::kSystem, "*"), "");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
