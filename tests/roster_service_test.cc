@@ -3,8 +3,10 @@
 // isolation for every RPC, and resuming a watch after a disconnect.
 #include <sys/wait.h>
 
+#include <atomic>
 #include <cstdio>
 #include <functional>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -21,6 +23,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
+#include "services/roster/change_feed.h"
 
 namespace homecare {
 namespace {
@@ -72,6 +75,8 @@ common::v1::LocalTimeRange Range(int start_hour, int end_hour) {
 absl::Time London(int y, int m, int d, int hh, int mm = 0) {
   return LocalToInstant(absl::CivilSecond(y, m, d, hh, mm), *LoadTimeZone("Europe/London"));
 }
+
+class ChangeReader;
 
 class RosterServiceTest : public ::testing::Test {
  protected:
@@ -183,6 +188,17 @@ class RosterServiceTest : public ::testing::Test {
     std::vector<std::string> ids;
     for (const rv1::Carer& carer : response.carers()) ids.push_back(carer.carer_id());
     return ids;
+  }
+
+  std::optional<rv1::CarerChange> FirstChangeFromNow(ChangeReader& watch,
+                                                     std::set<std::string>& created);
+
+  // A resume token before every change of `tenants`, so that a watch sees every change made
+  // after it opens without racing the server for where "now" is.
+  static std::string FromTheStart(const std::vector<std::string>& tenants) {
+    roster::StreamPositions positions;
+    for (const std::string& tenant : tenants) positions[tenant] = roster::kStreamStart;
+    return roster::EncodeResumeToken(positions);
   }
 
   TestSecret secret_;
@@ -786,10 +802,39 @@ class ChangeReader {
   bool finished_ = false;
 };
 
+// The first change a watch opened "from now on" receives. Where "now" is is decided by the
+// server's watch thread, which a client cannot observe, so carers are created in the background
+// until one arrives; `created` gets their ids.
+std::optional<rv1::CarerChange> FirstChangeFromNowOn(ChangeReader& watch,
+                                                     const std::function<std::string()>& create,
+                                                     std::set<std::string>& created) {
+  std::atomic<bool> received{false};
+  std::mutex mutex;
+  std::thread creator([&] {
+    absl::Time deadline = absl::Now() + absl::Seconds(20);
+    while (!received && absl::Now() < deadline) {
+      std::string id = create();
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        created.insert(id);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::optional<rv1::CarerChange> change = watch.Next();
+  received = true;
+  creator.join();
+  return change;
+}
+
+std::optional<rv1::CarerChange> RosterServiceTest::FirstChangeFromNow(
+    ChangeReader& watch, std::set<std::string>& created) {
+  return FirstChangeFromNowOn(
+      watch, [this] { return CreateCarer(NewCarer("Someone new")).carer_id(); }, created);
+}
+
 TEST_F(RosterServiceTest, WatchResumesAfterADisconnectWithNothingLostOrRepeated) {
-  auto watch = std::make_unique<ChangeReader>(*stub_, System(), "");
-  // Changes from now on: wait until the watch is reading before changing anything.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto watch = std::make_unique<ChangeReader>(*stub_, System(), FromTheStart({kSunrise}));
   rv1::Carer ann = CreateCarer(NewCarer("Ann"));
   SetSplitShifts(ann.carer_id());
   std::optional<rv1::CarerChange> created = watch->Next();
@@ -867,9 +912,46 @@ TEST_F(RosterServiceTest, WatchRefusesBadTokensAndWrongRoles) {
   }
 }
 
+TEST_F(RosterServiceTest, AResumeTokenOlderThanTheKeptChangesIsOutOfRange) {
+  auto watch = std::make_unique<ChangeReader>(*stub_, Coordinator(), FromTheStart({kSunrise}));
+  CreateCarer(NewCarer("Ann"));
+  std::optional<rv1::CarerChange> change = watch->Next();
+  ASSERT_TRUE(change.has_value());
+  const std::string token = change->resume_token();
+  watch.reset();
+  CreateCarer(NewCarer("Bob"));
+  // What trimming to the stream's length does to a tenant with a long history: the changes
+  // after the token are gone, so resuming there would silently miss them.
+  ASSERT_TRUE(redis_->Command({"XTRIM", "hc:{sunrise-care}:roster:changes", "MAXLEN", "0"}).ok());
+  ChangeReader resumed(*stub_, Coordinator(), token);
+  EXPECT_FALSE(resumed.Next().has_value());
+  EXPECT_THAT(resumed.Finish(), GrpcStatusIs(grpc::StatusCode::OUT_OF_RANGE));
+  // So is one from the very start; watching from now on still works.
+  ChangeReader from_start(*stub_, Coordinator(), FromTheStart({kSunrise}));
+  EXPECT_FALSE(from_start.Next().has_value());
+  EXPECT_THAT(from_start.Finish(), GrpcStatusIs(grpc::StatusCode::OUT_OF_RANGE));
+  ChangeReader fresh(*stub_, Coordinator(), "");
+  std::set<std::string> created;
+  std::optional<rv1::CarerChange> next = FirstChangeFromNow(fresh, created);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_TRUE(created.contains(next->carer_id()));
+}
+
+TEST_F(RosterServiceTest, WatchingFromNowSkipsEarlierChanges) {
+  rv1::Carer before = CreateCarer(NewCarer("Ann"));
+  SetSplitShifts(before.carer_id());
+  ChangeReader watch(*stub_, Coordinator(), "");
+  std::set<std::string> created;
+  std::optional<rv1::CarerChange> first = FirstChangeFromNow(watch, created);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_NE(first->carer_id(), before.carer_id());
+  EXPECT_TRUE(created.contains(first->carer_id()));
+  EXPECT_EQ(first->kind(), rv1::CarerChange::KIND_CARER_CREATED);
+}
+
 TEST_F(RosterServiceTest, ASystemWatcherOfEveryTenantSeesEachAndResumes) {
-  auto watch = std::make_unique<ChangeReader>(*stub_, secret_.Token(Role::kSystem, "*"), "");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto watch = std::make_unique<ChangeReader>(*stub_, secret_.Token(Role::kSystem, "*"),
+                                              FromTheStart({kSunrise, kOak}));
   CreateCarer(NewCarer("Ann"), Coordinator(kSunrise));
   CreateCarer(NewCarer("Olive"), Coordinator(kOak));
   std::set<std::string> tenants;

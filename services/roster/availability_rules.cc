@@ -276,7 +276,9 @@ absl::Status ValidateNewAbsence(const v1::Absence& absence) {
 bool AbsenceOverlaps(const v1::Absence& absence, absl::Time start, absl::Time end) {
   if (absence.state() != v1::ABSENCE_STATE_ACTIVE) return false;
   absl::StatusOr<absl::Time> from = TimeFromProto(absence.start_time(), "start_time");
-  if (!from.ok()) return false;
+  // A record whose start cannot be read might be anyone off sick: better to leave the carer out
+  // than to send them.
+  if (!from.ok()) return true;
   absl::Time to = absl::InfiniteFuture();
   if (absence.has_end_time()) {
     absl::StatusOr<absl::Time> parsed = TimeFromProto(absence.end_time(), "end_time");

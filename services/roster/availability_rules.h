@@ -66,8 +66,8 @@ struct EligibilityQuery {
   absl::Time window_start;
   absl::Time window_end;
   absl::TimeZone zone;                                         // the tenant's
-  std::string locality_id;                                     // empty: any
-  std::vector<std::string> skills;                             // all required
+  std::string locality_id = "";                                // empty: any
+  std::vector<std::string> skills = {};                        // all required
   common::v1::Gender gender = common::v1::GENDER_UNSPECIFIED;  // unspecified: any
 };
 

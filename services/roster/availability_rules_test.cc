@@ -135,6 +135,25 @@ TEST(CoversWindowTest, NightBlocksAreAnHourShorterOrLongerOnTheChangeNights) {
             absl::FromCivil(absl::CivilSecond(2026, 10, 25, 7), absl::UTCTimeZone()));
 }
 
+absl::Time Utc(int y, int m, int d, int hh, int mm = 0) {
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm), absl::UTCTimeZone());
+}
+
+TEST(CoversWindowTest, EdgesInTheChangeHourFollowLocalToInstant) {
+  // 01:30 on 29 March 2026 does not happen in London: it is read as 02:30 BST (01:30 UTC), so
+  // a 00:30-01:30 block keeps its hour.
+  v1::Availability spring = Empty();
+  AddBlock(spring, common::v1::DAY_OF_WEEK_SUNDAY, Range(0, 30, 1, 30));
+  EXPECT_THAT(AvailableIntervals(spring, London(), At(2026, 3, 29, 0), At(2026, 3, 30, 0)),
+              ElementsAre(Interval{Utc(2026, 3, 29, 0, 30), Utc(2026, 3, 29, 1, 30)}));
+  // 01:00 on 25 October 2026 happens twice; the first (BST) is meant, so 01:00-02:00 lasts two
+  // hours.
+  v1::Availability autumn = Empty();
+  AddBlock(autumn, common::v1::DAY_OF_WEEK_SUNDAY, Range(1, 0, 2, 0));
+  EXPECT_THAT(AvailableIntervals(autumn, London(), At(2026, 10, 25, 0), At(2026, 10, 26, 0)),
+              ElementsAre(Interval{Utc(2026, 10, 25, 0), Utc(2026, 10, 25, 2)}));
+}
+
 TEST(CoversWindowTest, AnEmptyOrBackwardWindowIsNotCovered) {
   EXPECT_FALSE(CoversWindow(SplitShifts(), London(), At(2026, 11, 17, 8), At(2026, 11, 17, 8)));
   EXPECT_FALSE(CoversWindow(SplitShifts(), London(), At(2026, 11, 17, 9), At(2026, 11, 17, 8)));
@@ -230,6 +249,22 @@ TEST(ValidateAvailabilityTest, RefusesOverlappingBlocksIncludingAcrossMidnight) 
   EXPECT_THAT(ValidateAvailability(touching), IsOk());
 }
 
+TEST(ValidateAvailabilityTest, LimitsTheNumberOfBlocksAndExceptions) {
+  v1::Availability availability = Empty();
+  for (int i = 0; i < kMaxWeeklyBlocks; ++i) {
+    AddBlock(availability, common::v1::DAY_OF_WEEK_MONDAY,
+             Range(i / 6, (i % 6) * 10, i / 6, (i % 6) * 10 + 5));
+  }
+  for (int i = 0; i < kMaxAvailabilityExceptions; ++i) {
+    AddException(availability, absl::CivilDay(2026, 1, 1) + i);
+  }
+  EXPECT_THAT(ValidateAvailability(availability), IsOk());
+  AddBlock(availability, common::v1::DAY_OF_WEEK_TUESDAY, Range(8, 0, 9, 0));
+  AddException(availability, absl::CivilDay(2028, 1, 1));
+  EXPECT_THAT(ViolatedFields(ValidateAvailability(availability)),
+              ElementsAre("availability.weekly", "availability.exceptions"));
+}
+
 // ---- Absences
 
 v1::Absence Absence(absl::Time start, std::optional<absl::Time> end) {
@@ -252,6 +287,9 @@ TEST(AbsenceOverlapsTest, HalfOpenRangesOpenEndedAndCancelled) {
   v1::Absence off_sick = Absence(nine, std::nullopt);
   EXPECT_TRUE(AbsenceOverlaps(off_sick, At(2027, 6, 1, 8), At(2027, 6, 1, 9)));
   EXPECT_FALSE(AbsenceOverlaps(off_sick, At(2026, 11, 17, 8), nine));
+  v1::Absence unreadable = off_sick;
+  unreadable.mutable_start_time()->set_seconds(-1'000'000'000'000);
+  EXPECT_TRUE(AbsenceOverlaps(unreadable, At(2027, 6, 1, 8), At(2027, 6, 1, 9)));
   off_sick.set_state(v1::ABSENCE_STATE_CANCELLED);
   EXPECT_FALSE(AbsenceOverlaps(off_sick, At(2027, 6, 1, 8), At(2027, 6, 1, 9)));
 }
@@ -299,6 +337,33 @@ TEST(HoldsSkillTest, ASkillCountsUntilTheEndOfItsExpiryDay) {
       HoldsSkill(carer, "medication", absl::CivilDay(2099, 1, 1), absl::CivilDay(2099, 1, 1)));
   EXPECT_FALSE(
       HoldsSkill(carer, "peg-feeding", absl::CivilDay(2026, 1, 1), absl::CivilDay(2026, 1, 1)));
+}
+
+TEST(CheckEligibilityTest, SkillDaysAreTheTenantsLocalDays) {
+  // The hoist skill lapses after 17 November 2026. An evening window ending at midnight touches
+  // only the 17th; one starting at 00:30 on the 18th does not get it.
+  v1::Availability evenings = Empty();
+  for (int day = 1; day <= 7; ++day) {
+    AddBlock(evenings, static_cast<common::v1::DayOfWeek>(day), Range(20, 0, 24, 0));
+    AddBlock(evenings, static_cast<common::v1::DayOfWeek>(day), Range(0, 0, 2, 0));
+  }
+  EligibilityQuery query{.window_start = At(2026, 11, 17, 23),
+                         .window_end = At(2026, 11, 18, 0),
+                         .zone = London(),
+                         .skills = {"hoist"}};
+  EXPECT_EQ(CheckEligibility(Carer(), &evenings, {}, query), Ineligibility::kNone);
+  query.window_start = At(2026, 11, 18, 0, 30);
+  query.window_end = At(2026, 11, 18, 1);
+  EXPECT_EQ(CheckEligibility(Carer(), &evenings, {}, query), Ineligibility::kSkill);
+  // In summer time local days are an hour ahead of UTC: 23:30 UTC on 10 June is the 11th.
+  v1::Carer june = Carer();
+  *june.mutable_skills(1)->mutable_expires_on() = DateToProto(absl::CivilDay(2026, 6, 10));
+  query.window_start = Utc(2026, 6, 10, 22, 30);
+  query.window_end = Utc(2026, 6, 10, 22, 45);
+  EXPECT_EQ(CheckEligibility(june, &evenings, {}, query), Ineligibility::kNone);
+  query.window_start = Utc(2026, 6, 10, 23, 30);
+  query.window_end = Utc(2026, 6, 10, 23, 45);
+  EXPECT_EQ(CheckEligibility(june, &evenings, {}, query), Ineligibility::kSkill);
 }
 
 TEST(CheckEligibilityTest, GivesTheFirstReasonInOrder) {

@@ -154,9 +154,13 @@ class ChangeWatch final : public grpc::ServerWriteReactor<v1::CarerChange> {
 
   // Writes one change and waits until gRPC has taken it; false when the stream is gone.
   bool Write(const v1::CarerChange& change) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    writing_ = true;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      writing_ = true;
+    }
+    // Not under the lock: gRPC may run OnWriteDone before StartWrite returns.
     StartWrite(&change);
+    std::unique_lock<std::mutex> lock(mutex_);
     // OnWriteDone always comes, with ok=false when the call was cancelled.
     wake_.wait(lock, [this] { return !writing_; });
     return !write_failed_ && !cancelled_;

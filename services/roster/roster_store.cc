@@ -460,7 +460,7 @@ absl::StatusOr<RosterStore::AbsencePage> RosterStore::ListAbsences(absl::string_
     size_t colon = after.find(':');
     int64_t ms = 0;
     if (colon == std::string::npos || !absl::SimpleAtoi(after.substr(0, colon), &ms)) {
-      return absl::InvalidArgumentError("page_token: malformed cursor");
+      return InvalidArgumentError("page_token", "is not a page token of this list");
     }
     after_score = after.substr(0, colon);
     after_id = after.substr(colon + 1);
@@ -550,14 +550,30 @@ absl::Status RosterStore::CheckChangesRetained(absl::string_view tenant_id,
   if (reply->integer == 0) return absl::OkStatus();
   reply = redis_->Command({"XINFO", "STREAM", ChangeStreamKey(tenant_id)});
   if (!reply.ok()) return reply.status();
+  std::map<std::string, std::string> info;
   const std::vector<RedisReply>& fields = reply->elements;
   for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-    if (fields[i].str != "max-deleted-entry-id") continue;
-    if (StreamIdBefore(after, fields[i + 1].str)) {
-      return absl::OutOfRangeError(
-          "changes after this resume token are no longer kept: read the carers again and "
-          "watch from now on");
-    }
+    const RedisReply& value = fields[i + 1];
+    info[fields[i].str] =
+        value.type == RedisReply::Type::kInteger ? absl::StrCat(value.integer) : value.str;
+  }
+  int64_t length = 0;
+  int64_t added = 0;
+  if (!absl::SimpleAtoi(info["length"], &length) ||
+      !absl::SimpleAtoi(info["entries-added"], &added)) {
+    return absl::InternalError("XINFO STREAM: no length or entries-added");
+  }
+  // Trimming drops the oldest entries. None dropped: nothing can be missing. Otherwise the
+  // watcher misses changes when its position is before the oldest entry kept (or before the
+  // last one ever added, when none is kept); a position exactly at the cut is refused too,
+  // which costs that watcher a re-read, never a lost change.
+  if (added == length) return absl::OkStatus();
+  const std::string& oldest_kept =
+      length == 0 ? info["last-generated-id"] : info["recorded-first-entry-id"];
+  if (StreamIdBefore(after, oldest_kept) || StreamIdBefore(after, info["max-deleted-entry-id"])) {
+    return absl::OutOfRangeError(
+        "changes after this resume token are no longer kept: read the carers again and "
+        "watch from now on");
   }
   return absl::OkStatus();
 }
