@@ -47,14 +47,8 @@ std::string AbsenceEndsKey(absl::string_view tenant) {
   return TenantKey(tenant, kService, "absence-ends");
 }
 
-absl::Status Corrupt(absl::string_view what) {
-  return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
-}
-
 absl::Status Conflict(absl::string_view what) {
-  return WithErrorInfo(
-      absl::AbortedError(absl::StrCat(what, " changed while this request was applied")),
-      kConcurrentWriteReason, kRosterErrorDomain);
+  return ConcurrentWriteError(what, kRosterErrorDomain);
 }
 
 absl::Status UnexpectedOutcome(const LuaScript& script, absl::string_view outcome) {
@@ -66,15 +60,6 @@ std::string Millis(absl::Time time) { return absl::StrCat(absl::ToUnixMillis(tim
 std::string RetrySeconds() { return absl::StrCat(absl::ToInt64Seconds(RosterStore::kRetryWindow)); }
 
 std::string StreamLength() { return absl::StrCat(RosterStore::kChangeStreamLength); }
-
-template <typename Record>
-absl::StatusOr<Snapshot<Record>> SnapshotOf(const RedisReply& reply, absl::string_view what) {
-  Snapshot<Record> snapshot;
-  if (reply.is_nil()) return snapshot;
-  snapshot.bytes = reply.str;
-  if (!snapshot.record.ParseFromString(snapshot.bytes)) return Corrupt(what);
-  return snapshot;
-}
 
 LuaScript Script(std::string_view name, std::string_view source, int keys) {
   return LuaScript(std::string(name), std::string(source), keys);
@@ -140,7 +125,7 @@ absl::StatusOr<RosterStore::CreateTenantResult> RosterStore::CreateTenant(
     return absl::AlreadyExistsError(absl::StrCat("tenant ", id, " already exists"));
   } else if (outcome == "duplicate") {
     if (reply->elements.size() < 2 || !result.tenant.ParseFromString(reply->elements[1].str)) {
-      return Corrupt("tenant");
+      return CorruptRecord("tenant");
     }
     result.duplicate = true;
   } else if (outcome == "created") {
@@ -223,7 +208,7 @@ absl::StatusOr<std::vector<v1::Tenant>> RosterStore::ListTenants(const std::stri
   for (const RedisReply& reply : *replies) {
     if (reply.is_error()) return ErrorReplyToStatus(reply);
     if (reply.is_nil()) continue;
-    if (!tenants.emplace_back().ParseFromString(reply.str)) return Corrupt("tenant");
+    if (!tenants.emplace_back().ParseFromString(reply.str)) return CorruptRecord("tenant");
   }
   return tenants;
 }
@@ -250,7 +235,7 @@ absl::StatusOr<RosterStore::CreateCarerResult> RosterStore::CreateCarer(
     result.carer = carer;
   } else if (outcome == "duplicate") {
     if (reply->elements.size() < 2 || !result.carer.ParseFromString(reply->elements[1].str)) {
-      return Corrupt("carer");
+      return CorruptRecord("carer");
     }
     result.duplicate = true;
   } else if (outcome == "exists") {
@@ -318,7 +303,7 @@ absl::StatusOr<std::vector<v1::Carer>> RosterStore::ReadCarers(
   carers.reserve(ids.size());
   for (const RedisReply& record : reply->elements) {
     if (record.is_nil()) continue;
-    if (!carers.emplace_back().ParseFromString(record.str)) return Corrupt("carer");
+    if (!carers.emplace_back().ParseFromString(record.str)) return CorruptRecord("carer");
   }
   return carers;
 }
@@ -345,7 +330,7 @@ absl::StatusOr<std::vector<std::optional<v1::Availability>>> RosterStore::ReadAv
   for (const RedisReply& record : reply->elements) {
     std::optional<v1::Availability>& availability = result.emplace_back();
     if (record.is_nil()) continue;
-    if (!availability.emplace().ParseFromString(record.str)) return Corrupt("availability");
+    if (!availability.emplace().ParseFromString(record.str)) return CorruptRecord("availability");
   }
   return result;
 }
@@ -405,7 +390,7 @@ absl::StatusOr<RosterStore::RecordAbsenceResult> RosterStore::RecordAbsence(
     result.absence = absence;
   } else if (outcome == "duplicate") {
     if (reply->elements.size() < 2 || !result.absence.ParseFromString(reply->elements[1].str)) {
-      return Corrupt("absence");
+      return CorruptRecord("absence");
     }
     result.duplicate = true;
   } else if (outcome == "exists") {
@@ -499,7 +484,7 @@ absl::StatusOr<RosterStore::AbsencePage> RosterStore::ListAbsences(absl::string_
   if (!records.ok()) return records.status();
   for (const RedisReply& record : records->elements) {
     if (record.is_nil()) continue;
-    if (!page.absences.emplace_back().ParseFromString(record.str)) return Corrupt("absence");
+    if (!page.absences.emplace_back().ParseFromString(record.str)) return CorruptRecord("absence");
   }
   return page;
 }
@@ -518,7 +503,7 @@ absl::StatusOr<std::vector<v1::Absence>> RosterStore::ReadCurrentAbsences(
   if (!records.ok()) return records.status();
   for (const RedisReply& record : records->elements) {
     if (record.is_nil()) continue;
-    if (!absences.emplace_back().ParseFromString(record.str)) return Corrupt("absence");
+    if (!absences.emplace_back().ParseFromString(record.str)) return CorruptRecord("absence");
   }
   return absences;
 }
@@ -610,7 +595,7 @@ absl::StatusOr<std::vector<RosterStore::ChangeEntry>> RosterStore::ReadChanges(
       const std::vector<RedisReply>& fields = entry.elements[1].elements;
       if (fields.size() != 2 || fields[0].str != "change" ||
           !change.change.ParseFromString(fields[1].str)) {
-        return Corrupt("carer change");
+        return CorruptRecord("carer change");
       }
     }
   }
