@@ -63,6 +63,18 @@ class RedisClient {
                                        const std::vector<std::string>& keys,
                                        const std::vector<std::string>& args);
 
+  // One call of a script: its KEYS and ARGV.
+  struct ScriptCall {
+    std::vector<std::string> keys;
+    std::vector<std::string> args;
+  };
+  // Many calls of `script` in one round trip: each call is its own atomic transition (a batch
+  // is never one long script that would stall every tenant), only the network trip is shared.
+  // A script error stays in the result as a kError reply for that call; NOSCRIPT is handled as
+  // in RunScript.
+  absl::StatusOr<std::vector<RedisReply>> RunScriptPipeline(const LuaScript& script,
+                                                            const std::vector<ScriptCall>& calls);
+
   // SCRIPT LOAD of each script, at start-up. Failure is not fatal: RunScript loads on demand.
   absl::Status LoadScripts(const std::vector<const LuaScript*>& scripts);
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/redis/keys.h"
+#include "common/redis/scored_index.h"
 #include "common/status/errors.h"
 #include "common/time/time.h"
 #include "services/roster/roster_lua.h"
@@ -55,7 +56,6 @@ absl::Status UnexpectedOutcome(const LuaScript& script, absl::string_view outcom
   return absl::InternalError(absl::StrCat(script.name(), ": unexpected reply ", outcome));
 }
 
-std::string Millis(absl::Time time) { return absl::StrCat(absl::ToUnixMillis(time)); }
 
 std::string RetrySeconds() { return absl::StrCat(absl::ToInt64Seconds(RosterStore::kRetryWindow)); }
 
@@ -65,10 +65,6 @@ LuaScript Script(std::string_view name, std::string_view source, int keys) {
   return LuaScript(std::string(name), std::string(source), keys);
 }
 
-// "<ms>:<id>" cursors of lists ordered by a score in ms, then id.
-std::string ScoreCursor(const std::string& score, const std::string& id) {
-  return absl::StrCat(score, ":", id);
-}
 
 }  // namespace
 
@@ -361,12 +357,12 @@ namespace {
 std::string EndScore(const v1::Absence& absence) {
   if (!absence.has_end_time()) return "+inf";
   absl::StatusOr<absl::Time> end = TimeFromProto(absence.end_time(), "end_time");
-  return Millis(end.ok() ? *end : absl::InfiniteFuture());
+  return ScoreOf(end.ok() ? *end : absl::InfiniteFuture());
 }
 
 std::string StartScore(const v1::Absence& absence) {
   absl::StatusOr<absl::Time> start = TimeFromProto(absence.start_time(), "start_time");
-  return Millis(start.ok() ? *start : absl::UnixEpoch());
+  return ScoreOf(start.ok() ? *start : absl::UnixEpoch());
 }
 
 }  // namespace
@@ -439,47 +435,15 @@ absl::StatusOr<RosterStore::AbsencePage> RosterStore::ListAbsences(absl::string_
                                                                    int limit) {
   std::string key =
       carer_id.empty() ? AbsencesKey(tenant_id) : CarerAbsencesKey(tenant_id, carer_id);
-  std::string after_score = "-inf";
-  std::string after_id;
-  if (!after.empty()) {
-    size_t colon = after.find(':');
-    int64_t ms = 0;
-    if (colon == std::string::npos || !absl::SimpleAtoi(after.substr(0, colon), &ms)) {
-      return InvalidArgumentError("page_token", "is not a page token of this list");
-    }
-    after_score = after.substr(0, colon);
-    after_id = after.substr(colon + 1);
-  }
-  const std::string max =
-      starts_before == absl::InfiniteFuture() ? "+inf" : absl::StrCat("(", Millis(starts_before));
-  // One more than asked for tells whether anything follows. Ids with the cursor's score are
-  // ordered by id; those up to the cursor's are skipped, in batches, however many share it.
-  std::vector<std::pair<std::string, std::string>> found;  // id, score
-  const int batch = limit + 16;
-  bool end_of_key = false;
-  for (int offset = 0; static_cast<int>(found.size()) <= limit && !end_of_key; offset += batch) {
-    absl::StatusOr<RedisReply> reply =
-        redis_->Command({"ZRANGEBYSCORE", key, after_score, max, "WITHSCORES", "LIMIT",
-                         absl::StrCat(offset), absl::StrCat(batch)});
-    if (!reply.ok()) return reply.status();
-    const std::vector<RedisReply>& elements = reply->elements;
-    for (size_t i = 0; i + 1 < elements.size(); i += 2) {
-      const std::string& id = elements[i].str;
-      const std::string& score = elements[i + 1].str;
-      if (!after.empty() && score == after_score && id <= after_id) continue;
-      if (static_cast<int>(found.size()) <= limit) found.emplace_back(id, score);
-    }
-    end_of_key = static_cast<int>(elements.size()) < 2 * batch;
-  }
+  absl::StatusOr<ScoredIdPage> ids =
+      ReadScoredIds(*redis_, key, absl::InfinitePast(), starts_before, after, limit);
+  if (!ids.ok()) return ids.status();
   AbsencePage page;
-  page.exhausted = static_cast<int>(found.size()) <= limit;
-  if (!page.exhausted) found.resize(limit);
-  if (found.empty()) return page;
-  page.last_cursor = ScoreCursor(found.back().second, found.back().first);
-  std::vector<std::string> ids;
-  for (const auto& [id, score] : found) ids.push_back(id);
+  page.exhausted = ids->exhausted;
+  page.last_cursor = ids->last_cursor;
+  if (ids->ids.empty()) return page;
   std::vector<std::string> command = {"MGET"};
-  for (const std::string& id : ids) command.push_back(AbsenceKey(tenant_id, id));
+  for (const std::string& id : ids->ids) command.push_back(AbsenceKey(tenant_id, id));
   absl::StatusOr<RedisReply> records = redis_->Command(command);
   if (!records.ok()) return records.status();
   for (const RedisReply& record : records->elements) {
@@ -493,7 +457,7 @@ absl::StatusOr<std::vector<v1::Absence>> RosterStore::ReadCurrentAbsences(
     absl::string_view tenant_id, absl::Time not_ended_by) {
   absl::StatusOr<RedisReply> ids =
       redis_->Command({"ZRANGEBYSCORE", AbsenceEndsKey(tenant_id),
-                       absl::StrCat("(", Millis(not_ended_by)), "+inf"});
+                       absl::StrCat("(", ScoreOf(not_ended_by)), "+inf"});
   if (!ids.ok()) return ids.status();
   std::vector<v1::Absence> absences;
   if (ids->elements.empty()) return absences;
