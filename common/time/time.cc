@@ -67,6 +67,33 @@ common::v1::TimeOfDay TimeOfDayFromMinutes(int minutes) {
   return time;
 }
 
+absl::Time LocalRange::StartOn(absl::CivilDay day, absl::TimeZone zone) const {
+  return LocalToInstant(absl::CivilSecond(day) + start * 60, zone);
+}
+
+absl::Time LocalRange::EndOn(absl::CivilDay day, absl::TimeZone zone) const {
+  const absl::CivilDay end_day = end <= start ? day + 1 : day;
+  return LocalToInstant(absl::CivilSecond(end_day) + end * 60, zone);
+}
+
+absl::StatusOr<LocalRange> LocalRangeFromProto(const common::v1::LocalTimeRange& range,
+                                               absl::string_view field) {
+  const std::string prefix(field);
+  absl::StatusOr<int> start = MinutesFromTimeOfDay(range.start(), prefix + ".start");
+  absl::StatusOr<int> end = MinutesFromTimeOfDay(range.end(), prefix + ".end");
+  FieldViolations violations;
+  violations.AddFrom(start.status());
+  violations.AddFrom(end.status());
+  if (!violations.empty()) return violations.ToStatus();
+  if (*start == 24 * 60) {
+    return InvalidArgumentError(prefix + ".start", "24:00 is only an end (until midnight)");
+  }
+  if (*start == *end) {
+    return InvalidArgumentError(field, "start and end are equal: the range is empty");
+  }
+  return LocalRange{*start, *end};
+}
+
 absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& timestamp,
                                          absl::string_view field) {
   // The range of google.protobuf.Timestamp: 0001-01-01 to 9999-12-31.

@@ -1,5 +1,7 @@
 #include "common/time/time.h"
 
+#include "common/status/errors.h"
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -111,6 +113,45 @@ TEST(FakeClockTest, MovesOnlyWhenTold) {
   FakeClock clock(Utc(2026, 1, 1, 0, 0));
   clock.Advance(absl::Minutes(61));
   EXPECT_EQ(clock.Now(), Utc(2026, 1, 1, 1, 1));
+}
+
+}  // namespace
+}  // namespace homecare
+
+namespace homecare {
+namespace {
+
+common::v1::LocalTimeRange RangeOf(int start_minutes, int end_minutes) {
+  common::v1::LocalTimeRange range;
+  *range.mutable_start() = TimeOfDayFromMinutes(start_minutes);
+  *range.mutable_end() = TimeOfDayFromMinutes(end_minutes);
+  return range;
+}
+
+TEST(LocalRangeTest, RangesAcrossMidnightAndClockChanges) {
+  const absl::TimeZone london = *LoadTimeZone("Europe/London");
+  absl::StatusOr<LocalRange> night = LocalRangeFromProto(RangeOf(23 * 60 + 30, 30), "w");
+  ASSERT_TRUE(night.ok());
+  EXPECT_EQ(night->length(), 60);
+  // The night the clocks go back: 23:30 BST to 00:30 GMT is still an hour of local time.
+  const absl::CivilDay day(2026, 10, 24);
+  EXPECT_EQ(night->StartOn(day, london), absl::FromCivil(absl::CivilMinute(2026, 10, 24, 22, 30),
+                                                         absl::UTCTimeZone()));
+  EXPECT_EQ(night->EndOn(day, london), absl::FromCivil(absl::CivilMinute(2026, 10, 25, 0, 30),
+                                                       absl::UTCTimeZone()));
+  absl::StatusOr<LocalRange> until_midnight = LocalRangeFromProto(RangeOf(22 * 60, 24 * 60), "w");
+  ASSERT_TRUE(until_midnight.ok());
+  EXPECT_EQ(until_midnight->length(), 120);
+
+  EXPECT_EQ(ViolatedFields(LocalRangeFromProto(RangeOf(24 * 60, 60), "w").status()),
+            std::vector<std::string>{"w.start"});
+  EXPECT_EQ(ViolatedFields(LocalRangeFromProto(RangeOf(480, 480), "w").status()),
+            std::vector<std::string>{"w"});
+  common::v1::LocalTimeRange bad = RangeOf(0, 60);
+  bad.mutable_start()->set_hours(25);
+  bad.mutable_end()->set_minutes(61);
+  EXPECT_EQ(ViolatedFields(LocalRangeFromProto(bad, "w").status()),
+            (std::vector<std::string>{"w.start", "w.end"}));
 }
 
 }  // namespace
