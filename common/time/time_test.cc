@@ -133,12 +133,17 @@ TEST(LocalRangeTest, RangesAcrossMidnightAndClockChanges) {
   absl::StatusOr<LocalRange> night = LocalRangeFromProto(RangeOf(23 * 60 + 30, 30), "w");
   ASSERT_TRUE(night.ok());
   EXPECT_EQ(night->length(), 60);
-  // The night the clocks go back: 23:30 BST to 00:30 GMT is still an hour of local time.
-  const absl::CivilDay day(2026, 10, 24);
-  EXPECT_EQ(night->StartOn(day, london), absl::FromCivil(absl::CivilMinute(2026, 10, 24, 22, 30),
-                                                         absl::UTCTimeZone()));
-  EXPECT_EQ(night->EndOn(day, london), absl::FromCivil(absl::CivilMinute(2026, 10, 25, 0, 30),
-                                                       absl::UTCTimeZone()));
+  auto utc = [](int d, int h, int m) {
+    return absl::FromCivil(absl::CivilMinute(2026, 10, d, h, m), absl::UTCTimeZone());
+  };
+  // 23:30 to 00:30 the night the clocks go back (at 02:00 BST): both ends are still BST.
+  EXPECT_EQ(night->StartOn(absl::CivilDay(2026, 10, 24), london), utc(24, 22, 30));
+  EXPECT_EQ(night->EndOn(absl::CivilDay(2026, 10, 24), london), utc(24, 23, 30));
+  // 01:00 to 02:30 across the change: 01:00 BST to 02:30 GMT, 150 real minutes.
+  absl::StatusOr<LocalRange> across = LocalRangeFromProto(RangeOf(60, 150), "w");
+  ASSERT_TRUE(across.ok());
+  EXPECT_EQ(across->StartOn(absl::CivilDay(2026, 10, 25), london), utc(25, 0, 0));
+  EXPECT_EQ(across->EndOn(absl::CivilDay(2026, 10, 25), london), utc(25, 2, 30));
   absl::StatusOr<LocalRange> until_midnight = LocalRangeFromProto(RangeOf(22 * 60, 24 * 60), "w");
   ASSERT_TRUE(until_midnight.ok());
   EXPECT_EQ(until_midnight->length(), 120);
