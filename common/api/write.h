@@ -29,7 +29,8 @@ absl::Status CheckExpectedVersion(int64_t expected, int64_t stored, absl::string
                                   absl::string_view domain);
 
 // A request_id is any client-made string (usually a UUID) up to 200 characters.
-absl::Status ValidateRequestId(absl::string_view request_id, absl::string_view field = "request_id");
+absl::Status ValidateRequestId(absl::string_view request_id,
+                               absl::string_view field = "request_id");
 
 // The id of what a request creates: from the tenant and request_id when there is one, so that a
 // retry names the same record; random otherwise.

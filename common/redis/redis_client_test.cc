@@ -117,8 +117,10 @@ TEST_F(RedisClientTest, ScriptsRunBySha1AndReloadAfterFlush) {
 
 TEST_F(RedisClientTest, ScriptPipelineRunsEachCallAloneAndReloadsAfterFlush) {
   auto client = MakeClient();
-  LuaScript script("add", "if ARGV[1] == 'bad' then return redis.call('NOPE') end "
-                   "return redis.call('INCRBY', KEYS[1], ARGV[1])", 1);
+  LuaScript script("add",
+                   "if ARGV[1] == 'bad' then return redis.call('NOPE') end "
+                   "return redis.call('INCRBY', KEYS[1], ARGV[1])",
+                   1);
   // Not loaded yet: every call answers NOSCRIPT first, then runs once after the load.
   auto replies = client->RunScriptPipeline(
       script, {{{"a"}, {"1"}}, {{"a"}, {"bad"}}, {{"b"}, {"5"}}, {{"a"}, {"2"}}});

@@ -1,7 +1,6 @@
 #include "common/time/time.h"
 
 #include "common/status/errors.h"
-
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -56,7 +56,6 @@ absl::Status UnexpectedOutcome(const LuaScript& script, absl::string_view outcom
   return absl::InternalError(absl::StrCat(script.name(), ": unexpected reply ", outcome));
 }
 
-
 std::string RetrySeconds() { return absl::StrCat(absl::ToInt64Seconds(RosterStore::kRetryWindow)); }
 
 std::string StreamLength() { return absl::StrCat(RosterStore::kChangeStreamLength); }
@@ -64,7 +63,6 @@ std::string StreamLength() { return absl::StrCat(RosterStore::kChangeStreamLengt
 LuaScript Script(std::string_view name, std::string_view source, int keys) {
   return LuaScript(std::string(name), std::string(source), keys);
 }
-
 
 }  // namespace
 
