@@ -338,12 +338,17 @@ int RunAbsenceList(const std::vector<std::string>& args) {
   if (!from.empty() || !to.empty()) {
     absl::StatusOr<absl::TimeZone> zone = TenantZone(client);
     if (!zone.ok()) return PrintError(zone.status());
-    for (auto [text, field] : {std::pair{&from, request.mutable_start_time()},
-                               std::pair{&to, request.mutable_end_time()}}) {
-      if (text->empty()) continue;
-      absl::StatusOr<absl::Time> time = ParseInstant(*text, *zone);
+    // mutable_*() marks a field as set, so only for a bound that was given: an unset end is
+    // open, not 1970.
+    if (!from.empty()) {
+      absl::StatusOr<absl::Time> time = ParseInstant(from, *zone);
       if (!time.ok()) return PrintError(time.status());
-      *field = TimeToProto(*time);
+      *request.mutable_start_time() = TimeToProto(*time);
+    }
+    if (!to.empty()) {
+      absl::StatusOr<absl::Time> time = ParseInstant(to, *zone);
+      if (!time.ok()) return PrintError(time.status());
+      *request.mutable_end_time() = TimeToProto(*time);
     }
   }
   return CallAndPrint(client, client.roster, &Stub::ListAbsences, request);
