@@ -2,7 +2,10 @@
 // and localities) and a real redis-server: client -> plan -> visits -> one-off change ->
 // cancellation, repeated and overlapping generation, urgent visits, tenant and role isolation
 // for every RPC, and the roster or Redis going away.
+#include <sys/wait.h>
+
 #include <atomic>
+#include <cstdio>
 #include <functional>
 #include <set>
 #include <thread>
@@ -14,6 +17,7 @@
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/subprocess.h"
 #include "common/testing/tokens.h"
 #include "common/time/time.h"
 #include "gmock/gmock.h"
@@ -739,6 +743,51 @@ TEST_F(SchedulingServiceTest, RedisDownIsUnavailableAndRecovers) {
   } while (!status.ok() && absl::Now() < deadline);
   EXPECT_THAT(status, GrpcOk());
   EXPECT_EQ(read.display_name(), "Edna");
+}
+
+TEST_F(SchedulingServiceTest, CarectlDrivesTheRealService) {
+  const std::string log = testing::MakeTempDir("carectl") + "/carectl.log";
+  auto carectl = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {HOMECARE_CARECTL_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.end(), {"--roster", roster_->address(), "--scheduling", scheduling_->address(),
+                             "--token", Coordinator()});
+    std::remove(log.c_str());
+    auto process = testing::Subprocess::Spawn(argv, log);
+    EXPECT_TRUE(process.ok()) << process.status();
+    absl::StatusOr<int> status = process->Wait(absl::Seconds(30));
+    EXPECT_TRUE(status.ok()) << status.status();
+    return std::make_pair(status.ok() && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1,
+                          testing::ReadFileOrEmpty(log));
+  };
+  auto [created, created_output] =
+      carectl({"client", "create", "--name", "Ann Lee", "--locality", "north", "--location",
+               "51.5,-0.12", "--request-id", "ann"});
+  ASSERT_EQ(created, 0) << created_output;
+  sv1::ListClientsResponse clients;
+  ASSERT_THAT(Call(&Stub::ListClients, Coordinator(), sv1::ListClientsRequest(), &clients),
+              GrpcOk());
+  ASSERT_THAT(clients.clients(), SizeIs(1));
+  const std::string client_id = clients.clients(0).client_id();
+  auto [planned, plan_output] =
+      carectl({"plan", "create", "--client", client_id, "--effective", "2030-12-01", "--budget",
+               "100", "--patterns",
+               "morning daily 07:30-08:30 30m tasks=\"Breakfast|Medication\"; bed daily "
+               "21:00-22:00 45m carers=2"});
+  ASSERT_EQ(planned, 0) << plan_output;
+  EXPECT_THAT(plan_output, HasSubstr("OVER_BUDGET"));
+  auto [generated, generated_output] =
+      carectl({"visits", "generate", "--from", "2030-12-02", "--to", "2030-12-08"});
+  ASSERT_EQ(generated, 0) << generated_output;
+  EXPECT_THAT(generated_output, HasSubstr("14"));
+  auto [listed, listed_output] = carectl({"visit", "list", "--date", "2030-12-03", "--table"});
+  ASSERT_EQ(listed, 0) << listed_output;
+  EXPECT_THAT(listed_output, HasSubstr("07:30"));
+  EXPECT_THAT(listed_output, HasSubstr("21:00"));
+  auto [bad, bad_output] =
+      carectl({"visits", "generate", "--from", "2030-12-08", "--to", "2030-12-01"});
+  EXPECT_NE(bad, 0);
+  EXPECT_THAT(bad_output, HasSubstr("end_date"));
 }
 
 }  // namespace
