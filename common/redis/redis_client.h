@@ -28,14 +28,14 @@ namespace homecare {
 
 struct RedisOptions {
   std::string address = "127.0.0.1:6379";  // see RedisEndpoint::Parse
-  std::string password;                    // AUTH when set
+  std::string password = "";               // AUTH when set
   int pool_size = 8;
   absl::Duration connect_timeout = absl::Milliseconds(500);
   absl::Duration command_timeout = absl::Seconds(1);
   // How long a call waits for a free connection when all `pool_size` are busy; then it fails
   // with RESOURCE_EXHAUSTED.
   absl::Duration pool_wait_timeout = absl::Seconds(1);
-  CircuitBreaker::Options breaker;
+  CircuitBreaker::Options breaker = {};
 };
 
 class RedisClient {
