@@ -290,7 +290,7 @@ int Main(int argc, char** argv) {
       repeat.visits_already_present(), absl::ToDoubleSeconds(baseline_took),
       week.visits_created() / absl::ToDoubleSeconds(baseline_took),
       absl::ToDoubleSeconds(week_took) / absl::ToDoubleSeconds(baseline_took));
-  std::cout << absl::StrFormat("ListVisits rows: a locality's day has %d visits (page of 200), "
+  std::cout << absl::StrFormat("ListVisits rows: one page of a locality's day holds %d visits, "
                                "the whole day %d\n",
                                locality_day, whole_day);
   std::cout << FormatTable(results);
