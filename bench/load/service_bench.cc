@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/client/channel.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
@@ -60,6 +61,18 @@ bool AllSucceeded(const std::vector<LoadResult>& results) {
     }
   }
   return ok;
+}
+
+absl::StatusOr<int64_t> RedisUsedMemory(testing::RedisServer& redis) {
+  absl::StatusOr<RedisReply> info = redis.Command({"INFO", "memory"});
+  if (!info.ok()) return info.status();
+  for (absl::string_view line : absl::StrSplit(info->str, "\r\n")) {
+    if (absl::ConsumePrefix(&line, "used_memory:")) {
+      int64_t bytes = 0;
+      if (absl::SimpleAtoi(line, &bytes)) return bytes;
+    }
+  }
+  return absl::InternalError("INFO memory has no used_memory");
 }
 
 }  // namespace homecare::bench

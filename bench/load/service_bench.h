@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "bench/load/load_generator.h"
 #include "common/config/flags.h"
+#include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
 
 namespace homecare::bench {
@@ -30,6 +31,10 @@ struct ServiceBenchFlags {
 
 // The baseline: each worker calls Health/Check on its own channel to `service`.
 CallFactory HealthCheckCalls(const testing::ServiceProcess& service);
+
+// Redis's used_memory (INFO memory): what a benchmark's data costs is the difference before and
+// after seeding it.
+absl::StatusOr<int64_t> RedisUsedMemory(testing::RedisServer& redis);
 
 // Prints a row's failure on stderr; true when every row made calls without errors.
 bool AllSucceeded(const std::vector<LoadResult>& results);

@@ -36,18 +36,6 @@ namespace rv1 = roster::v1;
 constexpr char kTenant[] = "bench-care";
 const char* const kLocalities[] = {"north", "south", "east", "west", "central"};
 
-absl::StatusOr<int64_t> UsedMemory(testing::RedisServer& redis) {
-  absl::StatusOr<RedisReply> info = redis.Command({"INFO", "memory"});
-  if (!info.ok()) return info.status();
-  for (absl::string_view line : absl::StrSplit(info->str, "\r\n")) {
-    if (absl::ConsumePrefix(&line, "used_memory:")) {
-      int64_t bytes = 0;
-      if (absl::SimpleAtoi(line, &bytes)) return bytes;
-    }
-  }
-  return absl::InternalError("INFO memory has no used_memory");
-}
-
 common::v1::LocalTimeRange Range(int start_hour, int end_hour) {
   common::v1::LocalTimeRange range;
   *range.mutable_start() = TimeOfDayFromMinutes(start_hour * 60);
@@ -191,7 +179,7 @@ int Main(int argc, char** argv) {
 
   const absl::TimeZone zone = *LoadTimeZone("Europe/London");
   const absl::CivilDay today = LocalDay(absl::Now(), zone);
-  absl::StatusOr<int64_t> before = UsedMemory(**redis);
+  absl::StatusOr<int64_t> before = RedisUsedMemory(**redis);
   for (int i = 0; i < carers; ++i) {
     grpc::Status status = SeedCarer(*stub, token, i, today, zone);
     if (!status.ok()) {
@@ -199,7 +187,7 @@ int Main(int argc, char** argv) {
       return 1;
     }
   }
-  absl::StatusOr<int64_t> after = UsedMemory(**redis);
+  absl::StatusOr<int64_t> after = RedisUsedMemory(**redis);
   absl::StatusOr<RedisReply> stream =
       (*redis)->Command({"MEMORY", "USAGE", absl::StrCat("hc:{", kTenant, "}:roster:changes")});
 

@@ -39,18 +39,6 @@ using sv1::SchedulingService;
 constexpr char kTenant[] = "bench-care";
 const char* const kLocalities[] = {"north", "south", "east", "west", "central"};
 
-absl::StatusOr<int64_t> UsedMemory(testing::RedisServer& redis) {
-  absl::StatusOr<RedisReply> info = redis.Command({"INFO", "memory"});
-  if (!info.ok()) return info.status();
-  for (absl::string_view line : absl::StrSplit(info->str, "\r\n")) {
-    if (absl::ConsumePrefix(&line, "used_memory:")) {
-      int64_t bytes = 0;
-      if (absl::SimpleAtoi(line, &bytes)) return bytes;
-    }
-  }
-  return absl::InternalError("INFO memory has no used_memory");
-}
-
 sv1::VisitPattern Pattern(const std::string& id, int start_minutes, int duration, int carers,
                           const std::vector<std::string>& tasks) {
   sv1::VisitPattern pattern;
@@ -91,7 +79,8 @@ grpc::Status SeedClient(SchedulingService::Stub& stub, const std::string& token,
   plan.add_outcomes()->set_description("To stay safely at home");
   const int kind = i % 10;  // 0-3: four a day, 4-6: three, 7-8: two, 9: one
   const int bed_carers = i % 10 == 0 ? 2 : 1;
-  *plan.add_patterns() = Pattern("morning", 7 * 60 + 30, 45, 1, {"Medication", "Breakfast", "Wash"});
+  *plan.add_patterns() =
+      Pattern("morning", 7 * 60 + 30, 45, 1, {"Medication", "Breakfast", "Wash"});
   if (kind <= 6) *plan.add_patterns() = Pattern("lunch", 12 * 60, 30, 1, {"Lunch"});
   if (kind <= 3) *plan.add_patterns() = Pattern("tea", 17 * 60, 30, 1, {"Tea", "Medication"});
   if (kind <= 8) *plan.add_patterns() = Pattern("bed", 20 * 60 + 30, 30, bed_carers, {"Bed"});
@@ -133,10 +122,10 @@ int Main(int argc, char** argv) {
     std::cerr << roster.status() << "\n";
     return 1;
   }
-  auto service = testing::ServiceProcess::Start(
-      {.binary = HOMECARE_SCHEDULING_BINARY,
-       .args = {"--redis", (*redis)->address(), "--secret-file", secret.path(), "--roster",
-                (*roster)->address()}});
+  auto service =
+      testing::ServiceProcess::Start({.binary = HOMECARE_SCHEDULING_BINARY,
+                                      .args = {"--redis", (*redis)->address(), "--secret-file",
+                                               secret.path(), "--roster", (*roster)->address()}});
   if (!service.ok()) {
     std::cerr << service.status() << "\n";
     return 1;
@@ -189,11 +178,11 @@ int Main(int argc, char** argv) {
     if (!status.ok()) std::cerr << "GenerateVisits: " << status.error_message() << "\n";
     return status.ok();
   };
-  absl::StatusOr<int64_t> before = UsedMemory(**redis);
+  absl::StatusOr<int64_t> before = RedisUsedMemory(**redis);
   sv1::GenerateVisitsResponse week;
   absl::Duration week_took;
   if (!generate(monday, monday + 6, &week, &week_took)) return 1;
-  absl::StatusOr<int64_t> after = UsedMemory(**redis);
+  absl::StatusOr<int64_t> after = RedisUsedMemory(**redis);
   sv1::GenerateVisitsResponse repeat;
   absl::Duration repeat_took;
   if (!generate(monday, monday + 6, &repeat, &repeat_took)) return 1;
@@ -236,8 +225,7 @@ int Main(int argc, char** argv) {
   auto day_request = [&](const std::string& locality) {
     sv1::ListVisitsRequest request;
     *request.mutable_start_time() = TimeToProto(LocalToInstant(absl::CivilSecond(tuesday), zone));
-    *request.mutable_end_time() =
-        TimeToProto(LocalToInstant(absl::CivilSecond(tuesday + 1), zone));
+    *request.mutable_end_time() = TimeToProto(LocalToInstant(absl::CivilSecond(tuesday + 1), zone));
     request.set_locality_id(locality);
     request.set_page_size(200);
     return request;
@@ -245,8 +233,8 @@ int Main(int argc, char** argv) {
   auto list_calls = [&](sv1::ListVisitsRequest request, bool every_page, int* visits_seen) {
     return [&, request, every_page, visits_seen](int) -> std::function<bool()> {
       auto scheduling = SchedulingService::NewStub((*service)->NewChannel());
-      return [scheduling = std::shared_ptr(std::move(scheduling)), request, every_page,
-              visits_seen, &token]() mutable {
+      return [scheduling = std::shared_ptr(std::move(scheduling)), request, every_page, visits_seen,
+              &token]() mutable {
         sv1::ListVisitsRequest page_request = request;
         int seen = 0;
         do {
@@ -283,16 +271,17 @@ int Main(int argc, char** argv) {
       "  the same week again:         %8.2f s  %8.0f visits/s  (%d already present)\n"
       "  baseline, pipelined SETs:    %8.2f s  %8.0f visits/s  -> generation costs %.1fx the "
       "baseline\n",
-      clients, week.visits_created(), week.visits_created() / 7.0,
-      absl::ToDoubleSeconds(week_took), week.visits_created() / absl::ToDoubleSeconds(week_took),
-      week.visits_created(), absl::ToDoubleSeconds(repeat_took),
+      clients, week.visits_created(), week.visits_created() / 7.0, absl::ToDoubleSeconds(week_took),
+      week.visits_created() / absl::ToDoubleSeconds(week_took), week.visits_created(),
+      absl::ToDoubleSeconds(repeat_took),
       repeat.visits_already_present() / absl::ToDoubleSeconds(repeat_took),
       repeat.visits_already_present(), absl::ToDoubleSeconds(baseline_took),
       week.visits_created() / absl::ToDoubleSeconds(baseline_took),
       absl::ToDoubleSeconds(week_took) / absl::ToDoubleSeconds(baseline_took));
-  std::cout << absl::StrFormat("ListVisits rows: one page of a locality's day holds %d visits, "
-                               "the whole day %d\n",
-                               locality_day, whole_day);
+  std::cout << absl::StrFormat(
+      "ListVisits rows: one page of a locality's day holds %d visits, "
+      "the whole day %d\n",
+      locality_day, whole_day);
   std::cout << FormatTable(results);
   if (before.ok() && after.ok() && week.visits_created() > 0) {
     std::cout << absl::StrFormat(

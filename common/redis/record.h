@@ -5,11 +5,14 @@
 #define HOMECARE_COMMON_REDIS_RECORD_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/redis/lua_script.h"
+#include "common/redis/redis_client.h"
 #include "common/redis/redis_reply.h"
 
 namespace homecare {
@@ -34,6 +37,24 @@ absl::StatusOr<Snapshot<Record>> SnapshotOf(const RedisReply& reply, absl::strin
   snapshot.bytes = reply.str;
   if (!snapshot.record.ParseFromString(snapshot.bytes)) return CorruptRecord(what);
   return snapshot;
+}
+
+// Runs a script of one transition, whose reply is {outcome, ...} (BullMQ style): INTERNAL when
+// the reply has no outcome.
+inline absl::StatusOr<RedisReply> RunTransition(RedisClient& redis, const LuaScript& script,
+                                                const std::vector<std::string>& keys,
+                                                const std::vector<std::string>& args) {
+  absl::StatusOr<RedisReply> reply = redis.RunScript(script, keys, args);
+  if (!reply.ok()) return reply.status();
+  if (reply->elements.empty() || !reply->elements[0].is_string()) {
+    return absl::InternalError(absl::StrCat(script.name(), ": reply without an outcome"));
+  }
+  return reply;
+}
+
+// INTERNAL: a script answered an outcome its caller does not know (a bug).
+inline absl::Status UnexpectedOutcome(const LuaScript& script, absl::string_view outcome) {
+  return absl::InternalError(absl::StrCat(script.name(), ": unexpected reply ", outcome));
 }
 
 }  // namespace homecare

@@ -51,6 +51,26 @@ common::v1::Date DateToProto(absl::CivilDay day) {
   return date;
 }
 
+common::v1::DayOfWeek DayOfWeekOf(absl::CivilDay day) {
+  switch (absl::GetWeekday(day)) {
+    case absl::Weekday::monday:
+      return common::v1::DAY_OF_WEEK_MONDAY;
+    case absl::Weekday::tuesday:
+      return common::v1::DAY_OF_WEEK_TUESDAY;
+    case absl::Weekday::wednesday:
+      return common::v1::DAY_OF_WEEK_WEDNESDAY;
+    case absl::Weekday::thursday:
+      return common::v1::DAY_OF_WEEK_THURSDAY;
+    case absl::Weekday::friday:
+      return common::v1::DAY_OF_WEEK_FRIDAY;
+    case absl::Weekday::saturday:
+      return common::v1::DAY_OF_WEEK_SATURDAY;
+    case absl::Weekday::sunday:
+      return common::v1::DAY_OF_WEEK_SUNDAY;
+  }
+  return common::v1::DAY_OF_WEEK_UNSPECIFIED;
+}
+
 absl::StatusOr<int> MinutesFromTimeOfDay(const common::v1::TimeOfDay& time,
                                          absl::string_view field) {
   if (time.hours() < 0 || time.hours() > 24 || time.minutes() < 0 || time.minutes() > 59 ||

@@ -31,6 +31,8 @@ absl::CivilDay LocalDay(absl::Time instant, absl::TimeZone zone);
 // names `field`.
 absl::StatusOr<absl::CivilDay> DateFromProto(const common::v1::Date& date, absl::string_view field);
 common::v1::Date DateToProto(absl::CivilDay day);
+// The API's day of the week of a civil date.
+common::v1::DayOfWeek DayOfWeekOf(absl::CivilDay day);
 // Minutes after midnight, 0 to 1440 (24:00 is allowed as the end of a range).
 absl::StatusOr<int> MinutesFromTimeOfDay(const common::v1::TimeOfDay& time,
                                          absl::string_view field);

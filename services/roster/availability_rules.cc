@@ -96,26 +96,6 @@ std::vector<Interval> SortAndMerge(std::vector<Interval> intervals) {
   return merged;
 }
 
-common::v1::DayOfWeek DayOfWeekOf(absl::CivilDay day) {
-  switch (absl::GetWeekday(day)) {
-    case absl::Weekday::monday:
-      return common::v1::DAY_OF_WEEK_MONDAY;
-    case absl::Weekday::tuesday:
-      return common::v1::DAY_OF_WEEK_TUESDAY;
-    case absl::Weekday::wednesday:
-      return common::v1::DAY_OF_WEEK_WEDNESDAY;
-    case absl::Weekday::thursday:
-      return common::v1::DAY_OF_WEEK_THURSDAY;
-    case absl::Weekday::friday:
-      return common::v1::DAY_OF_WEEK_FRIDAY;
-    case absl::Weekday::saturday:
-      return common::v1::DAY_OF_WEEK_SATURDAY;
-    case absl::Weekday::sunday:
-      return common::v1::DAY_OF_WEEK_SUNDAY;
-  }
-  return common::v1::DAY_OF_WEEK_UNSPECIFIED;
-}
-
 }  // namespace
 
 absl::Status ValidateAvailability(const v1::Availability& availability) {

@@ -52,36 +52,28 @@ absl::Status Conflict(absl::string_view what) {
   return ConcurrentWriteError(what, kRosterErrorDomain);
 }
 
-absl::Status UnexpectedOutcome(const LuaScript& script, absl::string_view outcome) {
-  return absl::InternalError(absl::StrCat(script.name(), ": unexpected reply ", outcome));
-}
-
 std::string RetrySeconds() { return absl::StrCat(absl::ToInt64Seconds(RosterStore::kRetryWindow)); }
 
 std::string StreamLength() { return absl::StrCat(RosterStore::kChangeStreamLength); }
-
-LuaScript Script(std::string_view name, std::string_view source, int keys) {
-  return LuaScript(std::string(name), std::string(source), keys);
-}
 
 }  // namespace
 
 RosterStore::RosterStore(RedisClient* redis)
     : redis_(redis),
       create_tenant_(
-          Script(lua::kCreateTenantLuaName, lua::kCreateTenantLua, lua::kCreateTenantLuaKeys)),
+          LuaScript(lua::kCreateTenantLuaName, lua::kCreateTenantLua, lua::kCreateTenantLuaKeys)),
       update_tenant_(
-          Script(lua::kUpdateTenantLuaName, lua::kUpdateTenantLua, lua::kUpdateTenantLuaKeys)),
+          LuaScript(lua::kUpdateTenantLuaName, lua::kUpdateTenantLua, lua::kUpdateTenantLuaKeys)),
       create_carer_(
-          Script(lua::kCreateCarerLuaName, lua::kCreateCarerLua, lua::kCreateCarerLuaKeys)),
+          LuaScript(lua::kCreateCarerLuaName, lua::kCreateCarerLua, lua::kCreateCarerLuaKeys)),
       update_carer_(
-          Script(lua::kUpdateCarerLuaName, lua::kUpdateCarerLua, lua::kUpdateCarerLuaKeys)),
-      set_availability_(Script(lua::kSetAvailabilityLuaName, lua::kSetAvailabilityLua,
-                               lua::kSetAvailabilityLuaKeys)),
-      record_absence_(
-          Script(lua::kRecordAbsenceLuaName, lua::kRecordAbsenceLua, lua::kRecordAbsenceLuaKeys)),
-      update_absence_(
-          Script(lua::kUpdateAbsenceLuaName, lua::kUpdateAbsenceLua, lua::kUpdateAbsenceLuaKeys)) {}
+          LuaScript(lua::kUpdateCarerLuaName, lua::kUpdateCarerLua, lua::kUpdateCarerLuaKeys)),
+      set_availability_(LuaScript(lua::kSetAvailabilityLuaName, lua::kSetAvailabilityLua,
+                                  lua::kSetAvailabilityLuaKeys)),
+      record_absence_(LuaScript(lua::kRecordAbsenceLuaName, lua::kRecordAbsenceLua,
+                                lua::kRecordAbsenceLuaKeys)),
+      update_absence_(LuaScript(lua::kUpdateAbsenceLuaName, lua::kUpdateAbsenceLua,
+                                lua::kUpdateAbsenceLuaKeys)) {}
 
 absl::Status RosterStore::LoadScripts() {
   return redis_->LoadScripts({&create_tenant_, &update_tenant_, &create_carer_, &update_carer_,
@@ -92,26 +84,15 @@ std::string RosterStore::ChangeStreamKey(absl::string_view tenant_id) {
   return TenantKey(tenant_id, kService, "changes");
 }
 
-absl::StatusOr<RedisReply> RosterStore::Run(const LuaScript& script,
-                                            const std::vector<std::string>& keys,
-                                            const std::vector<std::string>& args) {
-  absl::StatusOr<RedisReply> reply = redis_->RunScript(script, keys, args);
-  if (!reply.ok()) return reply.status();
-  if (reply->elements.empty() || !reply->elements[0].is_string()) {
-    return absl::InternalError(absl::StrCat(script.name(), ": reply without an outcome"));
-  }
-  return reply;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Tenants
 
 absl::StatusOr<RosterStore::CreateTenantResult> RosterStore::CreateTenant(
     const v1::Tenant& tenant, const std::string& fingerprint) {
   const std::string& id = tenant.tenant_id();
-  absl::StatusOr<RedisReply> reply =
-      Run(create_tenant_, {TenantProfileKey(id), TenantKey(id, kService, "tenant-create")},
-          {tenant.SerializeAsString(), fingerprint});
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, create_tenant_, {TenantProfileKey(id), TenantKey(id, kService, "tenant-create")},
+      {tenant.SerializeAsString(), fingerprint});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   CreateTenantResult result;
@@ -171,8 +152,8 @@ absl::Status RosterStore::UpdateTenant(const Snapshot<v1::Tenant>& read, const v
                                        const std::string& carers_revision) {
   const std::string& id = updated.tenant_id();
   absl::StatusOr<RedisReply> reply =
-      Run(update_tenant_, {TenantProfileKey(id), CarersRevisionKey(id)},
-          {read.bytes, updated.SerializeAsString(), carers_revision});
+      RunTransition(*redis_, update_tenant_, {TenantProfileKey(id), CarersRevisionKey(id)},
+                    {read.bytes, updated.SerializeAsString(), carers_revision});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   if (outcome == "updated") return absl::OkStatus();
@@ -215,13 +196,13 @@ absl::StatusOr<RosterStore::CreateCarerResult> RosterStore::CreateCarer(
     const v1::CarerChange& change) {
   const std::string& t = tenant.record.tenant_id();
   const std::string& id = carer.carer_id();
-  absl::StatusOr<RedisReply> reply =
-      Run(create_carer_,
-          {CarerKey(t, id), TenantProfileKey(t), CarersKey(t),
-           LocalityCarersKey(t, carer.locality_id()), TenantKey(t, kService, "carer-create", id),
-           CarersRevisionKey(t), ChangeStreamKey(t)},
-          {carer.SerializeAsString(), id, fingerprint, tenant.bytes, change.SerializeAsString(),
-           StreamLength(), RetrySeconds()});
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, create_carer_,
+      {CarerKey(t, id), TenantProfileKey(t), CarersKey(t),
+       LocalityCarersKey(t, carer.locality_id()), TenantKey(t, kService, "carer-create", id),
+       CarersRevisionKey(t), ChangeStreamKey(t)},
+      {carer.SerializeAsString(), id, fingerprint, tenant.bytes, change.SerializeAsString(),
+       StreamLength(), RetrySeconds()});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   CreateCarerResult result;
@@ -256,12 +237,12 @@ absl::Status RosterStore::UpdateCarer(const Snapshot<v1::Tenant>& tenant,
                                       const v1::CarerChange& change) {
   const std::string& t = tenant.record.tenant_id();
   const std::string& id = updated.carer_id();
-  absl::StatusOr<RedisReply> reply =
-      Run(update_carer_,
-          {CarerKey(t, id), TenantProfileKey(t), LocalityCarersKey(t, read.record.locality_id()),
-           LocalityCarersKey(t, updated.locality_id()), CarersRevisionKey(t), ChangeStreamKey(t)},
-          {read.bytes, updated.SerializeAsString(), id, tenant.bytes, change.SerializeAsString(),
-           StreamLength()});
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, update_carer_,
+      {CarerKey(t, id), TenantProfileKey(t), LocalityCarersKey(t, read.record.locality_id()),
+       LocalityCarersKey(t, updated.locality_id()), CarersRevisionKey(t), ChangeStreamKey(t)},
+      {read.bytes, updated.SerializeAsString(), id, tenant.bytes, change.SerializeAsString(),
+       StreamLength()});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   if (outcome == "updated") return absl::OkStatus();
@@ -334,8 +315,8 @@ absl::Status RosterStore::SetAvailability(absl::string_view tenant_id,
                                           const v1::Availability& updated,
                                           const v1::CarerChange& change) {
   const std::string& carer = updated.carer_id();
-  absl::StatusOr<RedisReply> reply = Run(
-      set_availability_,
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, set_availability_,
       {AvailabilityKey(tenant_id, carer), CarerKey(tenant_id, carer), ChangeStreamKey(tenant_id)},
       {read.bytes, updated.SerializeAsString(), change.SerializeAsString(), StreamLength()});
   if (!reply.ok()) return reply.status();
@@ -370,13 +351,13 @@ absl::StatusOr<RosterStore::RecordAbsenceResult> RosterStore::RecordAbsence(
     const v1::CarerChange& change) {
   const std::string& id = absence.absence_id();
   const std::string& carer = absence.carer_id();
-  absl::StatusOr<RedisReply> reply =
-      Run(record_absence_,
-          {AbsenceKey(tenant_id, id), CarerKey(tenant_id, carer),
-           CarerAbsencesKey(tenant_id, carer), AbsencesKey(tenant_id), AbsenceEndsKey(tenant_id),
-           TenantKey(tenant_id, kService, "absence-create", id), ChangeStreamKey(tenant_id)},
-          {absence.SerializeAsString(), id, fingerprint, StartScore(absence), EndScore(absence),
-           change.SerializeAsString(), StreamLength(), RetrySeconds()});
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, record_absence_,
+      {AbsenceKey(tenant_id, id), CarerKey(tenant_id, carer), CarerAbsencesKey(tenant_id, carer),
+       AbsencesKey(tenant_id), AbsenceEndsKey(tenant_id),
+       TenantKey(tenant_id, kService, "absence-create", id), ChangeStreamKey(tenant_id)},
+      {absence.SerializeAsString(), id, fingerprint, StartScore(absence), EndScore(absence),
+       change.SerializeAsString(), StreamLength(), RetrySeconds()});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   RecordAbsenceResult result;
@@ -413,11 +394,11 @@ absl::Status RosterStore::UpdateAbsence(absl::string_view tenant_id,
                                         const v1::Absence& updated, const v1::CarerChange& change) {
   const std::string& id = updated.absence_id();
   const bool active = updated.state() == v1::ABSENCE_STATE_ACTIVE;
-  absl::StatusOr<RedisReply> reply =
-      Run(update_absence_,
-          {AbsenceKey(tenant_id, id), AbsenceEndsKey(tenant_id), ChangeStreamKey(tenant_id)},
-          {read.bytes, updated.SerializeAsString(), id, active ? EndScore(updated) : "",
-           change.SerializeAsString(), StreamLength()});
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, update_absence_,
+      {AbsenceKey(tenant_id, id), AbsenceEndsKey(tenant_id), ChangeStreamKey(tenant_id)},
+      {read.bytes, updated.SerializeAsString(), id, active ? EndScore(updated) : "",
+       change.SerializeAsString(), StreamLength()});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   if (outcome == "updated") return absl::OkStatus();

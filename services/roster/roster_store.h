@@ -224,10 +224,6 @@ class RosterStore {
                                                               int count, absl::Duration block);
 
  private:
-  // Runs `script` and returns its first element (the outcome) and the reply.
-  absl::StatusOr<RedisReply> Run(const LuaScript& script, const std::vector<std::string>& keys,
-                                 const std::vector<std::string>& args);
-
   RedisClient* redis_;
   LuaScript create_tenant_;
   LuaScript update_tenant_;

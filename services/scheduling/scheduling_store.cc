@@ -47,10 +47,6 @@ absl::Status Conflict(absl::string_view what) {
   return ConcurrentWriteError(what, kSchedulingErrorDomain);
 }
 
-absl::Status UnexpectedOutcome(const LuaScript& script, absl::string_view outcome) {
-  return absl::InternalError(absl::StrCat(script.name(), ": unexpected reply ", outcome));
-}
-
 std::string RetrySeconds() {
   return absl::StrCat(absl::ToInt64Seconds(SchedulingStore::kRetryWindow));
 }
@@ -58,10 +54,6 @@ std::string RetrySeconds() {
 std::string PlannedStartScore(const v1::Visit& visit) {
   return absl::StrCat(visit.planned_start().seconds() * 1000 +
                       visit.planned_start().nanos() / 1000000);
-}
-
-LuaScript Script(std::string_view name, std::string_view source, int keys) {
-  return LuaScript(std::string(name), std::string(source), keys);
 }
 
 template <typename Record>
@@ -115,30 +107,19 @@ absl::Status FirstError(const std::vector<RedisReply>& replies) {
 SchedulingStore::SchedulingStore(RedisClient* redis)
     : redis_(redis),
       create_client_(
-          Script(lua::kCreateClientLuaName, lua::kCreateClientLua, lua::kCreateClientLuaKeys)),
+          LuaScript(lua::kCreateClientLuaName, lua::kCreateClientLua, lua::kCreateClientLuaKeys)),
       update_client_(
-          Script(lua::kUpdateClientLuaName, lua::kUpdateClientLua, lua::kUpdateClientLuaKeys)),
-      add_care_plan_version_(Script(lua::kAddCarePlanVersionLuaName, lua::kAddCarePlanVersionLua,
-                                    lua::kAddCarePlanVersionLuaKeys)),
+          LuaScript(lua::kUpdateClientLuaName, lua::kUpdateClientLua, lua::kUpdateClientLuaKeys)),
+      add_care_plan_version_(LuaScript(lua::kAddCarePlanVersionLuaName, lua::kAddCarePlanVersionLua,
+                                       lua::kAddCarePlanVersionLuaKeys)),
       create_visit_(
-          Script(lua::kCreateVisitLuaName, lua::kCreateVisitLua, lua::kCreateVisitLuaKeys)),
+          LuaScript(lua::kCreateVisitLuaName, lua::kCreateVisitLua, lua::kCreateVisitLuaKeys)),
       update_visit_(
-          Script(lua::kUpdateVisitLuaName, lua::kUpdateVisitLua, lua::kUpdateVisitLuaKeys)) {}
+          LuaScript(lua::kUpdateVisitLuaName, lua::kUpdateVisitLua, lua::kUpdateVisitLuaKeys)) {}
 
 absl::Status SchedulingStore::LoadScripts() {
   return redis_->LoadScripts(
       {&create_client_, &update_client_, &add_care_plan_version_, &create_visit_, &update_visit_});
-}
-
-absl::StatusOr<RedisReply> SchedulingStore::Run(const LuaScript& script,
-                                                const std::vector<std::string>& keys,
-                                                const std::vector<std::string>& args) {
-  absl::StatusOr<RedisReply> reply = redis_->RunScript(script, keys, args);
-  if (!reply.ok()) return reply.status();
-  if (reply->elements.empty() || !reply->elements[0].is_string()) {
-    return absl::InternalError(absl::StrCat(script.name(), ": reply without an outcome"));
-  }
-  return reply;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,11 +130,11 @@ absl::StatusOr<Created<v1::Client>> SchedulingStore::CreateClient(absl::string_v
                                                                   const std::string& fingerprint) {
   const std::string& id = client.client_id();
   absl::StatusOr<RedisReply> reply =
-      Run(create_client_,
-          {ClientKey(tenant_id, id), ClientsKey(tenant_id),
-           LocalityClientsKey(tenant_id, client.locality_id()),
-           TenantKey(tenant_id, kService, "client-create", id)},
-          {client.SerializeAsString(), id, fingerprint, RetrySeconds()});
+      RunTransition(*redis_, create_client_,
+                    {ClientKey(tenant_id, id), ClientsKey(tenant_id),
+                     LocalityClientsKey(tenant_id, client.locality_id()),
+                     TenantKey(tenant_id, kService, "client-create", id)},
+                    {client.SerializeAsString(), id, fingerprint, RetrySeconds()});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   Created<v1::Client> result;
@@ -185,11 +166,11 @@ absl::Status SchedulingStore::UpdateClient(absl::string_view tenant_id,
                                            const Snapshot<v1::Client>& read,
                                            const v1::Client& updated) {
   const std::string& id = updated.client_id();
-  absl::StatusOr<RedisReply> reply =
-      Run(update_client_,
-          {ClientKey(tenant_id, id), LocalityClientsKey(tenant_id, read.record.locality_id()),
-           LocalityClientsKey(tenant_id, updated.locality_id())},
-          {read.bytes, updated.SerializeAsString(), id});
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, update_client_,
+      {ClientKey(tenant_id, id), LocalityClientsKey(tenant_id, read.record.locality_id()),
+       LocalityClientsKey(tenant_id, updated.locality_id())},
+      {read.bytes, updated.SerializeAsString(), id});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   if (outcome == "updated") return absl::OkStatus();
@@ -236,13 +217,13 @@ absl::StatusOr<SchedulingStore::AddVersionOutcome> SchedulingStore::AddCarePlanV
     review_score = absl::ToUnixMillis(absl::FromCivil(day, absl::UTCTimeZone()));
   }
   const std::string request_key = PlanRequestKey(tenant_id, request_id);
-  absl::StatusOr<RedisReply> reply =
-      Run(add_care_plan_version_,
-          {PlanKey(tenant_id, plan_id), request_key, ClientPlansKey(tenant_id, version.client_id()),
-           PlanReviewsKey(tenant_id), ClientKey(tenant_id, version.client_id())},
-          {version.SerializeAsString(), absl::StrCat(version.version()),
-           absl::StrCat(fingerprint, "\n", plan_id, "\n", version.version()), RetrySeconds(),
-           plan_id, absl::StrCat(review_score)});
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, add_care_plan_version_,
+      {PlanKey(tenant_id, plan_id), request_key, ClientPlansKey(tenant_id, version.client_id()),
+       PlanReviewsKey(tenant_id), ClientKey(tenant_id, version.client_id())},
+      {version.SerializeAsString(), absl::StrCat(version.version()),
+       absl::StrCat(fingerprint, "\n", plan_id, "\n", version.version()), RetrySeconds(), plan_id,
+       absl::StrCat(review_score)});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   AddVersionOutcome result;
@@ -339,7 +320,7 @@ absl::StatusOr<Created<v1::Visit>> SchedulingStore::CreateVisit(absl::string_vie
                                                                 const v1::Visit& visit,
                                                                 const std::string& fingerprint) {
   RedisClient::ScriptCall call = CreateVisitCall(tenant_id, visit, fingerprint);
-  absl::StatusOr<RedisReply> reply = Run(create_visit_, call.keys, call.args);
+  absl::StatusOr<RedisReply> reply = RunTransition(*redis_, create_visit_, call.keys, call.args);
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   Created<v1::Visit> result;
@@ -419,12 +400,12 @@ absl::Status SchedulingStore::UpdateVisit(absl::string_view tenant_id,
                                           const v1::Visit& updated) {
   const std::string& id = updated.visit_id();
   absl::StatusOr<RedisReply> reply =
-      Run(update_visit_,
-          {VisitKey(tenant_id, id), VisitsKey(tenant_id),
-           ClientVisitsKey(tenant_id, updated.client_id()),
-           LocalityVisitsKey(tenant_id, read.record.locality_id()),
-           LocalityVisitsKey(tenant_id, updated.locality_id())},
-          {read.bytes, updated.SerializeAsString(), id, PlannedStartScore(updated)});
+      RunTransition(*redis_, update_visit_,
+                    {VisitKey(tenant_id, id), VisitsKey(tenant_id),
+                     ClientVisitsKey(tenant_id, updated.client_id()),
+                     LocalityVisitsKey(tenant_id, read.record.locality_id()),
+                     LocalityVisitsKey(tenant_id, updated.locality_id())},
+                    {read.bytes, updated.SerializeAsString(), id, PlannedStartScore(updated)});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   if (outcome == "updated") return absl::OkStatus();

@@ -165,8 +165,6 @@ class SchedulingStore {
                                                     const std::vector<std::string>& ids);
 
  private:
-  absl::StatusOr<RedisReply> Run(const LuaScript& script, const std::vector<std::string>& keys,
-                                 const std::vector<std::string>& args);
   RedisClient::ScriptCall CreateVisitCall(absl::string_view tenant_id, const v1::Visit& visit,
                                           const std::string& fingerprint) const;
 
