@@ -362,7 +362,8 @@ absl::Status Scheduling::GenerateForClients(const std::string& tenant_id,
 
   const absl::Time now = clock_.Now();
   std::vector<v1::Visit> to_create;
-  std::vector<SchedulingStore::VisitReplacement> to_replace;
+  std::vector<SchedulingStore::VisitReplacement> to_replan;
+  std::vector<SchedulingStore::VisitReplacement> to_withdraw;
   size_t next_plan = 0;
   for (size_t i = 0; i < clients.size(); ++i) {
     std::vector<std::vector<v1::CarePlan>> client_plans;
@@ -384,13 +385,11 @@ absl::Status Scheduling::GenerateForClients(const std::string& tenant_id,
     counts.set_visits_already_present(counts.visits_already_present() + changes.already_present);
     for (v1::Visit& visit : changes.to_create) to_create.push_back(std::move(visit));
     for (v1::Visit& visit : changes.to_replan) {
-      to_replace.push_back({read_by_id[visit.visit_id()], std::move(visit)});
+      to_replan.push_back({read_by_id[visit.visit_id()], std::move(visit)});
     }
     for (v1::Visit& visit : changes.to_withdraw) {
-      to_replace.push_back({read_by_id[visit.visit_id()], std::move(visit)});
+      to_withdraw.push_back({read_by_id[visit.visit_id()], std::move(visit)});
     }
-    counts.set_visits_updated(counts.visits_updated() + changes.to_replan.size());
-    counts.set_visits_withdrawn(counts.visits_withdrawn() + changes.to_withdraw.size());
   }
   absl::StatusOr<int> created = store_.CreateGeneratedVisits(tenant_id, to_create);
   if (!created.ok()) return created.status();
@@ -398,8 +397,14 @@ absl::Status Scheduling::GenerateForClients(const std::string& tenant_id,
   // A visit made meanwhile by an overlapping run is already present, not created twice.
   counts.set_visits_already_present(counts.visits_already_present() +
                                     static_cast<int>(to_create.size()) - *created);
-  absl::StatusOr<int> replaced = store_.ReplaceVisits(tenant_id, to_replace);
-  if (!replaced.ok()) return replaced.status();
+  // A visit changed by someone else since it was read (a coordinator's one-off change, an
+  // overlapping run) is left as they made it, and not counted.
+  absl::StatusOr<int> replanned = store_.ReplaceVisits(tenant_id, to_replan);
+  if (!replanned.ok()) return replanned.status();
+  counts.set_visits_updated(counts.visits_updated() + *replanned);
+  absl::StatusOr<int> withdrawn = store_.ReplaceVisits(tenant_id, to_withdraw);
+  if (!withdrawn.ok()) return withdrawn.status();
+  counts.set_visits_withdrawn(counts.visits_withdrawn() + *withdrawn);
   return absl::OkStatus();
 }
 
