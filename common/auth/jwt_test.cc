@@ -89,8 +89,8 @@ TEST_F(JwtTest, RememberedTokensStillExpireAndStayBounded) {
 }
 
 TEST_F(JwtTest, ServiceTokensAreSystemTokensForOneTenantRenewedBeforeExpiry) {
-  ServiceTokens tokens(std::string(kSecret), "homecare", "homecare", "homecare-scheduling",
-                       &clock_, absl::Minutes(10));
+  ServiceTokens tokens(std::string(kSecret), "homecare", "homecare", "homecare-scheduling", &clock_,
+                       absl::Minutes(10));
   const std::string first = tokens.ForTenant("sunrise-care");
   absl::StatusOr<Principal> principal = verifier_.Verify(first);
   ASSERT_TRUE(principal.ok()) << principal.status();
