@@ -97,11 +97,7 @@ int Main(int argc, char** argv) {
   FlagSet flags("visits_bench");
   bench.Register(flags);
   flags.AddInt("clients", &clients, "Clients of the provider");
-  auto parsed = flags.Parse(argc, argv);
-  if (!parsed.ok() || flags.help_requested()) {
-    std::cerr << (parsed.ok() ? "" : parsed.status().message()) << "\n" << flags.Usage();
-    return parsed.ok() ? 0 : 2;
-  }
+  if (std::optional<int> exit_code = ParseBenchFlags(flags, argc, argv)) return *exit_code;
   absl::StatusOr<std::vector<int>> concurrencies = bench.Concurrencies();
   if (!concurrencies.ok()) {
     std::cerr << concurrencies.status().message() << "\n";
@@ -130,25 +126,10 @@ int Main(int argc, char** argv) {
     std::cerr << service.status() << "\n";
     return 1;
   }
-  {
-    auto roster_stub = rv1::RosterService::NewStub((*roster)->NewChannel());
-    grpc::ClientContext context;
-    PrepareContext(context, secret.Token(Role::kOperator, ""), absl::Seconds(10));
-    rv1::CreateTenantRequest request;
-    request.mutable_tenant()->set_tenant_id(kTenant);
-    request.mutable_tenant()->set_display_name("Bench Homecare");
-    request.mutable_tenant()->set_minimum_hourly_pay_pence(1260);
-    for (const char* id : kLocalities) {
-      rv1::Locality& locality = *request.mutable_tenant()->add_localities();
-      locality.set_locality_id(id);
-      locality.set_display_name(id);
-    }
-    rv1::Tenant tenant;
-    grpc::Status status = roster_stub->CreateTenant(&context, request, &tenant);
-    if (!status.ok()) {
-      std::cerr << "CreateTenant: " << status.error_message() << "\n";
-      return 1;
-    }
+  if (absl::Status created = CreateBenchTenant(**roster, secret, kTenant, kLocalities);
+      !created.ok()) {
+    std::cerr << "CreateTenant: " << created.message() << "\n";
+    return 1;
   }
 
   const std::string token = secret.Token(Role::kCoordinator, kTenant);
