@@ -387,16 +387,31 @@ TEST_F(SchedulingServiceTest, EightOClockStaysEightAcrossTheClockChangeAndSuspen
   sv1::Client suspended;
   ASSERT_THAT(Call(&Stub::UpdateClient, Coordinator(), update, &suspended), GrpcOk());
   EXPECT_FALSE(suspended.suspensions(0).suspension_id().empty());
-  sv1::GenerateVisitsResponse again = Generate(Day(2031, 4, 1), Day(2031, 4, 14));
-  EXPECT_EQ(again.days_skipped_suspended(), 3);
-  EXPECT_EQ(again.visits_withdrawn(), 3);
-  EXPECT_EQ(again.visits_created(), 7);
+  // The visits already made for those days are withdrawn at once, for the stay's reason.
   sv1::ListVisitsRequest cancelled;
   cancelled.set_status(sv1::VISIT_STATUS_CANCELLED);
   std::vector<sv1::Visit> withdrawn =
       ListAll(cancelled, Local(2031, 4, 1, 0), Local(2031, 4, 8, 0));
   ASSERT_THAT(withdrawn, SizeIs(3));
   EXPECT_EQ(withdrawn[0].cancellation().reason(), sv1::CANCELLATION_REASON_CLIENT_IN_HOSPITAL);
+  // Generation makes none for those days and nothing twice.
+  sv1::GenerateVisitsResponse again = Generate(Day(2031, 4, 1), Day(2031, 4, 14));
+  EXPECT_EQ(again.days_skipped_suspended(), 3);
+  EXPECT_EQ(again.visits_withdrawn(), 0);
+  EXPECT_EQ(again.visits_created(), 7);
+
+  // Home a day early: the stay now ends on the 4th, and the 5th's visit is back.
+  *update.mutable_client()->mutable_suspensions(0)->mutable_end_date() = Day(2031, 4, 4);
+  *update.mutable_client()->mutable_suspensions(0)->mutable_suspension_id() =
+      suspended.suspensions(0).suspension_id();
+  update.set_expected_version(suspended.version());
+  sv1::Client shortened;
+  ASSERT_THAT(Call(&Stub::UpdateClient, Coordinator(), update, &shortened), GrpcOk());
+  withdrawn = ListAll(cancelled, Local(2031, 4, 1, 0), Local(2031, 4, 8, 0));
+  EXPECT_THAT(withdrawn, SizeIs(2));
+  sv1::ListVisitsRequest needing;
+  needing.set_status(sv1::VISIT_STATUS_NEEDS_CARER);
+  EXPECT_THAT(ListAll(needing, Local(2031, 4, 5, 0), Local(2031, 4, 6, 0)), SizeIs(1));
 }
 
 TEST_F(SchedulingServiceTest, UrgentDischargeVisitStandsOutAndIsIdempotent) {

@@ -9,6 +9,7 @@
 #include "common/api/request.h"
 #include "common/api/write.h"
 #include "common/ids/ids.h"
+#include "common/logging/log.h"
 #include "common/status/errors.h"
 #include "services/scheduling/care_plan_rules.h"
 #include "services/scheduling/client_rules.h"
@@ -73,21 +74,58 @@ absl::StatusOr<v1::Client> Scheduling::UpdateClient(const std::string& tenant_id
   if (!paths.ok()) return paths.status();
   absl::StatusOr<TenantProfile> tenant = tenants_.Get(tenant_id);
   if (!tenant.ok()) return tenant.status();
-  return RetryOnConflict<v1::Client>([&]() -> absl::StatusOr<v1::Client> {
-    absl::StatusOr<Snapshot<v1::Client>> read = store_.ReadClient(tenant_id, client_id);
-    if (!read.ok()) return read.status();
-    if (absl::Status version =
-            CheckExpectedVersion(request.expected_version(), read->record.version(), "the client");
-        !version.ok()) {
-      return version;
+  absl::StatusOr<v1::Client> client =
+      RetryOnConflict<v1::Client>([&]() -> absl::StatusOr<v1::Client> {
+        absl::StatusOr<Snapshot<v1::Client>> read = store_.ReadClient(tenant_id, client_id);
+        if (!read.ok()) return read.status();
+        if (absl::Status version = CheckExpectedVersion(request.expected_version(),
+                                                        read->record.version(), "the client");
+            !version.ok()) {
+          return version;
+        }
+        v1::Client updated =
+            ApplyClientUpdate(read->record, request.client(), *paths, clock_.Now());
+        if (absl::Status valid = ValidateClient(updated, *tenant); !valid.ok()) return valid;
+        if (absl::Status written = store_.UpdateClient(tenant_id, *read, updated); !written.ok()) {
+          return written;
+        }
+        return updated;
+      });
+  if (!client.ok()) return client;
+  const bool changes_when_due = std::any_of(
+      paths->begin(), paths->end(),
+      [](const std::string& path) { return path == "suspensions" || path == "status"; });
+  if (changes_when_due) {
+    // The visits already made follow at once: withdrawn for the days now suspended, back for
+    // days no longer suspended. Nothing new is made here (that is GenerateVisits' job). The
+    // client is written either way: a failure here is left for the next GenerateVisits, which
+    // does the same, rather than reported as a failed update the caller would retry.
+    absl::Status reconciled = ReconcileMadeVisits(tenant_id, *tenant, *client);
+    if (!reconciled.ok()) {
+      LogWarning("client ", client_id,
+                 " updated; its visits follow at the next GenerateVisits: ", reconciled.message());
     }
-    v1::Client updated = ApplyClientUpdate(read->record, request.client(), *paths, clock_.Now());
-    if (absl::Status valid = ValidateClient(updated, *tenant); !valid.ok()) return valid;
-    if (absl::Status written = store_.UpdateClient(tenant_id, *read, updated); !written.ok()) {
-      return written;
-    }
-    return updated;
-  });
+  }
+  return client;
+}
+
+absl::Status Scheduling::ReconcileMadeVisits(const std::string& tenant_id,
+                                             const TenantProfile& tenant,
+                                             const v1::Client& client) {
+  const absl::CivilDay today = LocalDay(clock_.Now(), tenant.zone);
+  absl::StatusOr<std::vector<std::vector<Snapshot<v1::Visit>>>> made = store_.ReadVisitsOfClients(
+      tenant_id, {client.client_id()}, LocalToInstant(absl::CivilSecond(today), tenant.zone),
+      absl::InfiniteFuture());
+  if (!made.ok()) return made.status();
+  absl::CivilDay last = today - 1;
+  for (const Snapshot<v1::Visit>& visit : (*made)[0]) {
+    absl::StatusOr<absl::CivilDay> day = DateFromProto(visit.record.local_date(), "local_date");
+    if (day.ok() && *day > last) last = *day;
+  }
+  if (last < today) return absl::OkStatus();
+  v1::GenerateVisitsResponse counts;
+  return GenerateForClients(tenant_id, tenant, {client}, today, last, /*create_missing=*/false,
+                            counts);
 }
 
 absl::StatusOr<v1::ListClientsResponse> Scheduling::ListClients(
@@ -311,8 +349,8 @@ absl::StatusOr<v1::GenerateVisitsResponse> Scheduling::GenerateVisits(
   if (!request.client_id().empty()) {
     absl::StatusOr<Snapshot<v1::Client>> client = store_.ReadClient(tenant_id, request.client_id());
     if (!client.ok()) return client.status();
-    if (absl::Status done =
-            GenerateForClients(tenant_id, *tenant, {client->record}, *first, *last, counts);
+    if (absl::Status done = GenerateForClients(tenant_id, *tenant, {client->record}, *first, *last,
+                                               /*create_missing=*/true, counts);
         !done.ok()) {
       return done;
     }
@@ -326,7 +364,8 @@ absl::StatusOr<v1::GenerateVisitsResponse> Scheduling::GenerateVisits(
     if (ids->empty()) return counts;
     absl::StatusOr<std::vector<v1::Client>> clients = store_.ReadClients(tenant_id, *ids);
     if (!clients.ok()) return clients.status();
-    if (absl::Status done = GenerateForClients(tenant_id, *tenant, *clients, *first, *last, counts);
+    if (absl::Status done = GenerateForClients(tenant_id, *tenant, *clients, *first, *last,
+                                               /*create_missing=*/true, counts);
         !done.ok()) {
       return done;
     }
@@ -339,6 +378,7 @@ absl::Status Scheduling::GenerateForClients(const std::string& tenant_id,
                                             const TenantProfile& tenant,
                                             const std::vector<v1::Client>& clients,
                                             absl::CivilDay first, absl::CivilDay last,
+                                            bool create_missing,
                                             v1::GenerateVisitsResponse& counts) {
   std::vector<std::string> client_ids;
   for (const v1::Client& client : clients) client_ids.push_back(client.client_id());
@@ -383,7 +423,9 @@ absl::Status Scheduling::GenerateForClients(const std::string& tenant_id,
     VisitReconciliation changes = ReconcileVisits(due, in_range, clients[i], now);
     counts.set_days_skipped_suspended(counts.days_skipped_suspended() + due.days_suspended);
     counts.set_visits_already_present(counts.visits_already_present() + changes.already_present);
-    for (v1::Visit& visit : changes.to_create) to_create.push_back(std::move(visit));
+    if (create_missing) {
+      for (v1::Visit& visit : changes.to_create) to_create.push_back(std::move(visit));
+    }
     for (v1::Visit& visit : changes.to_replan) {
       to_replan.push_back({read_by_id[visit.visit_id()], std::move(visit)});
     }

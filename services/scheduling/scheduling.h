@@ -53,10 +53,17 @@ class Scheduling {
                                         const v1::CancelVisitRequest& request);
 
  private:
-  // Generates for one batch of clients, adding to `counts`.
+  // Generates for one batch of clients, adding to `counts`; with `create_missing` false, only
+  // the visits already made are reconciled (after a change of the client's suspensions).
   absl::Status GenerateForClients(const std::string& tenant_id, const TenantProfile& tenant,
                                   const std::vector<v1::Client>& clients, absl::CivilDay first,
-                                  absl::CivilDay last, v1::GenerateVisitsResponse& counts);
+                                  absl::CivilDay last, bool create_missing,
+                                  v1::GenerateVisitsResponse& counts);
+
+  // Reconciles the client's visits already made from today on with what is now due, making
+  // none (after a change of suspensions or status).
+  absl::Status ReconcileMadeVisits(const std::string& tenant_id, const TenantProfile& tenant,
+                                   const v1::Client& client);
 
   SchedulingStore& store_;
   TenantDirectory& tenants_;

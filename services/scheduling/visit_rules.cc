@@ -80,7 +80,7 @@ v1::Visit Withdrawn(const v1::Visit& visit, const v1::Client& client, absl::Time
   *cancellation.mutable_request_time() = TimeToProto(now);
   cancellation.set_notice_minutes(
       std::max<int64_t>(0, absl::ToInt64Minutes(At(visit.planned_start()) - now)));
-  cancellation.set_cancelled_by("GenerateVisits");
+  cancellation.set_cancelled_by(std::string(kReconciliationActor));
   withdrawn.set_status(v1::VISIT_STATUS_CANCELLED);
   withdrawn.set_version(visit.version() + 1);
   *withdrawn.mutable_update_time() = TimeToProto(now);
@@ -165,8 +165,13 @@ VisitReconciliation ReconcileVisits(const DueVisits& due, const std::vector<v1::
       continue;
     }
     const v1::Visit& stored = *found->second;
-    if (stored.status() == v1::VISIT_STATUS_CANCELLED || At(stored.planned_start()) <= now ||
-        stored.care_plan_version() == visit.care_plan_version()) {
+    const bool cancelled = stored.status() == v1::VISIT_STATUS_CANCELLED;
+    // A visit this reconciliation withdrew (a suspension since shortened, a plan change since
+    // undone) is due again; one a person cancelled stays cancelled.
+    const bool withdrawn =
+        cancelled && stored.cancellation().cancelled_by() == kReconciliationActor;
+    if (At(stored.planned_start()) <= now || (cancelled && !withdrawn) ||
+        (!cancelled && stored.care_plan_version() == visit.care_plan_version())) {
       ++result.already_present;
       continue;
     }

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "homecare/scheduling/v1/scheduling.pb.h"
@@ -34,16 +35,22 @@ DueVisits VisitsDue(const std::string& tenant_id, const v1::Client& client,
                     const std::vector<std::vector<v1::CarePlan>>& plans, absl::CivilDay first,
                     absl::CivilDay last, absl::TimeZone zone, absl::Time now);
 
+// The `cancelled_by` of visits withdrawn because they are no longer due: they come back when due
+// again, unlike visits a person cancelled.
+inline constexpr absl::string_view kReconciliationActor = "plan-reconciliation";
+
 // How the visits already made for a client over a range change to match what is due.
 struct VisitReconciliation {
-  std::vector<v1::Visit> to_create;    // due and not made yet
-  std::vector<v1::Visit> to_replan;    // future visits made from an older plan version
+  std::vector<v1::Visit> to_create;  // due and not made yet
+  // Future visits made from an older plan version, or withdrawn and now due again.
+  std::vector<v1::Visit> to_replan;
   std::vector<v1::Visit> to_withdraw;  // future visits no longer due, cancelled
   int already_present = 0;
 };
 // `existing` are the client's visits whose local date is in [first, last]. Nothing that has
-// started (planned start at or before `now`) or was cancelled changes, nor one-off visits;
-// a visit made from the version still in force is left as it is, with any one-off change.
+// started (planned start at or before `now`) changes, nor one-off visits, nor visits a person
+// cancelled; a visit made from the version still in force is left as it is, with any one-off
+// change.
 VisitReconciliation ReconcileVisits(const DueVisits& due, const std::vector<v1::Visit>& existing,
                                     const v1::Client& client, absl::Time now);
 

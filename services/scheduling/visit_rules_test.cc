@@ -236,6 +236,33 @@ TEST(ReconcileVisitsTest, SuspensionAddedLaterWithdrawsFutureVisitsForItsReason)
             v1::CANCELLATION_REASON_CLIENT_IN_HOSPITAL);
 }
 
+TEST(ReconcileVisitsTest, WithdrawnVisitsComeBackWhenDueAgainButCancelledOnesStayCancelled) {
+  v1::CarePlan plan = Plan(1, absl::CivilDay(2026, 11, 1), {Pattern("am", kEveryDay, 480, 540)});
+  const absl::CivilDay first(2026, 11, 24), last(2026, 11, 25);
+  v1::Client suspended = Client();
+  v1::Suspension& hospital = *suspended.add_suspensions();
+  hospital.set_reason(v1::SUSPENSION_REASON_HOSPITAL);
+  *hospital.mutable_start_date() = DateToProto(first);
+  std::vector<v1::Visit> made =
+      VisitsDue("t", Client(), {{plan}}, first, last, London(), kNow).visits;
+  VisitReconciliation withdrawn = ReconcileVisits(
+      VisitsDue("t", suspended, {{plan}}, first, last, London(), kNow), made, suspended, kNow);
+  ASSERT_THAT(withdrawn.to_withdraw, SizeIs(2));
+  EXPECT_EQ(withdrawn.to_withdraw[0].cancellation().cancelled_by(), kReconciliationActor);
+  // The client is home early: the suspension is removed. The withdrawn visit comes back; the
+  // one the family cancelled meanwhile does not.
+  std::vector<v1::Visit> now_stored = withdrawn.to_withdraw;
+  now_stored[1].mutable_cancellation()->set_cancelled_by("coordinator");
+  VisitReconciliation back = ReconcileVisits(
+      VisitsDue("t", Client(), {{plan}}, first, last, London(), kNow), now_stored, Client(), kNow);
+  ASSERT_THAT(back.to_replan, SizeIs(1));
+  EXPECT_EQ(back.to_replan[0].visit_id(), made[0].visit_id());
+  EXPECT_EQ(back.to_replan[0].status(), v1::VISIT_STATUS_NEEDS_CARER);
+  EXPECT_FALSE(back.to_replan[0].has_cancellation());
+  EXPECT_EQ(back.to_replan[0].version(), now_stored[0].version() + 1);
+  EXPECT_EQ(back.already_present, 1);
+}
+
 v1::Visit OneOff(absl::Time start, absl::Time end, int duration = 45) {
   v1::Visit visit;
   visit.set_client_id("cli_1");
