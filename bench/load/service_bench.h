@@ -3,14 +3,18 @@
 #ifndef HOMECARE_BENCH_LOAD_SERVICE_BENCH_H_
 #define HOMECARE_BENCH_LOAD_SERVICE_BENCH_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "bench/load/load_generator.h"
 #include "common/config/flags.h"
+#include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
+#include "common/testing/tokens.h"
 
 namespace homecare::bench {
 
@@ -28,8 +32,20 @@ struct ServiceBenchFlags {
   absl::Duration warmup() const;
 };
 
+// Parses the command line into `flags` (with a ServiceBenchFlags registered): the exit code to
+// return at once (0 after --help, 2 for a bad flag), or nullopt to go on.
+std::optional<int> ParseBenchFlags(FlagSet& flags, int argc, char** argv);
+// Creates a tenant (Europe/London) with `localities` in the roster, as an operator.
+absl::Status CreateBenchTenant(const testing::ServiceProcess& roster,
+                               const testing::TestSecret& secret, const std::string& tenant_id,
+                               absl::Span<const char* const> localities);
+
 // The baseline: each worker calls Health/Check on its own channel to `service`.
 CallFactory HealthCheckCalls(const testing::ServiceProcess& service);
+
+// Redis's used_memory (INFO memory): what a benchmark's data costs is the difference before and
+// after seeding it.
+absl::StatusOr<int64_t> RedisUsedMemory(testing::RedisServer& redis);
 
 // Prints a row's failure on stderr; true when every row made calls without errors.
 bool AllSucceeded(const std::vector<LoadResult>& results);

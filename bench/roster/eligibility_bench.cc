@@ -36,18 +36,6 @@ namespace rv1 = roster::v1;
 constexpr char kTenant[] = "bench-care";
 const char* const kLocalities[] = {"north", "south", "east", "west", "central"};
 
-absl::StatusOr<int64_t> UsedMemory(testing::RedisServer& redis) {
-  absl::StatusOr<RedisReply> info = redis.Command({"INFO", "memory"});
-  if (!info.ok()) return info.status();
-  for (absl::string_view line : absl::StrSplit(info->str, "\r\n")) {
-    if (absl::ConsumePrefix(&line, "used_memory:")) {
-      int64_t bytes = 0;
-      if (absl::SimpleAtoi(line, &bytes)) return bytes;
-    }
-  }
-  return absl::InternalError("INFO memory has no used_memory");
-}
-
 common::v1::LocalTimeRange Range(int start_hour, int end_hour) {
   common::v1::LocalTimeRange range;
   *range.mutable_start() = TimeOfDayFromMinutes(start_hour * 60);
@@ -140,11 +128,7 @@ int Main(int argc, char** argv) {
   FlagSet flags("eligibility_bench");
   bench.Register(flags);
   flags.AddInt("carers", &carers, "Carers of the provider");
-  auto parsed = flags.Parse(argc, argv);
-  if (!parsed.ok() || flags.help_requested()) {
-    std::cerr << (parsed.ok() ? "" : parsed.status().message()) << "\n" << flags.Usage();
-    return parsed.ok() ? 0 : 2;
-  }
+  if (std::optional<int> exit_code = ParseBenchFlags(flags, argc, argv)) return *exit_code;
   absl::StatusOr<std::vector<int>> concurrencies = bench.Concurrencies();
   if (!concurrencies.ok()) {
     std::cerr << concurrencies.status().message() << "\n";
@@ -169,29 +153,15 @@ int Main(int argc, char** argv) {
   }
   const std::string token = secret.Token(Role::kCoordinator, kTenant);
   auto stub = RosterService::NewStub((*service)->NewChannel());
-  {
-    grpc::ClientContext context;
-    PrepareContext(context, secret.Token(Role::kOperator, ""), absl::Seconds(10));
-    rv1::CreateTenantRequest request;
-    request.mutable_tenant()->set_tenant_id(kTenant);
-    request.mutable_tenant()->set_display_name("Bench Homecare");
-    request.mutable_tenant()->set_minimum_hourly_pay_pence(1260);
-    for (const char* id : kLocalities) {
-      rv1::Locality& locality = *request.mutable_tenant()->add_localities();
-      locality.set_locality_id(id);
-      locality.set_display_name(id);
-    }
-    rv1::Tenant tenant;
-    grpc::Status status = stub->CreateTenant(&context, request, &tenant);
-    if (!status.ok()) {
-      std::cerr << "CreateTenant: " << status.error_message() << "\n";
-      return 1;
-    }
+  if (absl::Status created = CreateBenchTenant(**service, secret, kTenant, kLocalities);
+      !created.ok()) {
+    std::cerr << "CreateTenant: " << created.message() << "\n";
+    return 1;
   }
 
   const absl::TimeZone zone = *LoadTimeZone("Europe/London");
   const absl::CivilDay today = LocalDay(absl::Now(), zone);
-  absl::StatusOr<int64_t> before = UsedMemory(**redis);
+  absl::StatusOr<int64_t> before = RedisUsedMemory(**redis);
   for (int i = 0; i < carers; ++i) {
     grpc::Status status = SeedCarer(*stub, token, i, today, zone);
     if (!status.ok()) {
@@ -199,7 +169,7 @@ int Main(int argc, char** argv) {
       return 1;
     }
   }
-  absl::StatusOr<int64_t> after = UsedMemory(**redis);
+  absl::StatusOr<int64_t> after = RedisUsedMemory(**redis);
   absl::StatusOr<RedisReply> stream =
       (*redis)->Command({"MEMORY", "USAGE", absl::StrCat("hc:{", kTenant, "}:roster:changes")});
 

@@ -223,4 +223,34 @@ absl::StatusOr<JwtVerifier::Verified> JwtVerifier::VerifyUncached(absl::string_v
   return verified;
 }
 
+ServiceTokens::ServiceTokens(std::string secret, std::string issuer, std::string audience,
+                             std::string subject, const Clock* clock, absl::Duration ttl)
+    : secret_(std::move(secret)),
+      issuer_(std::move(issuer)),
+      audience_(std::move(audience)),
+      subject_(std::move(subject)),
+      clock_(clock),
+      ttl_(ttl) {}
+
+std::string ServiceTokens::ForTenant(absl::string_view tenant_id) const {
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(&mutex_);
+  auto found = minted_.find(tenant_id);
+  if (found != minted_.end() && found->second.expires_at - now > absl::Minutes(1)) {
+    return found->second.token;
+  }
+  TokenClaims claims;
+  claims.issuer = issuer_;
+  claims.audience = audience_;
+  claims.principal.subject = subject_;
+  claims.principal.role = Role::kSystem;
+  claims.principal.tenant = std::string(tenant_id);
+  claims.issued_at = now;
+  claims.expires_at = now + ttl_;
+  Minted minted{MintToken(claims, secret_), claims.expires_at};
+  if (minted_.size() > JwtVerifier::kMaxCachedTokens) minted_.clear();
+  minted_[tenant_id] = minted;
+  return minted.token;
+}
+
 }  // namespace homecare

@@ -36,6 +36,32 @@ struct TokenClaims {
 // Signs `claims` with `secret`; used by the dev token CLI and by tests.
 std::string MintToken(const TokenClaims& claims, absl::string_view secret);
 
+// Mints the short-lived `system` tokens a service calls another service with, one per tenant,
+// reused until a minute before they expire (so that the callee's verifier cache hits).
+class ServiceTokens {
+ public:
+  // `clock` must outlive this. `subject` names the calling service ("homecare-scheduling").
+  ServiceTokens(std::string secret, std::string issuer, std::string audience, std::string subject,
+                const Clock* clock, absl::Duration ttl = absl::Minutes(10));
+
+  std::string ForTenant(absl::string_view tenant_id) const;
+
+ private:
+  struct Minted {
+    std::string token;
+    absl::Time expires_at;
+  };
+
+  std::string secret_;
+  std::string issuer_;
+  std::string audience_;
+  std::string subject_;
+  const Clock* clock_;
+  absl::Duration ttl_;
+  mutable absl::Mutex mutex_;
+  mutable absl::flat_hash_map<std::string, Minted> minted_ ABSL_GUARDED_BY(mutex_);
+};
+
 class JwtVerifier {
  public:
   // `clock` must outlive the verifier. `leeway` tolerates clock differences between the minter

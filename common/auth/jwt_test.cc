@@ -88,6 +88,23 @@ TEST_F(JwtTest, RememberedTokensStillExpireAndStayBounded) {
   EXPECT_FALSE(verifier_.Verify(forged).ok());
 }
 
+TEST_F(JwtTest, ServiceTokensAreSystemTokensForOneTenantRenewedBeforeExpiry) {
+  ServiceTokens tokens(std::string(kSecret), "homecare", "homecare", "homecare-scheduling", &clock_,
+                       absl::Minutes(10));
+  const std::string first = tokens.ForTenant("sunrise-care");
+  absl::StatusOr<Principal> principal = verifier_.Verify(first);
+  ASSERT_TRUE(principal.ok()) << principal.status();
+  EXPECT_EQ(principal->role, Role::kSystem);
+  EXPECT_EQ(principal->tenant, "sunrise-care");
+  EXPECT_EQ(principal->subject, "homecare-scheduling");
+  EXPECT_EQ(tokens.ForTenant("sunrise-care"), first) << "reused while fresh";
+  EXPECT_NE(tokens.ForTenant("oak-care"), first);
+  clock_.Advance(absl::Minutes(9) + absl::Seconds(30));
+  const std::string renewed = tokens.ForTenant("sunrise-care");
+  EXPECT_NE(renewed, first) << "renewed within a minute of expiring";
+  EXPECT_TRUE(verifier_.Verify(renewed).ok());
+}
+
 TEST_F(JwtTest, OtherSecretDoesNotVerify) {
   std::string token =
       MintToken(Claims(Role::kCoordinator, "acme"), "another-secret-of-32-bytes-or-more!!");

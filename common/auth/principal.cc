@@ -42,4 +42,12 @@ absl::Status RequireRole(const Principal& principal, absl::Span<const Role> allo
                    "\" may not call this; allowed: ", absl::StrJoin(names, ", ")));
 }
 
+absl::StatusOr<std::string> CallerTenant(const Principal& principal) {
+  if (principal.acts_for_all_tenants() || principal.tenant.empty()) {
+    return absl::PermissionDeniedError(
+        "this call works on one tenant's records: use a token for that tenant");
+  }
+  return principal.tenant;
+}
+
 }  // namespace homecare

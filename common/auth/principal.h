@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
@@ -34,6 +35,10 @@ struct Principal {
 
 // PERMISSION_DENIED unless the principal's role is one of `allowed`.
 absl::Status RequireRole(const Principal& principal, absl::Span<const Role> allowed);
+
+// The one tenant the caller works on: a system token for every tenant ("*") and an operator
+// (no tenant) name none, so they are PERMISSION_DENIED.
+absl::StatusOr<std::string> CallerTenant(const Principal& principal);
 
 }  // namespace homecare
 

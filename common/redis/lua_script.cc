@@ -8,8 +8,8 @@
 
 namespace homecare {
 
-LuaScript::LuaScript(std::string name, std::string source, int num_keys)
-    : name_(std::move(name)), source_(std::move(source)), num_keys_(num_keys) {
+LuaScript::LuaScript(std::string_view name, std::string_view source, int num_keys)
+    : name_(name), source_(source), num_keys_(num_keys) {
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(source_.data()), source_.size(), digest);
   sha1_ = absl::BytesToHexString(

@@ -3,6 +3,7 @@
 #define HOMECARE_COMMON_REDIS_LUA_SCRIPT_H_
 
 #include <string>
+#include <string_view>
 
 #include "absl/strings/string_view.h"
 
@@ -12,7 +13,8 @@ class LuaScript {
  public:
   // `num_keys` is how many KEYS the script takes: every key it touches is passed in KEYS, so
   // that Redis Cluster can route it.
-  LuaScript(std::string name, std::string source, int num_keys);
+  // (string_view, so that the constants homecare_lua_scripts() generates pass straight in.)
+  LuaScript(std::string_view name, std::string_view source, int num_keys);
 
   const std::string& name() const { return name_; }
   const std::string& source() const { return source_; }

@@ -186,6 +186,43 @@ absl::StatusOr<RedisReply> RedisClient::RunScript(const LuaScript& script,
   return reply;
 }
 
+absl::StatusOr<std::vector<RedisReply>> RedisClient::RunScriptPipeline(
+    const LuaScript& script, const std::vector<ScriptCall>& calls) {
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(calls.size());
+  for (const ScriptCall& call : calls) {
+    if (static_cast<int>(call.keys.size()) != script.num_keys()) {
+      return absl::InternalError(absl::StrCat("script ", script.name(), " takes ",
+                                              script.num_keys(), " keys, given ",
+                                              call.keys.size()));
+    }
+    std::vector<std::string>& evalsha = commands.emplace_back();
+    evalsha.reserve(3 + call.keys.size() + call.args.size());
+    evalsha = {"EVALSHA", script.sha1(), absl::StrCat(call.keys.size())};
+    evalsha.insert(evalsha.end(), call.keys.begin(), call.keys.end());
+    evalsha.insert(evalsha.end(), call.args.begin(), call.args.end());
+  }
+  absl::StatusOr<std::vector<RedisReply>> replies = Pipeline(commands);
+  if (!replies.ok()) return replies;
+  std::vector<std::vector<std::string>> again;
+  std::vector<size_t> again_index;
+  for (size_t i = 0; i < replies->size(); ++i) {
+    const RedisReply& reply = (*replies)[i];
+    if (reply.is_error() && absl::StartsWith(reply.str, "NOSCRIPT")) {
+      again.push_back(commands[i]);
+      again_index.push_back(i);
+    }
+  }
+  if (again.empty()) return replies;
+  again.insert(again.begin(), {"SCRIPT", "LOAD", script.source()});
+  absl::StatusOr<std::vector<RedisReply>> retried = Pipeline(again);
+  if (!retried.ok()) return retried.status();
+  for (size_t i = 0; i < again_index.size(); ++i) {
+    (*replies)[again_index[i]] = std::move((*retried)[i + 1]);
+  }
+  return replies;
+}
+
 absl::Status RedisClient::LoadScripts(const std::vector<const LuaScript*>& scripts) {
   std::vector<std::vector<std::string>> commands;
   for (const LuaScript* script : scripts) {

@@ -28,14 +28,14 @@ namespace homecare {
 
 struct RedisOptions {
   std::string address = "127.0.0.1:6379";  // see RedisEndpoint::Parse
-  std::string password;                    // AUTH when set
+  std::string password = "";               // AUTH when set
   int pool_size = 8;
   absl::Duration connect_timeout = absl::Milliseconds(500);
   absl::Duration command_timeout = absl::Seconds(1);
   // How long a call waits for a free connection when all `pool_size` are busy; then it fails
   // with RESOURCE_EXHAUSTED.
   absl::Duration pool_wait_timeout = absl::Seconds(1);
-  CircuitBreaker::Options breaker;
+  CircuitBreaker::Options breaker = {};
 };
 
 class RedisClient {
@@ -62,6 +62,18 @@ class RedisClient {
   absl::StatusOr<RedisReply> RunScript(const LuaScript& script,
                                        const std::vector<std::string>& keys,
                                        const std::vector<std::string>& args);
+
+  // One call of a script: its KEYS and ARGV.
+  struct ScriptCall {
+    std::vector<std::string> keys;
+    std::vector<std::string> args;
+  };
+  // Many calls of `script` in one round trip: each call is its own atomic transition (a batch
+  // is never one long script that would stall every tenant), only the network trip is shared.
+  // A script error stays in the result as a kError reply for that call; NOSCRIPT is handled as
+  // in RunScript.
+  absl::StatusOr<std::vector<RedisReply>> RunScriptPipeline(const LuaScript& script,
+                                                            const std::vector<ScriptCall>& calls);
 
   // SCRIPT LOAD of each script, at start-up. Failure is not fatal: RunScript loads on demand.
   absl::Status LoadScripts(const std::vector<const LuaScript*>& scripts);

@@ -115,6 +115,29 @@ TEST_F(RedisClientTest, ScriptsRunBySha1AndReloadAfterFlush) {
   EXPECT_THAT(client->LoadScripts({&syntax_error}), StatusIs(absl::StatusCode::kInternal));
 }
 
+TEST_F(RedisClientTest, ScriptPipelineRunsEachCallAloneAndReloadsAfterFlush) {
+  auto client = MakeClient();
+  LuaScript script("add",
+                   "if ARGV[1] == 'bad' then return redis.call('NOPE') end "
+                   "return redis.call('INCRBY', KEYS[1], ARGV[1])",
+                   1);
+  // Not loaded yet: every call answers NOSCRIPT first, then runs once after the load.
+  auto replies = client->RunScriptPipeline(
+      script, {{{"a"}, {"1"}}, {{"a"}, {"bad"}}, {{"b"}, {"5"}}, {{"a"}, {"2"}}});
+  ASSERT_THAT(replies, IsOk());
+  ASSERT_EQ(replies->size(), 4u);
+  EXPECT_EQ((*replies)[0].integer, 1);
+  EXPECT_TRUE((*replies)[1].is_error()) << "one failed call does not stop the others";
+  EXPECT_EQ((*replies)[2].integer, 5);
+  EXPECT_EQ((*replies)[3].integer, 3);
+  ASSERT_THAT(server_->Command({"SCRIPT", "FLUSH"}), IsOk());
+  replies = client->RunScriptPipeline(script, {{{"a"}, {"10"}}});
+  ASSERT_THAT(replies, IsOk());
+  EXPECT_EQ((*replies)[0].integer, 13);
+  EXPECT_TRUE(client->RunScriptPipeline(script, {})->empty());
+  EXPECT_THAT(client->RunScriptPipeline(script, {{{}, {}}}), StatusIs(absl::StatusCode::kInternal));
+}
+
 TEST_F(RedisClientTest, ManyThreadsShareASmallPool) {
   RedisOptions options;
   options.pool_size = 3;

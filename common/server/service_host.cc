@@ -207,7 +207,8 @@ int RunServiceMain(int argc, char** argv, const ServiceMainSpec& spec) {
     return 1;
   }
   ServiceHost host(config.server, redis->get(), &verifier);
-  ServiceDeps deps{**redis, host.calls(), host.streams(), clock};
+  ServiceTokens tokens(*secret, config.token_issuer, config.token_audience, spec.program, &clock);
+  ServiceDeps deps{**redis, host.calls(), host.streams(), clock, tokens};
   absl::StatusOr<std::unique_ptr<grpc::Service>> service = spec.make_service(deps);
   if (!service.ok()) {
     LogError("cannot start: ", service.status().message());

@@ -105,6 +105,8 @@ struct ServiceDeps {
   CallRunner& calls;
   StreamTracker& streams;
   const Clock& clock;
+  // System tokens for this service's calls to other services.
+  const ServiceTokens& tokens;
 };
 
 struct ServiceMainSpec {

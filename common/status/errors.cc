@@ -27,6 +27,12 @@ void FieldViolations::Add(absl::string_view field, absl::string_view rule) {
   violation->set_description(std::string(rule));
 }
 
+void FieldViolations::AddFrom(const absl::Status& status) {
+  for (const auto& violation : FieldViolationsOf(status)) {
+    Add(violation.field(), violation.description());
+  }
+}
+
 absl::Status FieldViolations::ToStatus() const {
   if (empty()) return absl::OkStatus();
   std::vector<std::string> parts;

@@ -28,6 +28,8 @@ class FieldViolations {
  public:
   // `field` is a path into the request ("carer.home.latitude"); `rule` says what was expected.
   void Add(absl::string_view field, absl::string_view rule);
+  // Adds every field violation `status` carries (none for OK).
+  void AddFrom(const absl::Status& status);
   bool empty() const { return details_.field_violations().empty(); }
   // OK when nothing was added; otherwise INVALID_ARGUMENT listing each field and rule.
   absl::Status ToStatus() const;

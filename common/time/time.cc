@@ -51,6 +51,26 @@ common::v1::Date DateToProto(absl::CivilDay day) {
   return date;
 }
 
+common::v1::DayOfWeek DayOfWeekOf(absl::CivilDay day) {
+  switch (absl::GetWeekday(day)) {
+    case absl::Weekday::monday:
+      return common::v1::DAY_OF_WEEK_MONDAY;
+    case absl::Weekday::tuesday:
+      return common::v1::DAY_OF_WEEK_TUESDAY;
+    case absl::Weekday::wednesday:
+      return common::v1::DAY_OF_WEEK_WEDNESDAY;
+    case absl::Weekday::thursday:
+      return common::v1::DAY_OF_WEEK_THURSDAY;
+    case absl::Weekday::friday:
+      return common::v1::DAY_OF_WEEK_FRIDAY;
+    case absl::Weekday::saturday:
+      return common::v1::DAY_OF_WEEK_SATURDAY;
+    case absl::Weekday::sunday:
+      return common::v1::DAY_OF_WEEK_SUNDAY;
+  }
+  return common::v1::DAY_OF_WEEK_UNSPECIFIED;
+}
+
 absl::StatusOr<int> MinutesFromTimeOfDay(const common::v1::TimeOfDay& time,
                                          absl::string_view field) {
   if (time.hours() < 0 || time.hours() > 24 || time.minutes() < 0 || time.minutes() > 59 ||
@@ -65,6 +85,33 @@ common::v1::TimeOfDay TimeOfDayFromMinutes(int minutes) {
   time.set_hours(minutes / 60);
   time.set_minutes(minutes % 60);
   return time;
+}
+
+absl::Time LocalRange::StartOn(absl::CivilDay day, absl::TimeZone zone) const {
+  return LocalToInstant(absl::CivilSecond(day) + start * 60, zone);
+}
+
+absl::Time LocalRange::EndOn(absl::CivilDay day, absl::TimeZone zone) const {
+  const absl::CivilDay end_day = end <= start ? day + 1 : day;
+  return LocalToInstant(absl::CivilSecond(end_day) + end * 60, zone);
+}
+
+absl::StatusOr<LocalRange> LocalRangeFromProto(const common::v1::LocalTimeRange& range,
+                                               absl::string_view field) {
+  const std::string prefix(field);
+  absl::StatusOr<int> start = MinutesFromTimeOfDay(range.start(), prefix + ".start");
+  absl::StatusOr<int> end = MinutesFromTimeOfDay(range.end(), prefix + ".end");
+  FieldViolations violations;
+  violations.AddFrom(start.status());
+  violations.AddFrom(end.status());
+  if (!violations.empty()) return violations.ToStatus();
+  if (*start == 24 * 60) {
+    return InvalidArgumentError(prefix + ".start", "24:00 is only an end (until midnight)");
+  }
+  if (*start == *end) {
+    return InvalidArgumentError(field, "start and end are equal: the range is empty");
+  }
+  return LocalRange{*start, *end};
 }
 
 absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& timestamp,

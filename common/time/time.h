@@ -31,10 +31,30 @@ absl::CivilDay LocalDay(absl::Time instant, absl::TimeZone zone);
 // names `field`.
 absl::StatusOr<absl::CivilDay> DateFromProto(const common::v1::Date& date, absl::string_view field);
 common::v1::Date DateToProto(absl::CivilDay day);
+// The API's day of the week of a civil date.
+common::v1::DayOfWeek DayOfWeekOf(absl::CivilDay day);
 // Minutes after midnight, 0 to 1440 (24:00 is allowed as the end of a range).
 absl::StatusOr<int> MinutesFromTimeOfDay(const common::v1::TimeOfDay& time,
                                          absl::string_view field);
 common::v1::TimeOfDay TimeOfDayFromMinutes(int minutes);
+// A range of local time as minutes after midnight; an end at or before the start runs into the
+// next day (a night shift 22:00-07:00, a visit window 23:30-00:30).
+struct LocalRange {
+  int start = 0;  // 0 to 1439
+  int end = 0;    // 0 to 1440
+
+  // Minutes the range lasts, 1 to 1440.
+  int length() const { return end > start ? end - start : end + 24 * 60 - start; }
+  // The instants the range starts and ends on local `day` in `zone`: 08:00 stays 08:00 local on
+  // both sides of a clock change.
+  absl::Time StartOn(absl::CivilDay day, absl::TimeZone zone) const;
+  absl::Time EndOn(absl::CivilDay day, absl::TimeZone zone) const;
+};
+// INVALID_ARGUMENT naming `field`.start / `field`.end (24:00 only as an end), or `field` for an
+// empty range (start equal to end).
+absl::StatusOr<LocalRange> LocalRangeFromProto(const common::v1::LocalTimeRange& range,
+                                               absl::string_view field);
+
 absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& timestamp,
                                          absl::string_view field);
 google::protobuf::Timestamp TimeToProto(absl::Time time);

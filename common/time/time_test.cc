@@ -1,5 +1,6 @@
 #include "common/time/time.h"
 
+#include "common/status/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -111,6 +112,50 @@ TEST(FakeClockTest, MovesOnlyWhenTold) {
   FakeClock clock(Utc(2026, 1, 1, 0, 0));
   clock.Advance(absl::Minutes(61));
   EXPECT_EQ(clock.Now(), Utc(2026, 1, 1, 1, 1));
+}
+
+}  // namespace
+}  // namespace homecare
+
+namespace homecare {
+namespace {
+
+common::v1::LocalTimeRange RangeOf(int start_minutes, int end_minutes) {
+  common::v1::LocalTimeRange range;
+  *range.mutable_start() = TimeOfDayFromMinutes(start_minutes);
+  *range.mutable_end() = TimeOfDayFromMinutes(end_minutes);
+  return range;
+}
+
+TEST(LocalRangeTest, RangesAcrossMidnightAndClockChanges) {
+  const absl::TimeZone london = *LoadTimeZone("Europe/London");
+  absl::StatusOr<LocalRange> night = LocalRangeFromProto(RangeOf(23 * 60 + 30, 30), "w");
+  ASSERT_TRUE(night.ok());
+  EXPECT_EQ(night->length(), 60);
+  auto utc = [](int d, int h, int m) {
+    return absl::FromCivil(absl::CivilMinute(2026, 10, d, h, m), absl::UTCTimeZone());
+  };
+  // 23:30 to 00:30 the night the clocks go back (at 02:00 BST): both ends are still BST.
+  EXPECT_EQ(night->StartOn(absl::CivilDay(2026, 10, 24), london), utc(24, 22, 30));
+  EXPECT_EQ(night->EndOn(absl::CivilDay(2026, 10, 24), london), utc(24, 23, 30));
+  // 01:00 to 02:30 across the change: 01:00 BST to 02:30 GMT, 150 real minutes.
+  absl::StatusOr<LocalRange> across = LocalRangeFromProto(RangeOf(60, 150), "w");
+  ASSERT_TRUE(across.ok());
+  EXPECT_EQ(across->StartOn(absl::CivilDay(2026, 10, 25), london), utc(25, 0, 0));
+  EXPECT_EQ(across->EndOn(absl::CivilDay(2026, 10, 25), london), utc(25, 2, 30));
+  absl::StatusOr<LocalRange> until_midnight = LocalRangeFromProto(RangeOf(22 * 60, 24 * 60), "w");
+  ASSERT_TRUE(until_midnight.ok());
+  EXPECT_EQ(until_midnight->length(), 120);
+
+  EXPECT_EQ(ViolatedFields(LocalRangeFromProto(RangeOf(24 * 60, 60), "w").status()),
+            std::vector<std::string>{"w.start"});
+  EXPECT_EQ(ViolatedFields(LocalRangeFromProto(RangeOf(480, 480), "w").status()),
+            std::vector<std::string>{"w"});
+  common::v1::LocalTimeRange bad = RangeOf(0, 60);
+  bad.mutable_start()->set_hours(25);
+  bad.mutable_end()->set_minutes(61);
+  EXPECT_EQ(ViolatedFields(LocalRangeFromProto(bad, "w").status()),
+            (std::vector<std::string>{"w.start", "w.end"}));
 }
 
 }  // namespace

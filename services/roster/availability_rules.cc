@@ -16,36 +16,16 @@ namespace {
 
 constexpr size_t kMaxNoteLength = 2000;
 
-// A range of local time as minutes after midnight; end <= start runs into the next day.
-struct LocalRange {
-  int start = 0;
-  int end = 0;
-};
-
-void AddViolations(FieldViolations& violations, const absl::Status& status) {
-  for (const auto& violation : FieldViolationsOf(status)) {
-    violations.Add(violation.field(), violation.description());
-  }
-}
-
 // Validates a range; nullopt (with violations added) when it is not one.
 std::optional<LocalRange> CheckRange(FieldViolations& violations,
                                      const common::v1::LocalTimeRange& range,
                                      const std::string& field) {
-  absl::StatusOr<int> start = MinutesFromTimeOfDay(range.start(), field + ".start");
-  absl::StatusOr<int> end = MinutesFromTimeOfDay(range.end(), field + ".end");
-  AddViolations(violations, start.status());
-  AddViolations(violations, end.status());
-  if (!start.ok() || !end.ok()) return std::nullopt;
-  if (*start == 24 * 60) {
-    violations.Add(field + ".start", "24:00 is only an end (until midnight)");
+  absl::StatusOr<LocalRange> valid = LocalRangeFromProto(range, field);
+  if (!valid.ok()) {
+    violations.AddFrom(valid.status());
     return std::nullopt;
   }
-  if (*start == *end) {
-    violations.Add(field, "start and end are equal: the range is empty");
-    return std::nullopt;
-  }
-  return LocalRange{*start, *end};
+  return *valid;
 }
 
 // Minutes after the start of the week (Monday 00:00) that a weekly block covers, as up to two
@@ -63,9 +43,7 @@ bool Overlap(std::pair<int, int> a, std::pair<int, int> b) {
 
 // The instants of a local range on `day` in `zone`.
 Interval ToInterval(absl::CivilDay day, LocalRange range, absl::TimeZone zone) {
-  const absl::CivilDay end_day = range.end <= range.start ? day + 1 : day;
-  return Interval{LocalToInstant(absl::CivilSecond(day) + range.start * 60, zone),
-                  LocalToInstant(absl::CivilSecond(end_day) + range.end * 60, zone)};
+  return Interval{range.StartOn(day, zone), range.EndOn(day, zone)};
 }
 
 // A stored range (availability is validated before it is stored; anything invalid that slips
@@ -118,31 +96,11 @@ std::vector<Interval> SortAndMerge(std::vector<Interval> intervals) {
   return merged;
 }
 
-common::v1::DayOfWeek DayOfWeekOf(absl::CivilDay day) {
-  switch (absl::GetWeekday(day)) {
-    case absl::Weekday::monday:
-      return common::v1::DAY_OF_WEEK_MONDAY;
-    case absl::Weekday::tuesday:
-      return common::v1::DAY_OF_WEEK_TUESDAY;
-    case absl::Weekday::wednesday:
-      return common::v1::DAY_OF_WEEK_WEDNESDAY;
-    case absl::Weekday::thursday:
-      return common::v1::DAY_OF_WEEK_THURSDAY;
-    case absl::Weekday::friday:
-      return common::v1::DAY_OF_WEEK_FRIDAY;
-    case absl::Weekday::saturday:
-      return common::v1::DAY_OF_WEEK_SATURDAY;
-    case absl::Weekday::sunday:
-      return common::v1::DAY_OF_WEEK_SUNDAY;
-  }
-  return common::v1::DAY_OF_WEEK_UNSPECIFIED;
-}
-
 }  // namespace
 
 absl::Status ValidateAvailability(const v1::Availability& availability) {
   FieldViolations violations;
-  AddViolations(violations, ValidateId("availability.carer_id", availability.carer_id()));
+  violations.AddFrom(ValidateId("availability.carer_id", availability.carer_id()));
   if (availability.weekly_size() > kMaxWeeklyBlocks) {
     violations.Add("availability.weekly", absl::StrCat("at most ", kMaxWeeklyBlocks, " blocks"));
   }
@@ -176,7 +134,7 @@ absl::Status ValidateAvailability(const v1::Availability& availability) {
     const v1::AvailabilityException& exception = availability.exceptions(i);
     const std::string field = absl::StrCat("availability.exceptions[", i, "]");
     absl::StatusOr<absl::CivilDay> date = DateFromProto(exception.date(), field + ".date");
-    AddViolations(violations, date.status());
+    violations.AddFrom(date.status());
     if (date.ok()) {
       auto [seen, inserted] = dates.emplace(*date, i);
       if (!inserted) {
@@ -247,7 +205,7 @@ bool CoversWindow(const v1::Availability& availability, absl::TimeZone zone, abs
 
 absl::Status ValidateNewAbsence(const v1::Absence& absence) {
   FieldViolations violations;
-  AddViolations(violations, ValidateId("absence.carer_id", absence.carer_id()));
+  violations.AddFrom(ValidateId("absence.carer_id", absence.carer_id()));
   if (absence.kind() == v1::ABSENCE_KIND_UNSPECIFIED || !v1::AbsenceKind_IsValid(absence.kind())) {
     violations.Add("absence.kind",
                    "must be ABSENCE_KIND_SICKNESS, _ANNUAL_LEAVE, _TRAINING or _OTHER");
@@ -257,12 +215,12 @@ absl::Status ValidateNewAbsence(const v1::Absence& absence) {
     violations.Add("absence.start_time", "must be set");
   } else {
     absl::StatusOr<absl::Time> parsed = TimeFromProto(absence.start_time(), "absence.start_time");
-    AddViolations(violations, parsed.status());
+    violations.AddFrom(parsed.status());
     if (parsed.ok()) start = *parsed;
   }
   if (absence.has_end_time()) {
     absl::StatusOr<absl::Time> end = TimeFromProto(absence.end_time(), "absence.end_time");
-    AddViolations(violations, end.status());
+    violations.AddFrom(end.status());
     if (end.ok() && start && *end <= *start) {
       violations.Add("absence.end_time", "must be after start_time (leave it unset if unknown)");
     }

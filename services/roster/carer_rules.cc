@@ -17,13 +17,6 @@ namespace {
 constexpr size_t kMaxNameLength = 200;
 constexpr int kMaxSkills = 100;
 
-// Copies the violations of a single-field status into `violations`.
-void AddViolations(FieldViolations& violations, const absl::Status& status) {
-  for (const auto& violation : FieldViolationsOf(status)) {
-    violations.Add(violation.field(), violation.description());
-  }
-}
-
 bool HasLocality(const v1::Tenant& tenant, const std::string& id) {
   return std::any_of(tenant.localities().begin(), tenant.localities().end(),
                      [&](const v1::Locality& locality) { return locality.locality_id() == id; });
@@ -45,12 +38,12 @@ void CheckSkills(FieldViolations& violations, const v1::Carer& carer) {
     std::string field = absl::StrCat("carer.skills[", i, "]");
     absl::Status valid = ValidateId(field + ".skill", skill.skill());
     if (!valid.ok()) {
-      AddViolations(violations, valid);
+      violations.AddFrom(valid);
     } else if (!seen.insert(skill.skill()).second) {
       violations.Add(field + ".skill", absl::StrCat("duplicates \"", skill.skill(), "\""));
     }
     if (skill.has_expires_on()) {
-      AddViolations(violations, DateFromProto(skill.expires_on(), field + ".expires_on").status());
+      violations.AddFrom(DateFromProto(skill.expires_on(), field + ".expires_on").status());
     }
   }
 }
@@ -97,7 +90,7 @@ absl::Status ValidateCarer(const v1::Carer& carer, const v1::Tenant& tenant) {
   if (!carer.has_home()) {
     violations.Add("carer.home", "must be set (where the carer's day starts and ends)");
   } else {
-    AddViolations(violations, ValidateGeoPoint(carer.home(), "carer.home"));
+    violations.AddFrom(ValidateGeoPoint(carer.home(), "carer.home"));
   }
   CheckMinutes(violations, carer);
   if (carer.hourly_rate_pence() <= 0) {
@@ -164,14 +157,6 @@ v1::Carer ApplyCarerUpdate(const v1::Carer& stored, const v1::Carer& changes,
   carer.set_version(stored.version() + 1);
   *carer.mutable_update_time() = TimeToProto(now);
   return carer;
-}
-
-absl::StatusOr<std::string> CallerTenant(const Principal& principal) {
-  if (principal.acts_for_all_tenants() || principal.tenant.empty()) {
-    return absl::PermissionDeniedError(
-        "this call works on one tenant's carers: use a token for that tenant");
-  }
-  return principal.tenant;
 }
 
 absl::Status CheckOwnRecord(const Principal& principal, const std::string& carer_id) {

@@ -39,10 +39,6 @@ const std::vector<std::string>& CarerUpdatePaths();
 v1::Carer ApplyCarerUpdate(const v1::Carer& stored, const v1::Carer& changes,
                            const std::vector<std::string>& paths, absl::Time now);
 
-// The one tenant whose carers the caller works on: a system token for every tenant names
-// none, so it is PERMISSION_DENIED.
-absl::StatusOr<std::string> CallerTenant(const Principal& principal);
-
 // A carer may read only their own record: PERMISSION_DENIED for another carer's id, decided
 // before any lookup so it says nothing of whether that id exists. Other roles pass.
 absl::Status CheckOwnRecord(const Principal& principal, const std::string& carer_id);

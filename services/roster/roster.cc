@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/api/request.h"
+#include "common/api/write.h"
 #include "common/ids/ids.h"
 #include "common/status/errors.h"
 #include "services/roster/availability_rules.h"
@@ -17,50 +18,14 @@
 namespace homecare::roster {
 namespace {
 
-// A write that raced another is computed again from fresh reads; five rounds of losing a race
-// on one record mean something is hammering it, and the caller should hear so.
-constexpr int kWriteAttempts = 5;
-constexpr size_t kMaxRequestIdLength = 200;
-constexpr size_t kMaxReasonLength = 500;
 // How many carer ids a list reads from Redis at a time while it filters.
 constexpr int kScanBatch = 200;
 // A visit's window; longer windows are not visits.
 constexpr absl::Duration kMaxEligibilityWindow = absl::Hours(24);
+constexpr size_t kMaxReasonLength = 500;
 
-// Runs `attempt` again while it fails because a record it read changed before its write.
-template <typename T>
-absl::StatusOr<T> RetryOnConflict(absl::FunctionRef<absl::StatusOr<T>()> attempt) {
-  absl::StatusOr<T> result = attempt();
-  for (int i = 1; i < kWriteAttempts && ErrorReasonOf(result.status()) == kConcurrentWriteReason;
-       ++i) {
-    result = attempt();
-  }
-  return result;
-}
-
-// ABORTED when the client asked to change a version that is no longer the stored one.
 absl::Status CheckExpectedVersion(int64_t expected, int64_t stored, absl::string_view what) {
-  if (expected == 0 || expected == stored) return absl::OkStatus();
-  return WithErrorInfo(
-      absl::AbortedError(absl::StrCat(what, " is at version ", stored, ", not ", expected,
-                                      ": read it again and reapply the change")),
-      "VERSION_MISMATCH", kRosterErrorDomain);
-}
-
-absl::Status ValidateRequestId(const std::string& request_id) {
-  if (request_id.size() > kMaxRequestIdLength) {
-    return InvalidArgumentError(
-        "request_id", absl::StrCat("must be at most ", kMaxRequestIdLength, " characters"));
-  }
-  return absl::OkStatus();
-}
-
-// An id for what a request creates: from the request_id when there is one, so that a retry
-// names the same record, random otherwise.
-std::string NewId(absl::string_view prefix, const std::string& tenant_id,
-                  const std::string& request_id) {
-  if (request_id.empty()) return RandomId(prefix);
-  return DeterministicId(prefix, {tenant_id, request_id});
+  return homecare::CheckExpectedVersion(expected, stored, what, kRosterErrorDomain);
 }
 
 absl::StatusOr<absl::TimeZone> TenantZone(const v1::Tenant& tenant) {
@@ -147,7 +112,7 @@ absl::StatusOr<v1::ListTenantsResponse> Roster::ListTenants(const v1::ListTenant
 absl::StatusOr<v1::Carer> Roster::CreateCarer(const std::string& tenant_id,
                                               const v1::CreateCarerRequest& request) {
   if (absl::Status valid = ValidateRequestId(request.request_id()); !valid.ok()) return valid;
-  const std::string carer_id = NewId("car", tenant_id, request.request_id());
+  const std::string carer_id = IdForRequest("car", tenant_id, request.request_id());
   const std::string fingerprint = CreateCarerFingerprint(request);
   return RetryOnConflict<v1::Carer>([&]() -> absl::StatusOr<v1::Carer> {
     absl::StatusOr<Snapshot<v1::Tenant>> tenant = store_.ReadTenant(tenant_id);
@@ -297,7 +262,7 @@ absl::StatusOr<v1::Absence> Roster::RecordAbsence(const std::string& tenant_id,
   asked.clear_create_time();
   asked.clear_update_time();
   const absl::Time now = clock_.Now();
-  absence.set_absence_id(NewId("abs", tenant_id, request.request_id()));
+  absence.set_absence_id(IdForRequest("abs", tenant_id, request.request_id()));
   absence.set_state(v1::ABSENCE_STATE_ACTIVE);
   *absence.mutable_create_time() = TimeToProto(now);
   *absence.mutable_update_time() = TimeToProto(now);

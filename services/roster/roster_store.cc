@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/redis/keys.h"
+#include "common/redis/scored_index.h"
 #include "common/status/errors.h"
 #include "common/time/time.h"
 #include "services/roster/roster_lua.h"
@@ -47,62 +48,32 @@ std::string AbsenceEndsKey(absl::string_view tenant) {
   return TenantKey(tenant, kService, "absence-ends");
 }
 
-absl::Status Corrupt(absl::string_view what) {
-  return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
-}
-
 absl::Status Conflict(absl::string_view what) {
-  return WithErrorInfo(
-      absl::AbortedError(absl::StrCat(what, " changed while this request was applied")),
-      kConcurrentWriteReason, kRosterErrorDomain);
+  return ConcurrentWriteError(what, kRosterErrorDomain);
 }
-
-absl::Status UnexpectedOutcome(const LuaScript& script, absl::string_view outcome) {
-  return absl::InternalError(absl::StrCat(script.name(), ": unexpected reply ", outcome));
-}
-
-std::string Millis(absl::Time time) { return absl::StrCat(absl::ToUnixMillis(time)); }
 
 std::string RetrySeconds() { return absl::StrCat(absl::ToInt64Seconds(RosterStore::kRetryWindow)); }
 
 std::string StreamLength() { return absl::StrCat(RosterStore::kChangeStreamLength); }
-
-template <typename Record>
-absl::StatusOr<Snapshot<Record>> SnapshotOf(const RedisReply& reply, absl::string_view what) {
-  Snapshot<Record> snapshot;
-  if (reply.is_nil()) return snapshot;
-  snapshot.bytes = reply.str;
-  if (!snapshot.record.ParseFromString(snapshot.bytes)) return Corrupt(what);
-  return snapshot;
-}
-
-LuaScript Script(std::string_view name, std::string_view source, int keys) {
-  return LuaScript(std::string(name), std::string(source), keys);
-}
-
-// "<ms>:<id>" cursors of lists ordered by a score in ms, then id.
-std::string ScoreCursor(const std::string& score, const std::string& id) {
-  return absl::StrCat(score, ":", id);
-}
 
 }  // namespace
 
 RosterStore::RosterStore(RedisClient* redis)
     : redis_(redis),
       create_tenant_(
-          Script(lua::kCreateTenantLuaName, lua::kCreateTenantLua, lua::kCreateTenantLuaKeys)),
+          LuaScript(lua::kCreateTenantLuaName, lua::kCreateTenantLua, lua::kCreateTenantLuaKeys)),
       update_tenant_(
-          Script(lua::kUpdateTenantLuaName, lua::kUpdateTenantLua, lua::kUpdateTenantLuaKeys)),
+          LuaScript(lua::kUpdateTenantLuaName, lua::kUpdateTenantLua, lua::kUpdateTenantLuaKeys)),
       create_carer_(
-          Script(lua::kCreateCarerLuaName, lua::kCreateCarerLua, lua::kCreateCarerLuaKeys)),
+          LuaScript(lua::kCreateCarerLuaName, lua::kCreateCarerLua, lua::kCreateCarerLuaKeys)),
       update_carer_(
-          Script(lua::kUpdateCarerLuaName, lua::kUpdateCarerLua, lua::kUpdateCarerLuaKeys)),
-      set_availability_(Script(lua::kSetAvailabilityLuaName, lua::kSetAvailabilityLua,
-                               lua::kSetAvailabilityLuaKeys)),
-      record_absence_(
-          Script(lua::kRecordAbsenceLuaName, lua::kRecordAbsenceLua, lua::kRecordAbsenceLuaKeys)),
-      update_absence_(
-          Script(lua::kUpdateAbsenceLuaName, lua::kUpdateAbsenceLua, lua::kUpdateAbsenceLuaKeys)) {}
+          LuaScript(lua::kUpdateCarerLuaName, lua::kUpdateCarerLua, lua::kUpdateCarerLuaKeys)),
+      set_availability_(LuaScript(lua::kSetAvailabilityLuaName, lua::kSetAvailabilityLua,
+                                  lua::kSetAvailabilityLuaKeys)),
+      record_absence_(LuaScript(lua::kRecordAbsenceLuaName, lua::kRecordAbsenceLua,
+                                lua::kRecordAbsenceLuaKeys)),
+      update_absence_(LuaScript(lua::kUpdateAbsenceLuaName, lua::kUpdateAbsenceLua,
+                                lua::kUpdateAbsenceLuaKeys)) {}
 
 absl::Status RosterStore::LoadScripts() {
   return redis_->LoadScripts({&create_tenant_, &update_tenant_, &create_carer_, &update_carer_,
@@ -113,26 +84,15 @@ std::string RosterStore::ChangeStreamKey(absl::string_view tenant_id) {
   return TenantKey(tenant_id, kService, "changes");
 }
 
-absl::StatusOr<RedisReply> RosterStore::Run(const LuaScript& script,
-                                            const std::vector<std::string>& keys,
-                                            const std::vector<std::string>& args) {
-  absl::StatusOr<RedisReply> reply = redis_->RunScript(script, keys, args);
-  if (!reply.ok()) return reply.status();
-  if (reply->elements.empty() || !reply->elements[0].is_string()) {
-    return absl::InternalError(absl::StrCat(script.name(), ": reply without an outcome"));
-  }
-  return reply;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Tenants
 
 absl::StatusOr<RosterStore::CreateTenantResult> RosterStore::CreateTenant(
     const v1::Tenant& tenant, const std::string& fingerprint) {
   const std::string& id = tenant.tenant_id();
-  absl::StatusOr<RedisReply> reply =
-      Run(create_tenant_, {TenantProfileKey(id), TenantKey(id, kService, "tenant-create")},
-          {tenant.SerializeAsString(), fingerprint});
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, create_tenant_, {TenantProfileKey(id), TenantKey(id, kService, "tenant-create")},
+      {tenant.SerializeAsString(), fingerprint});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   CreateTenantResult result;
@@ -140,7 +100,7 @@ absl::StatusOr<RosterStore::CreateTenantResult> RosterStore::CreateTenant(
     return absl::AlreadyExistsError(absl::StrCat("tenant ", id, " already exists"));
   } else if (outcome == "duplicate") {
     if (reply->elements.size() < 2 || !result.tenant.ParseFromString(reply->elements[1].str)) {
-      return Corrupt("tenant");
+      return CorruptRecord("tenant");
     }
     result.duplicate = true;
   } else if (outcome == "created") {
@@ -192,8 +152,8 @@ absl::Status RosterStore::UpdateTenant(const Snapshot<v1::Tenant>& read, const v
                                        const std::string& carers_revision) {
   const std::string& id = updated.tenant_id();
   absl::StatusOr<RedisReply> reply =
-      Run(update_tenant_, {TenantProfileKey(id), CarersRevisionKey(id)},
-          {read.bytes, updated.SerializeAsString(), carers_revision});
+      RunTransition(*redis_, update_tenant_, {TenantProfileKey(id), CarersRevisionKey(id)},
+                    {read.bytes, updated.SerializeAsString(), carers_revision});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   if (outcome == "updated") return absl::OkStatus();
@@ -223,7 +183,7 @@ absl::StatusOr<std::vector<v1::Tenant>> RosterStore::ListTenants(const std::stri
   for (const RedisReply& reply : *replies) {
     if (reply.is_error()) return ErrorReplyToStatus(reply);
     if (reply.is_nil()) continue;
-    if (!tenants.emplace_back().ParseFromString(reply.str)) return Corrupt("tenant");
+    if (!tenants.emplace_back().ParseFromString(reply.str)) return CorruptRecord("tenant");
   }
   return tenants;
 }
@@ -236,13 +196,13 @@ absl::StatusOr<RosterStore::CreateCarerResult> RosterStore::CreateCarer(
     const v1::CarerChange& change) {
   const std::string& t = tenant.record.tenant_id();
   const std::string& id = carer.carer_id();
-  absl::StatusOr<RedisReply> reply =
-      Run(create_carer_,
-          {CarerKey(t, id), TenantProfileKey(t), CarersKey(t),
-           LocalityCarersKey(t, carer.locality_id()), TenantKey(t, kService, "carer-create", id),
-           CarersRevisionKey(t), ChangeStreamKey(t)},
-          {carer.SerializeAsString(), id, fingerprint, tenant.bytes, change.SerializeAsString(),
-           StreamLength(), RetrySeconds()});
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, create_carer_,
+      {CarerKey(t, id), TenantProfileKey(t), CarersKey(t),
+       LocalityCarersKey(t, carer.locality_id()), TenantKey(t, kService, "carer-create", id),
+       CarersRevisionKey(t), ChangeStreamKey(t)},
+      {carer.SerializeAsString(), id, fingerprint, tenant.bytes, change.SerializeAsString(),
+       StreamLength(), RetrySeconds()});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   CreateCarerResult result;
@@ -250,7 +210,7 @@ absl::StatusOr<RosterStore::CreateCarerResult> RosterStore::CreateCarer(
     result.carer = carer;
   } else if (outcome == "duplicate") {
     if (reply->elements.size() < 2 || !result.carer.ParseFromString(reply->elements[1].str)) {
-      return Corrupt("carer");
+      return CorruptRecord("carer");
     }
     result.duplicate = true;
   } else if (outcome == "exists") {
@@ -277,12 +237,12 @@ absl::Status RosterStore::UpdateCarer(const Snapshot<v1::Tenant>& tenant,
                                       const v1::CarerChange& change) {
   const std::string& t = tenant.record.tenant_id();
   const std::string& id = updated.carer_id();
-  absl::StatusOr<RedisReply> reply =
-      Run(update_carer_,
-          {CarerKey(t, id), TenantProfileKey(t), LocalityCarersKey(t, read.record.locality_id()),
-           LocalityCarersKey(t, updated.locality_id()), CarersRevisionKey(t), ChangeStreamKey(t)},
-          {read.bytes, updated.SerializeAsString(), id, tenant.bytes, change.SerializeAsString(),
-           StreamLength()});
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, update_carer_,
+      {CarerKey(t, id), TenantProfileKey(t), LocalityCarersKey(t, read.record.locality_id()),
+       LocalityCarersKey(t, updated.locality_id()), CarersRevisionKey(t), ChangeStreamKey(t)},
+      {read.bytes, updated.SerializeAsString(), id, tenant.bytes, change.SerializeAsString(),
+       StreamLength()});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   if (outcome == "updated") return absl::OkStatus();
@@ -318,7 +278,7 @@ absl::StatusOr<std::vector<v1::Carer>> RosterStore::ReadCarers(
   carers.reserve(ids.size());
   for (const RedisReply& record : reply->elements) {
     if (record.is_nil()) continue;
-    if (!carers.emplace_back().ParseFromString(record.str)) return Corrupt("carer");
+    if (!carers.emplace_back().ParseFromString(record.str)) return CorruptRecord("carer");
   }
   return carers;
 }
@@ -345,7 +305,7 @@ absl::StatusOr<std::vector<std::optional<v1::Availability>>> RosterStore::ReadAv
   for (const RedisReply& record : reply->elements) {
     std::optional<v1::Availability>& availability = result.emplace_back();
     if (record.is_nil()) continue;
-    if (!availability.emplace().ParseFromString(record.str)) return Corrupt("availability");
+    if (!availability.emplace().ParseFromString(record.str)) return CorruptRecord("availability");
   }
   return result;
 }
@@ -355,8 +315,8 @@ absl::Status RosterStore::SetAvailability(absl::string_view tenant_id,
                                           const v1::Availability& updated,
                                           const v1::CarerChange& change) {
   const std::string& carer = updated.carer_id();
-  absl::StatusOr<RedisReply> reply = Run(
-      set_availability_,
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, set_availability_,
       {AvailabilityKey(tenant_id, carer), CarerKey(tenant_id, carer), ChangeStreamKey(tenant_id)},
       {read.bytes, updated.SerializeAsString(), change.SerializeAsString(), StreamLength()});
   if (!reply.ok()) return reply.status();
@@ -376,12 +336,12 @@ namespace {
 std::string EndScore(const v1::Absence& absence) {
   if (!absence.has_end_time()) return "+inf";
   absl::StatusOr<absl::Time> end = TimeFromProto(absence.end_time(), "end_time");
-  return Millis(end.ok() ? *end : absl::InfiniteFuture());
+  return ScoreOf(end.ok() ? *end : absl::InfiniteFuture());
 }
 
 std::string StartScore(const v1::Absence& absence) {
   absl::StatusOr<absl::Time> start = TimeFromProto(absence.start_time(), "start_time");
-  return Millis(start.ok() ? *start : absl::UnixEpoch());
+  return ScoreOf(start.ok() ? *start : absl::UnixEpoch());
 }
 
 }  // namespace
@@ -391,13 +351,13 @@ absl::StatusOr<RosterStore::RecordAbsenceResult> RosterStore::RecordAbsence(
     const v1::CarerChange& change) {
   const std::string& id = absence.absence_id();
   const std::string& carer = absence.carer_id();
-  absl::StatusOr<RedisReply> reply =
-      Run(record_absence_,
-          {AbsenceKey(tenant_id, id), CarerKey(tenant_id, carer),
-           CarerAbsencesKey(tenant_id, carer), AbsencesKey(tenant_id), AbsenceEndsKey(tenant_id),
-           TenantKey(tenant_id, kService, "absence-create", id), ChangeStreamKey(tenant_id)},
-          {absence.SerializeAsString(), id, fingerprint, StartScore(absence), EndScore(absence),
-           change.SerializeAsString(), StreamLength(), RetrySeconds()});
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, record_absence_,
+      {AbsenceKey(tenant_id, id), CarerKey(tenant_id, carer), CarerAbsencesKey(tenant_id, carer),
+       AbsencesKey(tenant_id), AbsenceEndsKey(tenant_id),
+       TenantKey(tenant_id, kService, "absence-create", id), ChangeStreamKey(tenant_id)},
+      {absence.SerializeAsString(), id, fingerprint, StartScore(absence), EndScore(absence),
+       change.SerializeAsString(), StreamLength(), RetrySeconds()});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   RecordAbsenceResult result;
@@ -405,7 +365,7 @@ absl::StatusOr<RosterStore::RecordAbsenceResult> RosterStore::RecordAbsence(
     result.absence = absence;
   } else if (outcome == "duplicate") {
     if (reply->elements.size() < 2 || !result.absence.ParseFromString(reply->elements[1].str)) {
-      return Corrupt("absence");
+      return CorruptRecord("absence");
     }
     result.duplicate = true;
   } else if (outcome == "exists") {
@@ -434,11 +394,11 @@ absl::Status RosterStore::UpdateAbsence(absl::string_view tenant_id,
                                         const v1::Absence& updated, const v1::CarerChange& change) {
   const std::string& id = updated.absence_id();
   const bool active = updated.state() == v1::ABSENCE_STATE_ACTIVE;
-  absl::StatusOr<RedisReply> reply =
-      Run(update_absence_,
-          {AbsenceKey(tenant_id, id), AbsenceEndsKey(tenant_id), ChangeStreamKey(tenant_id)},
-          {read.bytes, updated.SerializeAsString(), id, active ? EndScore(updated) : "",
-           change.SerializeAsString(), StreamLength()});
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, update_absence_,
+      {AbsenceKey(tenant_id, id), AbsenceEndsKey(tenant_id), ChangeStreamKey(tenant_id)},
+      {read.bytes, updated.SerializeAsString(), id, active ? EndScore(updated) : "",
+       change.SerializeAsString(), StreamLength()});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   if (outcome == "updated") return absl::OkStatus();
@@ -454,52 +414,20 @@ absl::StatusOr<RosterStore::AbsencePage> RosterStore::ListAbsences(absl::string_
                                                                    int limit) {
   std::string key =
       carer_id.empty() ? AbsencesKey(tenant_id) : CarerAbsencesKey(tenant_id, carer_id);
-  std::string after_score = "-inf";
-  std::string after_id;
-  if (!after.empty()) {
-    size_t colon = after.find(':');
-    int64_t ms = 0;
-    if (colon == std::string::npos || !absl::SimpleAtoi(after.substr(0, colon), &ms)) {
-      return InvalidArgumentError("page_token", "is not a page token of this list");
-    }
-    after_score = after.substr(0, colon);
-    after_id = after.substr(colon + 1);
-  }
-  const std::string max =
-      starts_before == absl::InfiniteFuture() ? "+inf" : absl::StrCat("(", Millis(starts_before));
-  // One more than asked for tells whether anything follows. Ids with the cursor's score are
-  // ordered by id; those up to the cursor's are skipped, in batches, however many share it.
-  std::vector<std::pair<std::string, std::string>> found;  // id, score
-  const int batch = limit + 16;
-  bool end_of_key = false;
-  for (int offset = 0; static_cast<int>(found.size()) <= limit && !end_of_key; offset += batch) {
-    absl::StatusOr<RedisReply> reply =
-        redis_->Command({"ZRANGEBYSCORE", key, after_score, max, "WITHSCORES", "LIMIT",
-                         absl::StrCat(offset), absl::StrCat(batch)});
-    if (!reply.ok()) return reply.status();
-    const std::vector<RedisReply>& elements = reply->elements;
-    for (size_t i = 0; i + 1 < elements.size(); i += 2) {
-      const std::string& id = elements[i].str;
-      const std::string& score = elements[i + 1].str;
-      if (!after.empty() && score == after_score && id <= after_id) continue;
-      if (static_cast<int>(found.size()) <= limit) found.emplace_back(id, score);
-    }
-    end_of_key = static_cast<int>(elements.size()) < 2 * batch;
-  }
+  absl::StatusOr<ScoredIdPage> ids =
+      ReadScoredIds(*redis_, key, absl::InfinitePast(), starts_before, after, limit);
+  if (!ids.ok()) return ids.status();
   AbsencePage page;
-  page.exhausted = static_cast<int>(found.size()) <= limit;
-  if (!page.exhausted) found.resize(limit);
-  if (found.empty()) return page;
-  page.last_cursor = ScoreCursor(found.back().second, found.back().first);
-  std::vector<std::string> ids;
-  for (const auto& [id, score] : found) ids.push_back(id);
+  page.exhausted = ids->exhausted;
+  page.last_cursor = ids->last_cursor;
+  if (ids->ids.empty()) return page;
   std::vector<std::string> command = {"MGET"};
-  for (const std::string& id : ids) command.push_back(AbsenceKey(tenant_id, id));
+  for (const std::string& id : ids->ids) command.push_back(AbsenceKey(tenant_id, id));
   absl::StatusOr<RedisReply> records = redis_->Command(command);
   if (!records.ok()) return records.status();
   for (const RedisReply& record : records->elements) {
     if (record.is_nil()) continue;
-    if (!page.absences.emplace_back().ParseFromString(record.str)) return Corrupt("absence");
+    if (!page.absences.emplace_back().ParseFromString(record.str)) return CorruptRecord("absence");
   }
   return page;
 }
@@ -508,7 +436,7 @@ absl::StatusOr<std::vector<v1::Absence>> RosterStore::ReadCurrentAbsences(
     absl::string_view tenant_id, absl::Time not_ended_by) {
   absl::StatusOr<RedisReply> ids =
       redis_->Command({"ZRANGEBYSCORE", AbsenceEndsKey(tenant_id),
-                       absl::StrCat("(", Millis(not_ended_by)), "+inf"});
+                       absl::StrCat("(", ScoreOf(not_ended_by)), "+inf"});
   if (!ids.ok()) return ids.status();
   std::vector<v1::Absence> absences;
   if (ids->elements.empty()) return absences;
@@ -518,7 +446,7 @@ absl::StatusOr<std::vector<v1::Absence>> RosterStore::ReadCurrentAbsences(
   if (!records.ok()) return records.status();
   for (const RedisReply& record : records->elements) {
     if (record.is_nil()) continue;
-    if (!absences.emplace_back().ParseFromString(record.str)) return Corrupt("absence");
+    if (!absences.emplace_back().ParseFromString(record.str)) return CorruptRecord("absence");
   }
   return absences;
 }
@@ -610,7 +538,7 @@ absl::StatusOr<std::vector<RosterStore::ChangeEntry>> RosterStore::ReadChanges(
       const std::vector<RedisReply>& fields = entry.elements[1].elements;
       if (fields.size() != 2 || fields[0].str != "change" ||
           !change.change.ParseFromString(fields[1].str)) {
-        return Corrupt("carer change");
+        return CorruptRecord("carer change");
       }
     }
   }

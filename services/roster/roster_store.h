@@ -58,24 +58,18 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/api/write.h"
 #include "common/redis/lua_script.h"
+#include "common/redis/record.h"
 #include "common/redis/redis_client.h"
 #include "homecare/roster/v1/roster.pb.h"
 #include "services/roster/change_feed.h"
 
 namespace homecare::roster {
 
-// The reason (ErrorInfo) of the ABORTED a write answers when a record it was computed from
-// changed meanwhile: reading again and retrying is right.
-inline constexpr absl::string_view kConcurrentWriteReason = "CONCURRENT_WRITE";
+// The domain of the roster's ErrorInfo reasons; a write that raced another is ABORTED with
+// kConcurrentWriteReason (common/api/write.h).
 inline constexpr absl::string_view kRosterErrorDomain = "homecare.roster";
-
-// A record as read, with the bytes a conditional write compares against.
-template <typename Record>
-struct Snapshot {
-  Record record;
-  std::string bytes;  // empty when the record does not exist yet
-};
 
 class RosterStore {
  public:
@@ -230,10 +224,6 @@ class RosterStore {
                                                               int count, absl::Duration block);
 
  private:
-  // Runs `script` and returns its first element (the outcome) and the reply.
-  absl::StatusOr<RedisReply> Run(const LuaScript& script, const std::vector<std::string>& keys,
-                                 const std::vector<std::string>& args);
-
   RedisClient* redis_;
   LuaScript create_tenant_;
   LuaScript update_tenant_;

@@ -3,11 +3,14 @@
 #include <cstdio>
 #include <iostream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/client/channel.h"
 #include "common/server/grpc_status.h"
 #include "common/status/errors.h"
+#include "common/time/time.h"
 #include "google/protobuf/util/json_util.h"
+#include "homecare/roster/v1/roster.grpc.pb.h"
 
 namespace homecare::carectl {
 
@@ -74,5 +77,36 @@ int PrintError(const absl::Status& status) {
 }
 
 int PrintError(const grpc::Status& status) { return PrintError(FromGrpcStatus(status)); }
+
+absl::StatusOr<absl::TimeZone> TenantZone(const ClientFlags& client) {
+  absl::StatusOr<roster::v1::Tenant> tenant =
+      Call(client, client.roster, &roster::v1::RosterService::Stub::GetTenant,
+           roster::v1::GetTenantRequest());
+  if (!tenant.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot read the tenant's time zone: ", tenant.status().message()));
+  }
+  return LoadTimeZone(tenant->time_zone());
+}
+
+absl::Status ForFlag(absl::string_view flag, const absl::Status& status) {
+  if (status.ok()) return status;
+  return absl::Status(status.code(), absl::StrCat("--", flag, ": ", status.message()));
+}
+
+absl::Status ParseInt(const std::string& flag, const std::string& text, int64_t& value) {
+  if (!absl::SimpleAtoi(text, &value)) {
+    return absl::InvalidArgumentError("--" + flag + " must be a whole number");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseTrueFalse(const std::string& flag, const std::string& text, bool& value) {
+  if (text != "true" && text != "false") {
+    return absl::InvalidArgumentError("--" + flag + " must be true or false");
+  }
+  value = text == "true";
+  return absl::OkStatus();
+}
 
 }  // namespace homecare::carectl

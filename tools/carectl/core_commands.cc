@@ -104,12 +104,8 @@ int RunTenantCreate(const std::vector<std::string>& args) {
     locality->set_locality_id(parts.first);
     locality->set_display_name(parts.second.empty() ? parts.first : parts.second);
   }
-  auto stub = roster::v1::RosterService::NewStub(client.Channel(client.roster));
-  roster::v1::Tenant response;
-  grpc::Status status = stub->CreateTenant(client.Context().get(), request, &response);
-  if (!status.ok()) return PrintError(status);
-  PrintJson(response);
-  return 0;
+  return CallAndPrint(client, client.roster, &roster::v1::RosterService::Stub::CreateTenant,
+                      request);
 }
 
 int RunTenantGet(const std::vector<std::string>& args) {
@@ -121,12 +117,7 @@ int RunTenantGet(const std::vector<std::string>& args) {
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
   roster::v1::GetTenantRequest request;
   request.set_tenant_id(id);
-  auto stub = roster::v1::RosterService::NewStub(client.Channel(client.roster));
-  roster::v1::Tenant response;
-  grpc::Status status = stub->GetTenant(client.Context().get(), request, &response);
-  if (!status.ok()) return PrintError(status);
-  PrintJson(response);
-  return 0;
+  return CallAndPrint(client, client.roster, &roster::v1::RosterService::Stub::GetTenant, request);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 namespace homecare::carectl {
 void RegisterCoreCommands();
 void RegisterRosterCommands();
+void RegisterSchedulingCommands();
 }  // namespace homecare::carectl
 
 namespace {
@@ -27,6 +28,7 @@ void PrintHelp() {
 int main(int argc, char** argv) {
   homecare::carectl::RegisterCoreCommands();
   homecare::carectl::RegisterRosterCommands();
+  homecare::carectl::RegisterSchedulingCommands();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
     PrintHelp();

@@ -2,7 +2,6 @@
 // free for a visit. Times given without a zone are the tenant's local time.
 #include <iostream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "common/client/channel.h"
 #include "common/ids/ids.h"
@@ -16,37 +15,6 @@ namespace {
 
 namespace rv1 = roster::v1;
 using Stub = rv1::RosterService::Stub;
-
-// Calls `method` and prints the response as JSON; the exit code.
-template <typename Request, typename Response>
-int CallAndPrint(const ClientFlags& client,
-                 grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                 const Request& request) {
-  auto stub = rv1::RosterService::NewStub(client.Channel(client.roster));
-  Response response;
-  grpc::Status status = (stub.get()->*method)(client.Context().get(), request, &response);
-  if (!status.ok()) return PrintError(status);
-  PrintJson(response);
-  return 0;
-}
-
-// The caller's tenant's time zone, for local times on the command line.
-absl::StatusOr<absl::TimeZone> TenantZone(const ClientFlags& client) {
-  auto stub = rv1::RosterService::NewStub(client.Channel(client.roster));
-  rv1::Tenant tenant;
-  grpc::Status status = stub->GetTenant(client.Context().get(), rv1::GetTenantRequest(), &tenant);
-  if (!status.ok()) {
-    return absl::UnavailableError("cannot read the tenant's time zone: " + status.error_message());
-  }
-  return LoadTimeZone(tenant.time_zone());
-}
-
-absl::Status ParseInt(const std::string& flag, const std::string& text, int64_t& value) {
-  if (!absl::SimpleAtoi(text, &value)) {
-    return absl::InvalidArgumentError("--" + flag + " must be a whole number");
-  }
-  return absl::OkStatus();
-}
 
 // The fields of a Carer that flags set; `mask` gets the path of each flag given.
 struct CarerFlags {
@@ -110,10 +78,9 @@ struct CarerFlags {
       carer.set_travel_mode(*parsed);
     }
     if (given(active, "active")) {
-      if (active != "true" && active != "false") {
-        return absl::InvalidArgumentError("--active must be true or false");
-      }
-      carer.set_active(active == "true");
+      bool value = false;
+      if (absl::Status ok = ParseTrueFalse("active", active, value); !ok.ok()) return ok;
+      carer.set_active(value);
     }
     return absl::OkStatus();
   }
@@ -180,7 +147,7 @@ int RunTenantUpdate(const std::vector<std::string>& args) {
     tenant.set_minimum_hourly_pay_pence(pence);
     mask.add_paths("minimum_hourly_pay_pence");
   }
-  return CallAndPrint(client, &Stub::UpdateTenant, request);
+  return CallAndPrint(client, client.roster, &Stub::UpdateTenant, request);
 }
 
 int RunCarerCreate(const std::vector<std::string>& args) {
@@ -199,7 +166,7 @@ int RunCarerCreate(const std::vector<std::string>& args) {
   if (absl::Status ok = carer_flags.Fill(*request.mutable_carer(), unused); !ok.ok()) {
     return PrintError(ok);
   }
-  return CallAndPrint(client, &Stub::CreateCarer, request);
+  return CallAndPrint(client, client.roster, &Stub::CreateCarer, request);
 }
 
 int RunCarerGet(const std::vector<std::string>& args) {
@@ -209,7 +176,7 @@ int RunCarerGet(const std::vector<std::string>& args) {
   client.Register(flags);
   flags.AddString("id", request.mutable_carer_id(), "Carer id");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
-  return CallAndPrint(client, &Stub::GetCarer, request);
+  return CallAndPrint(client, client.roster, &Stub::GetCarer, request);
 }
 
 int RunCarerUpdate(const std::vector<std::string>& args) {
@@ -230,7 +197,7 @@ int RunCarerUpdate(const std::vector<std::string>& args) {
       !ok.ok()) {
     return PrintError(ok);
   }
-  return CallAndPrint(client, &Stub::UpdateCarer, request);
+  return CallAndPrint(client, client.roster, &Stub::UpdateCarer, request);
 }
 
 int RunCarerList(const std::vector<std::string>& args) {
@@ -250,7 +217,7 @@ int RunCarerList(const std::vector<std::string>& args) {
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
   if (!active.empty()) request.set_active(active == "true");
   request.set_page_size(static_cast<int32_t>(page_size));
-  return CallAndPrint(client, &Stub::ListCarers, request);
+  return CallAndPrint(client, client.roster, &Stub::ListCarers, request);
 }
 
 int RunAvailabilitySet(const std::vector<std::string>& args) {
@@ -277,7 +244,7 @@ int RunAvailabilitySet(const std::vector<std::string>& args) {
       ParseExceptions(off, extra, remove);
   if (!exceptions.ok()) return PrintError(exceptions.status());
   for (auto& exception : *exceptions) *availability.add_exceptions() = std::move(exception);
-  return CallAndPrint(client, &Stub::SetAvailability, request);
+  return CallAndPrint(client, client.roster, &Stub::SetAvailability, request);
 }
 
 int RunAvailabilityGet(const std::vector<std::string>& args) {
@@ -287,7 +254,7 @@ int RunAvailabilityGet(const std::vector<std::string>& args) {
   client.Register(flags);
   flags.AddString("carer", request.mutable_carer_id(), "Carer id");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
-  return CallAndPrint(client, &Stub::GetAvailability, request);
+  return CallAndPrint(client, client.roster, &Stub::GetAvailability, request);
 }
 
 int RunAbsenceRecord(const std::vector<std::string>& args) {
@@ -320,7 +287,7 @@ int RunAbsenceRecord(const std::vector<std::string>& args) {
     if (!end.ok()) return PrintError(end.status());
     *absence.mutable_end_time() = TimeToProto(*end);
   }
-  return CallAndPrint(client, &Stub::RecordAbsence, request);
+  return CallAndPrint(client, client.roster, &Stub::RecordAbsence, request);
 }
 
 int RunAbsenceEnd(const std::vector<std::string>& args) {
@@ -340,7 +307,7 @@ int RunAbsenceEnd(const std::vector<std::string>& args) {
     if (!end.ok()) return PrintError(end.status());
     *request.mutable_end_time() = TimeToProto(*end);
   }
-  return CallAndPrint(client, &Stub::EndAbsence, request);
+  return CallAndPrint(client, client.roster, &Stub::EndAbsence, request);
 }
 
 int RunAbsenceCancel(const std::vector<std::string>& args) {
@@ -351,7 +318,7 @@ int RunAbsenceCancel(const std::vector<std::string>& args) {
   flags.AddString("id", request.mutable_absence_id(), "Absence id");
   flags.AddString("reason", request.mutable_reason(), "Why it is cancelled");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
-  return CallAndPrint(client, &Stub::CancelAbsence, request);
+  return CallAndPrint(client, client.roster, &Stub::CancelAbsence, request);
 }
 
 int RunAbsenceList(const std::vector<std::string>& args) {
@@ -371,15 +338,20 @@ int RunAbsenceList(const std::vector<std::string>& args) {
   if (!from.empty() || !to.empty()) {
     absl::StatusOr<absl::TimeZone> zone = TenantZone(client);
     if (!zone.ok()) return PrintError(zone.status());
-    for (auto [text, field] : {std::pair{&from, request.mutable_start_time()},
-                               std::pair{&to, request.mutable_end_time()}}) {
-      if (text->empty()) continue;
-      absl::StatusOr<absl::Time> time = ParseInstant(*text, *zone);
+    // mutable_*() marks a field as set, so only for a bound that was given: an unset end is
+    // open, not 1970.
+    if (!from.empty()) {
+      absl::StatusOr<absl::Time> time = ParseInstant(from, *zone);
       if (!time.ok()) return PrintError(time.status());
-      *field = TimeToProto(*time);
+      *request.mutable_start_time() = TimeToProto(*time);
+    }
+    if (!to.empty()) {
+      absl::StatusOr<absl::Time> time = ParseInstant(to, *zone);
+      if (!time.ok()) return PrintError(time.status());
+      *request.mutable_end_time() = TimeToProto(*time);
     }
   }
-  return CallAndPrint(client, &Stub::ListAbsences, request);
+  return CallAndPrint(client, client.roster, &Stub::ListAbsences, request);
 }
 
 int RunCarerEligible(const std::vector<std::string>& args) {
@@ -413,7 +385,7 @@ int RunCarerEligible(const std::vector<std::string>& args) {
     request.set_gender(*parsed);
   }
   request.set_page_size(static_cast<int32_t>(page_size));
-  return CallAndPrint(client, &Stub::ListEligibleCarers, request);
+  return CallAndPrint(client, client.roster, &Stub::ListEligibleCarers, request);
 }
 
 }  // namespace

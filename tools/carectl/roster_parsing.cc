@@ -9,26 +9,10 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/time/time.h"
+#include "tools/carectl/parsing_common.h"
 
 namespace homecare::carectl {
 namespace {
-
-absl::Status Bad(absl::string_view what, absl::string_view text, absl::string_view expected) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(what, " \"", text, "\" is not valid; expected ", expected));
-}
-
-template <typename Enum>
-absl::StatusOr<Enum> Lookup(absl::string_view what, absl::string_view text,
-                            const std::map<std::string, Enum>& names) {
-  auto found = names.find(absl::AsciiStrToLower(absl::StripAsciiWhitespace(text)));
-  if (found != names.end()) return found->second;
-  std::string expected;
-  for (const auto& [name, value] : names) {
-    absl::StrAppend(&expected, expected.empty() ? "" : ", ", name);
-  }
-  return Bad(what, text, expected);
-}
 
 absl::StatusOr<int> ParseMinutesOfDay(absl::string_view text) {
   std::pair<absl::string_view, absl::string_view> parts = absl::StrSplit(text, ':');
@@ -36,7 +20,7 @@ absl::StatusOr<int> ParseMinutesOfDay(absl::string_view text) {
   int minutes = 0;
   if (!absl::SimpleAtoi(parts.first, &hours) || !absl::SimpleAtoi(parts.second, &minutes) ||
       hours < 0 || hours > 24 || minutes < 0 || minutes > 59 || (hours == 24 && minutes != 0)) {
-    return Bad("time", text, "HH:MM");
+    return BadValue("time", text, "HH:MM");
   }
   return hours * 60 + minutes;
 }
@@ -86,7 +70,7 @@ absl::StatusOr<common::v1::GeoPoint> ParseGeoPoint(absl::string_view text) {
   double longitude = 0;
   if (parts.size() != 2 || !absl::SimpleAtod(parts[0], &latitude) ||
       !absl::SimpleAtod(parts[1], &longitude)) {
-    return Bad("location", text, "latitude,longitude in degrees");
+    return BadValue("location", text, "latitude,longitude in degrees");
   }
   common::v1::GeoPoint point;
   point.set_latitude(latitude);
@@ -97,7 +81,7 @@ absl::StatusOr<common::v1::GeoPoint> ParseGeoPoint(absl::string_view text) {
 absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view text) {
   absl::CivilDay day;
   if (!absl::ParseCivilTime(absl::StripAsciiWhitespace(text), &day)) {
-    return Bad("date", text, "YYYY-MM-DD");
+    return BadValue("date", text, "YYYY-MM-DD");
   }
   return day;
 }
@@ -120,7 +104,7 @@ absl::StatusOr<std::vector<roster::v1::CarerSkill>> ParseSkills(absl::string_vie
 
 absl::StatusOr<common::v1::LocalTimeRange> ParseTimeRange(absl::string_view text) {
   std::vector<absl::string_view> parts = absl::StrSplit(absl::StripAsciiWhitespace(text), '-');
-  if (parts.size() != 2) return Bad("time range", text, "HH:MM-HH:MM");
+  if (parts.size() != 2) return BadValue("time range", text, "HH:MM-HH:MM");
   absl::StatusOr<int> start = ParseMinutesOfDay(parts[0]);
   if (!start.ok()) return start.status();
   absl::StatusOr<int> end = ParseMinutesOfDay(parts[1]);
@@ -131,17 +115,21 @@ absl::StatusOr<common::v1::LocalTimeRange> ParseTimeRange(absl::string_view text
   return range;
 }
 
-absl::StatusOr<std::vector<roster::v1::WeeklyBlock>> ParseWeekly(absl::string_view text) {
+absl::StatusOr<common::v1::DayOfWeek> ParseDayOfWeek(absl::string_view text) {
   static const auto* const kDays = new std::map<std::string, common::v1::DayOfWeek>{
       {"mon", common::v1::DAY_OF_WEEK_MONDAY},    {"tue", common::v1::DAY_OF_WEEK_TUESDAY},
       {"wed", common::v1::DAY_OF_WEEK_WEDNESDAY}, {"thu", common::v1::DAY_OF_WEEK_THURSDAY},
       {"fri", common::v1::DAY_OF_WEEK_FRIDAY},    {"sat", common::v1::DAY_OF_WEEK_SATURDAY},
       {"sun", common::v1::DAY_OF_WEEK_SUNDAY}};
+  return Lookup("day", text, *kDays);
+}
+
+absl::StatusOr<std::vector<roster::v1::WeeklyBlock>> ParseWeekly(absl::string_view text) {
   std::vector<roster::v1::WeeklyBlock> blocks;
   for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
     std::pair<absl::string_view, absl::string_view> parts =
         absl::StrSplit(absl::StripAsciiWhitespace(item), absl::MaxSplits(' ', 1));
-    absl::StatusOr<common::v1::DayOfWeek> day = Lookup("day", parts.first, *kDays);
+    absl::StatusOr<common::v1::DayOfWeek> day = ParseDayOfWeek(parts.first);
     if (!day.ok()) return day.status();
     absl::StatusOr<common::v1::LocalTimeRange> range = ParseTimeRange(parts.second);
     if (!range.ok()) return range.status();
@@ -186,7 +174,7 @@ absl::StatusOr<absl::Time> ParseInstant(absl::string_view text, absl::TimeZone z
   std::replace(input.begin(), input.end(), ' ', 'T');
   absl::CivilMinute local;
   if (absl::ParseCivilTime(input, &local)) return LocalToInstant(local, zone);
-  return Bad("time", text, "YYYY-MM-DDTHH:MM (tenant's local time) or RFC 3339");
+  return BadValue("time", text, "YYYY-MM-DDTHH:MM (tenant's local time) or RFC 3339");
 }
 
 }  // namespace homecare::carectl

@@ -24,6 +24,8 @@ absl::StatusOr<roster::v1::AbsenceKind> ParseAbsenceKind(absl::string_view text)
 absl::StatusOr<common::v1::GeoPoint> ParseGeoPoint(absl::string_view text);
 // "YYYY-MM-DD".
 absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view text);
+// "mon" to "sun".
+absl::StatusOr<common::v1::DayOfWeek> ParseDayOfWeek(absl::string_view text);
 // Comma-separated skills, each "name" or "name:YYYY-MM-DD" (its last valid day).
 absl::StatusOr<std::vector<roster::v1::CarerSkill>> ParseSkills(absl::string_view text);
 // "HH:MM-HH:MM"; an end before the start runs into the next day, 24:00 is midnight.

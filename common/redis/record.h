@@ -1,0 +1,62 @@
+// Records as stores keep them: serialized protobuf in a STRING key, read together with their
+// bytes so that a conditional write (a Lua script comparing bytes) can check that nothing
+// changed them since.
+#ifndef HOMECARE_COMMON_REDIS_RECORD_H_
+#define HOMECARE_COMMON_REDIS_RECORD_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "common/redis/lua_script.h"
+#include "common/redis/redis_client.h"
+#include "common/redis/redis_reply.h"
+
+namespace homecare {
+
+// A record as read, with the bytes a conditional write compares against.
+template <typename Record>
+struct Snapshot {
+  Record record;
+  std::string bytes;  // empty when the record does not exist yet
+};
+
+// DATA_LOSS: what Redis holds under a record's key is not the record.
+inline absl::Status CorruptRecord(absl::string_view what) {
+  return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
+}
+
+// The snapshot of a GET reply: empty for nil.
+template <typename Record>
+absl::StatusOr<Snapshot<Record>> SnapshotOf(const RedisReply& reply, absl::string_view what) {
+  Snapshot<Record> snapshot;
+  if (reply.is_nil()) return snapshot;
+  snapshot.bytes = reply.str;
+  if (!snapshot.record.ParseFromString(snapshot.bytes)) return CorruptRecord(what);
+  return snapshot;
+}
+
+// Runs a script of one transition, whose reply is {outcome, ...} (BullMQ style): INTERNAL when
+// the reply has no outcome.
+inline absl::StatusOr<RedisReply> RunTransition(RedisClient& redis, const LuaScript& script,
+                                                const std::vector<std::string>& keys,
+                                                const std::vector<std::string>& args) {
+  absl::StatusOr<RedisReply> reply = redis.RunScript(script, keys, args);
+  if (!reply.ok()) return reply.status();
+  if (reply->elements.empty() || !reply->elements[0].is_string()) {
+    return absl::InternalError(absl::StrCat(script.name(), ": reply without an outcome"));
+  }
+  return reply;
+}
+
+// INTERNAL: a script answered an outcome its caller does not know (a bug).
+inline absl::Status UnexpectedOutcome(const LuaScript& script, absl::string_view outcome) {
+  return absl::InternalError(absl::StrCat(script.name(), ": unexpected reply ", outcome));
+}
+
+}  // namespace homecare
+
+#endif  // HOMECARE_COMMON_REDIS_RECORD_H_

@@ -1,0 +1,46 @@
+// homecare-scheduling: clients, care plans and visits.
+#include <memory>
+
+#include "common/client/channel.h"
+#include "common/logging/log.h"
+#include "common/server/service_host.h"
+#include "services/scheduling/roster_directory.h"
+#include "services/scheduling/scheduling_service.h"
+#include "services/scheduling/scheduling_store.h"
+
+int main(int argc, char** argv) {
+  using homecare::scheduling::RosterDirectory;
+  using homecare::scheduling::SchedulingService;
+  using homecare::scheduling::SchedulingStore;
+  std::string roster_address = "127.0.0.1:50051";
+  RosterDirectory::Options roster_options;
+  std::unique_ptr<SchedulingStore> store;
+  std::unique_ptr<RosterDirectory> directory;
+  return homecare::RunServiceMain(
+      argc, argv,
+      {.program = "homecare-scheduling",
+       .service_name = "homecare.scheduling.v1.SchedulingService",
+       .default_port = 50052,
+       .add_flags =
+           [&](homecare::FlagSet& flags) {
+             flags.AddString("roster", &roster_address,
+                             "The roster service: host:port or unix:/path");
+             flags.AddDuration("roster-timeout", &roster_options.timeout,
+                               "Deadline of each call to the roster service");
+             flags.AddDuration("roster-cache-ttl", &roster_options.cache_ttl,
+                               "How long a tenant's profile (time zone, localities) is reused; "
+                               "0s asks the roster every time");
+           },
+       .make_service =
+           [&](homecare::ServiceDeps& deps) -> absl::StatusOr<std::unique_ptr<grpc::Service>> {
+         store = std::make_unique<SchedulingStore>(&deps.redis);
+         if (absl::Status loaded = store->LoadScripts(); !loaded.ok()) {
+           homecare::LogWarning("scripts not loaded at start-up (they load on first use): ",
+                                loaded.message());
+         }
+         directory = std::make_unique<RosterDirectory>(homecare::MakeChannel(roster_address),
+                                                       &deps.tokens, &deps.clock, roster_options);
+         return std::make_unique<SchedulingService>(&deps.calls, store.get(), directory.get(),
+                                                    &deps.clock);
+       }});
+}

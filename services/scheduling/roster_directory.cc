@@ -1,0 +1,66 @@
+#include "services/scheduling/roster_directory.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/client/channel.h"
+#include "common/server/grpc_status.h"
+#include "common/status/errors.h"
+
+namespace homecare::scheduling {
+
+RosterDirectory::RosterDirectory(std::shared_ptr<grpc::Channel> roster, const ServiceTokens* tokens,
+                                 const Clock* clock, Options options)
+    : stub_(roster::v1::RosterService::NewStub(std::move(roster))),
+      tokens_(*tokens),
+      clock_(*clock),
+      options_(options) {}
+
+absl::StatusOr<TenantProfile> RosterDirectory::Get(const std::string& tenant_id) {
+  const absl::Time now = clock_.Now();
+  if (options_.cache_ttl > absl::ZeroDuration()) {
+    absl::MutexLock lock(&mutex_);
+    auto found = cache_.find(tenant_id);
+    if (found != cache_.end() && now - found->second.fetched < options_.cache_ttl) {
+      return found->second.profile;
+    }
+  }
+  grpc::ClientContext context;
+  PrepareContext(context, tokens_.ForTenant(tenant_id), options_.timeout);
+  roster::v1::GetTenantRequest request;
+  request.set_tenant_id(tenant_id);
+  roster::v1::Tenant tenant;
+  grpc::Status status = stub_->GetTenant(&context, request, &tenant);
+  if (!status.ok()) {
+    switch (status.error_code()) {
+      case grpc::StatusCode::NOT_FOUND:
+        return absl::NotFoundError(absl::StrCat("tenant ", tenant_id, " not found"));
+      case grpc::StatusCode::UNAVAILABLE:
+      case grpc::StatusCode::DEADLINE_EXCEEDED:
+      case grpc::StatusCode::RESOURCE_EXHAUSTED:
+        return WithErrorInfo(absl::UnavailableError(absl::StrCat(
+                                 "the roster service cannot be reached: ", status.error_message())),
+                             "ROSTER_UNAVAILABLE", "homecare.scheduling");
+      default:
+        // A refused system token is a deployment fault (secrets differ), not the caller's.
+        return absl::InternalError(absl::StrCat("the roster service refused GetTenant: ",
+                                                FromGrpcStatus(status).ToString()));
+    }
+  }
+  absl::StatusOr<absl::TimeZone> zone = LoadTimeZone(tenant.time_zone());
+  if (!zone.ok()) {
+    return absl::InternalError(absl::StrCat("the tenant's time zone \"", tenant.time_zone(),
+                                            "\" does not load on this server"));
+  }
+  TenantProfile profile{tenant_id, *zone, {}};
+  for (const roster::v1::Locality& locality : tenant.localities()) {
+    profile.locality_ids.push_back(locality.locality_id());
+  }
+  if (options_.cache_ttl > absl::ZeroDuration()) {
+    absl::MutexLock lock(&mutex_);
+    cache_[tenant_id] = Cached{profile, now};
+  }
+  return profile;
+}
+
+}  // namespace homecare::scheduling

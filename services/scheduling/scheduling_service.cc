@@ -1,0 +1,137 @@
+#include "services/scheduling/scheduling_service.h"
+
+#include <utility>
+
+namespace homecare::scheduling {
+namespace {
+
+// Copies a successful result into the response.
+template <typename Result, typename Response>
+absl::Status Reply(absl::StatusOr<Result> result, Response* response) {
+  if (!result.ok()) return result.status();
+  *response = *std::move(result);
+  return absl::OkStatus();
+}
+
+// Who plans a tenant's care: its coordinators and its services. Carers see their rota through
+// later RPCs; commissioners see figures, not people's plans.
+constexpr Role kPlanners[] = {Role::kCoordinator, Role::kSystem};
+
+}  // namespace
+
+template <typename Work>
+grpc::ServerUnaryReactor* SchedulingService::OnTenant(grpc::CallbackServerContext* context,
+                                                      Work work) {
+  return calls_.Unary(context, kPlanners,
+                      [work = std::move(work)](const Principal& principal) -> absl::Status {
+                        absl::StatusOr<std::string> tenant = CallerTenant(principal);
+                        if (!tenant.ok()) return tenant.status();
+                        return work(principal, *tenant);
+                      });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::CreateClient(grpc::CallbackServerContext* context,
+                                                          const v1::CreateClientRequest* request,
+                                                          v1::Client* response) {
+  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+    return Reply(scheduling_.CreateClient(tenant, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::GetClient(grpc::CallbackServerContext* context,
+                                                       const v1::GetClientRequest* request,
+                                                       v1::Client* response) {
+  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+    return Reply(scheduling_.GetClient(tenant, request->client_id()), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::UpdateClient(grpc::CallbackServerContext* context,
+                                                          const v1::UpdateClientRequest* request,
+                                                          v1::Client* response) {
+  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+    return Reply(scheduling_.UpdateClient(tenant, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::ListClients(grpc::CallbackServerContext* context,
+                                                         const v1::ListClientsRequest* request,
+                                                         v1::ListClientsResponse* response) {
+  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+    return Reply(scheduling_.ListClients(tenant, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::CreateCarePlan(
+    grpc::CallbackServerContext* context, const v1::CreateCarePlanRequest* request,
+    v1::CreateCarePlanResponse* response) {
+  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+    return Reply(scheduling_.CreateCarePlan(tenant, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::GetCarePlan(grpc::CallbackServerContext* context,
+                                                         const v1::GetCarePlanRequest* request,
+                                                         v1::CarePlan* response) {
+  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+    return Reply(scheduling_.GetCarePlan(tenant, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::ListCarePlans(grpc::CallbackServerContext* context,
+                                                           const v1::ListCarePlansRequest* request,
+                                                           v1::ListCarePlansResponse* response) {
+  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+    return Reply(scheduling_.ListCarePlans(tenant, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::GenerateVisits(
+    grpc::CallbackServerContext* context, const v1::GenerateVisitsRequest* request,
+    v1::GenerateVisitsResponse* response) {
+  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+    return Reply(scheduling_.GenerateVisits(tenant, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::CreateVisit(grpc::CallbackServerContext* context,
+                                                         const v1::CreateVisitRequest* request,
+                                                         v1::Visit* response) {
+  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+    return Reply(scheduling_.CreateVisit(tenant, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::GetVisit(grpc::CallbackServerContext* context,
+                                                      const v1::GetVisitRequest* request,
+                                                      v1::Visit* response) {
+  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+    return Reply(scheduling_.GetVisit(tenant, request->visit_id()), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::ListVisits(grpc::CallbackServerContext* context,
+                                                        const v1::ListVisitsRequest* request,
+                                                        v1::ListVisitsResponse* response) {
+  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+    return Reply(scheduling_.ListVisits(tenant, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::UpdateVisit(grpc::CallbackServerContext* context,
+                                                         const v1::UpdateVisitRequest* request,
+                                                         v1::Visit* response) {
+  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+    return Reply(scheduling_.UpdateVisit(tenant, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::CancelVisit(grpc::CallbackServerContext* context,
+                                                         const v1::CancelVisitRequest* request,
+                                                         v1::Visit* response) {
+  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+    return Reply(scheduling_.CancelVisit(tenant, principal.subject, *request), response);
+  });
+}
+
+}  // namespace homecare::scheduling

@@ -1,0 +1,76 @@
+// The gRPC adapter of homecare.scheduling.v1.SchedulingService: authorise, pick the tenant from
+// the token, call Scheduling (the domain operations), map the result. Nothing else lives here.
+// Assignment, the automatic scheduler, rotas and the visit stream come later: until then those
+// RPCs answer UNIMPLEMENTED (the generated default).
+#ifndef HOMECARE_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
+#define HOMECARE_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
+
+#include "common/server/call_runner.h"
+#include "common/time/time.h"
+#include "homecare/scheduling/v1/scheduling.grpc.pb.h"
+#include "services/scheduling/scheduling.h"
+#include "services/scheduling/scheduling_store.h"
+#include "services/scheduling/tenant_directory.h"
+
+namespace homecare::scheduling {
+
+class SchedulingService final : public v1::SchedulingService::CallbackService {
+ public:
+  // All must outlive the service.
+  SchedulingService(CallRunner* calls, SchedulingStore* store, TenantDirectory* tenants,
+                    const Clock* clock)
+      : calls_(*calls), scheduling_(store, tenants, clock) {}
+
+  grpc::ServerUnaryReactor* CreateClient(grpc::CallbackServerContext* context,
+                                         const v1::CreateClientRequest* request,
+                                         v1::Client* response) override;
+  grpc::ServerUnaryReactor* GetClient(grpc::CallbackServerContext* context,
+                                      const v1::GetClientRequest* request,
+                                      v1::Client* response) override;
+  grpc::ServerUnaryReactor* UpdateClient(grpc::CallbackServerContext* context,
+                                         const v1::UpdateClientRequest* request,
+                                         v1::Client* response) override;
+  grpc::ServerUnaryReactor* ListClients(grpc::CallbackServerContext* context,
+                                        const v1::ListClientsRequest* request,
+                                        v1::ListClientsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateCarePlan(grpc::CallbackServerContext* context,
+                                           const v1::CreateCarePlanRequest* request,
+                                           v1::CreateCarePlanResponse* response) override;
+  grpc::ServerUnaryReactor* GetCarePlan(grpc::CallbackServerContext* context,
+                                        const v1::GetCarePlanRequest* request,
+                                        v1::CarePlan* response) override;
+  grpc::ServerUnaryReactor* ListCarePlans(grpc::CallbackServerContext* context,
+                                          const v1::ListCarePlansRequest* request,
+                                          v1::ListCarePlansResponse* response) override;
+  grpc::ServerUnaryReactor* GenerateVisits(grpc::CallbackServerContext* context,
+                                           const v1::GenerateVisitsRequest* request,
+                                           v1::GenerateVisitsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateVisit(grpc::CallbackServerContext* context,
+                                        const v1::CreateVisitRequest* request,
+                                        v1::Visit* response) override;
+  grpc::ServerUnaryReactor* GetVisit(grpc::CallbackServerContext* context,
+                                     const v1::GetVisitRequest* request,
+                                     v1::Visit* response) override;
+  grpc::ServerUnaryReactor* ListVisits(grpc::CallbackServerContext* context,
+                                       const v1::ListVisitsRequest* request,
+                                       v1::ListVisitsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateVisit(grpc::CallbackServerContext* context,
+                                        const v1::UpdateVisitRequest* request,
+                                        v1::Visit* response) override;
+  grpc::ServerUnaryReactor* CancelVisit(grpc::CallbackServerContext* context,
+                                        const v1::CancelVisitRequest* request,
+                                        v1::Visit* response) override;
+
+ private:
+  // Runs `work(principal, tenant_id) -> absl::Status` for coordinators and services of one
+  // tenant (see CallerTenant).
+  template <typename Work>
+  grpc::ServerUnaryReactor* OnTenant(grpc::CallbackServerContext* context, Work work);
+
+  CallRunner& calls_;
+  Scheduling scheduling_;
+};
+
+}  // namespace homecare::scheduling
+
+#endif  // HOMECARE_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_

@@ -1,0 +1,471 @@
+#include "services/scheduling/scheduling_store.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/ids/ids.h"
+#include "common/redis/keys.h"
+#include "common/status/errors.h"
+#include "services/scheduling/scheduling_lua.h"
+
+namespace homecare::scheduling {
+namespace {
+
+constexpr absl::string_view kService = "scheduling";
+
+std::string ClientKey(absl::string_view tenant, absl::string_view client) {
+  return TenantKey(tenant, kService, "client", client);
+}
+std::string ClientsKey(absl::string_view tenant) { return TenantKey(tenant, kService, "clients"); }
+std::string LocalityClientsKey(absl::string_view tenant, absl::string_view locality) {
+  return TenantKey(tenant, kService, "locality-clients", locality);
+}
+std::string PlanKey(absl::string_view tenant, absl::string_view plan) {
+  return TenantKey(tenant, kService, "plan", plan);
+}
+std::string ClientPlansKey(absl::string_view tenant, absl::string_view client) {
+  return TenantKey(tenant, kService, "client-plans", client);
+}
+std::string PlanReviewsKey(absl::string_view tenant) {
+  return TenantKey(tenant, kService, "plan-reviews");
+}
+std::string VisitKey(absl::string_view tenant, absl::string_view visit) {
+  return TenantKey(tenant, kService, "visit", visit);
+}
+std::string VisitsKey(absl::string_view tenant) { return TenantKey(tenant, kService, "visits"); }
+std::string ClientVisitsKey(absl::string_view tenant, absl::string_view client) {
+  return TenantKey(tenant, kService, "client-visits", client);
+}
+std::string LocalityVisitsKey(absl::string_view tenant, absl::string_view locality) {
+  return TenantKey(tenant, kService, "locality-visits", locality);
+}
+
+absl::Status Conflict(absl::string_view what) {
+  return ConcurrentWriteError(what, kSchedulingErrorDomain);
+}
+
+std::string RetrySeconds() {
+  return absl::StrCat(absl::ToInt64Seconds(SchedulingStore::kRetryWindow));
+}
+
+std::string PlannedStartScore(const v1::Visit& visit) {
+  return absl::StrCat(visit.planned_start().seconds() * 1000 +
+                      visit.planned_start().nanos() / 1000000);
+}
+
+template <typename Record>
+absl::StatusOr<std::vector<Record>> ParseAll(const RedisReply& reply, absl::string_view what) {
+  std::vector<Record> records;
+  for (const RedisReply& element : reply.elements) {
+    if (element.is_nil()) continue;
+    if (!records.emplace_back().ParseFromString(element.str)) return CorruptRecord(what);
+  }
+  return records;
+}
+
+// The versions in an HGETALL reply of a plan, oldest first.
+absl::StatusOr<std::vector<v1::CarePlan>> Versions(const RedisReply& reply) {
+  std::vector<v1::CarePlan> versions;
+  for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    if (!versions.emplace_back().ParseFromString(reply.elements[i + 1].str)) {
+      return CorruptRecord("care plan");
+    }
+  }
+  std::sort(versions.begin(), versions.end(),
+            [](const v1::CarePlan& a, const v1::CarePlan& b) { return a.version() < b.version(); });
+  return versions;
+}
+
+// The request key is a digest: request ids are client-made and may hold any character.
+std::string PlanRequestKey(absl::string_view tenant, const std::string& request_id) {
+  return TenantKey(tenant, kService, "plan-request", Sha256Hex(request_id).substr(0, 32));
+}
+
+absl::StatusOr<SchedulingStore::AddVersionOutcome> ParsePlanRequest(const std::string& record) {
+  std::vector<std::string> parts = absl::StrSplit(record, '\n');
+  SchedulingStore::AddVersionOutcome outcome;
+  if (parts.size() != 3 || !absl::SimpleAtoi(parts[2], &outcome.previous_version)) {
+    return CorruptRecord("care plan request");
+  }
+  outcome.previous_fingerprint = parts[0];
+  outcome.previous_plan_id = parts[1];
+  return outcome;
+}
+
+absl::Status FirstError(const std::vector<RedisReply>& replies) {
+  for (const RedisReply& reply : replies) {
+    if (reply.is_error()) return ErrorReplyToStatus(reply);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+SchedulingStore::SchedulingStore(RedisClient* redis)
+    : redis_(redis),
+      create_client_(
+          LuaScript(lua::kCreateClientLuaName, lua::kCreateClientLua, lua::kCreateClientLuaKeys)),
+      update_client_(
+          LuaScript(lua::kUpdateClientLuaName, lua::kUpdateClientLua, lua::kUpdateClientLuaKeys)),
+      add_care_plan_version_(LuaScript(lua::kAddCarePlanVersionLuaName, lua::kAddCarePlanVersionLua,
+                                       lua::kAddCarePlanVersionLuaKeys)),
+      create_visit_(
+          LuaScript(lua::kCreateVisitLuaName, lua::kCreateVisitLua, lua::kCreateVisitLuaKeys)),
+      update_visit_(
+          LuaScript(lua::kUpdateVisitLuaName, lua::kUpdateVisitLua, lua::kUpdateVisitLuaKeys)) {}
+
+absl::Status SchedulingStore::LoadScripts() {
+  return redis_->LoadScripts(
+      {&create_client_, &update_client_, &add_care_plan_version_, &create_visit_, &update_visit_});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clients
+
+absl::StatusOr<Created<v1::Client>> SchedulingStore::CreateClient(absl::string_view tenant_id,
+                                                                  const v1::Client& client,
+                                                                  const std::string& fingerprint) {
+  const std::string& id = client.client_id();
+  absl::StatusOr<RedisReply> reply =
+      RunTransition(*redis_, create_client_,
+                    {ClientKey(tenant_id, id), ClientsKey(tenant_id),
+                     LocalityClientsKey(tenant_id, client.locality_id()),
+                     TenantKey(tenant_id, kService, "client-create", id)},
+                    {client.SerializeAsString(), id, fingerprint, RetrySeconds()});
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  Created<v1::Client> result;
+  if (outcome == "created") {
+    result.record = client;
+  } else if (outcome == "duplicate") {
+    if (reply->elements.size() < 2 || !result.record.ParseFromString(reply->elements[1].str)) {
+      return CorruptRecord("client");
+    }
+    result.duplicate = true;
+  } else if (outcome == "exists") {
+    return absl::AlreadyExistsError(
+        absl::StrCat("client ", id, " was made by another request with this request_id"));
+  } else {
+    return UnexpectedOutcome(create_client_, outcome);
+  }
+  return result;
+}
+
+absl::StatusOr<Snapshot<v1::Client>> SchedulingStore::ReadClient(absl::string_view tenant_id,
+                                                                 absl::string_view client_id) {
+  absl::StatusOr<RedisReply> reply = redis_->Command({"GET", ClientKey(tenant_id, client_id)});
+  if (!reply.ok()) return reply.status();
+  if (reply->is_nil()) return absl::NotFoundError(absl::StrCat("client ", client_id, " not found"));
+  return SnapshotOf<v1::Client>(*reply, "client");
+}
+
+absl::Status SchedulingStore::UpdateClient(absl::string_view tenant_id,
+                                           const Snapshot<v1::Client>& read,
+                                           const v1::Client& updated) {
+  const std::string& id = updated.client_id();
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, update_client_,
+      {ClientKey(tenant_id, id), LocalityClientsKey(tenant_id, read.record.locality_id()),
+       LocalityClientsKey(tenant_id, updated.locality_id())},
+      {read.bytes, updated.SerializeAsString(), id});
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  if (outcome == "updated") return absl::OkStatus();
+  if (outcome == "conflict") return Conflict("the client");
+  if (outcome == "missing") return absl::NotFoundError(absl::StrCat("client ", id, " not found"));
+  return UnexpectedOutcome(update_client_, outcome);
+}
+
+absl::StatusOr<std::vector<std::string>> SchedulingStore::ListClientIds(
+    absl::string_view tenant_id, absl::string_view locality_id, const std::string& after,
+    int limit) {
+  const std::string key =
+      locality_id.empty() ? ClientsKey(tenant_id) : LocalityClientsKey(tenant_id, locality_id);
+  absl::StatusOr<RedisReply> reply =
+      redis_->Command({"ZRANGEBYLEX", key, after.empty() ? "-" : absl::StrCat("(", after), "+",
+                       "LIMIT", "0", absl::StrCat(limit)});
+  if (!reply.ok()) return reply.status();
+  std::vector<std::string> ids;
+  for (const RedisReply& id : reply->elements) ids.push_back(id.str);
+  return ids;
+}
+
+absl::StatusOr<std::vector<v1::Client>> SchedulingStore::ReadClients(
+    absl::string_view tenant_id, const std::vector<std::string>& ids) {
+  if (ids.empty()) return std::vector<v1::Client>();
+  std::vector<std::string> command = {"MGET"};
+  for (const std::string& id : ids) command.push_back(ClientKey(tenant_id, id));
+  absl::StatusOr<RedisReply> reply = redis_->Command(command);
+  if (!reply.ok()) return reply.status();
+  return ParseAll<v1::Client>(*reply, "client");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Care plans
+
+absl::StatusOr<SchedulingStore::AddVersionOutcome> SchedulingStore::AddCarePlanVersion(
+    absl::string_view tenant_id, const v1::CarePlan& version, const std::string& request_id,
+    const std::string& fingerprint) {
+  const std::string& plan_id = version.care_plan_id();
+  int64_t review_score = kNoReviewScore;
+  if (version.has_review_date()) {
+    absl::CivilDay day(version.review_date().year(), version.review_date().month(),
+                       version.review_date().day());
+    review_score = absl::ToUnixMillis(absl::FromCivil(day, absl::UTCTimeZone()));
+  }
+  const std::string request_key = PlanRequestKey(tenant_id, request_id);
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, add_care_plan_version_,
+      {PlanKey(tenant_id, plan_id), request_key, ClientPlansKey(tenant_id, version.client_id()),
+       PlanReviewsKey(tenant_id), ClientKey(tenant_id, version.client_id())},
+      {version.SerializeAsString(), absl::StrCat(version.version()),
+       absl::StrCat(fingerprint, "\n", plan_id, "\n", version.version()), RetrySeconds(), plan_id,
+       absl::StrCat(review_score)});
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  AddVersionOutcome result;
+  if (outcome == "created") {
+    result.added = true;
+  } else if (outcome == "requested") {
+    if (reply->elements.size() < 2) return CorruptRecord("care plan request");
+    return ParsePlanRequest(reply->elements[1].str);
+  } else if (outcome == "no-client") {
+    return absl::NotFoundError(absl::StrCat("client ", version.client_id(), " not found"));
+  } else if (outcome == "conflict") {
+    return Conflict("the care plan");
+  } else {
+    return UnexpectedOutcome(add_care_plan_version_, outcome);
+  }
+  return result;
+}
+
+absl::StatusOr<SchedulingStore::AddVersionOutcome> SchedulingStore::ReadCarePlanRequest(
+    absl::string_view tenant_id, const std::string& request_id) {
+  absl::StatusOr<RedisReply> reply =
+      redis_->Command({"GET", PlanRequestKey(tenant_id, request_id)});
+  if (!reply.ok()) return reply.status();
+  if (reply->is_nil()) return AddVersionOutcome();
+  return ParsePlanRequest(reply->str);
+}
+
+absl::StatusOr<std::vector<v1::CarePlan>> SchedulingStore::ReadCarePlan(
+    absl::string_view tenant_id, absl::string_view care_plan_id) {
+  absl::StatusOr<std::vector<std::vector<v1::CarePlan>>> plans =
+      ReadCarePlans(tenant_id, {std::string(care_plan_id)});
+  if (!plans.ok()) return plans.status();
+  if ((*plans)[0].empty()) {
+    return absl::NotFoundError(absl::StrCat("care plan ", care_plan_id, " not found"));
+  }
+  return std::move((*plans)[0]);
+}
+
+absl::StatusOr<std::vector<std::vector<std::string>>> SchedulingStore::ReadPlanIdsOfClients(
+    absl::string_view tenant_id, const std::vector<std::string>& client_ids) {
+  std::vector<std::vector<std::string>> commands;
+  for (const std::string& id : client_ids) {
+    commands.push_back({"ZRANGE", ClientPlansKey(tenant_id, id), "0", "-1"});
+  }
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  if (absl::Status failed = FirstError(*replies); !failed.ok()) return failed;
+  std::vector<std::vector<std::string>> ids(client_ids.size());
+  for (size_t i = 0; i < replies->size(); ++i) {
+    for (const RedisReply& id : (*replies)[i].elements) ids[i].push_back(id.str);
+  }
+  return ids;
+}
+
+absl::StatusOr<std::vector<std::vector<v1::CarePlan>>> SchedulingStore::ReadCarePlans(
+    absl::string_view tenant_id, const std::vector<std::string>& plan_ids) {
+  std::vector<std::vector<std::string>> commands;
+  for (const std::string& id : plan_ids) commands.push_back({"HGETALL", PlanKey(tenant_id, id)});
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  if (absl::Status failed = FirstError(*replies); !failed.ok()) return failed;
+  std::vector<std::vector<v1::CarePlan>> plans;
+  for (const RedisReply& reply : *replies) {
+    absl::StatusOr<std::vector<v1::CarePlan>> versions = Versions(reply);
+    if (!versions.ok()) return versions.status();
+    plans.push_back(*std::move(versions));
+  }
+  return plans;
+}
+
+absl::StatusOr<ScoredIdPage> SchedulingStore::ListPlanIdsByReview(absl::string_view tenant_id,
+                                                                  absl::Time review_before,
+                                                                  const std::string& after,
+                                                                  int limit) {
+  return ReadScoredIds(*redis_, PlanReviewsKey(tenant_id), absl::InfinitePast(), review_before,
+                       after, limit);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Visits
+
+RedisClient::ScriptCall SchedulingStore::CreateVisitCall(absl::string_view tenant_id,
+                                                         const v1::Visit& visit,
+                                                         const std::string& fingerprint) const {
+  const std::string& id = visit.visit_id();
+  return {
+      {VisitKey(tenant_id, id), VisitsKey(tenant_id), ClientVisitsKey(tenant_id, visit.client_id()),
+       LocalityVisitsKey(tenant_id, visit.locality_id()),
+       TenantKey(tenant_id, kService, "visit-create", id)},
+      {visit.SerializeAsString(), id, PlannedStartScore(visit), fingerprint, RetrySeconds()}};
+}
+
+absl::StatusOr<Created<v1::Visit>> SchedulingStore::CreateVisit(absl::string_view tenant_id,
+                                                                const v1::Visit& visit,
+                                                                const std::string& fingerprint) {
+  RedisClient::ScriptCall call = CreateVisitCall(tenant_id, visit, fingerprint);
+  absl::StatusOr<RedisReply> reply = RunTransition(*redis_, create_visit_, call.keys, call.args);
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  Created<v1::Visit> result;
+  if (outcome == "created") {
+    result.record = visit;
+  } else if (outcome == "duplicate") {
+    if (reply->elements.size() < 2 || !result.record.ParseFromString(reply->elements[1].str)) {
+      return CorruptRecord("visit");
+    }
+    result.duplicate = true;
+  } else if (outcome == "exists") {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "visit ", visit.visit_id(), " was made by another request with this request_id"));
+  } else {
+    return UnexpectedOutcome(create_visit_, outcome);
+  }
+  return result;
+}
+
+absl::StatusOr<int> SchedulingStore::CreateGeneratedVisits(absl::string_view tenant_id,
+                                                           const std::vector<v1::Visit>& visits) {
+  if (visits.empty()) return 0;
+  std::vector<RedisClient::ScriptCall> calls;
+  calls.reserve(visits.size());
+  for (const v1::Visit& visit : visits) calls.push_back(CreateVisitCall(tenant_id, visit, ""));
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->RunScriptPipeline(create_visit_, calls);
+  if (!replies.ok()) return replies.status();
+  if (absl::Status failed = FirstError(*replies); !failed.ok()) return failed;
+  int created = 0;
+  for (const RedisReply& reply : *replies) {
+    if (reply.elements.empty()) return UnexpectedOutcome(create_visit_, "(empty)");
+    const std::string& outcome = reply.elements[0].str;
+    if (outcome == "created") {
+      ++created;
+    } else if (outcome != "present") {
+      return UnexpectedOutcome(create_visit_, outcome);
+    }
+  }
+  return created;
+}
+
+absl::StatusOr<int> SchedulingStore::ReplaceVisits(
+    absl::string_view tenant_id, const std::vector<VisitReplacement>& replacements) {
+  if (replacements.empty()) return 0;
+  std::vector<RedisClient::ScriptCall> calls;
+  calls.reserve(replacements.size());
+  for (const VisitReplacement& replacement : replacements) {
+    const v1::Visit& updated = replacement.updated;
+    const std::string& id = updated.visit_id();
+    calls.push_back(
+        {{VisitKey(tenant_id, id), VisitsKey(tenant_id),
+          ClientVisitsKey(tenant_id, updated.client_id()),
+          LocalityVisitsKey(tenant_id, replacement.read->record.locality_id()),
+          LocalityVisitsKey(tenant_id, updated.locality_id())},
+         {replacement.read->bytes, updated.SerializeAsString(), id, PlannedStartScore(updated)}});
+  }
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->RunScriptPipeline(update_visit_, calls);
+  if (!replies.ok()) return replies.status();
+  if (absl::Status failed = FirstError(*replies); !failed.ok()) return failed;
+  int written = 0;
+  for (const RedisReply& reply : *replies) {
+    if (!reply.elements.empty() && reply.elements[0].str == "updated") ++written;
+  }
+  return written;
+}
+
+absl::StatusOr<Snapshot<v1::Visit>> SchedulingStore::ReadVisit(absl::string_view tenant_id,
+                                                               absl::string_view visit_id) {
+  absl::StatusOr<RedisReply> reply = redis_->Command({"GET", VisitKey(tenant_id, visit_id)});
+  if (!reply.ok()) return reply.status();
+  if (reply->is_nil()) return absl::NotFoundError(absl::StrCat("visit ", visit_id, " not found"));
+  return SnapshotOf<v1::Visit>(*reply, "visit");
+}
+
+absl::Status SchedulingStore::UpdateVisit(absl::string_view tenant_id,
+                                          const Snapshot<v1::Visit>& read,
+                                          const v1::Visit& updated) {
+  const std::string& id = updated.visit_id();
+  absl::StatusOr<RedisReply> reply =
+      RunTransition(*redis_, update_visit_,
+                    {VisitKey(tenant_id, id), VisitsKey(tenant_id),
+                     ClientVisitsKey(tenant_id, updated.client_id()),
+                     LocalityVisitsKey(tenant_id, read.record.locality_id()),
+                     LocalityVisitsKey(tenant_id, updated.locality_id())},
+                    {read.bytes, updated.SerializeAsString(), id, PlannedStartScore(updated)});
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  if (outcome == "updated") return absl::OkStatus();
+  if (outcome == "conflict") return Conflict("the visit");
+  if (outcome == "missing") return absl::NotFoundError(absl::StrCat("visit ", id, " not found"));
+  return UnexpectedOutcome(update_visit_, outcome);
+}
+
+absl::StatusOr<std::vector<std::vector<Snapshot<v1::Visit>>>> SchedulingStore::ReadVisitsOfClients(
+    absl::string_view tenant_id, const std::vector<std::string>& client_ids, absl::Time from,
+    absl::Time before) {
+  std::vector<std::vector<std::string>> commands;
+  for (const std::string& id : client_ids) {
+    commands.push_back({"ZRANGEBYSCORE", ClientVisitsKey(tenant_id, id), ScoreOf(from),
+                        absl::StrCat("(", ScoreOf(before))});
+  }
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  if (absl::Status failed = FirstError(*replies); !failed.ok()) return failed;
+  std::vector<std::vector<Snapshot<v1::Visit>>> visits(client_ids.size());
+  std::vector<std::string> mget = {"MGET"};
+  std::vector<size_t> owner;
+  for (size_t i = 0; i < replies->size(); ++i) {
+    for (const RedisReply& id : (*replies)[i].elements) {
+      mget.push_back(VisitKey(tenant_id, id.str));
+      owner.push_back(i);
+    }
+  }
+  if (owner.empty()) return visits;
+  absl::StatusOr<RedisReply> records = redis_->Command(mget);
+  if (!records.ok()) return records.status();
+  for (size_t j = 0; j < records->elements.size() && j < owner.size(); ++j) {
+    const RedisReply& record = records->elements[j];
+    if (record.is_nil()) continue;
+    absl::StatusOr<Snapshot<v1::Visit>> snapshot = SnapshotOf<v1::Visit>(record, "visit");
+    if (!snapshot.ok()) return snapshot.status();
+    visits[owner[j]].push_back(*std::move(snapshot));
+  }
+  return visits;
+}
+
+absl::StatusOr<ScoredIdPage> SchedulingStore::ListVisitIds(absl::string_view tenant_id,
+                                                           absl::string_view client_id,
+                                                           absl::string_view locality_id,
+                                                           absl::Time from, absl::Time before,
+                                                           const std::string& after, int limit) {
+  std::string key = !client_id.empty()     ? ClientVisitsKey(tenant_id, client_id)
+                    : !locality_id.empty() ? LocalityVisitsKey(tenant_id, locality_id)
+                                           : VisitsKey(tenant_id);
+  return ReadScoredIds(*redis_, key, from, before, after, limit);
+}
+
+absl::StatusOr<std::vector<v1::Visit>> SchedulingStore::ReadVisits(
+    absl::string_view tenant_id, const std::vector<std::string>& ids) {
+  if (ids.empty()) return std::vector<v1::Visit>();
+  std::vector<std::string> command = {"MGET"};
+  for (const std::string& id : ids) command.push_back(VisitKey(tenant_id, id));
+  absl::StatusOr<RedisReply> reply = redis_->Command(command);
+  if (!reply.ok()) return reply.status();
+  return ParseAll<v1::Visit>(*reply, "visit");
+}
+
+}  // namespace homecare::scheduling

@@ -1,0 +1,181 @@
+// The scheduling service's Redis side.
+//
+// Keys (DESIGN.md layout; T is the tenant id). Records are serialized protobuf; each write is one
+// Lua script (KEYS and ARGV documented at its top) named after the key.
+//   hc:{T}:scheduling:client:<client>            STRING  Client. create_client.lua,
+//                                                        update_client.lua.
+//   hc:{T}:scheduling:clients                    ZSET    every client id, score 0 (by id).
+//                                                        create_client.lua.
+//   hc:{T}:scheduling:locality-clients:<loc>     ZSET    the locality's client ids, score 0.
+//                                                        create_client.lua, update_client.lua.
+//   hc:{T}:scheduling:client-create:<client>     STRING  fingerprint of the CreateClient request,
+//                                                        kept for kRetryWindow.
+//   hc:{T}:scheduling:plan:<plan>                HASH    version number -> CarePlan; versions are
+//                                                        never changed or removed (a plan changes
+//                                                        by a new version). add_care_plan_version.
+//   hc:{T}:scheduling:plan-request:<request>     STRING  "<fingerprint>\n<plan>\n<version>" of the
+//                                                        CreateCarePlan request that made a
+//                                                        version, kept for kRetryWindow; <request>
+//                                                        is a digest of the request id.
+//   hc:{T}:scheduling:client-plans:<client>      ZSET    the client's plan ids, score 0.
+//   hc:{T}:scheduling:plan-reviews               ZSET    every plan id, score the latest
+//                                                        version's review date (ms at 00:00 UTC;
+//                                                        kNoReviewScore when none).
+//   hc:{T}:scheduling:visit:<visit>              STRING  Visit. create_visit.lua, update_visit.lua.
+//   hc:{T}:scheduling:visits                     ZSET    every visit id, score planned start (ms).
+//   hc:{T}:scheduling:client-visits:<client>     ZSET    the client's visit ids, the same way.
+//   hc:{T}:scheduling:locality-visits:<loc>      ZSET    the locality's visit ids, the same way.
+//   hc:{T}:scheduling:visit-create:<visit>       STRING  fingerprint of the CreateVisit request of
+//   a
+//                                                        one-off visit, kept for kRetryWindow.
+//
+// Optimistic concurrency as in the roster store: a write computed from records read before is
+// applied only if they are byte-for-byte unchanged; otherwise ABORTED (kConcurrentWriteReason).
+// A write returns only after Redis has replied (appendfsync always: after the AOF write).
+#ifndef HOMECARE_SERVICES_SCHEDULING_SCHEDULING_STORE_H_
+#define HOMECARE_SERVICES_SCHEDULING_SCHEDULING_STORE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/api/write.h"
+#include "common/redis/lua_script.h"
+#include "common/redis/record.h"
+#include "common/redis/redis_client.h"
+#include "common/redis/scored_index.h"
+#include "homecare/scheduling/v1/scheduling.pb.h"
+
+namespace homecare::scheduling {
+
+inline constexpr absl::string_view kSchedulingErrorDomain = "homecare.scheduling";
+
+template <typename Record>
+struct Created {
+  Record record;           // as stored
+  bool duplicate = false;  // a retry of the request that made it
+};
+
+class SchedulingStore {
+ public:
+  // How long a create's fingerprint is kept: retries come within minutes; a week is generous.
+  static constexpr absl::Duration kRetryWindow = absl::Hours(24 * 7);
+
+  // `redis` must outlive the store.
+  explicit SchedulingStore(RedisClient* redis);
+
+  // SCRIPT LOAD of the store's scripts at start-up (best effort: they load on demand too).
+  absl::Status LoadScripts();
+
+  // --- Clients ---
+
+  // ALREADY_EXISTS when the id was made by another request.
+  absl::StatusOr<Created<v1::Client>> CreateClient(absl::string_view tenant_id,
+                                                   const v1::Client& client,
+                                                   const std::string& fingerprint);
+  // NOT_FOUND when there is no such client in the tenant.
+  absl::StatusOr<Snapshot<v1::Client>> ReadClient(absl::string_view tenant_id,
+                                                  absl::string_view client_id);
+  // Writes `updated` if the client is still `read`: ABORTED when it changed.
+  absl::Status UpdateClient(absl::string_view tenant_id, const Snapshot<v1::Client>& read,
+                            const v1::Client& updated);
+  // Client ids in order after `after` (exclusive), at most `limit`; the locality's when set.
+  absl::StatusOr<std::vector<std::string>> ListClientIds(absl::string_view tenant_id,
+                                                         absl::string_view locality_id,
+                                                         const std::string& after, int limit);
+  // The clients of `ids` that exist, in the same order, in one round trip.
+  absl::StatusOr<std::vector<v1::Client>> ReadClients(absl::string_view tenant_id,
+                                                      const std::vector<std::string>& ids);
+
+  // --- Care plans ---
+
+  // Far beyond any review date: the review score of a plan without one.
+  static constexpr int64_t kNoReviewScore = 253402300799000;  // 9999-12-31T23:59:59Z in ms
+
+  struct AddVersionOutcome {
+    bool added = false;
+    // When the request id was used before: what that request's record says.
+    std::string previous_fingerprint;
+    std::string previous_plan_id;
+    int previous_version = 0;
+  };
+  // Adds `version` (version N of its plan, which must have N - 1 versions) for `request_id`.
+  // NOT_FOUND when the client does not exist; ABORTED when another version was added meanwhile.
+  absl::StatusOr<AddVersionOutcome> AddCarePlanVersion(absl::string_view tenant_id,
+                                                       const v1::CarePlan& version,
+                                                       const std::string& request_id,
+                                                       const std::string& fingerprint);
+  // What an earlier CreateCarePlan request with `request_id` made (added is false); a default
+  // outcome when there was none within kRetryWindow.
+  absl::StatusOr<AddVersionOutcome> ReadCarePlanRequest(absl::string_view tenant_id,
+                                                        const std::string& request_id);
+  // Every version of the plan, oldest first; NOT_FOUND when there is no such plan.
+  absl::StatusOr<std::vector<v1::CarePlan>> ReadCarePlan(absl::string_view tenant_id,
+                                                         absl::string_view care_plan_id);
+  // The plan ids of each client, in one round trip.
+  absl::StatusOr<std::vector<std::vector<std::string>>> ReadPlanIdsOfClients(
+      absl::string_view tenant_id, const std::vector<std::string>& client_ids);
+  // Every version of each plan of `plan_ids` (oldest first), in one round trip.
+  absl::StatusOr<std::vector<std::vector<v1::CarePlan>>> ReadCarePlans(
+      absl::string_view tenant_id, const std::vector<std::string>& plan_ids);
+  // Plan ids by review date, those reviewed before `review_before` (InfiniteFuture: all).
+  absl::StatusOr<ScoredIdPage> ListPlanIdsByReview(absl::string_view tenant_id,
+                                                   absl::Time review_before,
+                                                   const std::string& after, int limit);
+
+  // --- Visits ---
+
+  // A one-off visit. ALREADY_EXISTS when its id was made by another request.
+  absl::StatusOr<Created<v1::Visit>> CreateVisit(absl::string_view tenant_id,
+                                                 const v1::Visit& visit,
+                                                 const std::string& fingerprint);
+  // Generated visits, each its own script call, pipelined; how many were created (the rest
+  // existed already).
+  absl::StatusOr<int> CreateGeneratedVisits(absl::string_view tenant_id,
+                                            const std::vector<v1::Visit>& visits);
+  // Replaces each read visit by its new record, each its own script call, pipelined; how many
+  // were written (a visit that changed since it was read is left as it is).
+  struct VisitReplacement {
+    const Snapshot<v1::Visit>* read;
+    v1::Visit updated;
+  };
+  absl::StatusOr<int> ReplaceVisits(absl::string_view tenant_id,
+                                    const std::vector<VisitReplacement>& replacements);
+
+  // NOT_FOUND when there is no such visit in the tenant.
+  absl::StatusOr<Snapshot<v1::Visit>> ReadVisit(absl::string_view tenant_id,
+                                                absl::string_view visit_id);
+  // Writes `updated` if the visit is still `read`: ABORTED when it changed.
+  absl::Status UpdateVisit(absl::string_view tenant_id, const Snapshot<v1::Visit>& read,
+                           const v1::Visit& updated);
+  // Each client's visits planned to start in [from, before), in two round trips.
+  absl::StatusOr<std::vector<std::vector<Snapshot<v1::Visit>>>> ReadVisitsOfClients(
+      absl::string_view tenant_id, const std::vector<std::string>& client_ids, absl::Time from,
+      absl::Time before);
+  // Visit ids by planned start in [from, before) after the cursor: the client's when
+  // `client_id` is set, else the locality's when `locality_id` is set, else every visit.
+  absl::StatusOr<ScoredIdPage> ListVisitIds(absl::string_view tenant_id,
+                                            absl::string_view client_id,
+                                            absl::string_view locality_id, absl::Time from,
+                                            absl::Time before, const std::string& after, int limit);
+  // The visits of `ids` that exist, in the same order, in one round trip.
+  absl::StatusOr<std::vector<v1::Visit>> ReadVisits(absl::string_view tenant_id,
+                                                    const std::vector<std::string>& ids);
+
+ private:
+  RedisClient::ScriptCall CreateVisitCall(absl::string_view tenant_id, const v1::Visit& visit,
+                                          const std::string& fingerprint) const;
+
+  RedisClient* redis_;
+  LuaScript create_client_;
+  LuaScript update_client_;
+  LuaScript add_care_plan_version_;
+  LuaScript create_visit_;
+  LuaScript update_visit_;
+};
+
+}  // namespace homecare::scheduling
+
+#endif  // HOMECARE_SERVICES_SCHEDULING_SCHEDULING_STORE_H_

@@ -1,0 +1,197 @@
+// The scheduling store and the Scheduling operations against a real redis-server: the scripts'
+// guards against lost updates, idempotent creates, the indexes a change moves, and Redis gone.
+#include "services/scheduling/scheduling_store.h"
+
+#include "common/redis/redis_client.h"
+#include "common/status/errors.h"
+#include "common/testing/redis_server.h"
+#include "common/testing/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/scheduling/scheduling.h"
+#include "services/scheduling/visit_rules.h"
+
+namespace homecare::scheduling {
+namespace {
+
+using ::homecare::testing::IsOk;
+using ::homecare::testing::RedisServer;
+using ::homecare::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+constexpr char kTenant[] = "sunrise-care";
+
+// The tenant's profile as the roster would give it; the real roster is exercised by
+// tests/scheduling_service_test.
+class FixedDirectory final : public TenantDirectory {
+ public:
+  absl::StatusOr<TenantProfile> Get(const std::string& tenant_id) override {
+    return TenantProfile{tenant_id, *LoadTimeZone("Europe/London"), {"north", "south"}};
+  }
+};
+
+absl::Time Local(int y, int m, int d, int hh, int mm = 0) {
+  return LocalToInstant(absl::CivilSecond(y, m, d, hh, mm), *LoadTimeZone("Europe/London"));
+}
+
+class SchedulingStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = RedisServer::Start(RedisServer::Options{.append_only = false});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    auto client = RedisClient::Create(RedisOptions{.address = server_->address()});
+    ASSERT_TRUE(client.ok()) << client.status();
+    redis_ = *std::move(client);
+    store_ = std::make_unique<SchedulingStore>(redis_.get());
+    scheduling_ = std::make_unique<Scheduling>(store_.get(), &directory_, &clock_);
+
+    v1::CreateClientRequest create;
+    create.set_request_id("edna");
+    create.mutable_client()->set_display_name("Edna");
+    create.mutable_client()->set_locality_id("north");
+    create.mutable_client()->mutable_location()->set_latitude(51.5);
+    absl::StatusOr<v1::Client> client_made = scheduling_->CreateClient(kTenant, create);
+    ASSERT_TRUE(client_made.ok()) << client_made.status();
+    client_ = *client_made;
+
+    v1::CreateCarePlanRequest plan;
+    plan.set_request_id("edna-plan");
+    plan.mutable_care_plan()->set_client_id(client_.client_id());
+    *plan.mutable_care_plan()->mutable_effective_date() = DateToProto(absl::CivilDay(2030, 12, 1));
+    plan.mutable_care_plan()->set_weekly_budget_minutes(210);
+    v1::VisitPattern& am = *plan.mutable_care_plan()->add_patterns();
+    am.set_pattern_id("am");
+    am.add_days(common::v1::DAY_OF_WEEK_MONDAY);
+    *am.mutable_start_window()->mutable_start() = TimeOfDayFromMinutes(8 * 60);
+    *am.mutable_start_window()->mutable_end() = TimeOfDayFromMinutes(9 * 60);
+    am.set_duration_minutes(30);
+    absl::StatusOr<v1::CreateCarePlanResponse> plan_made =
+        scheduling_->CreateCarePlan(kTenant, plan);
+    ASSERT_TRUE(plan_made.ok()) << plan_made.status();
+    plan_ = plan_made->care_plan();
+
+    v1::GenerateVisitsRequest generate;
+    *generate.mutable_start_date() = DateToProto(absl::CivilDay(2030, 12, 2));  // a Monday
+    *generate.mutable_end_date() = DateToProto(absl::CivilDay(2030, 12, 2));
+    absl::StatusOr<v1::GenerateVisitsResponse> generated =
+        scheduling_->GenerateVisits(kTenant, generate);
+    ASSERT_TRUE(generated.ok()) << generated.status();
+    ASSERT_EQ(generated->visits_created(), 1);
+    visit_id_ = GeneratedVisitId(kTenant, plan_.care_plan_id(), "am", absl::CivilDay(2030, 12, 2));
+  }
+
+  std::vector<std::string> VisitIdsAt(absl::Time from, absl::Time before,
+                                      const std::string& locality = "") {
+    absl::StatusOr<ScoredIdPage> page =
+        store_->ListVisitIds(kTenant, "", locality, from, before, "", 100);
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? page->ids : std::vector<std::string>();
+  }
+
+  FakeClock clock_{Local(2030, 11, 20, 12)};
+  FixedDirectory directory_;
+  std::unique_ptr<RedisServer> server_;
+  std::unique_ptr<RedisClient> redis_;
+  std::unique_ptr<SchedulingStore> store_;
+  std::unique_ptr<Scheduling> scheduling_;
+  v1::Client client_;
+  v1::CarePlan plan_;
+  std::string visit_id_;
+};
+
+TEST_F(SchedulingStoreTest, AWriteComputedFromAStaleReadIsRefusedAndWritesNothing) {
+  absl::StatusOr<Snapshot<v1::Visit>> stale = store_->ReadVisit(kTenant, visit_id_);
+  ASSERT_THAT(stale.status(), IsOk());
+  // A coordinator moves the visit to 08:30...
+  v1::UpdateVisitRequest move;
+  move.mutable_visit()->set_visit_id(visit_id_);
+  *move.mutable_visit()->mutable_planned_start() = TimeToProto(Local(2030, 12, 2, 8, 30));
+  move.mutable_update_mask()->add_paths("planned_start");
+  ASSERT_THAT(scheduling_->UpdateVisit(kTenant, move).status(), IsOk());
+  // ...so a change computed from the earlier read is refused, and so is a replacement.
+  v1::Visit lost = stale->record;
+  lost.set_duration_minutes(60);
+  absl::Status refused = store_->UpdateVisit(kTenant, *stale, lost);
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kAborted));
+  EXPECT_EQ(ErrorReasonOf(refused), kConcurrentWriteReason);
+  absl::StatusOr<int> replaced = store_->ReplaceVisits(kTenant, {{&*stale, lost}});
+  ASSERT_THAT(replaced.status(), IsOk());
+  EXPECT_EQ(*replaced, 0);
+  absl::StatusOr<Snapshot<v1::Visit>> now = store_->ReadVisit(kTenant, visit_id_);
+  EXPECT_EQ(now->record.duration_minutes(), 30);
+  EXPECT_EQ(absl::FromUnixSeconds(now->record.planned_start().seconds()),
+            Local(2030, 12, 2, 8, 30));
+  // The indexes moved with the planned start.
+  EXPECT_THAT(VisitIdsAt(Local(2030, 12, 2, 8, 30), Local(2030, 12, 2, 8, 31)),
+              ElementsAre(visit_id_));
+  EXPECT_THAT(VisitIdsAt(Local(2030, 12, 2, 8), Local(2030, 12, 2, 8, 30)), IsEmpty());
+  EXPECT_THAT(VisitIdsAt(Local(2030, 12, 2, 0), Local(2030, 12, 3, 0), "north"),
+              ElementsAre(visit_id_));
+  EXPECT_THAT(VisitIdsAt(Local(2030, 12, 2, 0), Local(2030, 12, 3, 0), "south"), IsEmpty());
+}
+
+TEST_F(SchedulingStoreTest, GeneratedVisitsAreCreatedOnceAndOneOffsAreIdempotent) {
+  absl::StatusOr<Snapshot<v1::Visit>> visit = store_->ReadVisit(kTenant, visit_id_);
+  ASSERT_THAT(visit.status(), IsOk());
+  v1::Visit again = visit->record;
+  again.set_duration_minutes(99);
+  absl::StatusOr<int> created = store_->CreateGeneratedVisits(kTenant, {again});
+  ASSERT_THAT(created.status(), IsOk());
+  EXPECT_EQ(*created, 0);
+  EXPECT_EQ(store_->ReadVisit(kTenant, visit_id_)->record.duration_minutes(), 30);
+
+  v1::Visit one_off = visit->record;
+  one_off.set_visit_id("vis_oneoff");
+  one_off.clear_pattern_id();
+  ASSERT_THAT(store_->CreateVisit(kTenant, one_off, "fp-1").status(), IsOk());
+  absl::StatusOr<Created<v1::Visit>> retried = store_->CreateVisit(kTenant, one_off, "fp-1");
+  ASSERT_THAT(retried.status(), IsOk());
+  EXPECT_TRUE(retried->duplicate);
+  EXPECT_THAT(store_->CreateVisit(kTenant, one_off, "fp-2").status(),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+}
+
+TEST_F(SchedulingStoreTest, PlanVersionsAreAddedInOrderAndRequestsRemembered) {
+  v1::CarePlan second = plan_;
+  second.set_version(2);
+  ASSERT_THAT(store_->AddCarePlanVersion(kTenant, second, "second", "fp-second").status(), IsOk());
+  // Another version 2 computed from the same latest version loses the race.
+  EXPECT_THAT(store_->AddCarePlanVersion(kTenant, second, "rival", "fp-rival").status(),
+              StatusIs(absl::StatusCode::kAborted));
+  absl::StatusOr<SchedulingStore::AddVersionOutcome> earlier =
+      store_->ReadCarePlanRequest(kTenant, "second");
+  ASSERT_THAT(earlier.status(), IsOk());
+  EXPECT_EQ(earlier->previous_plan_id, plan_.care_plan_id());
+  EXPECT_EQ(earlier->previous_version, 2);
+  EXPECT_EQ(earlier->previous_fingerprint, "fp-second");
+  absl::StatusOr<std::vector<v1::CarePlan>> versions =
+      store_->ReadCarePlan(kTenant, plan_.care_plan_id());
+  ASSERT_THAT(versions.status(), IsOk());
+  EXPECT_THAT(*versions, SizeIs(2));
+  // A plan for a client the tenant does not have is refused.
+  v1::CarePlan orphan = plan_;
+  orphan.set_care_plan_id("pln_orphan");
+  orphan.set_client_id("cli_elsewhere");
+  orphan.set_version(1);
+  EXPECT_THAT(store_->AddCarePlanVersion(kTenant, orphan, "orphan", "fp").status(),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store_->ReadCarePlan("oak-care", plan_.care_plan_id()).status(),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(SchedulingStoreTest, RedisGoneIsUnavailable) {
+  ASSERT_THAT(server_->Stop(), IsOk());
+  EXPECT_THAT(store_->ReadVisit(kTenant, visit_id_).status(),
+              StatusIs(absl::StatusCode::kUnavailable));
+  v1::GenerateVisitsRequest generate;
+  *generate.mutable_start_date() = DateToProto(absl::CivilDay(2030, 12, 9));
+  *generate.mutable_end_date() = DateToProto(absl::CivilDay(2030, 12, 9));
+  EXPECT_THAT(scheduling_->GenerateVisits(kTenant, generate).status(),
+              StatusIs(absl::StatusCode::kUnavailable));
+}
+
+}  // namespace
+}  // namespace homecare::scheduling

@@ -1,0 +1,37 @@
+// What scheduling needs to know of a tenant, which the roster service owns: its time zone (every
+// local date and time of plans and visits is in it) and its localities. Domain code asks this
+// interface; the gRPC client of the roster (roster_directory.h) implements it.
+#ifndef HOMECARE_SERVICES_SCHEDULING_TENANT_DIRECTORY_H_
+#define HOMECARE_SERVICES_SCHEDULING_TENANT_DIRECTORY_H_
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace homecare::scheduling {
+
+struct TenantProfile {
+  std::string tenant_id;
+  absl::TimeZone zone;
+  std::vector<std::string> locality_ids;
+
+  bool HasLocality(const std::string& id) const {
+    return std::find(locality_ids.begin(), locality_ids.end(), id) != locality_ids.end();
+  }
+};
+
+class TenantDirectory {
+ public:
+  virtual ~TenantDirectory() = default;
+  // NOT_FOUND for a tenant the roster does not know; UNAVAILABLE when the roster cannot be
+  // reached within its timeout; INTERNAL for a time zone that does not load here (never UTC
+  // instead).
+  virtual absl::StatusOr<TenantProfile> Get(const std::string& tenant_id) = 0;
+};
+
+}  // namespace homecare::scheduling
+
+#endif  // HOMECARE_SERVICES_SCHEDULING_TENANT_DIRECTORY_H_

@@ -1,0 +1,809 @@
+// homecare-scheduling as a real process, with a real homecare-roster (for the tenant's time zone
+// and localities) and a real redis-server: client -> plan -> visits -> one-off change ->
+// cancellation, repeated and overlapping generation, urgent visits, tenant and role isolation
+// for every RPC, and the roster or Redis going away.
+#include <sys/wait.h>
+
+#include <atomic>
+#include <cstdio>
+#include <functional>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/client/channel.h"
+#include "common/server/grpc_status.h"
+#include "common/status/errors.h"
+#include "common/testing/redis_server.h"
+#include "common/testing/service_process.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/subprocess.h"
+#include "common/testing/tokens.h"
+#include "common/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "homecare/roster/v1/roster.grpc.pb.h"
+#include "homecare/scheduling/v1/scheduling.grpc.pb.h"
+
+namespace homecare {
+namespace {
+
+using ::homecare::testing::GrpcStatusIs;
+using ::homecare::testing::IsOk;
+using ::homecare::testing::RedisServer;
+using ::homecare::testing::ServiceProcess;
+using ::homecare::testing::TestSecret;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+namespace rv1 = roster::v1;
+namespace sv1 = scheduling::v1;
+using Stub = sv1::SchedulingService::Stub;
+
+constexpr char kSunrise[] = "sunrise-care";
+constexpr char kOak[] = "oak-care";
+
+auto GrpcOk() { return GrpcStatusIs(grpc::StatusCode::OK); }
+
+std::vector<std::string> ViolatedFields(const grpc::Status& status) {
+  return homecare::ViolatedFields(FromGrpcStatus(status));
+}
+
+const absl::TimeZone& London() {
+  static const absl::TimeZone* const zone = new absl::TimeZone(*LoadTimeZone("Europe/London"));
+  return *zone;
+}
+
+absl::Time Local(int y, int m, int d, int hh, int mm = 0) {
+  return LocalToInstant(absl::CivilSecond(y, m, d, hh, mm), London());
+}
+
+absl::Time At(const google::protobuf::Timestamp& t) { return absl::FromUnixSeconds(t.seconds()); }
+
+common::v1::Date Day(int y, int m, int d) { return DateToProto(absl::CivilDay(y, m, d)); }
+
+sv1::Client NewClient(const std::string& name, const std::string& locality = "north") {
+  sv1::Client client;
+  client.set_display_name(name);
+  client.mutable_location()->set_latitude(51.52);
+  client.mutable_location()->set_longitude(-0.1);
+  client.set_locality_id(locality);
+  client.set_address_line("12 Elm Road");
+  client.set_access_notes("Key safe 1234");
+  client.set_preferred_carer_gender(common::v1::GENDER_FEMALE);
+  sv1::Contact& daughter = *client.add_contacts();
+  daughter.set_name("Sue");
+  daughter.set_relationship("daughter");
+  daughter.set_is_unpaid_carer(true);
+  return client;
+}
+
+sv1::VisitPattern Pattern(const std::string& id, int start_hour, int end_hour, int minutes,
+                          int carers = 1) {
+  sv1::VisitPattern pattern;
+  pattern.set_pattern_id(id);
+  for (int day = 1; day <= 7; ++day) pattern.add_days(static_cast<common::v1::DayOfWeek>(day));
+  *pattern.mutable_start_window()->mutable_start() = TimeOfDayFromMinutes(start_hour * 60);
+  *pattern.mutable_start_window()->mutable_end() = TimeOfDayFromMinutes(end_hour * 60);
+  pattern.set_duration_minutes(minutes);
+  pattern.set_carers_required(carers);
+  pattern.add_tasks()->set_description("Medication");
+  return pattern;
+}
+
+class SchedulingServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto redis = RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = *std::move(redis);
+    auto roster = ServiceProcess::Start(
+        {.binary = HOMECARE_ROSTER_BINARY,
+         .args = {"--redis", redis_->address(), "--secret-file", secret_.path()}});
+    ASSERT_TRUE(roster.ok()) << roster.status();
+    roster_ = *std::move(roster);
+    auto scheduling = ServiceProcess::Start(
+        {.binary = HOMECARE_SCHEDULING_BINARY,
+         .args = {"--redis", redis_->address(), "--secret-file", secret_.path(), "--roster",
+                  roster_->address(), "--roster-timeout", "1s", "--roster-cache-ttl", "0s",
+                  "--redis-timeout", "500ms", "--redis-breaker-open", "200ms"}});
+    ASSERT_TRUE(scheduling.ok()) << scheduling.status();
+    scheduling_ = *std::move(scheduling);
+    stub_ = sv1::SchedulingService::NewStub(scheduling_->NewChannel());
+    auto roster_stub = rv1::RosterService::NewStub(roster_->NewChannel());
+    for (const char* id : {kSunrise, kOak}) {
+      rv1::CreateTenantRequest request;
+      request.set_request_id(absl::StrCat("create-", id));
+      rv1::Tenant& tenant = *request.mutable_tenant();
+      tenant.set_tenant_id(id);
+      tenant.set_display_name(id);
+      tenant.set_time_zone("Europe/London");
+      for (const char* locality : {"north", "south"}) {
+        tenant.add_localities()->set_locality_id(locality);
+        tenant.mutable_localities()->rbegin()->set_display_name(locality);
+      }
+      tenant.set_minimum_hourly_pay_pence(1260);
+      grpc::ClientContext context;
+      PrepareContext(context, secret_.Token(Role::kOperator, ""), absl::Seconds(10));
+      rv1::Tenant created;
+      ASSERT_THAT(roster_stub->CreateTenant(&context, request, &created), GrpcOk());
+    }
+  }
+
+  std::string Coordinator(const std::string& tenant = kSunrise) const {
+    return secret_.Token(Role::kCoordinator, tenant);
+  }
+
+  template <typename Request, typename Response>
+  grpc::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const std::string& token, const Request& request, Response* response) {
+    grpc::ClientContext context;
+    PrepareContext(context, token, absl::Seconds(10));
+    return (stub_.get()->*method)(&context, request, response);
+  }
+
+  sv1::Client CreateClient(const sv1::Client& client, const std::string& tenant = kSunrise) {
+    sv1::CreateClientRequest request;
+    *request.mutable_client() = client;
+    request.set_request_id(absl::StrCat("client-", client.display_name()));
+    sv1::Client created;
+    grpc::Status status = Call(&Stub::CreateClient, Coordinator(tenant), request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created;
+  }
+
+  sv1::CreateCarePlanResponse CreatePlan(const std::string& client_id,
+                                         std::vector<sv1::VisitPattern> patterns,
+                                         common::v1::Date effective, int budget = 600,
+                                         const std::string& plan_id = "",
+                                         const std::string& tenant = kSunrise) {
+    sv1::CreateCarePlanRequest request;
+    request.set_request_id(absl::StrCat("plan-", client_id, "-", plan_id, "-", effective.month(),
+                                        "-", effective.day()));
+    sv1::CarePlan& plan = *request.mutable_care_plan();
+    plan.set_care_plan_id(plan_id);
+    plan.set_client_id(client_id);
+    *plan.mutable_effective_date() = effective;
+    plan.set_weekly_budget_minutes(budget);
+    plan.add_outcomes()->set_description("To stay safely at home");
+    for (sv1::VisitPattern& pattern : patterns) *plan.add_patterns() = std::move(pattern);
+    sv1::CreateCarePlanResponse response;
+    grpc::Status status = Call(&Stub::CreateCarePlan, Coordinator(tenant), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  sv1::GenerateVisitsResponse Generate(common::v1::Date first, common::v1::Date last,
+                                       const std::string& client_id = "") {
+    sv1::GenerateVisitsRequest request;
+    *request.mutable_start_date() = first;
+    *request.mutable_end_date() = last;
+    request.set_client_id(client_id);
+    sv1::GenerateVisitsResponse response;
+    grpc::Status status = Call(&Stub::GenerateVisits, Coordinator(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  // Every visit planned to start in [from, before), following every page.
+  std::vector<sv1::Visit> ListAll(sv1::ListVisitsRequest request, absl::Time from,
+                                  absl::Time before, const std::string& token = "") {
+    *request.mutable_start_time() = TimeToProto(from);
+    *request.mutable_end_time() = TimeToProto(before);
+    std::vector<sv1::Visit> visits;
+    do {
+      sv1::ListVisitsResponse page;
+      grpc::Status status =
+          Call(&Stub::ListVisits, token.empty() ? Coordinator() : token, request, &page);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      visits.insert(visits.end(), page.visits().begin(), page.visits().end());
+      request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty());
+    return visits;
+  }
+
+  TestSecret secret_;
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<ServiceProcess> roster_;
+  std::unique_ptr<ServiceProcess> scheduling_;
+  std::unique_ptr<Stub> stub_;
+};
+
+// Dates in the future of this test's run: December 2030 (GMT) and the March 2031 clock change.
+
+TEST_F(SchedulingServiceTest, ClientPlanVisitsOneOffChangeAndCancellation) {
+  sv1::Client client = CreateClient(NewClient("Edna"));
+  EXPECT_EQ(client.status(), sv1::CLIENT_STATUS_ACTIVE);
+  EXPECT_EQ(client.version(), 1);
+
+  sv1::CreateCarePlanResponse plan = CreatePlan(
+      client.client_id(), {Pattern("morning", 7, 8, 30), Pattern("bed", 21, 22, 45, /*carers=*/2)},
+      Day(2030, 12, 2), /*budget=*/600);
+  EXPECT_EQ(plan.care_plan().version(), 1);
+  ASSERT_THAT(plan.warnings(), SizeIs(1)) << "7x30 + 7x45x2 = 840 minutes over a 600 budget";
+  EXPECT_THAT(plan.warnings(0), HasSubstr("OVER_BUDGET"));
+
+  // Monday 2 to Sunday 8 December 2030: 14 visits.
+  sv1::GenerateVisitsResponse generated = Generate(Day(2030, 12, 2), Day(2030, 12, 8));
+  EXPECT_EQ(generated.visits_created(), 14);
+  EXPECT_EQ(generated.visits_already_present(), 0);
+
+  sv1::ListVisitsRequest by_client;
+  by_client.set_client_id(client.client_id());
+  std::vector<sv1::Visit> tuesday =
+      ListAll(by_client, Local(2030, 12, 3, 0), Local(2030, 12, 4, 0));
+  ASSERT_THAT(tuesday, SizeIs(2));
+  const sv1::Visit& morning = tuesday[0];
+  EXPECT_EQ(At(morning.planned_start()), Local(2030, 12, 3, 7));
+  EXPECT_EQ(At(morning.window_end()), Local(2030, 12, 3, 8));
+  EXPECT_EQ(morning.status(), sv1::VISIT_STATUS_NEEDS_CARER);
+  EXPECT_EQ(morning.care_plan_id(), plan.care_plan().care_plan_id());
+  EXPECT_EQ(morning.tasks(0).task_id(), "t1");
+  EXPECT_EQ(tuesday[1].carers_required(), 2);
+
+  // One-off change: later in the window, longer.
+  sv1::UpdateVisitRequest update;
+  update.mutable_visit()->set_visit_id(morning.visit_id());
+  *update.mutable_visit()->mutable_planned_start() = TimeToProto(Local(2030, 12, 3, 7, 45));
+  update.mutable_visit()->set_duration_minutes(40);
+  update.mutable_update_mask()->add_paths("planned_start");
+  update.mutable_update_mask()->add_paths("duration_minutes");
+  update.set_expected_version(morning.version());
+  sv1::Visit changed;
+  ASSERT_THAT(Call(&Stub::UpdateVisit, Coordinator(), update, &changed), GrpcOk());
+  EXPECT_EQ(At(changed.planned_start()), Local(2030, 12, 3, 7, 45));
+  EXPECT_EQ(changed.duration_minutes(), 40);
+  // Out of the window: refused, naming the field, nothing written.
+  *update.mutable_visit()->mutable_planned_start() = TimeToProto(Local(2030, 12, 3, 8, 30));
+  update.set_expected_version(changed.version());
+  sv1::Visit refused;
+  grpc::Status out_of_window = Call(&Stub::UpdateVisit, Coordinator(), update, &refused);
+  EXPECT_THAT(out_of_window, GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(ViolatedFields(out_of_window), ElementsAre("visit.planned_start"));
+  // A stale version is ABORTED.
+  update.set_expected_version(1);
+  EXPECT_THAT(Call(&Stub::UpdateVisit, Coordinator(), update, &refused),
+              GrpcStatusIs(grpc::StatusCode::ABORTED));
+
+  sv1::CancelVisitRequest cancel;
+  cancel.set_visit_id(morning.visit_id());
+  cancel.mutable_cancellation()->set_reason(sv1::CANCELLATION_REASON_CANCELLED_BY_FAMILY);
+  cancel.mutable_cancellation()->set_requested_by("Sue (daughter), by phone");
+  sv1::Visit cancelled;
+  ASSERT_THAT(Call(&Stub::CancelVisit, Coordinator(), cancel, &cancelled), GrpcOk());
+  EXPECT_EQ(cancelled.status(), sv1::VISIT_STATUS_CANCELLED);
+  EXPECT_GT(cancelled.cancellation().notice_minutes(), 24 * 60);
+  EXPECT_FALSE(cancelled.cancellation().cancelled_by().empty());
+  sv1::Visit again;
+  ASSERT_THAT(Call(&Stub::CancelVisit, Coordinator(), cancel, &again), GrpcOk()) << "a retry";
+  EXPECT_EQ(again.version(), cancelled.version());
+  cancel.mutable_cancellation()->set_reason(sv1::CANCELLATION_REASON_CANCELLED_BY_PROVIDER);
+  EXPECT_THAT(Call(&Stub::CancelVisit, Coordinator(), cancel, &again),
+              GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION));
+  sv1::GetVisitRequest get;
+  get.set_visit_id(morning.visit_id());
+  sv1::Visit read;
+  ASSERT_THAT(Call(&Stub::GetVisit, Coordinator(), get, &read), GrpcOk());
+  EXPECT_EQ(read.status(), sv1::VISIT_STATUS_CANCELLED);
+  sv1::ListVisitsRequest cancelled_only;
+  cancelled_only.set_status(sv1::VISIT_STATUS_CANCELLED);
+  EXPECT_THAT(ListAll(cancelled_only, Local(2030, 12, 1, 0), Local(2030, 12, 9, 0)), SizeIs(1));
+
+  // A new version from Friday the 6th drops the bedtime visit and moves the morning one: the
+  // future visits follow it; the cancelled one stays cancelled; earlier days keep version 1.
+  sv1::CreateCarePlanResponse second =
+      CreatePlan(client.client_id(), {Pattern("morning", 9, 10, 30)}, Day(2030, 12, 6), 600,
+                 plan.care_plan().care_plan_id());
+  EXPECT_EQ(second.care_plan().version(), 2);
+  EXPECT_THAT(second.warnings(), IsEmpty());
+  sv1::GenerateVisitsResponse regenerated = Generate(Day(2030, 12, 2), Day(2030, 12, 8));
+  EXPECT_EQ(regenerated.visits_created(), 0);
+  EXPECT_EQ(regenerated.visits_updated(), 3);    // mornings of the 6th, 7th and 8th
+  EXPECT_EQ(regenerated.visits_withdrawn(), 3);  // bedtimes of the 6th, 7th and 8th
+  EXPECT_EQ(regenerated.visits_already_present(), 8);
+  std::vector<sv1::Visit> saturday =
+      ListAll(by_client, Local(2030, 12, 7, 0), Local(2030, 12, 8, 0));
+  ASSERT_THAT(saturday, SizeIs(2));
+  EXPECT_EQ(At(saturday[0].planned_start()), Local(2030, 12, 7, 9));
+  EXPECT_EQ(saturday[0].care_plan_version(), 2);
+  EXPECT_EQ(saturday[1].status(), sv1::VISIT_STATUS_CANCELLED);
+  EXPECT_EQ(saturday[1].cancellation().reason(), sv1::CANCELLATION_REASON_CARE_PLAN_CHANGED);
+
+  sv1::GetCarePlanRequest first_version;
+  first_version.set_care_plan_id(plan.care_plan().care_plan_id());
+  first_version.set_version(1);
+  sv1::CarePlan stored_first;
+  ASSERT_THAT(Call(&Stub::GetCarePlan, Coordinator(), first_version, &stored_first), GrpcOk());
+  EXPECT_EQ(stored_first.patterns_size(), 2) << "a version never changes";
+}
+
+TEST_F(SchedulingServiceTest, RepeatedOverlappingAndConcurrentGenerationCreateEachVisitOnce) {
+  for (int i = 0; i < 5; ++i) {
+    sv1::Client client = CreateClient(NewClient(absl::StrCat("Client ", i)));
+    CreatePlan(client.client_id(), {Pattern("am", 8, 9, 30), Pattern("pm", 17, 18, 30)},
+               Day(2030, 12, 1), 420);
+  }
+  sv1::GenerateVisitsResponse first = Generate(Day(2030, 12, 2), Day(2030, 12, 8));
+  EXPECT_EQ(first.visits_created(), 5 * 2 * 7);
+  sv1::GenerateVisitsResponse repeat = Generate(Day(2030, 12, 2), Day(2030, 12, 8));
+  EXPECT_EQ(repeat.visits_created(), 0);
+  EXPECT_EQ(repeat.visits_already_present(), 70);
+  sv1::GenerateVisitsResponse overlap = Generate(Day(2030, 12, 6), Day(2030, 12, 12));
+  EXPECT_EQ(overlap.visits_created(), 5 * 2 * 4);
+  EXPECT_EQ(overlap.visits_already_present(), 5 * 2 * 3);
+
+  // Two coordinators generating the same fortnight at once: every visit made exactly once.
+  std::atomic<int> created{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&] {
+      sv1::GenerateVisitsRequest request;
+      *request.mutable_start_date() = Day(2030, 12, 13);
+      *request.mutable_end_date() = Day(2030, 12, 26);
+      sv1::GenerateVisitsResponse response;
+      grpc::ClientContext context;
+      PrepareContext(context, Coordinator(), absl::Seconds(20));
+      grpc::Status status = stub_->GenerateVisits(&context, request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      created += response.visits_created();
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(created.load(), 5 * 2 * 14);
+  std::vector<sv1::Visit> all = ListAll({}, Local(2030, 12, 1, 0), Local(2031, 1, 1, 0));
+  EXPECT_THAT(all, SizeIs(5 * 2 * 25));
+  std::set<std::string> ids;
+  for (const sv1::Visit& visit : all) ids.insert(visit.visit_id());
+  EXPECT_EQ(ids.size(), all.size()) << "no visit twice, across pages";
+}
+
+TEST_F(SchedulingServiceTest, EightOClockStaysEightAcrossTheClockChangeAndSuspensionsSkipDays) {
+  sv1::Client client = CreateClient(NewClient("Arthur"));
+  CreatePlan(client.client_id(), {Pattern("am", 8, 9, 30)}, Day(2031, 3, 1), 210);
+  // Clocks go forward on Sunday 30 March 2031.
+  Generate(Day(2031, 3, 29), Day(2031, 3, 31));
+  std::vector<sv1::Visit> visits = ListAll({}, Local(2031, 3, 29, 0), Local(2031, 4, 1, 0));
+  ASSERT_THAT(visits, SizeIs(3));
+  for (const sv1::Visit& visit : visits) {
+    absl::CivilSecond local = absl::ToCivilSecond(At(visit.planned_start()), London());
+    EXPECT_EQ(local.hour(), 8);
+    EXPECT_EQ(local.minute(), 0);
+  }
+  EXPECT_EQ(At(visits[1].planned_start()) - At(visits[0].planned_start()), absl::Hours(23));
+
+  // A hospital stay from 3 to 5 April: no visits are due; the ones already made are withdrawn.
+  Generate(Day(2031, 4, 1), Day(2031, 4, 7));
+  sv1::UpdateClientRequest update;
+  update.mutable_client()->set_client_id(client.client_id());
+  sv1::Suspension& stay = *update.mutable_client()->add_suspensions();
+  stay.set_reason(sv1::SUSPENSION_REASON_HOSPITAL);
+  *stay.mutable_start_date() = Day(2031, 4, 3);
+  *stay.mutable_end_date() = Day(2031, 4, 5);
+  update.mutable_update_mask()->add_paths("suspensions");
+  update.set_expected_version(client.version());
+  sv1::Client suspended;
+  ASSERT_THAT(Call(&Stub::UpdateClient, Coordinator(), update, &suspended), GrpcOk());
+  EXPECT_FALSE(suspended.suspensions(0).suspension_id().empty());
+  // The visits already made for those days are withdrawn at once, for the stay's reason.
+  sv1::ListVisitsRequest cancelled;
+  cancelled.set_status(sv1::VISIT_STATUS_CANCELLED);
+  std::vector<sv1::Visit> withdrawn =
+      ListAll(cancelled, Local(2031, 4, 1, 0), Local(2031, 4, 8, 0));
+  ASSERT_THAT(withdrawn, SizeIs(3));
+  EXPECT_EQ(withdrawn[0].cancellation().reason(), sv1::CANCELLATION_REASON_CLIENT_IN_HOSPITAL);
+  // Generation makes none for those days and nothing twice.
+  sv1::GenerateVisitsResponse again = Generate(Day(2031, 4, 1), Day(2031, 4, 14));
+  EXPECT_EQ(again.days_skipped_suspended(), 3);
+  EXPECT_EQ(again.visits_withdrawn(), 0);
+  EXPECT_EQ(again.visits_created(), 7);
+
+  // Home a day early: the stay now ends on the 4th, and the 5th's visit is back.
+  *update.mutable_client()->mutable_suspensions(0)->mutable_end_date() = Day(2031, 4, 4);
+  *update.mutable_client()->mutable_suspensions(0)->mutable_suspension_id() =
+      suspended.suspensions(0).suspension_id();
+  update.set_expected_version(suspended.version());
+  sv1::Client shortened;
+  ASSERT_THAT(Call(&Stub::UpdateClient, Coordinator(), update, &shortened), GrpcOk());
+  withdrawn = ListAll(cancelled, Local(2031, 4, 1, 0), Local(2031, 4, 8, 0));
+  EXPECT_THAT(withdrawn, SizeIs(2));
+  sv1::ListVisitsRequest needing;
+  needing.set_status(sv1::VISIT_STATUS_NEEDS_CARER);
+  EXPECT_THAT(ListAll(needing, Local(2031, 4, 5, 0), Local(2031, 4, 6, 0)), SizeIs(1));
+}
+
+TEST_F(SchedulingServiceTest, UrgentDischargeVisitStandsOutAndIsIdempotent) {
+  sv1::Client client = CreateClient(NewClient("Doris"));
+  CreatePlan(client.client_id(), {Pattern("am", 8, 9, 30)}, Day(2030, 12, 1), 210);
+  Generate(Day(2030, 12, 2), Day(2030, 12, 2));
+  sv1::CreateVisitRequest request;
+  request.set_request_id("discharge-doris");
+  sv1::Visit& visit = *request.mutable_visit();
+  visit.set_client_id(client.client_id());
+  *visit.mutable_window_start() = TimeToProto(Local(2030, 12, 2, 14));
+  *visit.mutable_window_end() = TimeToProto(Local(2030, 12, 2, 16));
+  visit.set_duration_minutes(60);
+  visit.set_urgent(true);
+  visit.add_tasks()->set_description("Settle in, check medication from the ward");
+  sv1::Visit created;
+  ASSERT_THAT(Call(&Stub::CreateVisit, Coordinator(), request, &created), GrpcOk());
+  EXPECT_TRUE(created.urgent());
+  sv1::Visit retried;
+  ASSERT_THAT(Call(&Stub::CreateVisit, Coordinator(), request, &retried), GrpcOk());
+  EXPECT_EQ(retried.visit_id(), created.visit_id());
+  visit.set_duration_minutes(90);
+  EXPECT_THAT(Call(&Stub::CreateVisit, Coordinator(), request, &retried),
+              GrpcStatusIs(grpc::StatusCode::ALREADY_EXISTS));
+
+  std::vector<sv1::Visit> day = ListAll({}, Local(2030, 12, 2, 0), Local(2030, 12, 3, 0));
+  ASSERT_THAT(day, SizeIs(2));
+  EXPECT_FALSE(day[0].urgent());
+  EXPECT_TRUE(day[1].urgent());
+  sv1::ListVisitsRequest urgent;
+  urgent.set_urgent_only(true);
+  std::vector<sv1::Visit> urgent_only =
+      ListAll(urgent, Local(2030, 12, 2, 0), Local(2030, 12, 3, 0));
+  ASSERT_THAT(urgent_only, SizeIs(1));
+  EXPECT_EQ(urgent_only[0].visit_id(), created.visit_id());
+  // A repeat generation leaves the one-off visit alone.
+  sv1::GenerateVisitsResponse repeat = Generate(Day(2030, 12, 2), Day(2030, 12, 2));
+  EXPECT_EQ(repeat.visits_withdrawn(), 0);
+}
+
+TEST_F(SchedulingServiceTest, ValidationNamesFieldsAndWritesNothing) {
+  sv1::CreateClientRequest bad;
+  *bad.mutable_client() = NewClient("Nobody", "east");
+  bad.mutable_client()->clear_location();
+  sv1::Client client;
+  grpc::Status status = Call(&Stub::CreateClient, Coordinator(), bad, &client);
+  EXPECT_THAT(status, GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("client.location", "client.locality_id"));
+  sv1::ListClientsResponse clients;
+  ASSERT_THAT(Call(&Stub::ListClients, Coordinator(), sv1::ListClientsRequest(), &clients),
+              GrpcOk());
+  EXPECT_THAT(clients.clients(), IsEmpty());
+
+  sv1::Client real = CreateClient(NewClient("Edna"));
+  sv1::CreateCarePlanRequest plan;
+  plan.mutable_care_plan()->set_client_id(real.client_id());
+  *plan.mutable_care_plan()->mutable_effective_date() = Day(2030, 12, 1);
+  plan.mutable_care_plan()->set_weekly_budget_minutes(300);
+  sv1::VisitPattern impossible = Pattern("am", 8, 8, 0);
+  *plan.mutable_care_plan()->add_patterns() = impossible;
+  sv1::CreateCarePlanResponse response;
+  status = Call(&Stub::CreateCarePlan, Coordinator(), plan, &response);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("care_plan.patterns[0].start_window",
+                                                  "care_plan.patterns[0].duration_minutes"));
+  sv1::ListCarePlansRequest plans;
+  plans.set_client_id(real.client_id());
+  sv1::ListCarePlansResponse listed;
+  ASSERT_THAT(Call(&Stub::ListCarePlans, Coordinator(), plans, &listed), GrpcOk());
+  EXPECT_THAT(listed.care_plans(), IsEmpty());
+
+  sv1::GenerateVisitsRequest backwards;
+  *backwards.mutable_start_date() = Day(2030, 12, 8);
+  *backwards.mutable_end_date() = Day(2030, 12, 1);
+  sv1::GenerateVisitsResponse counts;
+  EXPECT_THAT(ViolatedFields(Call(&Stub::GenerateVisits, Coordinator(), backwards, &counts)),
+              ElementsAre("end_date"));
+}
+
+TEST_F(SchedulingServiceTest, OverdueReviewsAreListedForCoordinators) {
+  sv1::Client edna = CreateClient(NewClient("Edna"));
+  sv1::Client arthur = CreateClient(NewClient("Arthur"));
+  sv1::CreateCarePlanRequest request;
+  request.set_request_id("edna-plan");
+  sv1::CarePlan& plan = *request.mutable_care_plan();
+  plan.set_client_id(edna.client_id());
+  *plan.mutable_effective_date() = Day(2025, 1, 6);
+  *plan.mutable_review_date() = Day(2025, 7, 6);  // long past
+  plan.set_weekly_budget_minutes(210);
+  *plan.add_patterns() = Pattern("am", 8, 9, 30);
+  sv1::CreateCarePlanResponse overdue;
+  ASSERT_THAT(Call(&Stub::CreateCarePlan, Coordinator(), request, &overdue), GrpcOk());
+  sv1::CreateCarePlanResponse retried;
+  ASSERT_THAT(Call(&Stub::CreateCarePlan, Coordinator(), request, &retried), GrpcOk());
+  EXPECT_EQ(retried.care_plan().care_plan_id(), overdue.care_plan().care_plan_id());
+  EXPECT_EQ(retried.care_plan().version(), 1) << "a retry makes no second version";
+  request.set_request_id("arthur-plan");
+  plan.set_client_id(arthur.client_id());
+  *plan.mutable_review_date() = Day(2040, 1, 1);
+  sv1::CreateCarePlanResponse current;
+  ASSERT_THAT(Call(&Stub::CreateCarePlan, Coordinator(), request, &current), GrpcOk());
+
+  sv1::ListCarePlansRequest list;
+  list.set_review_overdue_only(true);
+  sv1::ListCarePlansResponse listed;
+  ASSERT_THAT(Call(&Stub::ListCarePlans, Coordinator(), list, &listed), GrpcOk());
+  ASSERT_THAT(listed.care_plans(), SizeIs(1));
+  EXPECT_EQ(listed.care_plans(0).client_id(), edna.client_id());
+  list.set_review_overdue_only(false);
+  ASSERT_THAT(Call(&Stub::ListCarePlans, Coordinator(), list, &listed), GrpcOk());
+  EXPECT_THAT(listed.care_plans(), SizeIs(2));
+}
+
+// Every RPC, called by each caller who may not, and by another tenant's coordinator on this
+// tenant's ids.
+TEST_F(SchedulingServiceTest, TenantAndRoleIsolationForEveryRpc) {
+  sv1::Client client = CreateClient(NewClient("Edna"));
+  sv1::CreateCarePlanResponse plan =
+      CreatePlan(client.client_id(), {Pattern("am", 8, 9, 30)}, Day(2030, 12, 1), 210);
+  Generate(Day(2030, 12, 2), Day(2030, 12, 2));
+  std::vector<sv1::Visit> visits = ListAll({}, Local(2030, 12, 2, 0), Local(2030, 12, 3, 0));
+  ASSERT_THAT(visits, SizeIs(1));
+  const std::string visit_id = visits[0].visit_id();
+
+  struct Rpc {
+    std::string name;
+    std::function<grpc::Status(const std::string& token)> call;
+    bool names_an_id;  // another tenant gets NOT_FOUND
+  };
+  std::vector<Rpc> rpcs;
+  {
+    sv1::CreateClientRequest r;
+    *r.mutable_client() = NewClient("Intruder");
+    rpcs.push_back({"CreateClient",
+                    [=, this](const std::string& t) {
+                      sv1::Client x;
+                      return Call(&Stub::CreateClient, t, r, &x);
+                    },
+                    false});
+  }
+  {
+    sv1::GetClientRequest r;
+    r.set_client_id(client.client_id());
+    rpcs.push_back({"GetClient",
+                    [=, this](const std::string& t) {
+                      sv1::Client x;
+                      return Call(&Stub::GetClient, t, r, &x);
+                    },
+                    true});
+  }
+  {
+    sv1::UpdateClientRequest r;
+    r.mutable_client()->set_client_id(client.client_id());
+    r.mutable_client()->set_access_notes("changed");
+    r.mutable_update_mask()->add_paths("access_notes");
+    rpcs.push_back({"UpdateClient",
+                    [=, this](const std::string& t) {
+                      sv1::Client x;
+                      return Call(&Stub::UpdateClient, t, r, &x);
+                    },
+                    true});
+  }
+  rpcs.push_back({"ListClients",
+                  [=, this](const std::string& t) {
+                    sv1::ListClientsResponse x;
+                    return Call(&Stub::ListClients, t, sv1::ListClientsRequest(), &x);
+                  },
+                  false});
+  {
+    sv1::CreateCarePlanRequest r;
+    r.mutable_care_plan()->set_care_plan_id(plan.care_plan().care_plan_id());
+    *r.mutable_care_plan()->mutable_effective_date() = Day(2030, 12, 20);
+    r.mutable_care_plan()->set_weekly_budget_minutes(210);
+    *r.mutable_care_plan()->add_patterns() = Pattern("am", 8, 9, 30);
+    rpcs.push_back({"CreateCarePlan",
+                    [=, this](const std::string& t) {
+                      sv1::CreateCarePlanResponse x;
+                      return Call(&Stub::CreateCarePlan, t, r, &x);
+                    },
+                    true});
+  }
+  {
+    sv1::GetCarePlanRequest r;
+    r.set_care_plan_id(plan.care_plan().care_plan_id());
+    rpcs.push_back({"GetCarePlan",
+                    [=, this](const std::string& t) {
+                      sv1::CarePlan x;
+                      return Call(&Stub::GetCarePlan, t, r, &x);
+                    },
+                    true});
+  }
+  {
+    sv1::ListCarePlansRequest r;
+    r.set_client_id(client.client_id());
+    rpcs.push_back({"ListCarePlans",
+                    [=, this](const std::string& t) {
+                      sv1::ListCarePlansResponse x;
+                      return Call(&Stub::ListCarePlans, t, r, &x);
+                    },
+                    true});
+  }
+  {
+    sv1::GenerateVisitsRequest r;
+    *r.mutable_start_date() = Day(2030, 12, 3);
+    *r.mutable_end_date() = Day(2030, 12, 3);
+    r.set_client_id(client.client_id());
+    rpcs.push_back({"GenerateVisits",
+                    [=, this](const std::string& t) {
+                      sv1::GenerateVisitsResponse x;
+                      return Call(&Stub::GenerateVisits, t, r, &x);
+                    },
+                    true});
+  }
+  {
+    sv1::CreateVisitRequest r;
+    r.mutable_visit()->set_client_id(client.client_id());
+    *r.mutable_visit()->mutable_window_start() = TimeToProto(Local(2030, 12, 4, 10));
+    *r.mutable_visit()->mutable_window_end() = TimeToProto(Local(2030, 12, 4, 11));
+    r.mutable_visit()->set_duration_minutes(30);
+    rpcs.push_back({"CreateVisit",
+                    [=, this](const std::string& t) {
+                      sv1::Visit x;
+                      return Call(&Stub::CreateVisit, t, r, &x);
+                    },
+                    true});
+  }
+  {
+    sv1::GetVisitRequest r;
+    r.set_visit_id(visit_id);
+    rpcs.push_back({"GetVisit",
+                    [=, this](const std::string& t) {
+                      sv1::Visit x;
+                      return Call(&Stub::GetVisit, t, r, &x);
+                    },
+                    true});
+  }
+  rpcs.push_back({"ListVisits",
+                  [=, this](const std::string& t) {
+                    sv1::ListVisitsResponse x;
+                    return Call(&Stub::ListVisits, t, sv1::ListVisitsRequest(), &x);
+                  },
+                  false});
+  {
+    sv1::UpdateVisitRequest r;
+    r.mutable_visit()->set_visit_id(visit_id);
+    r.mutable_visit()->set_duration_minutes(35);
+    r.mutable_update_mask()->add_paths("duration_minutes");
+    rpcs.push_back({"UpdateVisit",
+                    [=, this](const std::string& t) {
+                      sv1::Visit x;
+                      return Call(&Stub::UpdateVisit, t, r, &x);
+                    },
+                    true});
+  }
+  {
+    sv1::CancelVisitRequest r;
+    r.set_visit_id(visit_id);
+    r.mutable_cancellation()->set_reason(sv1::CANCELLATION_REASON_CANCELLED_BY_CLIENT);
+    r.mutable_cancellation()->set_requested_by("client");
+    rpcs.push_back({"CancelVisit",
+                    [=, this](const std::string& t) {
+                      sv1::Visit x;
+                      return Call(&Stub::CancelVisit, t, r, &x);
+                    },
+                    true});
+  }
+
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"no token", ""},
+      {"carer", secret_.Token(Role::kCarer, kSunrise, "car_1")},
+      {"commissioner", secret_.Token(Role::kCommissioner, kSunrise)},
+      {"operator", secret_.Token(Role::kOperator, "")},
+      {"system for every tenant", secret_.Token(Role::kSystem, "*")},
+  };
+  for (const Rpc& rpc : rpcs) {
+    for (const auto& [who, token] : refused) {
+      grpc::Status status = rpc.call(token);
+      EXPECT_THAT(status.error_code(), ::testing::AnyOf(grpc::StatusCode::UNAUTHENTICATED,
+                                                        grpc::StatusCode::PERMISSION_DENIED))
+          << rpc.name << " by " << who << ": " << status.error_message();
+      EXPECT_EQ(status.error_code() == grpc::StatusCode::UNAUTHENTICATED, token.empty())
+          << rpc.name << " by " << who;
+    }
+    grpc::Status other_tenant = rpc.call(Coordinator(kOak));
+    if (rpc.names_an_id) {
+      EXPECT_THAT(other_tenant, GrpcStatusIs(grpc::StatusCode::NOT_FOUND))
+          << rpc.name << " by another tenant's coordinator";
+    }
+  }
+  // Nothing of sunrise's leaked into oak's lists, and nothing the refused calls asked for
+  // happened.
+  sv1::ListClientsResponse oak_clients;
+  ASSERT_THAT(Call(&Stub::ListClients, Coordinator(kOak), sv1::ListClientsRequest(), &oak_clients),
+              GrpcOk());
+  for (const sv1::Client& c : oak_clients.clients()) EXPECT_NE(c.client_id(), client.client_id());
+  sv1::GetVisitRequest get;
+  get.set_visit_id(visit_id);
+  sv1::Visit unchanged;
+  ASSERT_THAT(Call(&Stub::GetVisit, Coordinator(), get, &unchanged), GrpcOk());
+  EXPECT_EQ(unchanged.version(), 1);
+  EXPECT_EQ(unchanged.status(), sv1::VISIT_STATUS_NEEDS_CARER);
+  // The tenant's own system token may do what its coordinators do.
+  EXPECT_THAT(rpcs[1].call(secret_.Token(Role::kSystem, kSunrise)), GrpcOk());
+}
+
+TEST_F(SchedulingServiceTest, RosterDownIsUnavailableWithinTheTimeoutAndWritesNothing) {
+  sv1::Client client = CreateClient(NewClient("Edna"));
+  CreatePlan(client.client_id(), {Pattern("am", 8, 9, 30)}, Day(2030, 12, 1), 210);
+  ASSERT_THAT(roster_->Stop(), IsOk());
+  const absl::Time started = absl::Now();
+  sv1::CreateClientRequest create;
+  *create.mutable_client() = NewClient("Arthur");
+  sv1::Client created;
+  EXPECT_THAT(Call(&Stub::CreateClient, Coordinator(), create, &created),
+              GrpcStatusIs(grpc::StatusCode::UNAVAILABLE));
+  sv1::GenerateVisitsRequest generate;
+  *generate.mutable_start_date() = Day(2030, 12, 2);
+  *generate.mutable_end_date() = Day(2030, 12, 8);
+  sv1::GenerateVisitsResponse counts;
+  EXPECT_THAT(Call(&Stub::GenerateVisits, Coordinator(), generate, &counts),
+              GrpcStatusIs(grpc::StatusCode::UNAVAILABLE));
+  EXPECT_LT(absl::Now() - started, absl::Seconds(5)) << "within --roster-timeout, never a hang";
+  // What needs no tenant profile still works, and shows nothing was written.
+  sv1::ListClientsResponse clients;
+  ASSERT_THAT(Call(&Stub::ListClients, Coordinator(), sv1::ListClientsRequest(), &clients),
+              GrpcOk());
+  EXPECT_THAT(clients.clients(), SizeIs(1));
+  EXPECT_THAT(ListAll({}, Local(2030, 12, 1, 0), Local(2030, 12, 10, 0)), IsEmpty());
+}
+
+TEST_F(SchedulingServiceTest, RedisDownIsUnavailableAndRecovers) {
+  sv1::Client client = CreateClient(NewClient("Edna"));
+  ASSERT_THAT(redis_->Stop(), IsOk());
+  sv1::GetClientRequest get;
+  get.set_client_id(client.client_id());
+  sv1::Client read;
+  EXPECT_THAT(Call(&Stub::GetClient, Coordinator(), get, &read),
+              GrpcStatusIs(grpc::StatusCode::UNAVAILABLE));
+  ASSERT_THAT(redis_->Restart(), IsOk());
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  grpc::Status status;
+  do {
+    status = Call(&Stub::GetClient, Coordinator(), get, &read);
+    if (!status.ok()) absl::SleepFor(absl::Milliseconds(100));
+  } while (!status.ok() && absl::Now() < deadline);
+  EXPECT_THAT(status, GrpcOk());
+  EXPECT_EQ(read.display_name(), "Edna");
+}
+
+TEST_F(SchedulingServiceTest, CarectlDrivesTheRealService) {
+  const std::string log = testing::MakeTempDir("carectl") + "/carectl.log";
+  auto carectl = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {HOMECARE_CARECTL_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.end(), {"--roster", roster_->address(), "--scheduling", scheduling_->address(),
+                             "--token", Coordinator()});
+    std::remove(log.c_str());
+    auto process = testing::Subprocess::Spawn(argv, log);
+    EXPECT_TRUE(process.ok()) << process.status();
+    absl::StatusOr<int> status = process->Wait(absl::Seconds(30));
+    EXPECT_TRUE(status.ok()) << status.status();
+    return std::make_pair(status.ok() && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1,
+                          testing::ReadFileOrEmpty(log));
+  };
+  auto [created, created_output] =
+      carectl({"client", "create", "--name", "Ann Lee", "--locality", "north", "--location",
+               "51.5,-0.12", "--request-id", "ann"});
+  ASSERT_EQ(created, 0) << created_output;
+  sv1::ListClientsResponse clients;
+  ASSERT_THAT(Call(&Stub::ListClients, Coordinator(), sv1::ListClientsRequest(), &clients),
+              GrpcOk());
+  ASSERT_THAT(clients.clients(), SizeIs(1));
+  const std::string client_id = clients.clients(0).client_id();
+  auto [planned, plan_output] =
+      carectl({"plan", "create", "--client", client_id, "--effective", "2030-12-01", "--budget",
+               "100", "--patterns",
+               "morning daily 07:30-08:30 30m tasks=\"Breakfast|Medication\"; bed daily "
+               "21:00-22:00 45m carers=2"});
+  ASSERT_EQ(planned, 0) << plan_output;
+  EXPECT_THAT(plan_output, HasSubstr("OVER_BUDGET"));
+  auto [generated, generated_output] =
+      carectl({"visits", "generate", "--from", "2030-12-02", "--to", "2030-12-08"});
+  ASSERT_EQ(generated, 0) << generated_output;
+  EXPECT_THAT(generated_output, HasSubstr("14"));
+  auto [listed, listed_output] = carectl({"visit", "list", "--date", "2030-12-03", "--table"});
+  ASSERT_EQ(listed, 0) << listed_output;
+  EXPECT_THAT(listed_output, HasSubstr("07:30"));
+  EXPECT_THAT(listed_output, HasSubstr("21:00"));
+  auto [bad, bad_output] =
+      carectl({"visits", "generate", "--from", "2030-12-08", "--to", "2030-12-01"});
+  EXPECT_NE(bad, 0);
+  EXPECT_THAT(bad_output, HasSubstr("end_date"));
+}
+
+}  // namespace
+}  // namespace homecare

@@ -1,0 +1,652 @@
+// carectl's scheduling commands: clients, care plans and visits. Dates are the tenant's local
+// dates and times given without a zone its local time.
+#include <initializer_list>
+#include <iostream>
+#include <tuple>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/ids/ids.h"
+#include "common/time/time.h"
+#include "homecare/scheduling/v1/scheduling.grpc.pb.h"
+#include "tools/carectl/cli.h"
+#include "tools/carectl/roster_parsing.h"
+#include "tools/carectl/scheduling_parsing.h"
+
+namespace homecare::carectl {
+namespace {
+
+namespace sv1 = scheduling::v1;
+using Stub = sv1::SchedulingService::Stub;
+
+// A flag keeps the last of repeated values, which would silently drop all patterns, contacts
+// or outcomes but one; these lists go ';'-separated in one flag instead.
+absl::Status GivenOnce(const std::vector<std::string>& args,
+                       std::initializer_list<absl::string_view> names) {
+  for (absl::string_view name : names) {
+    int count = 0;
+    for (absl::string_view arg : args) {
+      if (arg == absl::StrCat("--", name) || absl::StartsWith(arg, absl::StrCat("--", name, "="))) {
+        ++count;
+      }
+    }
+    if (count > 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", name, " is given more than once; separate the items with ';' in one --", name));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Comma-separated carer ids or skills.
+void AddList(const std::string& text, google::protobuf::RepeatedPtrField<std::string>& list) {
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    list.Add(std::string(absl::StripAsciiWhitespace(item)));
+  }
+}
+
+// --<flag>'s time, local in `zone` or RFC 3339, into `field`.
+absl::Status ParseTimeFlag(absl::string_view flag, const std::string& text, absl::TimeZone zone,
+                           google::protobuf::Timestamp& field) {
+  absl::StatusOr<absl::Time> time = ParseInstant(text, zone);
+  if (!time.ok()) return ForFlag(flag, time.status());
+  field = TimeToProto(*time);
+  return absl::OkStatus();
+}
+
+// --<flag>'s date, YYYY-MM-DD, into `field`.
+absl::Status ParseDayFlag(absl::string_view flag, const std::string& text,
+                          common::v1::Date& field) {
+  absl::StatusOr<absl::CivilDay> day = ParseDay(text);
+  if (!day.ok()) return ForFlag(flag, day.status());
+  field = DateToProto(*day);
+  return absl::OkStatus();
+}
+
+// The fields of a Client that flags set; `mask` gets the path of each flag given. (Named so
+// as not to be taken for ClientFlags, the flags of the connection.)
+struct ClientFieldFlags {
+  std::string name, locality, location, address, access_notes, gender, gender_required, preferred,
+      excluded, contacts, status;
+  bool gender_required_on_create = false;
+
+  // `update`: the flags of `client update`, which takes --status and says true or false to
+  // --gender-required rather than only setting it.
+  void Register(FlagSet& flags, bool update) {
+    flags.AddString("name", &name, "Display name");
+    flags.AddString("locality", &locality, "Locality id");
+    flags.AddString("location", &location, "Home as latitude,longitude");
+    flags.AddString("address", &address, "Address line");
+    flags.AddString("access-notes", &access_notes, "How to get in: key safe, entry");
+    flags.AddString("gender", &gender,
+                    "Preferred carer gender: female, male, non-binary or undisclosed");
+    if (update) {
+      flags.AddString("gender-required", &gender_required,
+                      "true: only carers of --gender may visit; false: a wish the scheduler "
+                      "weighs");
+    } else {
+      flags.AddBool("gender-required", &gender_required_on_create,
+                    "Only carers of --gender may visit; otherwise a wish the scheduler weighs");
+    }
+    std::string replaces = update ? " (replaces the whole list)" : "";
+    flags.AddString("preferred", &preferred, "Preferred carer ids, comma-separated" + replaces);
+    flags.AddString("excluded", &excluded,
+                    "Ids of carers who must not visit, comma-separated" + replaces);
+    flags.AddString("contacts", &contacts,
+                    "Contacts, ';'-separated, each name|relationship|phone, with |unpaid after "
+                    "an unpaid carer's: \"Ann Lee|daughter|07700 900123|unpaid; Dr Shah|GP|020 "
+                    "7946 0000\"" +
+                        replaces);
+    if (update) flags.AddString("status", &status, "active, suspended or ended");
+  }
+
+  absl::Status Fill(sv1::Client& client, google::protobuf::FieldMask& mask) const {
+    auto given = [&](const std::string& value, const char* path) {
+      if (value.empty()) return false;
+      mask.add_paths(path);
+      return true;
+    };
+    if (given(name, "display_name")) client.set_display_name(name);
+    if (given(locality, "locality_id")) client.set_locality_id(locality);
+    if (given(location, "location")) {
+      absl::StatusOr<common::v1::GeoPoint> parsed = ParseGeoPoint(location);
+      if (!parsed.ok()) return ForFlag("location", parsed.status());
+      *client.mutable_location() = *parsed;
+    }
+    if (given(address, "address_line")) client.set_address_line(address);
+    if (given(access_notes, "access_notes")) client.set_access_notes(access_notes);
+    if (given(gender, "preferred_carer_gender")) {
+      absl::StatusOr<common::v1::Gender> parsed = ParseGender(gender);
+      if (!parsed.ok()) return ForFlag("gender", parsed.status());
+      client.set_preferred_carer_gender(*parsed);
+    }
+    const std::string required = gender_required_on_create ? "true" : gender_required;
+    if (given(required, "carer_gender_required")) {
+      bool value = false;
+      if (absl::Status ok = ParseTrueFalse("gender-required", required, value); !ok.ok()) {
+        return ok;
+      }
+      client.set_carer_gender_required(value);
+    }
+    if (given(preferred, "preferred_carer_ids")) {
+      AddList(preferred, *client.mutable_preferred_carer_ids());
+    }
+    if (given(excluded, "excluded_carer_ids")) {
+      AddList(excluded, *client.mutable_excluded_carer_ids());
+    }
+    if (given(contacts, "contacts")) {
+      absl::StatusOr<std::vector<sv1::Contact>> parsed = ParseContacts(contacts);
+      if (!parsed.ok()) return ForFlag("contacts", parsed.status());
+      for (sv1::Contact& contact : *parsed) *client.add_contacts() = std::move(contact);
+    }
+    if (given(status, "status")) {
+      absl::StatusOr<sv1::ClientStatus> parsed = ParseClientStatus(status);
+      if (!parsed.ok()) return ForFlag("status", parsed.status());
+      client.set_status(*parsed);
+    }
+    return absl::OkStatus();
+  }
+};
+
+int RunClientCreate(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  ClientFieldFlags fields;
+  std::string request_id = RandomUuid();
+  FlagSet flags("carectl client create");
+  connection.Register(flags);
+  fields.Register(flags, /*update=*/false);
+  flags.AddString("request-id", &request_id, "Idempotency key; repeat it to retry safely");
+  if (absl::Status once = GivenOnce(args, {"contacts"}); !once.ok()) return PrintError(once);
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  sv1::CreateClientRequest request;
+  request.set_request_id(request_id);
+  google::protobuf::FieldMask unused;
+  if (absl::Status ok = fields.Fill(*request.mutable_client(), unused); !ok.ok()) {
+    return PrintError(ok);
+  }
+  return CallAndPrint(connection, connection.scheduling, &Stub::CreateClient, request);
+}
+
+int RunClientGet(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  sv1::GetClientRequest request;
+  FlagSet flags("carectl client get");
+  connection.Register(flags);
+  flags.AddString("id", request.mutable_client_id(), "Client id");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  return CallAndPrint(connection, connection.scheduling, &Stub::GetClient, request);
+}
+
+int RunClientUpdate(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  ClientFieldFlags fields;
+  std::string id;
+  int64_t expected_version = 0;
+  FlagSet flags("carectl client update");
+  connection.Register(flags);
+  flags.AddString("id", &id, "Client id");
+  fields.Register(flags, /*update=*/true);
+  flags.AddInt("expected-version", &expected_version, "Apply only to this version");
+  if (absl::Status once = GivenOnce(args, {"contacts"}); !once.ok()) return PrintError(once);
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  sv1::UpdateClientRequest request;
+  request.mutable_client()->set_client_id(id);
+  request.set_expected_version(expected_version);
+  if (absl::Status ok = fields.Fill(*request.mutable_client(), *request.mutable_update_mask());
+      !ok.ok()) {
+    return PrintError(ok);
+  }
+  return CallAndPrint(connection, connection.scheduling, &Stub::UpdateClient, request);
+}
+
+int RunClientList(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  sv1::ListClientsRequest request;
+  std::string status;
+  int64_t page_size = 0;
+  FlagSet flags("carectl client list");
+  connection.Register(flags);
+  flags.AddString("locality", request.mutable_locality_id(), "Only this locality");
+  flags.AddString("status", &status, "Only active, suspended or ended clients");
+  flags.AddInt("page-size", &page_size, "At most this many (max 200)");
+  flags.AddString("page-token", request.mutable_page_token(), "From a previous page");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  if (!status.empty()) {
+    absl::StatusOr<sv1::ClientStatus> parsed = ParseClientStatus(status);
+    if (!parsed.ok()) return PrintError(ForFlag("status", parsed.status()));
+    request.set_status(*parsed);
+  }
+  request.set_page_size(static_cast<int32_t>(page_size));
+  return CallAndPrint(connection, connection.scheduling, &Stub::ListClients, request);
+}
+
+int RunClientSuspend(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  std::string id, reason, from, to, note;
+  FlagSet flags("carectl client suspend");
+  connection.Register(flags);
+  flags.AddString("id", &id, "Client id");
+  flags.AddString("reason", &reason, "hospital, respite, holiday or other");
+  flags.AddString("from", &from, "First day without visits: YYYY-MM-DD");
+  flags.AddString("to", &to, "Last day without visits; leave out when the return is unknown");
+  flags.AddString("note", &note, "Note");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  sv1::Suspension suspension;
+  absl::StatusOr<sv1::SuspensionReason> parsed_reason = ParseSuspensionReason(reason);
+  if (!parsed_reason.ok()) return PrintError(ForFlag("reason", parsed_reason.status()));
+  suspension.set_reason(*parsed_reason);
+  if (absl::Status ok = ParseDayFlag("from", from, *suspension.mutable_start_date()); !ok.ok()) {
+    return PrintError(ok);
+  }
+  if (!to.empty()) {
+    if (absl::Status ok = ParseDayFlag("to", to, *suspension.mutable_end_date()); !ok.ok()) {
+      return PrintError(ok);
+    }
+    if (*ParseDay(to) < *ParseDay(from)) {
+      return PrintError(
+          absl::InvalidArgumentError(absl::StrCat("--to ", to, " is before --from ", from)));
+    }
+  }
+  suspension.set_note(note);
+
+  // The suspensions are one field: append to the ones read, and let the version catch another
+  // change made in between rather than overwrite it.
+  sv1::GetClientRequest get;
+  get.set_client_id(id);
+  absl::StatusOr<sv1::Client> current =
+      Call(connection, connection.scheduling, &Stub::GetClient, get);
+  if (!current.ok()) return PrintError(current.status());
+  sv1::UpdateClientRequest request;
+  sv1::Client& client = *request.mutable_client();
+  client.set_client_id(id);
+  *client.mutable_suspensions() = current->suspensions();
+  *client.add_suspensions() = std::move(suspension);
+  request.mutable_update_mask()->add_paths("suspensions");
+  request.set_expected_version(current->version());
+  return CallAndPrint(connection, connection.scheduling, &Stub::UpdateClient, request);
+}
+
+int RunPlanCreate(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  std::string client_id, effective, review, outcomes, patterns, plan_id;
+  std::string request_id = RandomUuid();
+  int budget = 0;
+  int expected_latest_version = 0;
+  FlagSet flags("carectl plan create");
+  connection.Register(flags);
+  flags.AddString("client", &client_id, "Client id");
+  flags.AddString("plan", &plan_id, "Plan id, for a new version of it; leave out for a new plan");
+  flags.AddString("effective", &effective, "First day in force: YYYY-MM-DD");
+  flags.AddInt("budget", &budget, "Weekly budget in minutes");
+  flags.AddString("review", &review, "Review date: YYYY-MM-DD");
+  flags.AddString("outcomes", &outcomes,
+                  "Outcomes, ';'-separated: \"Make my own breakfast; Walk to the shop\"");
+  flags.AddString("patterns", &patterns,
+                  "Recurring visits, ';'-separated, each <id> <days> <HH:MM-HH:MM> <length> "
+                  "[carers=1|2] [skills=a,b] [tasks=\"A|id:B\"] [critical]. Days: mon..sun, "
+                  "daily, weekdays, weekends, comma-separated; the times are the window the "
+                  "visit starts in; length 30m, 1h15m. E.g. 'morning weekdays 07:30-08:30 30m "
+                  "carers=2 skills=hoist tasks=\"Breakfast|Medication\" critical; tea daily "
+                  "16:00-17:00 45m'");
+  flags.AddInt("expected-latest-version", &expected_latest_version,
+               "New version only: the one it is based on; fails if another was added since");
+  flags.AddString("request-id", &request_id, "Idempotency key; repeat it to retry safely");
+  if (absl::Status once = GivenOnce(args, {"outcomes", "patterns"}); !once.ok()) {
+    return PrintError(once);
+  }
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  sv1::CreateCarePlanRequest request;
+  request.set_request_id(request_id);
+  request.set_expected_latest_version(expected_latest_version);
+  sv1::CarePlan& plan = *request.mutable_care_plan();
+  plan.set_care_plan_id(plan_id);
+  plan.set_client_id(client_id);
+  plan.set_weekly_budget_minutes(budget);
+  if (absl::Status ok = ParseDayFlag("effective", effective, *plan.mutable_effective_date());
+      !ok.ok()) {
+    return PrintError(ok);
+  }
+  if (!review.empty()) {
+    if (absl::Status ok = ParseDayFlag("review", review, *plan.mutable_review_date()); !ok.ok()) {
+      return PrintError(ok);
+    }
+  }
+  for (sv1::Outcome& outcome : ParseOutcomes(outcomes)) *plan.add_outcomes() = std::move(outcome);
+  absl::StatusOr<std::vector<sv1::VisitPattern>> parsed = ParsePatterns(patterns);
+  if (!parsed.ok()) return PrintError(ForFlag("patterns", parsed.status()));
+  for (sv1::VisitPattern& pattern : *parsed) *plan.add_patterns() = std::move(pattern);
+  absl::StatusOr<sv1::CreateCarePlanResponse> response =
+      Call(connection, connection.scheduling, &Stub::CreateCarePlan, request);
+  if (!response.ok()) return PrintError(response.status());
+  PrintJson(*response);
+  // Also on stderr, so that they are seen when stdout goes to a file or a pipe.
+  for (const std::string& warning : response->warnings()) {
+    std::cerr << "warning: " << warning << "\n";
+  }
+  return 0;
+}
+
+int RunPlanGet(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  sv1::GetCarePlanRequest request;
+  int version = 0;
+  FlagSet flags("carectl plan get");
+  connection.Register(flags);
+  flags.AddString("id", request.mutable_care_plan_id(), "Plan id");
+  flags.AddInt("version", &version, "This version; 0 for the latest");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  request.set_version(version);
+  return CallAndPrint(connection, connection.scheduling, &Stub::GetCarePlan, request);
+}
+
+int RunPlanList(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  sv1::ListCarePlansRequest request;
+  bool review_overdue = false;
+  int64_t page_size = 0;
+  FlagSet flags("carectl plan list");
+  connection.Register(flags);
+  flags.AddString("client", request.mutable_client_id(), "Only this client's");
+  flags.AddBool("review-overdue", &review_overdue, "Only plans whose review date has passed");
+  flags.AddInt("page-size", &page_size, "At most this many (max 200)");
+  flags.AddString("page-token", request.mutable_page_token(), "From a previous page");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  request.set_review_overdue_only(review_overdue);
+  request.set_page_size(static_cast<int32_t>(page_size));
+  return CallAndPrint(connection, connection.scheduling, &Stub::ListCarePlans, request);
+}
+
+int RunVisitsGenerate(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  std::string from, to;
+  sv1::GenerateVisitsRequest request;
+  FlagSet flags("carectl visits generate");
+  connection.Register(flags);
+  flags.AddString("from", &from, "First date: YYYY-MM-DD");
+  flags.AddString("to", &to, "Last date (inclusive): YYYY-MM-DD");
+  flags.AddString("client", request.mutable_client_id(), "Only this client; default every one");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  for (auto [flag, text, field] : {std::tuple{"from", &from, request.mutable_start_date()},
+                                   std::tuple{"to", &to, request.mutable_end_date()}}) {
+    if (absl::Status ok = ParseDayFlag(flag, *text, *field); !ok.ok()) return PrintError(ok);
+  }
+  absl::StatusOr<sv1::GenerateVisitsResponse> response =
+      Call(connection, connection.scheduling, &Stub::GenerateVisits, request);
+  if (!response.ok()) return PrintError(response.status());
+  // Every count, noughts included (JSON would leave those out).
+  std::cout << "visits_created: " << response->visits_created() << "\n"
+            << "visits_already_present: " << response->visits_already_present() << "\n"
+            << "visits_updated: " << response->visits_updated() << "\n"
+            << "visits_withdrawn: " << response->visits_withdrawn() << "\n"
+            << "days_skipped_suspended: " << response->days_skipped_suspended() << "\n";
+  return 0;
+}
+
+int RunVisitGet(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  sv1::GetVisitRequest request;
+  FlagSet flags("carectl visit get");
+  connection.Register(flags);
+  flags.AddString("id", request.mutable_visit_id(), "Visit id");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  return CallAndPrint(connection, connection.scheduling, &Stub::GetVisit, request);
+}
+
+int RunVisitList(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  sv1::ListVisitsRequest request;
+  std::string from, to, date, status;
+  bool urgent_only = false, all = false, table = false;
+  int64_t page_size = 0;
+  FlagSet flags("carectl visit list");
+  connection.Register(flags);
+  flags.AddString("from", &from, "Planned start at or after: YYYY-MM-DDTHH:MM local, or RFC 3339");
+  flags.AddString("to", &to, "Planned start before");
+  flags.AddString("date", &date, "A whole local day, YYYY-MM-DD, instead of --from and --to");
+  flags.AddString("client", request.mutable_client_id(), "Only this client's");
+  flags.AddString("locality", request.mutable_locality_id(), "Only this locality");
+  flags.AddString("carer", request.mutable_carer_id(), "Only visits this carer is assigned to");
+  flags.AddString("status", &status, "Only needs-carer, scheduled or cancelled visits");
+  flags.AddBool("urgent-only", &urgent_only, "Only urgent visits (hospital discharges)");
+  flags.AddInt("page-size", &page_size, "At most this many a page (max 200)");
+  flags.AddString("page-token", request.mutable_page_token(), "From a previous page");
+  flags.AddBool("all", &all, "Every page, to the end");
+  flags.AddBool("table", &table, "A line per visit in local time instead of JSON");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  if (!date.empty() && (!from.empty() || !to.empty())) {
+    return PrintError(absl::InvalidArgumentError("--date cannot be combined with --from or --to"));
+  }
+  if (!status.empty()) {
+    absl::StatusOr<sv1::VisitStatus> parsed = ParseVisitStatus(status);
+    if (!parsed.ok()) return PrintError(ForFlag("status", parsed.status()));
+    request.set_status(*parsed);
+  }
+  request.set_urgent_only(urgent_only);
+  request.set_page_size(static_cast<int32_t>(page_size));
+  absl::TimeZone zone;
+  if (table || !from.empty() || !to.empty() || !date.empty()) {
+    absl::StatusOr<absl::TimeZone> tenant_zone = TenantZone(connection);
+    if (!tenant_zone.ok()) return PrintError(tenant_zone.status());
+    zone = *tenant_zone;
+  }
+  if (!date.empty()) {
+    absl::StatusOr<absl::CivilDay> day = ParseDay(date);
+    if (!day.ok()) return PrintError(ForFlag("date", day.status()));
+    auto [start, end] = LocalDayBounds(*day, zone);
+    *request.mutable_start_time() = TimeToProto(start);
+    *request.mutable_end_time() = TimeToProto(end);
+  }
+  // Each field is made only when its flag is given: a present but empty one is 1970.
+  for (auto [flag, text, field] :
+       {std::tuple{"from", &from, &sv1::ListVisitsRequest::mutable_start_time},
+        std::tuple{"to", &to, &sv1::ListVisitsRequest::mutable_end_time}}) {
+    if (text->empty()) continue;
+    if (absl::Status ok = ParseTimeFlag(flag, *text, zone, *(request.*field)()); !ok.ok()) {
+      return PrintError(ok);
+    }
+  }
+
+  sv1::ListVisitsResponse visits;
+  while (true) {
+    absl::StatusOr<sv1::ListVisitsResponse> page =
+        Call(connection, connection.scheduling, &Stub::ListVisits, request);
+    if (!page.ok()) return PrintError(page.status());
+    for (sv1::Visit& visit : *page->mutable_visits()) *visits.add_visits() = std::move(visit);
+    visits.set_next_page_token(page->next_page_token());
+    if (!all || page->next_page_token().empty()) break;
+    // A server handing back the token it was given would otherwise keep this going forever.
+    if (page->next_page_token() == request.page_token()) {
+      return PrintError(absl::InternalError("the server returned the same page token again"));
+    }
+    request.set_page_token(page->next_page_token());
+  }
+  if (!table) {
+    PrintJson(visits);
+    return 0;
+  }
+  std::cout << VisitTableHeader() << "\n";
+  for (const sv1::Visit& visit : visits.visits()) {
+    std::cout << FormatVisitLine(visit, zone) << "\n";
+  }
+  if (!visits.next_page_token().empty()) {
+    std::cerr << "more: --page-token " << visits.next_page_token() << " (or --all)\n";
+  }
+  return 0;
+}
+
+int RunVisitCreate(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  std::string client_id, window_start, window_end, duration, carers = "1", skills, tasks;
+  std::string request_id = RandomUuid();
+  bool critical = false, urgent = false;
+  FlagSet flags("carectl visit create");
+  connection.Register(flags);
+  flags.AddString("client", &client_id, "Client id");
+  flags.AddString("window-start", &window_start,
+                  "Earliest start: YYYY-MM-DDTHH:MM local, or RFC 3339");
+  flags.AddString("window-end", &window_end, "Latest start");
+  flags.AddString("duration", &duration, "Length: 45m, 1h15m...");
+  flags.AddString("carers", &carers, "Carers needed: 1, or 2 for a double-up");
+  flags.AddString("skills", &skills, "Skills needed, comma-separated");
+  flags.AddString("tasks", &tasks, "Tasks, '|'-separated, each description or id:description");
+  flags.AddBool("critical", &critical, "Time-critical (e.g. medication)");
+  flags.AddBool("urgent", &urgent, "Urgent, e.g. a hospital discharge: stands out on lists");
+  flags.AddString("request-id", &request_id, "Idempotency key; repeat it to retry safely");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  sv1::CreateVisitRequest request;
+  request.set_request_id(request_id);
+  sv1::Visit& visit = *request.mutable_visit();
+  visit.set_client_id(client_id);
+  visit.set_time_critical(critical);
+  visit.set_urgent(urgent);
+  AddList(skills, *visit.mutable_required_skills());
+  absl::StatusOr<int> minutes = ParseDurationMinutes("duration", duration);
+  if (!minutes.ok()) return PrintError(ForFlag("duration", minutes.status()));
+  visit.set_duration_minutes(*minutes);
+  absl::StatusOr<int> carers_required = ParseCarersRequired(carers);
+  if (!carers_required.ok()) return PrintError(ForFlag("carers", carers_required.status()));
+  visit.set_carers_required(*carers_required);
+  absl::StatusOr<std::vector<sv1::Task>> parsed_tasks = ParseTasks(tasks);
+  if (!parsed_tasks.ok()) return PrintError(ForFlag("tasks", parsed_tasks.status()));
+  for (sv1::Task& task : *parsed_tasks) *visit.add_tasks() = std::move(task);
+  absl::StatusOr<absl::TimeZone> zone = TenantZone(connection);
+  if (!zone.ok()) return PrintError(zone.status());
+  for (auto [flag, text, field] :
+       {std::tuple{"window-start", &window_start, visit.mutable_window_start()},
+        std::tuple{"window-end", &window_end, visit.mutable_window_end()}}) {
+    if (absl::Status ok = ParseTimeFlag(flag, *text, *zone, *field); !ok.ok()) {
+      return PrintError(ok);
+    }
+  }
+  return CallAndPrint(connection, connection.scheduling, &Stub::CreateVisit, request);
+}
+
+int RunVisitUpdate(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  std::string id, planned_start, window_start, window_end, duration, tasks, skills, critical;
+  int64_t expected_version = 0;
+  FlagSet flags("carectl visit update");
+  connection.Register(flags);
+  flags.AddString("id", &id, "Visit id");
+  flags.AddString("planned-start", &planned_start,
+                  "Planned start, within the window: YYYY-MM-DDTHH:MM local, or RFC 3339");
+  flags.AddString("window-start", &window_start, "Earliest start");
+  flags.AddString("window-end", &window_end, "Latest start");
+  flags.AddString("duration", &duration, "Length: 45m, 1h15m...");
+  flags.AddString("tasks", &tasks, "All tasks, '|'-separated, each description or id:description");
+  flags.AddString("skills", &skills, "All skills needed, comma-separated");
+  flags.AddString("critical", &critical, "Time-critical: true or false");
+  flags.AddInt("expected-version", &expected_version, "Apply only to this version");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  sv1::UpdateVisitRequest request;
+  sv1::Visit& visit = *request.mutable_visit();
+  visit.set_visit_id(id);
+  request.set_expected_version(expected_version);
+  google::protobuf::FieldMask& mask = *request.mutable_update_mask();
+  auto given = [&](const std::string& value, const char* path) {
+    if (value.empty()) return false;
+    mask.add_paths(path);
+    return true;
+  };
+  if (!planned_start.empty() || !window_start.empty() || !window_end.empty()) {
+    absl::StatusOr<absl::TimeZone> zone = TenantZone(connection);
+    if (!zone.ok()) return PrintError(zone.status());
+    // Each field is made only when its flag is given: a present but empty one is 1970.
+    for (auto [flag, text, path, field] :
+         {std::tuple{"planned-start", &planned_start, "planned_start",
+                     &sv1::Visit::mutable_planned_start},
+          std::tuple{"window-start", &window_start, "window_start",
+                     &sv1::Visit::mutable_window_start},
+          std::tuple{"window-end", &window_end, "window_end", &sv1::Visit::mutable_window_end}}) {
+      if (!given(*text, path)) continue;
+      if (absl::Status ok = ParseTimeFlag(flag, *text, *zone, *(visit.*field)()); !ok.ok()) {
+        return PrintError(ok);
+      }
+    }
+  }
+  if (given(duration, "duration_minutes")) {
+    absl::StatusOr<int> minutes = ParseDurationMinutes("duration", duration);
+    if (!minutes.ok()) return PrintError(ForFlag("duration", minutes.status()));
+    visit.set_duration_minutes(*minutes);
+  }
+  if (given(tasks, "tasks")) {
+    absl::StatusOr<std::vector<sv1::Task>> parsed = ParseTasks(tasks);
+    if (!parsed.ok()) return PrintError(ForFlag("tasks", parsed.status()));
+    for (sv1::Task& task : *parsed) *visit.add_tasks() = std::move(task);
+  }
+  if (given(skills, "required_skills")) AddList(skills, *visit.mutable_required_skills());
+  if (given(critical, "time_critical")) {
+    bool value = false;
+    if (absl::Status ok = ParseTrueFalse("critical", critical, value); !ok.ok()) {
+      return PrintError(ok);
+    }
+    visit.set_time_critical(value);
+  }
+  return CallAndPrint(connection, connection.scheduling, &Stub::UpdateVisit, request);
+}
+
+int RunVisitCancel(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  std::string reason, requested_at;
+  sv1::CancelVisitRequest request;
+  sv1::Cancellation& cancellation = *request.mutable_cancellation();
+  FlagSet flags("carectl visit cancel");
+  connection.Register(flags);
+  flags.AddString("id", request.mutable_visit_id(), "Visit id");
+  flags.AddString("reason", &reason,
+                  "client-in-hospital, cancelled-by-client, cancelled-by-family, "
+                  "cancelled-by-provider, client-died or other");
+  flags.AddString("requested-by", cancellation.mutable_requested_by(),
+                  "Who asked: a person's name or role");
+  flags.AddString("requested-at", &requested_at,
+                  "When they asked (default now): YYYY-MM-DDTHH:MM local, or RFC 3339");
+  flags.AddString("note", cancellation.mutable_note(), "Note");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  absl::StatusOr<sv1::CancellationReason> parsed = ParseCancellationReason(reason);
+  if (!parsed.ok()) return PrintError(ForFlag("reason", parsed.status()));
+  cancellation.set_reason(*parsed);
+  if (!requested_at.empty()) {
+    absl::StatusOr<absl::TimeZone> zone = TenantZone(connection);
+    if (!zone.ok()) return PrintError(zone.status());
+    if (absl::Status ok = ParseTimeFlag("requested-at", requested_at, *zone,
+                                        *cancellation.mutable_request_time());
+        !ok.ok()) {
+      return PrintError(ok);
+    }
+  }
+  return CallAndPrint(connection, connection.scheduling, &Stub::CancelVisit, request);
+}
+
+}  // namespace
+
+void RegisterSchedulingCommands() {
+  auto& commands = Commands();
+  commands.push_back({{"client", "create"}, "Add a client", RunClientCreate});
+  commands.push_back({{"client", "get"}, "Show a client", RunClientGet});
+  commands.push_back(
+      {{"client", "update"}, "Change the fields given of a client", RunClientUpdate});
+  commands.push_back({{"client", "list"}, "List clients, filtered", RunClientList});
+  commands.push_back({{"client", "suspend"},
+                      "Add a dated suspension (hospital, respite...): no visits are due",
+                      RunClientSuspend});
+  commands.push_back(
+      {{"plan", "create"}, "Create a care plan, or a new version of one", RunPlanCreate});
+  commands.push_back({{"plan", "get"}, "Show a care plan (a version of it)", RunPlanGet});
+  commands.push_back({{"plan", "list"}, "List care plans, filtered", RunPlanList});
+  commands.push_back({{"visits", "generate"},
+                      "Make the dated visits the plans in force call for; prints the counts",
+                      RunVisitsGenerate});
+  commands.push_back({{"visit", "get"}, "Show a visit", RunVisitGet});
+  commands.push_back(
+      {{"visit", "list"}, "List visits, filtered; --table for a line each", RunVisitList});
+  commands.push_back(
+      {{"visit", "create"}, "Add a one-off or urgent visit (hospital discharge)", RunVisitCreate});
+  commands.push_back(
+      {{"visit", "update"}, "Change the time, length, tasks... of a visit", RunVisitUpdate});
+  commands.push_back(
+      {{"visit", "cancel"}, "Cancel a visit, recording why and who asked", RunVisitCancel});
+}
+
+}  // namespace homecare::carectl
