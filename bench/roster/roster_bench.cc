@@ -28,11 +28,7 @@ int Main(int argc, char** argv) {
   ServiceBenchFlags bench{.concurrency = "1,8,32"};
   FlagSet flags("roster_bench");
   bench.Register(flags);
-  auto parsed = flags.Parse(argc, argv);
-  if (!parsed.ok() || flags.help_requested()) {
-    std::cerr << (parsed.ok() ? "" : parsed.status().message()) << "\n" << flags.Usage();
-    return parsed.ok() ? 0 : 2;
-  }
+  if (std::optional<int> exit_code = ParseBenchFlags(flags, argc, argv)) return *exit_code;
   absl::StatusOr<std::vector<int>> concurrencies = bench.Concurrencies();
   if (!concurrencies.ok()) {
     std::cerr << concurrencies.status().message() << "\n";
@@ -54,21 +50,11 @@ int Main(int argc, char** argv) {
     std::cerr << service.status() << "\n";
     return 1;
   }
-  std::string operator_token = secret.Token(Role::kOperator, "");
   std::string coordinator_token = secret.Token(Role::kCoordinator, "bench-care");
-  {
-    auto stub = RosterService::NewStub((*service)->NewChannel());
-    grpc::ClientContext context;
-    PrepareContext(context, operator_token, absl::Seconds(10));
-    roster::v1::CreateTenantRequest request;
-    request.mutable_tenant()->set_tenant_id("bench-care");
-    request.mutable_tenant()->set_display_name("Bench Homecare");
-    roster::v1::Tenant tenant;
-    grpc::Status status = stub->CreateTenant(&context, request, &tenant);
-    if (!status.ok()) {
-      std::cerr << "CreateTenant: " << status.error_message() << "\n";
-      return 1;
-    }
+  if (absl::Status created = CreateBenchTenant(**service, secret, "bench-care", {});
+      !created.ok()) {
+    std::cerr << "CreateTenant: " << created.message() << "\n";
+    return 1;
   }
 
   // One channel per worker, as independent clients would have.
