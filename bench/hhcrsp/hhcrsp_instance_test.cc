@@ -48,6 +48,30 @@ TEST(HhcrspInstanceTest, BuildsVisitsAndTheSynchronisedLink) {
   EXPECT_EQ(problem.carers[0].start_location, 0);
 }
 
+// The public instances kept in the repository: all 35 read, with the sizes of the published
+// table (patients + the depot twice, carers).
+TEST(HhcrspInstanceTest, ReadsEveryKeptInstance) {
+  const struct {
+    const char* prefix;
+    int patients;
+    int carers;
+  } kSets[] = {{"InstanzCPLEX_HCSRP_10_", 10, 3},  {"InstanzCPLEX_HCSRP_25_", 25, 5},
+               {"InstanzCPLEX_HCSRP_50_", 50, 10}, {"InstanzCPLEX_HCSRP_75_", 75, 15},
+               {"InstanzVNS_HCSRP_100_", 100, 20}, {"InstanzVNS_HCSRP_200_", 200, 30},
+               {"InstanzVNS_HCSRP_300_", 300, 40}};
+  for (const auto& set : kSets) {
+    for (int number = 1; number <= 5; ++number) {
+      std::string path =
+          std::string(HHCRSP_DATA_DIR) + "/" + set.prefix + std::to_string(number) + ".txt";
+      absl::StatusOr<HhcrspInstance> instance = ReadHhcrspFile(path);
+      ASSERT_TRUE(instance.ok()) << path << ": " << instance.status();
+      EXPECT_EQ(instance->nodes, set.patients + 2) << path;
+      EXPECT_EQ(instance->vehicles, set.carers) << path;
+      EXPECT_TRUE(ToProblem(*instance).ok()) << path;
+    }
+  }
+}
+
 std::string TinyText() {
   return R"(nbNodes
 4

@@ -25,7 +25,7 @@ TEST_P(SetATest, ReachesTheOptimumAndPassesTheChecker) {
   const std::string path = std::string(HHCRSP_DATA_DIR) + "/InstanzCPLEX_HCSRP_10_" +
                            std::to_string(GetParam().number) + ".txt";
   std::ifstream file(path);
-  if (!file) GTEST_SKIP() << "benchmark data not found at " << path;
+  ASSERT_TRUE(file) << "benchmark instance missing: " << path;
   std::stringstream text;
   text << file.rdbuf();
   absl::StatusOr<HhcrspInstance> instance = ParseHhcrsp(text.str());

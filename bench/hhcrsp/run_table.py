@@ -86,8 +86,7 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--build-dir", default=os.path.join(root, "build"))
-    parser.add_argument("--data-dir",
-                        default=os.path.join(os.path.dirname(root), "shared/data/hhcrsp/mankowska"))
+    parser.add_argument("--data-dir", default=os.path.join(root, "bench/hhcrsp/instances"))
     parser.add_argument("--out-dir", default="/tmp/hhcrsp-results")
     parser.add_argument("--per-instance", action="store_true", help="also print one row per instance")
     args = parser.parse_args()
