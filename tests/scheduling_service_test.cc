@@ -2,6 +2,7 @@
 // and localities) and a real redis-server: client -> plan -> visits -> one-off change ->
 // cancellation, repeated and overlapping generation, urgent visits, tenant and role isolation
 // for every RPC, and the roster or Redis going away.
+#include <grpcpp/create_channel.h>
 #include <sys/wait.h>
 
 #include <atomic>
@@ -488,6 +489,74 @@ TEST_F(SchedulingServiceTest, ValidationNamesFieldsAndWritesNothing) {
   sv1::GenerateVisitsResponse counts;
   EXPECT_THAT(ViolatedFields(Call(&Stub::GenerateVisits, Coordinator(), backwards, &counts)),
               ElementsAre("end_date"));
+}
+
+// An outside client has gRPC's default limits (8 KiB of metadata): a request that breaks
+// hundreds of rules must still reach it as INVALID_ARGUMENT with readable details, not as
+// RESOURCE_EXHAUSTED "received initial metadata size exceeds limit".
+TEST_F(SchedulingServiceTest, ManyViolationsReachAClientWithDefaultLimits) {
+  auto channel = grpc::CreateChannel(scheduling_->address(), grpc::InsecureChannelCredentials());
+  auto stub = sv1::SchedulingService::NewStub(channel);
+  auto call = [&](auto method, const auto& request, auto* response) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + Coordinator());
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return (stub.get()->*method)(&context, request, response);
+  };
+  const std::string client_id = CreateClient(NewClient("Edna")).client_id();
+
+  sv1::CreateCarePlanRequest plan;
+  plan.set_request_id("fifty-bad-patterns");
+  plan.mutable_care_plan()->set_client_id(client_id);
+  *plan.mutable_care_plan()->mutable_effective_date() = Day(2031, 1, 6);
+  plan.mutable_care_plan()->set_weekly_budget_minutes(600);
+  for (int i = 0; i < 50; ++i) {
+    sv1::VisitPattern& pattern = *plan.mutable_care_plan()->add_patterns();
+    pattern.set_pattern_id(absl::StrCat("p", i));
+    pattern.set_duration_minutes(-5);
+    pattern.set_carers_required(9);
+  }
+  sv1::CreateCarePlanResponse planned;
+  grpc::Status plan_status = call(&Stub::CreateCarePlan, plan, &planned);
+
+  sv1::CreateClientRequest client;
+  *client.mutable_client() = NewClient("Contacts");
+  for (int i = 0; i < 20; ++i) {
+    sv1::Contact& contact = *client.mutable_client()->add_contacts();
+    contact.set_relationship(std::string(300, 'x'));
+    contact.set_phone("not a phone");
+  }
+  sv1::Client created;
+  grpc::Status client_status = call(&Stub::CreateClient, client, &created);
+
+  sv1::UpdateClientRequest update;
+  update.mutable_client()->set_client_id(client_id);
+  for (int i = 0; i < 10000; ++i) update.mutable_update_mask()->add_paths(absl::StrCat("no_", i));
+  sv1::Client updated;
+  grpc::Status update_status = call(&Stub::UpdateClient, update, &updated);
+
+  for (const grpc::Status* status : {&plan_status, &client_status, &update_status}) {
+    EXPECT_EQ(status->error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status->error_message();
+    EXPECT_THAT(status->error_message(), HasSubstr(" more"));
+    EXPECT_GE(ViolatedFields(*status).size(), 10u);
+  }
+  EXPECT_THAT(ViolatedFields(update_status), Contains("update_mask.paths[0]"));
+}
+
+// The same, from Python's grpcio knowing only the standard google.rpc names
+// (tests/standard_status_client.py).
+TEST_F(SchedulingServiceTest, ErrorDetailsDecodeWithTheStandardGoogleRpcNames) {
+  const std::string log = testing::MakeTempDir("python") + "/client.log";
+  auto process = testing::Subprocess::Spawn(
+      {HOMECARE_DEBIAN_PYTHON, HOMECARE_STANDARD_STATUS_CLIENT, "--address", scheduling_->address(),
+       "--token", Coordinator(), "--protoc", HOMECARE_PROTOC, "--proto-dir", HOMECARE_PROTO_DIR},
+      log);
+  ASSERT_TRUE(process.ok()) << process.status();
+  absl::StatusOr<int> exit = process->Wait(absl::Seconds(60));
+  ASSERT_TRUE(exit.ok()) << exit.status();
+  std::string output = testing::ReadFileOrEmpty(log);
+  EXPECT_TRUE(WIFEXITED(*exit) && WEXITSTATUS(*exit) == 0) << output;
+  EXPECT_THAT(output, HasSubstr("update mask of 10,000 unknown paths: INVALID_ARGUMENT"));
 }
 
 TEST_F(SchedulingServiceTest, OverdueReviewsAreListedForCoordinators) {

@@ -9,8 +9,8 @@
 namespace homecare {
 
 // Same code and message; every payload the domain attached (BadRequest, PreconditionFailure,
-// ErrorInfo; see common/status/errors.h) becomes an Any in a homecare.common.v1.Status, which
-// is wire-compatible with google.rpc.Status.
+// ErrorInfo; see common/status/errors.h) becomes an Any in a google.rpc.Status. The message is
+// cut at kMaxMessageBytes.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // The reverse, for clients and tests: code, message and the details' payloads.

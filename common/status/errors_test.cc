@@ -1,5 +1,6 @@
 #include "common/status/errors.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -7,6 +8,7 @@ namespace homecare {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 TEST(FieldViolationsTest, EmptyIsOk) {
@@ -42,6 +44,64 @@ TEST(PreconditionViolationsTest, ListsEachViolation) {
   auto details = PreconditionViolationsOf(status);
   ASSERT_THAT(details, SizeIs(2));
   EXPECT_EQ(details[1].type(), "CARER_ABSENT");
+}
+
+TEST(FieldViolationsTest, ManyViolationsAreListedFirstInFullThenCounted) {
+  FieldViolations violations;
+  for (int i = 0; i < 50; ++i) {
+    violations.Add(absl::StrCat("plan.patterns[", i, "].window_start"), "must be HH:MM");
+  }
+  absl::Status status = violations.ToStatus();
+  EXPECT_THAT(status.message(), HasSubstr("plan.patterns[0].window_start: must be HH:MM; "));
+  EXPECT_THAT(status.message(), HasSubstr("plan.patterns[4].window_start"));
+  EXPECT_THAT(status.message(), Not(HasSubstr("plan.patterns[5].window_start")));
+  auto details = FieldViolationsOf(status);
+  ASSERT_GT(details.size(), 30u);
+  EXPECT_EQ(details.back().field(),
+            absl::StrCat("plan.patterns[", details.size() - 1, "].window_start"));
+  EXPECT_THAT(status.message(), HasSubstr(absl::StrCat("; and 45 more (50 in all; the error "
+                                                       "details list the first ",
+                                                       details.size(), ")")));
+}
+
+TEST(FieldViolationsTest, DetailsStopAtTheirByteBudgetAndSaySo) {
+  FieldViolations violations;
+  for (int i = 0; i < 10000; ++i) {
+    violations.Add(absl::StrCat("update_mask.paths[", i, "]"), "is not a field of Client");
+  }
+  EXPECT_EQ(violations.size(), 10000);
+  absl::Status status = violations.ToStatus();
+  auto details = FieldViolationsOf(status);
+  ASSERT_GT(details.size(), 10u);
+  ASSERT_LT(details.size(), 10000u);
+  EXPECT_EQ(details[0].field(), "update_mask.paths[0]");
+  EXPECT_THAT(status.message(),
+              HasSubstr(absl::StrCat("; and 9995 more (10000 in all; the error details list the "
+                                     "first ",
+                                     details.size(), ")")));
+  EXPECT_LE(std::string(*status.GetPayload(kBadRequestTypeUrl)).size(), kMaxDetailBytes);
+}
+
+TEST(FieldViolationsTest, LongTextIsCut) {
+  FieldViolations violations;
+  violations.Add(std::string(10000, 'p'), std::string(10000, 'r'));
+  auto details = FieldViolationsOf(violations.ToStatus());
+  ASSERT_THAT(details, SizeIs(1));
+  EXPECT_LE(details[0].field().size(), kMaxViolationTextBytes);
+  EXPECT_LE(details[0].description().size(), kMaxViolationTextBytes);
+  EXPECT_LE(violations.ToStatus().message().size(), kMaxMessageBytes);
+}
+
+TEST(PreconditionViolationsTest, ManyViolationsAreCountedAfterTheSummary) {
+  PreconditionViolations violations;
+  for (int i = 0; i < 30; ++i) {
+    violations.Add("SKILL_MISSING", absl::StrCat("carers/c", i), "lacks hoist training");
+  }
+  absl::Status status = violations.ToStatus("the visit cannot be assigned");
+  EXPECT_THAT(status.message(),
+              HasSubstr("the visit cannot be assigned: SKILL_MISSING (carers/c0): lacks hoist"));
+  EXPECT_THAT(status.message(), HasSubstr("; and 25 more in the error details"));
+  EXPECT_THAT(PreconditionViolationsOf(status), SizeIs(30));
 }
 
 TEST(ErrorInfoTest, ReasonRoundTrips) {
