@@ -29,8 +29,11 @@ absl::CivilDay LocalDay(absl::Time instant, absl::TimeZone zone) {
 
 absl::StatusOr<absl::CivilDay> DateFromProto(const common::v1::Date& date,
                                              absl::string_view field) {
-  if (date.year() < 1900 || date.year() > 9999) {
-    return InvalidArgumentError(absl::StrCat(field, ".year"), "must be between 1900 and 9999");
+  if (date.year() < kFirstYear || date.year() > kLastYear) {
+    return InvalidArgumentError(
+        absl::StrCat(field, ".year"),
+        absl::StrCat("must be between ", kFirstYear, " and ", kLastYear,
+                     " (the times of a visit on the date must fit in a timestamp)"));
   }
   absl::CivilDay day(date.year(), date.month(), date.day());
   // CivilDay normalises out-of-range fields (31 April becomes 1 May); a mismatch means the date
@@ -92,6 +95,12 @@ absl::Time LocalRange::StartOn(absl::CivilDay day, absl::TimeZone zone) const {
 }
 
 absl::Time LocalRange::EndOn(absl::CivilDay day, absl::TimeZone zone) const {
+  absl::CivilSecond local_start = absl::CivilSecond(day) + start * 60;
+  if (zone.At(local_start).kind == absl::TimeZone::TimeInfo::SKIPPED) {
+    // Read wholly in the offset before the change, as the start was: 01:30-02:30 on the night
+    // the clocks go forward is 02:30-03:30 BST, not the empty 02:30-02:30.
+    return StartOn(day, zone) + absl::Minutes(length());
+  }
   const absl::CivilDay end_day = end <= start ? day + 1 : day;
   return LocalToInstant(absl::CivilSecond(end_day) + end * 60, zone);
 }

@@ -27,6 +27,13 @@ absl::Time LocalToInstant(absl::CivilSecond local, absl::TimeZone zone);
 // The local date of an instant in `zone`.
 absl::CivilDay LocalDay(absl::Time instant, absl::TimeZone zone);
 
+// The years a civil date of the API may fall in. The last is 9998, not 9999, so that every
+// instant a date leads to (a visit window running past midnight into the next day, in any zone
+// up to 14 hours from UTC) fits in a google.protobuf.Timestamp, whose range ends at
+// 9999-12-31T23:59:59Z; a date of 9999 would make a visit that cannot be stored or updated.
+inline constexpr int kFirstYear = 1900;
+inline constexpr int kLastYear = 9998;
+
 // Conversions with the API's messages. The *FromProto functions validate: INVALID_ARGUMENT
 // names `field`.
 absl::StatusOr<absl::CivilDay> DateFromProto(const common::v1::Date& date, absl::string_view field);
@@ -46,7 +53,15 @@ struct LocalRange {
   // Minutes the range lasts, 1 to 1440.
   int length() const { return end > start ? end - start : end + 24 * 60 - start; }
   // The instants the range starts and ends on local `day` in `zone`: 08:00 stays 08:00 local on
-  // both sides of a clock change.
+  // both sides of a clock change. On the nights the clocks change, each end is read as
+  // LocalToInstant reads a local time (a skipped time in the offset before the change, a
+  // repeated time as its first occurrence), except that a range whose start is skipped is read
+  // wholly in the offset before the change, so that it keeps its length instead of shrinking to
+  // nothing: in London 01:30-02:30 on the last Sunday of March is 02:30-03:30 BST (60 minutes);
+  // 00:30-01:30 that night is 00:30 GMT to 02:30 BST (60 minutes); 01:30-02:30 on the last
+  // Sunday of October runs from 01:30 BST to 02:30 GMT (120 minutes: every moment whose clock
+  // reads within it). A range that spans the change without starting in it follows the clock: a
+  // night 22:00-07:00 is an hour shorter in March and an hour longer in October.
   absl::Time StartOn(absl::CivilDay day, absl::TimeZone zone) const;
   absl::Time EndOn(absl::CivilDay day, absl::TimeZone zone) const;
 };

@@ -79,6 +79,31 @@ TEST(DateFromProtoTest, ValidatesCalendarDates) {
   EXPECT_FALSE(DateFromProto(common::v1::Date(), "d").ok());
 }
 
+// A plan dated in the last year the API accepts still makes visits whose every instant is a
+// valid Timestamp, in the zones farthest from UTC; a year later is refused, naming the field.
+TEST(DateFromProtoTest, EveryDateAcceptedMakesRepresentableVisits) {
+  common::v1::Date date = DateToProto(absl::CivilDay(kLastYear, 12, 31));
+  absl::StatusOr<absl::CivilDay> last = DateFromProto(date, "care_plan.effective_date");
+  ASSERT_TRUE(last.ok()) << last.status();
+  LocalRange night{.start = 23 * 60 + 59, .end = 24 * 60};         // ends at 24:00
+  LocalRange past_midnight{.start = 23 * 60, .end = 23 * 60 - 1};  // into the next day
+  for (const char* name : {"Etc/GMT+12", "Pacific/Kiritimati", "Europe/London"}) {
+    absl::TimeZone zone = *LoadTimeZone(name);
+    for (const LocalRange& range : {night, past_midnight}) {
+      google::protobuf::Timestamp end = TimeToProto(range.EndOn(*last, zone));
+      EXPECT_TRUE(TimeFromProto(end, "window_end").ok()) << name;
+    }
+  }
+  date.set_year(kLastYear + 1);
+  date.set_month(12);
+  date.set_day(25);
+  absl::StatusOr<absl::CivilDay> too_late = DateFromProto(date, "care_plan.effective_date");
+  EXPECT_EQ(too_late.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(too_late.status().message(), HasSubstr("care_plan.effective_date.year"));
+  date.set_year(kFirstYear - 1);
+  EXPECT_FALSE(DateFromProto(date, "d").ok());
+}
+
 TEST(TimeOfDayTest, RangeAndMidnightEnd) {
   common::v1::TimeOfDay time;
   time.set_hours(7);
@@ -127,6 +152,35 @@ common::v1::LocalTimeRange RangeOf(int start_minutes, int end_minutes) {
   return range;
 }
 
+// The night the clocks go forward (29 March 2026, 01:00 GMT -> 02:00 BST), a range that starts
+// in the missing hour keeps its length; one that only ends in it follows the clock.
+TEST(LocalRangeTest, ARangeStartingInTheSkippedHourKeepsItsLength) {
+  const absl::TimeZone london = *LoadTimeZone("Europe/London");
+  const absl::CivilDay spring(2026, 3, 29);
+  auto minutes = [&](int start, int end) {
+    LocalRange range = *LocalRangeFromProto(RangeOf(start, end), "w");
+    return absl::ToInt64Minutes(range.EndOn(spring, london) - range.StartOn(spring, london));
+  };
+  LocalRange window = *LocalRangeFromProto(RangeOf(90, 150), "w");     // 01:30-02:30
+  EXPECT_EQ(window.StartOn(spring, london), Utc(2026, 3, 29, 1, 30));  // 02:30 BST
+  EXPECT_EQ(window.EndOn(spring, london), Utc(2026, 3, 29, 2, 30));    // 03:30 BST
+  EXPECT_EQ(minutes(90, 150), 60);
+  EXPECT_EQ(minutes(70, 110), 40);   // 01:10-01:50: both ends in the gap
+  EXPECT_EQ(minutes(90, 240), 150);  // 01:30-04:00: 02:30-05:00 BST
+  EXPECT_EQ(minutes(30, 90), 60);    // 00:30-01:30: 00:30 GMT to 02:30 BST
+  EXPECT_EQ(minutes(30, 180), 90);   // 00:30-03:00 spans the change: the clock loses an hour
+  EXPECT_EQ(minutes(22 * 60, 7 * 60), 9 * 60);  // the night of the 29th to the 30th is ordinary
+  LocalRange night = *LocalRangeFromProto(RangeOf(22 * 60, 7 * 60), "w");
+  EXPECT_EQ(night.EndOn(spring - 1, london) - night.StartOn(spring - 1, london), absl::Hours(8));
+  // Every range on that day lasts at least a minute: none collapses.
+  for (int start = 0; start < 24 * 60; start += 10) {
+    for (int end = 10; end <= 24 * 60; end += 10) {
+      if (start == end) continue;
+      EXPECT_GT(minutes(start, end), 0) << start << "-" << end;
+    }
+  }
+}
+
 TEST(LocalRangeTest, RangesAcrossMidnightAndClockChanges) {
   const absl::TimeZone london = *LoadTimeZone("Europe/London");
   absl::StatusOr<LocalRange> night = LocalRangeFromProto(RangeOf(23 * 60 + 30, 30), "w");
@@ -143,6 +197,12 @@ TEST(LocalRangeTest, RangesAcrossMidnightAndClockChanges) {
   ASSERT_TRUE(across.ok());
   EXPECT_EQ(across->StartOn(absl::CivilDay(2026, 10, 25), london), utc(25, 0, 0));
   EXPECT_EQ(across->EndOn(absl::CivilDay(2026, 10, 25), london), utc(25, 2, 30));
+  // 01:30 to 02:30 in the repeated hour: every moment whose clock reads within it.
+  absl::StatusOr<LocalRange> repeated = LocalRangeFromProto(RangeOf(90, 150), "w");
+  ASSERT_TRUE(repeated.ok());
+  EXPECT_EQ(repeated->EndOn(absl::CivilDay(2026, 10, 25), london) -
+                repeated->StartOn(absl::CivilDay(2026, 10, 25), london),
+            absl::Minutes(120));
   absl::StatusOr<LocalRange> until_midnight = LocalRangeFromProto(RangeOf(22 * 60, 24 * 60), "w");
   ASSERT_TRUE(until_midnight.ok());
   EXPECT_EQ(until_midnight->length(), 120);

@@ -204,10 +204,14 @@ absl::StatusOr<v1::Visit> NewOneOffVisit(const v1::Visit& requested, const v1::C
   v1::Visit visit;
   visit.set_visit_id(visit_id);
   visit.set_client_id(client.client_id());
-  *visit.mutable_window_start() = requested.window_start();
-  *visit.mutable_window_end() = requested.window_end();
-  *visit.mutable_planned_start() =
-      requested.has_planned_start() ? requested.planned_start() : requested.window_start();
+  // Copied only when set: a copy of an unset field would be present at 1970 and then be
+  // reported as a fault of another field instead of as missing.
+  if (requested.has_window_start()) *visit.mutable_window_start() = requested.window_start();
+  if (requested.has_window_end()) *visit.mutable_window_end() = requested.window_end();
+  if (requested.has_planned_start() || requested.has_window_start()) {
+    *visit.mutable_planned_start() =
+        requested.has_planned_start() ? requested.planned_start() : requested.window_start();
+  }
   visit.set_duration_minutes(requested.duration_minutes());
   visit.set_carers_required(requested.carers_required() == 0 ? 1 : requested.carers_required());
   *visit.mutable_required_skills() = requested.required_skills();

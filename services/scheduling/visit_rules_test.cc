@@ -71,6 +71,25 @@ v1::Client Client() {
 
 const absl::Time kNow = Utc(2026, 1, 1, 0);
 
+// A start window in the hour the clocks skip keeps its length (common/time LocalRange): the
+// 01:30-02:30 window of 29 March 2026 is 02:30-03:30 BST, never an empty window; in the hour
+// that repeats, 25 October, it spans both 01:30s to 02:30 GMT.
+TEST(VisitsDueTest, AWindowInTheSkippedOrRepeatedHourIsNeverEmpty) {
+  v1::CarePlan plan =
+      Plan(1, absl::CivilDay(2026, 1, 1), {Pattern("night", kEveryDay, 90, 150, 20)});
+  DueVisits spring = VisitsDue("t", Client(), {{plan}}, absl::CivilDay(2026, 3, 29),
+                               absl::CivilDay(2026, 3, 29), London(), kNow);
+  ASSERT_THAT(spring.visits, SizeIs(1));
+  EXPECT_EQ(At(spring.visits[0].window_start()), Utc(2026, 3, 29, 1, 30));
+  EXPECT_EQ(At(spring.visits[0].window_end()), Utc(2026, 3, 29, 2, 30));
+  EXPECT_EQ(At(spring.visits[0].planned_start()), Utc(2026, 3, 29, 1, 30));
+  DueVisits autumn = VisitsDue("t", Client(), {{plan}}, absl::CivilDay(2026, 10, 25),
+                               absl::CivilDay(2026, 10, 25), London(), kNow);
+  ASSERT_THAT(autumn.visits, SizeIs(1));
+  EXPECT_EQ(At(autumn.visits[0].window_start()), Utc(2026, 10, 25, 0, 30));
+  EXPECT_EQ(At(autumn.visits[0].window_end()), Utc(2026, 10, 25, 2, 30));
+}
+
 TEST(VisitsDueTest, EightOClockStaysEightLocalAcrossBothClockChanges) {
   v1::CarePlan plan =
       Plan(1, absl::CivilDay(2026, 1, 1), {Pattern("am", kEveryDay, 8 * 60, 9 * 60)});
@@ -286,6 +305,24 @@ TEST(OneOffVisitTest, UrgentDischargeVisit) {
   EXPECT_EQ(visit->locality_id(), "north");
   EXPECT_EQ(visit->local_date().day(), 23);
   EXPECT_EQ(visit->status(), v1::VISIT_STATUS_NEEDS_CARER);
+}
+
+TEST(OneOffVisitTest, AMissingWindowIsNamedAsMissing) {
+  const absl::Time now = Local(2026, 11, 23, 14);
+  v1::Visit no_start = OneOff(now + absl::Hours(2), now + absl::Hours(4));
+  no_start.clear_window_start();
+  absl::Status status = NewOneOffVisit(no_start, Client(), "v", London(), now).status();
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("visit.window_start"));
+  EXPECT_THAT(FieldViolationsOf(status)[0].description(), ::testing::HasSubstr("must be set"));
+  v1::Visit no_end = OneOff(now + absl::Hours(2), now + absl::Hours(4));
+  no_end.clear_window_end();
+  EXPECT_THAT(ViolatedFields(NewOneOffVisit(no_end, Client(), "v", London(), now).status()),
+              ElementsAre("visit.window_end"));
+  v1::Visit neither = OneOff(now, now);
+  neither.clear_window_start();
+  neither.clear_window_end();
+  EXPECT_THAT(ViolatedFields(NewOneOffVisit(neither, Client(), "v", London(), now).status()),
+              ElementsAre("visit.window_start", "visit.window_end"));
 }
 
 TEST(OneOffVisitTest, InvalidWindowsAndContentNameTheirFields) {
