@@ -51,7 +51,7 @@ int Main(int argc, char** argv) {
     return 1;
   }
   std::string coordinator_token = secret.Token(Role::kCoordinator, "bench-care");
-  if (absl::Status created = CreateBenchTenant(**service, secret, "bench-care", {});
+  if (absl::Status created = CreateBenchTenant(**service, secret, "bench-care", {"central"});
       !created.ok()) {
     std::cerr << "CreateTenant: " << created.message() << "\n";
     return 1;

@@ -88,4 +88,17 @@ void ApplyUpdatePaths(const google::protobuf::Message& changes,
   google::protobuf::util::FieldMaskUtil::MergeMessageTo(changes, mask, options, &target);
 }
 
+void CheckText(FieldViolations& violations, absl::string_view field, absl::string_view text,
+               const TextRule& rule) {
+  if (text.size() > rule.max_bytes || (rule.required && text.empty())) {
+    violations.Add(field, rule.required
+                              ? absl::StrCat("must be 1 to ", rule.max_bytes, " characters")
+                              : absl::StrCat("must be at most ", rule.max_bytes, " characters"));
+    return;
+  }
+  if (std::optional<std::string> why = DisallowedText(text, rule.lines); why.has_value()) {
+    violations.Add(field, *why);
+  }
+}
+
 }  // namespace homecare

@@ -8,6 +8,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/status/errors.h"
+#include "common/text/utf8.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/message.h"
 
@@ -34,6 +36,19 @@ std::string MakePageToken(absl::string_view cursor, absl::string_view query);
 // `field` for a token that is malformed or made for another query.
 absl::StatusOr<std::string> ReadPageToken(absl::string_view token, absl::string_view query,
                                           absl::string_view field = "page_token");
+
+// Free text that people type and other people read (names, notes, descriptions): at most
+// `max_bytes` bytes, not empty when `required`, and nothing that would mislead a coordinator's
+// screen (control characters, bidirectional overrides, invalid UTF-8; see common/text/utf8.h):
+// newlines only where `lines` is kMultiple. Each broken rule is added to `violations` under
+// `field`.
+struct TextRule {
+  size_t max_bytes;
+  bool required = false;
+  TextLines lines = TextLines::kSingle;
+};
+void CheckText(FieldViolations& violations, absl::string_view field, absl::string_view text,
+               const TextRule& rule);
 
 // The paths of an update mask, each one of `allowed`; INVALID_ARGUMENT naming
 // "update_mask.paths[i]" for any other, or "update_mask" when it is empty.

@@ -12,6 +12,7 @@ namespace {
 using ::homecare::testing::IsOk;
 using ::homecare::testing::StatusIs;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 google::protobuf::Timestamp At(int64_t seconds) {
   google::protobuf::Timestamp timestamp;
@@ -90,6 +91,29 @@ TEST(ApplyUpdatePathsTest, ReplacesNamedFieldsOnly) {
   ApplyUpdatePaths(At(9), {"seconds"}, time);
   EXPECT_EQ(time.seconds(), 9);
   EXPECT_EQ(time.nanos(), 7);
+}
+
+TEST(CheckTextTest, LengthPresenceAndCharactersEachNameTheField) {
+  FieldViolations violations;
+  CheckText(violations, "client.display_name", "Edna Clarke", {200, /*required=*/true});
+  EXPECT_TRUE(violations.empty());
+  CheckText(violations, "client.display_name", "", {200, /*required=*/true});
+  CheckText(violations, "client.address_line", std::string(501, 'a'), {500});
+  CheckText(violations, "carer.display_name", std::string("Ann\0Lee", 7), {200, true});
+  CheckText(violations, "carer.display_name", "Ann \u202eeeL", {200, true});
+  CheckText(violations, "client.access_notes", "Key safe\nby the back door",
+            {2000, false, TextLines::kMultiple});
+  CheckText(violations, "cancellation.requested_by", "Sue\nClarke", {200, true});
+  CheckText(violations, "absence.note", "\x1b[2J", {2000, false, TextLines::kMultiple});
+  auto details = FieldViolationsOf(violations.ToStatus());
+  ASSERT_EQ(details.size(), 6u);
+  EXPECT_EQ(details[0].description(), "must be 1 to 200 characters");
+  EXPECT_EQ(details[1].description(), "must be at most 500 characters");
+  EXPECT_THAT(details[2].description(), HasSubstr("control character (U+0000"));
+  EXPECT_THAT(details[3].description(), HasSubstr("bidirectional override"));
+  EXPECT_EQ(details[4].field(), "cancellation.requested_by");
+  EXPECT_THAT(details[4].description(), HasSubstr("line break"));
+  EXPECT_EQ(details[5].field(), "absence.note");
 }
 
 }  // namespace

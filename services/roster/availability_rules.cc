@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/request.h"
 #include "common/ids/ids.h"
 #include "common/status/errors.h"
 #include "common/time/time.h"
@@ -225,9 +226,8 @@ absl::Status ValidateNewAbsence(const v1::Absence& absence) {
       violations.Add("absence.end_time", "must be after start_time (leave it unset if unknown)");
     }
   }
-  if (absence.note().size() > kMaxNoteLength) {
-    violations.Add("absence.note", absl::StrCat("must be at most ", kMaxNoteLength, " characters"));
-  }
+  CheckText(violations, "absence.note", absence.note(),
+            {kMaxNoteLength, /*required=*/false, TextLines::kMultiple});
   return violations.ToStatus();
 }
 

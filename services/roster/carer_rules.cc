@@ -69,12 +69,8 @@ void CheckMinutes(FieldViolations& violations, const v1::Carer& carer) {
 
 absl::Status ValidateCarer(const v1::Carer& carer, const v1::Tenant& tenant) {
   FieldViolations violations;
-  if (carer.display_name().empty()) {
-    violations.Add("carer.display_name", "must not be empty");
-  } else if (carer.display_name().size() > kMaxNameLength) {
-    violations.Add("carer.display_name",
-                   absl::StrCat("must be at most ", kMaxNameLength, " characters"));
-  }
+  CheckText(violations, "carer.display_name", carer.display_name(),
+            {kMaxNameLength, /*required=*/true});
   if (carer.gender() == common::v1::GENDER_UNSPECIFIED ||
       !common::v1::Gender_IsValid(carer.gender())) {
     violations.Add("carer.gender",

@@ -321,10 +321,9 @@ absl::StatusOr<v1::Absence> Roster::CancelAbsence(const std::string& tenant_id,
   if (absl::Status valid = ValidateId("absence_id", request.absence_id()); !valid.ok()) {
     return valid;
   }
-  if (request.reason().size() > kMaxReasonLength) {
-    return InvalidArgumentError("reason",
-                                absl::StrCat("must be at most ", kMaxReasonLength, " characters"));
-  }
+  FieldViolations reason;
+  CheckText(reason, "reason", request.reason(), {kMaxReasonLength});
+  if (!reason.empty()) return reason.ToStatus();
   return RetryOnConflict<v1::Absence>([&]() -> absl::StatusOr<v1::Absence> {
     absl::StatusOr<Snapshot<v1::Absence>> read =
         store_.ReadAbsence(tenant_id, request.absence_id());

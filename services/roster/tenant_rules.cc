@@ -15,11 +15,7 @@ constexpr size_t kMaxNameLength = 200;
 constexpr int kMaxLocalities = 200;
 
 void CheckName(FieldViolations& violations, const std::string& field, const std::string& name) {
-  if (name.empty()) {
-    violations.Add(field, "must not be empty");
-  } else if (name.size() > kMaxNameLength) {
-    violations.Add(field, absl::StrCat("must be at most ", kMaxNameLength, " characters"));
-  }
+  CheckText(violations, field, name, {kMaxNameLength, /*required=*/true});
 }
 
 void CheckSlug(FieldViolations& violations, const std::string& field, const std::string& id,
@@ -45,7 +41,12 @@ absl::Status ValidateNewTenant(const v1::Tenant& tenant) {
     violations.Add("tenant.time_zone",
                    absl::StrCat("\"", tenant.time_zone(), "\" is not an IANA time zone"));
   }
-  if (tenant.localities_size() > kMaxLocalities) {
+  if (tenant.localities().empty()) {
+    // Every carer and every client belongs to a locality: a tenant without one could hold
+    // neither.
+    violations.Add("tenant.localities",
+                   "must have at least one locality (every carer and client belongs to one)");
+  } else if (tenant.localities_size() > kMaxLocalities) {
     violations.Add("tenant.localities", absl::StrCat("at most ", kMaxLocalities));
   }
   std::set<std::string> locality_ids;

@@ -27,6 +27,13 @@ v1::Tenant ValidTenant() {
   return tenant;
 }
 
+TEST(ValidateNewTenantTest, NeedsALocality) {
+  v1::Tenant tenant = ValidTenant();
+  tenant.clear_localities();
+  EXPECT_THAT(ViolatedFields(ValidateNewTenant(tenant)),
+              ::testing::ElementsAre("tenant.localities"));
+}
+
 TEST(ValidateNewTenantTest, AcceptsAValidTenant) {
   EXPECT_THAT(ValidateNewTenant(ValidTenant()), IsOk());
   v1::Tenant no_zone = ValidTenant();

@@ -15,7 +15,7 @@ constexpr int kMaxSkills = 20;
 constexpr int kMaxTasks = 50;
 constexpr int kMaxPatterns = 50;
 constexpr int kMaxOutcomes = 50;
-constexpr size_t kMaxDescriptionLength = 1000;
+constexpr TextRule kDescriptionText{1000, /*required=*/true, TextLines::kMultiple};
 // A double-up every hour of the week is the most any plan could need.
 constexpr int kMaxWeeklyBudgetMinutes = 2 * 7 * 24 * 60;
 
@@ -86,10 +86,7 @@ void CheckVisitContent(FieldViolations& violations, const std::string& prefix, i
     } else if (!task_ids.insert(tasks[i].task_id()).second) {
       violations.Add(item + ".task_id", "duplicates another task's id");
     }
-    if (tasks[i].description().empty() || tasks[i].description().size() > kMaxDescriptionLength) {
-      violations.Add(item + ".description",
-                     absl::StrCat("must be 1 to ", kMaxDescriptionLength, " characters"));
-    }
+    CheckText(violations, item + ".description", tasks[i].description(), kDescriptionText);
   }
 }
 
@@ -140,10 +137,7 @@ absl::Status ValidateCarePlan(const v1::CarePlan& plan) {
     } else if (!outcome_ids.insert(outcome.outcome_id()).second) {
       violations.Add(field + ".outcome_id", "duplicates another outcome's id");
     }
-    if (outcome.description().empty() || outcome.description().size() > kMaxDescriptionLength) {
-      violations.Add(field + ".description",
-                     absl::StrCat("must be 1 to ", kMaxDescriptionLength, " characters"));
-    }
+    CheckText(violations, field + ".description", outcome.description(), kDescriptionText);
   }
   if (plan.patterns().empty()) {
     violations.Add("care_plan.patterns", "must have at least one visit pattern");

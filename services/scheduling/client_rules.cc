@@ -15,6 +15,9 @@ namespace {
 constexpr size_t kMaxNameLength = 200;
 constexpr size_t kMaxAddressLength = 500;
 constexpr size_t kMaxNotesLength = 2000;
+constexpr size_t kMaxPhoneLength = 40;
+constexpr TextRule kNameText{kMaxNameLength, /*required=*/true};
+constexpr TextRule kNotesText{kMaxNotesLength, /*required=*/false, TextLines::kMultiple};
 constexpr int kMaxCarerIds = 50;
 constexpr int kMaxContacts = 20;
 constexpr int kMaxSuspensions = 200;
@@ -42,15 +45,9 @@ void CheckContacts(FieldViolations& violations, const v1::Client& client) {
   for (int i = 0; i < client.contacts_size(); ++i) {
     const v1::Contact& contact = client.contacts(i);
     std::string field = absl::StrCat("client.contacts[", i, "]");
-    if (contact.name().empty() || contact.name().size() > kMaxNameLength) {
-      violations.Add(field + ".name", absl::StrCat("must be 1 to ", kMaxNameLength, " characters"));
-    }
-    if (contact.relationship().size() > kMaxNameLength) {
-      violations.Add(field + ".relationship",
-                     absl::StrCat("must be at most ", kMaxNameLength, " characters"));
-    }
-    if (contact.phone().size() > 40)
-      violations.Add(field + ".phone", "must be at most 40 characters");
+    CheckText(violations, field + ".name", contact.name(), kNameText);
+    CheckText(violations, field + ".relationship", contact.relationship(), {kMaxNameLength});
+    CheckText(violations, field + ".phone", contact.phone(), {kMaxPhoneLength});
   }
 }
 
@@ -86,10 +83,7 @@ void CheckSuspensions(FieldViolations& violations, const v1::Client& client) {
         violations.Add(field + ".end_date", "must not be before start_date");
       }
     }
-    if (suspension.note().size() > kMaxNotesLength) {
-      violations.Add(field + ".note",
-                     absl::StrCat("must be at most ", kMaxNotesLength, " characters"));
-    }
+    CheckText(violations, field + ".note", suspension.note(), kNotesText);
   }
 }
 
@@ -103,10 +97,7 @@ void GiveSuspensionIds(v1::Client& client) {
 
 absl::Status ValidateClient(const v1::Client& client, const TenantProfile& tenant) {
   FieldViolations violations;
-  if (client.display_name().empty() || client.display_name().size() > kMaxNameLength) {
-    violations.Add("client.display_name",
-                   absl::StrCat("must be 1 to ", kMaxNameLength, " characters"));
-  }
+  CheckText(violations, "client.display_name", client.display_name(), kNameText);
   if (!client.has_location()) {
     violations.Add("client.location", "must be set (where the visits happen)");
   } else {
@@ -137,14 +128,8 @@ absl::Status ValidateClient(const v1::Client& client, const TenantProfile& tenan
                      "is also a preferred carer");
     }
   }
-  if (client.address_line().size() > kMaxAddressLength) {
-    violations.Add("client.address_line",
-                   absl::StrCat("must be at most ", kMaxAddressLength, " characters"));
-  }
-  if (client.access_notes().size() > kMaxNotesLength) {
-    violations.Add("client.access_notes",
-                   absl::StrCat("must be at most ", kMaxNotesLength, " characters"));
-  }
+  CheckText(violations, "client.address_line", client.address_line(), {kMaxAddressLength});
+  CheckText(violations, "client.access_notes", client.access_notes(), kNotesText);
   CheckContacts(violations, client);
   if (!v1::ClientStatus_IsValid(client.status())) {
     violations.Add("client.status", "must be CLIENT_STATUS_ACTIVE, _SUSPENDED or _ENDED");

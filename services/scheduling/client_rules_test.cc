@@ -61,6 +61,19 @@ TEST(ClientRulesTest, EveryRuleNamesItsField) {
                           "client.suspensions[0].end_date"));
 }
 
+// Text that would mislead a coordinator's screen is refused wherever a client has text.
+TEST(ClientRulesTest, FreeTextRefusesControlAndReorderingCharacters) {
+  v1::Client client = ValidClient();
+  client.set_display_name(std::string("Edna\0", 5));
+  client.set_address_line("12 Elm Road\x1b[8m");
+  client.set_access_notes("Key safe\nCode 1234");  // a newline is fine in notes
+  client.mutable_contacts(0)->set_name("Sue \u202e");
+  client.mutable_contacts(0)->set_phone("0770\t900");
+  EXPECT_THAT(ViolatedFields(ValidateClient(client, Tenant())),
+              ElementsAre("client.display_name", "client.address_line", "client.contacts[0].name",
+                          "client.contacts[0].phone"));
+}
+
 TEST(ClientRulesTest, UpdateReplacesNamedFieldsAndKeepsStatusWhenUnset) {
   v1::Client stored = NewClientRecord(ValidClient(), "cli_1", absl::UnixEpoch());
   v1::Client changes;

@@ -302,14 +302,11 @@ absl::StatusOr<v1::Visit> CancelledVisit(const v1::Visit& stored,
       !v1::CancellationReason_IsValid(cancellation.reason())) {
     violations.Add("cancellation.reason", "must say why (CANCELLATION_REASON_...)");
   }
-  if (cancellation.requested_by().empty() || cancellation.requested_by().size() > kMaxNameLength) {
-    violations.Add("cancellation.requested_by",
-                   absl::StrCat("must say who asked, 1 to ", kMaxNameLength, " characters"));
-  }
-  if (cancellation.note().size() > kMaxNoteLength) {
-    violations.Add("cancellation.note",
-                   absl::StrCat("must be at most ", kMaxNoteLength, " characters"));
-  }
+  // Who asked: the client, a family member, a hospital ward.
+  CheckText(violations, "cancellation.requested_by", cancellation.requested_by(),
+            {kMaxNameLength, /*required=*/true});
+  CheckText(violations, "cancellation.note", cancellation.note(),
+            {kMaxNoteLength, /*required=*/false, TextLines::kMultiple});
   absl::Time requested = now;
   if (cancellation.has_request_time()) {
     absl::StatusOr<absl::Time> time =
