@@ -20,6 +20,11 @@ using Minutes = double;
 // Marks "no limit" for shift ends and working minutes.
 inline constexpr Minutes kUnlimited = std::numeric_limits<double>::infinity();
 
+// Slack of the engine's comparisons of times with limits: the same start, route end or working
+// time is summed in different orders by the plan, the insertion evaluator and the search, so a
+// plan exactly at a limit can come out a rounding error over it in one of them.
+inline constexpr Minutes kTimeTolerance = 1e-7;
+
 // Skill i is bit i; a carer qualifies for a visit when it holds every required bit.
 using SkillSet = std::uint64_t;
 inline constexpr int kMaxSkills = 64;

@@ -12,6 +12,8 @@
 namespace homecare::scheduling::solver {
 namespace {
 
+// Looser than the engine's kTimeTolerance on purpose: the check sums each route in its own order,
+// and must not reject a plan the engine accepted over that rounding.
 constexpr Minutes kTolerance = 1e-6;
 
 bool Contains(const std::vector<int>& list, int value) {

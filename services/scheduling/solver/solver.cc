@@ -64,8 +64,8 @@ bool FitsAlone(const TaskModel& model, int task, int carer) {
   const Minutes out = model.travel(shift.start_location, t.location);
   const Minutes back = model.travel(t.location, shift.end_location);
   const Minutes start = std::max(t.earliest, shift.shift_start + out);
-  return start + t.duration + back <= shift.shift_end + 1e-7 &&
-         out + t.duration + back <= shift.max_work + 1e-7;
+  return start + t.duration + back <= shift.shift_end + kTimeTolerance &&
+         out + t.duration + back <= shift.max_work + kTimeTolerance;
 }
 
 UnassignedReason ReasonForTask(const Problem& problem, const TaskModel& model, int task) {
