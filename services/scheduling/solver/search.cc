@@ -7,8 +7,6 @@
 namespace homecare::scheduling::solver {
 namespace {
 
-constexpr double kImprovement = 1e-9;
-
 // Roulette scores of Ropke and Pisinger: new best, better than current, accepted.
 constexpr double kScoreBest = 33;
 constexpr double kScoreBetter = 9;

@@ -29,6 +29,10 @@ struct SearchContext {
   std::vector<bool> unplaceable;
 };
 
+// How much lower a cost must be to count as better: the same plan's cost summed in another order
+// differs by rounding, and that must not pass for progress (a new best, an adopted plan).
+inline constexpr double kImprovement = 1e-9;
+
 enum class StopReason { kNone, kIterations, kTime, kRequested };
 
 class Search {

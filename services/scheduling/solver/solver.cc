@@ -237,7 +237,7 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
     search.Construct();
     sync.arrive_and_wait();
     while (!finished) {
-      if (exchange.cost() < search.best().cost() - 1e-9) search.Adopt(exchange);
+      if (exchange.cost() < search.best().cost() - kImprovement) search.Adopt(exchange);
       reasons[i] = search.Run(kEpoch, budget);
       sync.arrive_and_wait();
     }
