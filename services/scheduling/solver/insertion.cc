@@ -152,7 +152,7 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
     return m.travel(plan.location_after(route, from_task), plan.location_before(route, to_task));
   };
   auto fits_work = [&](int route, Minutes added) {
-    return plan.route_work(route) + added <= m.carer(route).max_work + kTimeTolerance;
+    return WithinWorkingTime(plan.route_work(route) + added, m.carer(route).max_work);
   };
   if (count_ == 2 && routes_[0] == routes_[1]) {
     const int route = routes_[0];

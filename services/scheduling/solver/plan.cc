@@ -191,7 +191,7 @@ bool Plan::Refresh() {
                         m.travel(location, carer.end_location);
     parts_.travel += travel;
     if (route_end_[route] > carer.shift_end + kTimeTolerance) ok = false;
-    if (work > carer.max_work + kTimeTolerance) ok = false;
+    if (!WithinWorkingTime(work, carer.max_work)) ok = false;
   }
   for (int u = 0; u < m.num_units(); ++u) {
     if (unit_assigned(u)) continue;

@@ -444,7 +444,7 @@ void Search::FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPos
     const int to = plan.location_before(carer, after);
     const Minutes detour = model_.travel(from, t.location) + model_.travel(t.location, to) -
                            (n > 0 ? model_.travel(from, to) : 0);
-    if (plan.route_work(carer) + detour + t.duration > max_work + kTimeTolerance) continue;
+    if (!WithinWorkingTime(plan.route_work(carer) + detour + t.duration, max_work)) continue;
     SoloPosition s;
     s.route = carer;
     s.position = p;

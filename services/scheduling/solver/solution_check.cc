@@ -102,7 +102,7 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
       broken.push_back(absl::StrCat(who, ": back at ", free_at + home, " after the shift ends at ",
                                     carer.shift_end));
     }
-    if (work > carer.max_working_minutes + kTolerance) {
+    if (!WithinWorkingTime(work, carer.max_working_minutes, kTolerance)) {
       broken.push_back(
           absl::StrCat(who, ": works ", work, " minutes, more than ", carer.max_working_minutes));
     }

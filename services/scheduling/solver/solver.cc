@@ -65,7 +65,7 @@ bool FitsAlone(const TaskModel& model, int task, int carer) {
   const Minutes back = model.travel(t.location, shift.end_location);
   const Minutes start = std::max(t.earliest, shift.shift_start + out);
   return start + t.duration + back <= shift.shift_end + kTimeTolerance &&
-         out + t.duration + back <= shift.max_work + kTimeTolerance;
+         WithinWorkingTime(out + t.duration + back, shift.max_work);
 }
 
 UnassignedReason ReasonForTask(const Problem& problem, const TaskModel& model, int task) {
