@@ -308,8 +308,8 @@ TEST(SolverTest, SameSeedBudgetAndThreadsGiveTheSameResult) {
 
 TEST(SolverTest, EveryRuinAndRecreateOperatorAloneKeepsTheRules) {
   const Problem problem = RandomProblem(7);
-  for (int destroy = 0; destroy < 5; ++destroy) {
-    for (int repair = 0; repair < 4; ++repair) {
+  for (int destroy = 0; destroy < kNumDestroyOperators; ++destroy) {
+    for (int repair = 0; repair < kNumRepairOperators; ++repair) {
       SolveOptions options = Budget(120, 1);
       options.search.destroy_operators = 1u << destroy;
       options.search.repair_operators = 1u << repair;
