@@ -141,6 +141,7 @@ void Search::Iterate(double progress) {
   const int target = RemovalTarget();
   const int destroy = Choose(destroy_weight_);
   const int repair = Choose(repair_weight_);
+  // No default arms: -Wswitch then names any operator added to the enums but not run here.
   switch (static_cast<DestroyOperator>(destroy)) {
     case DestroyOperator::kRandom:
       RandomRemoval(candidate_, target);
@@ -154,7 +155,7 @@ void Search::Iterate(double progress) {
     case DestroyOperator::kString:
       StringRemoval(candidate_, target);
       break;
-    default:
+    case DestroyOperator::kRoute:
       RouteRemoval(candidate_, target);
       break;
   }
@@ -173,7 +174,7 @@ void Search::Iterate(double progress) {
     case RepairOperator::kRegret2:
       RegretInsert(candidate_, 2);
       break;
-    default:
+    case RepairOperator::kRegret3:
       RegretInsert(candidate_, 3);
       break;
   }
