@@ -321,6 +321,21 @@ TEST(SolverTest, EveryRuinAndRecreateOperatorAloneKeepsTheRules) {
   }
 }
 
+TEST(SolverTest, MaskBitsPastTheLastOperatorEnableNothing) {
+  const Problem problem = RandomProblem(7);
+  SolveOptions options = Budget(120, 1);
+  options.search.destroy_operators = 1u << kNumDestroyOperators;
+  options.search.repair_operators = 1u << kNumRepairOperators;
+  const Solution fallback = SolveAndCheck(problem, options);
+  EXPECT_EQ(fallback.stats.iterations, 120);
+  // With nothing enabled the search falls back to random ruin and greedy recreate.
+  options.search.destroy_operators = 1u << static_cast<int>(DestroyOperator::kRandom);
+  options.search.repair_operators = 1u << static_cast<int>(RepairOperator::kGreedy);
+  const Solution chosen = SolveAndCheck(problem, options);
+  EXPECT_EQ(fallback.objective.weighted, chosen.objective.weighted);
+  EXPECT_TRUE(SameRoutes(fallback, chosen));
+}
+
 TEST(SolverTest, StopFlagEndsTheSearchWithAValidPlan) {
   const Problem problem = RandomProblem(5);
   std::atomic<bool> stop{true};
