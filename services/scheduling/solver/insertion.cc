@@ -6,7 +6,6 @@
 namespace homecare::scheduling::solver {
 namespace {
 
-constexpr Minutes kEps = 1e-7;
 // Positive cycles are caught as they form (below); a task pushed this often without one is left
 // to the full reschedule, which is exact but slower.
 constexpr int kMaxUpdates = 64;
@@ -69,7 +68,7 @@ bool InsertionEvaluator::Relax(const Plan& plan, int task, Minutes candidate, in
     parent = -1;
   }
   const Minutes current = Current(plan, task);
-  if (candidate <= current + kEps) return true;
+  if (candidate <= current + kTimeTolerance) return true;
   if (candidate > model_.horizon()) return false;
   // Each pushed task remembers which task pushed it last. If the task is an ancestor of its new
   // pusher, the pushes go round a cycle of positive length: no schedule exists (the longest-path
@@ -153,7 +152,7 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
     return m.travel(plan.location_after(route, from_task), plan.location_before(route, to_task));
   };
   auto fits_work = [&](int route, Minutes added) {
-    return plan.route_work(route) + added <= m.carer(route).max_work + kEps;
+    return WithinWorkingTime(plan.route_work(route) + added, m.carer(route).max_work);
   };
   if (count_ == 2 && routes_[0] == routes_[1]) {
     const int route = routes_[0];
@@ -271,7 +270,7 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
     } else {
       const CarerShift& carer = m.carer(RouteOf(plan, x));
       if (t + task.duration + m.travel(task.location, carer.end_location) >
-          carer.shift_end + kEps) {
+          carer.shift_end + kTimeTolerance) {
         return kInfeasible;
       }
     }

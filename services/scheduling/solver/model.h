@@ -20,6 +20,19 @@ using Minutes = double;
 // Marks "no limit" for shift ends and working minutes.
 inline constexpr Minutes kUnlimited = std::numeric_limits<double>::infinity();
 
+// Slack of the engine's comparisons of times with limits: the same start, route end or working
+// time is summed in different orders by the plan, the insertion evaluator and the search, so a
+// plan exactly at a limit can come out a rounding error over it in one of them.
+inline constexpr Minutes kTimeTolerance = 1e-7;
+
+// The working-time rule, in one place so that the plan, the insertion evaluator, the search's
+// bounds, the reasons for unassigned visits and the solution check cannot drift apart. Working
+// minutes are as defined at Carer::max_working_minutes.
+constexpr bool WithinWorkingTime(Minutes working_minutes, Minutes max_working_minutes,
+                                 Minutes tolerance = kTimeTolerance) {
+  return working_minutes <= max_working_minutes + tolerance;
+}
+
 // Skill i is bit i; a carer qualifies for a visit when it holds every required bit.
 using SkillSet = std::uint64_t;
 inline constexpr int kMaxSkills = 64;

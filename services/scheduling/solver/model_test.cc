@@ -121,6 +121,14 @@ TEST(ModelTest, RejectsNegativeWeights) {
   EXPECT_TRUE(ValidateWeights(BenchmarkWeights()).ok());
 }
 
+TEST(ModelTest, WorkingTimeMayReachTheLimitButNotPassIt) {
+  EXPECT_TRUE(WithinWorkingTime(480, 480));
+  EXPECT_TRUE(WithinWorkingTime(480 + kTimeTolerance / 2, 480));
+  EXPECT_FALSE(WithinWorkingTime(480 + 2 * kTimeTolerance, 480));
+  EXPECT_TRUE(WithinWorkingTime(480 + 2 * kTimeTolerance, 480, /*tolerance=*/1e-6));
+  EXPECT_TRUE(WithinWorkingTime(1e9, kUnlimited));
+}
+
 TEST(TaskModelTest, DoubleUpsAndLinksBecomePairedTasks) {
   const Problem problem = ValidProblem();
   TaskModel model(problem, ObjectiveWeights());

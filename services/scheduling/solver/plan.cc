@@ -6,8 +6,6 @@
 namespace homecare::scheduling::solver {
 namespace {
 
-constexpr Minutes kEps = 1e-7;
-
 bool IsSync(const Task& task) {
   return task.partner >= 0 && task.gap_min == 0 && task.gap_max == 0;
 }
@@ -145,7 +143,7 @@ bool Plan::ComputeStarts() {
       const Task& task = m.task(t);
       if (!LeadsPartner(task) || !assigned(task.partner)) continue;
       const Minutes need = start_[task.partner] - task.gap_max;
-      if (start_[t] < need - kEps) {
+      if (start_[t] < need - kTimeTolerance) {
         floor_[t] = need;
         raised = true;
       }
@@ -192,8 +190,8 @@ bool Plan::Refresh() {
     route_end_[route] = start_[routes_[route].back()] + m.task(routes_[route].back()).duration +
                         m.travel(location, carer.end_location);
     parts_.travel += travel;
-    if (route_end_[route] > carer.shift_end + kEps) ok = false;
-    if (work > carer.max_work + kEps) ok = false;
+    if (route_end_[route] > carer.shift_end + kTimeTolerance) ok = false;
+    if (!WithinWorkingTime(work, carer.max_work)) ok = false;
   }
   for (int u = 0; u < m.num_units(); ++u) {
     if (unit_assigned(u)) continue;

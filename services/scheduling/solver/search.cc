@@ -7,8 +7,6 @@
 namespace homecare::scheduling::solver {
 namespace {
 
-constexpr double kImprovement = 1e-9;
-
 // Roulette scores of Ropke and Pisinger: new best, better than current, accepted.
 constexpr double kScoreBest = 33;
 constexpr double kScoreBetter = 9;
@@ -61,20 +59,19 @@ Search::Search(const SearchContext& context, std::uint64_t seed, const SearchPar
   repair_score_.fill(0);
   repair_uses_.fill(0);
   repair_work_.fill(0);
-  for (int d = 0; d < kDestroyCount; ++d) {
+  for (int d = 0; d < kNumDestroyOperators; ++d) {
     if (params.destroy_operators & (1u << d)) destroy_weight_[d] = 1;
   }
-  for (int r = 0; r < kRepairCount; ++r) {
+  for (int r = 0; r < kNumRepairOperators; ++r) {
     if (params.repair_operators & (1u << r)) repair_weight_[r] = 1;
   }
   // At least one of each must run.
   if (std::all_of(destroy_weight_.begin(), destroy_weight_.end(),
                   [](double w) { return w == 0; })) {
-    destroy_weight_[kRandom] = 1;
+    destroy_weight_[static_cast<int>(DestroyOperator::kRandom)] = 1;
   }
-  if (std::all_of(repair_weight_.begin(), repair_weight_.begin() + kRepairCount,
-                  [](double w) { return w == 0; })) {
-    repair_weight_[kGreedy] = 1;
+  if (std::all_of(repair_weight_.begin(), repair_weight_.end(), [](double w) { return w == 0; })) {
+    repair_weight_[static_cast<int>(RepairOperator::kGreedy)] = 1;
   }
 }
 
@@ -126,7 +123,8 @@ StopReason Search::Run(std::int64_t count, const Budget& budget) {
   return StopReason::kNone;
 }
 
-int Search::Choose(const std::array<double, kDestroyCount>& weights, int count) {
+int Search::Choose(std::span<const double> weights) {
+  const int count = static_cast<int>(weights.size());
   double total = 0;
   for (int i = 0; i < count; ++i) total += weights[i];
   double pick = random_.UniformDouble() * total;
@@ -141,22 +139,23 @@ void Search::Iterate(double progress) {
   candidate_ = current_;
   removed_.clear();
   const int target = RemovalTarget();
-  const int destroy = Choose(destroy_weight_, kDestroyCount);
-  const int repair = Choose(repair_weight_, kRepairCount);
-  switch (destroy) {
-    case kRandom:
+  const int destroy = Choose(destroy_weight_);
+  const int repair = Choose(repair_weight_);
+  // No default arms: -Wswitch then names any operator added to the enums but not run here.
+  switch (static_cast<DestroyOperator>(destroy)) {
+    case DestroyOperator::kRandom:
       RandomRemoval(candidate_, target);
       break;
-    case kWorst:
+    case DestroyOperator::kWorst:
       WorstRemoval(candidate_, target);
       break;
-    case kRelated:
+    case DestroyOperator::kRelated:
       RelatedRemoval(candidate_, target);
       break;
-    case kString:
+    case DestroyOperator::kString:
       StringRemoval(candidate_, target);
       break;
-    default:
+    case DestroyOperator::kRoute:
       RouteRemoval(candidate_, target);
       break;
   }
@@ -165,17 +164,17 @@ void Search::Iterate(double progress) {
   // inequality could still lengthen a route past a limit, and then the move is dropped.
   if (!candidate_.Refresh()) return;
   const std::int64_t evaluations_before = evaluator_.evaluations();
-  switch (repair) {
-    case kGreedy:
+  switch (static_cast<RepairOperator>(repair)) {
+    case RepairOperator::kGreedy:
       GreedyInsert(candidate_, false);
       break;
-    case kGreedyByWindow:
+    case RepairOperator::kGreedyByWindow:
       GreedyInsert(candidate_, true);
       break;
-    case kRegret2:
+    case RepairOperator::kRegret2:
       RegretInsert(candidate_, 2);
       break;
-    default:
+    case RepairOperator::kRegret3:
       RegretInsert(candidate_, 3);
       break;
   }
@@ -206,7 +205,7 @@ void Search::Iterate(double progress) {
   ++repair_uses_[repair];
   repair_work_[repair] += work;
   if ((iterations_ + 1) % params_.segment == 0) {
-    for (int d = 0; d < kDestroyCount; ++d) {
+    for (int d = 0; d < kNumDestroyOperators; ++d) {
       if (destroy_uses_[d] == 0 || destroy_weight_[d] == 0) continue;
       destroy_weight_[d] =
           std::max(0.05, (1 - params_.reaction) * destroy_weight_[d] +
@@ -219,12 +218,12 @@ void Search::Iterate(double progress) {
     // in play only while it pays for itself.
     double total_work = 0;
     int total_uses = 0;
-    for (int r = 0; r < kRepairCount; ++r) {
+    for (int r = 0; r < kNumRepairOperators; ++r) {
       total_work += repair_work_[r];
       total_uses += repair_uses_[r];
     }
     const double mean_work = total_uses > 0 ? total_work / total_uses : 1;
-    for (int r = 0; r < kRepairCount; ++r) {
+    for (int r = 0; r < kNumRepairOperators; ++r) {
       if (repair_uses_[r] == 0 || repair_weight_[r] == 0) continue;
       double rate = repair_score_[r] / repair_uses_[r];
       if (params_.repair_by_work) rate /= (repair_work_[r] / repair_uses_[r]) / mean_work;
@@ -446,7 +445,7 @@ void Search::FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPos
     const int to = plan.location_before(carer, after);
     const Minutes detour = model_.travel(from, t.location) + model_.travel(t.location, to) -
                            (n > 0 ? model_.travel(from, to) : 0);
-    if (plan.route_work(carer) + detour + t.duration > max_work + 1e-7) continue;
+    if (!WithinWorkingTime(plan.route_work(carer) + detour + t.duration, max_work)) continue;
     SoloPosition s;
     s.route = carer;
     s.position = p;

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "services/scheduling/solver/insertion.h"
@@ -28,6 +29,10 @@ struct SearchContext {
   // Units that no carer can take at all; the search leaves them out.
   std::vector<bool> unplaceable;
 };
+
+// How much lower a cost must be to count as better: the same plan's cost summed in another order
+// differs by rounding, and that must not pass for progress (a new best, an adopted plan).
+inline constexpr double kImprovement = 1e-9;
 
 enum class StopReason { kNone, kIterations, kTime, kRequested };
 
@@ -64,9 +69,6 @@ class Search {
   void Adopt(const Plan& plan);
 
  private:
-  enum Destroy { kRandom, kWorst, kRelated, kString, kRoute, kDestroyCount };
-  enum Repair { kGreedy, kGreedyByWindow, kRegret2, kRegret3, kRepairCount };
-
   // One task placed alone. `lower` bounds its cost without the maximum-lateness term from below:
   // first from its detour and own lateness only, then, once evaluated, exactly (with its start
   // and the plan's maximum lateness then) or at least up to the bound it was evaluated against.
@@ -112,7 +114,8 @@ class Search {
   // Moves single units to their best place while that lowers the cost.
   void Relocate(Plan& plan);
 
-  int Choose(const std::array<double, kDestroyCount>& weights, int count);
+  // Roulette wheel: an index drawn with probability proportional to its weight.
+  int Choose(std::span<const double> weights);
 
   const SearchContext& context_;
   const TaskModel& model_;
@@ -131,14 +134,14 @@ class Search {
   double start_cost_ = 1;
   std::int64_t iterations_ = 0;
 
-  std::array<double, kDestroyCount> destroy_weight_;
-  std::array<double, kDestroyCount> destroy_score_;
-  std::array<int, kDestroyCount> destroy_uses_;
-  std::array<double, kDestroyCount> repair_weight_;
-  std::array<double, kDestroyCount> repair_score_;
-  std::array<int, kDestroyCount> repair_uses_;
+  std::array<double, kNumDestroyOperators> destroy_weight_;
+  std::array<double, kNumDestroyOperators> destroy_score_;
+  std::array<int, kNumDestroyOperators> destroy_uses_;
+  std::array<double, kNumRepairOperators> repair_weight_;
+  std::array<double, kNumRepairOperators> repair_score_;
+  std::array<int, kNumRepairOperators> repair_uses_;
   // Insertions evaluated by each repair in the current segment.
-  std::array<double, kDestroyCount> repair_work_;
+  std::array<double, kNumRepairOperators> repair_work_;
 };
 
 }  // namespace homecare::scheduling::solver

@@ -5,6 +5,18 @@
 
 namespace homecare::scheduling::solver {
 
+// The ruin and recreate operators. kMaxValue must name the last one: the operator counts, and so
+// the sizes of the search's per-operator tables, follow from it. It is an alias, not a value of
+// its own, so a switch over the operators needs no case for it.
+enum class DestroyOperator { kRandom, kWorst, kRelated, kString, kRoute, kMaxValue = kRoute };
+enum class RepairOperator { kGreedy, kGreedyByWindow, kRegret2, kRegret3, kMaxValue = kRegret3 };
+
+inline constexpr int kNumDestroyOperators = static_cast<int>(DestroyOperator::kMaxValue) + 1;
+inline constexpr int kNumRepairOperators = static_cast<int>(RepairOperator::kMaxValue) + 1;
+
+// SearchParams enables operators by bit in an unsigned mask.
+static_assert(kNumDestroyOperators <= 32 && kNumRepairOperators <= 32);
+
 struct SearchParams {
   // Tasks removed per iteration: uniform between these, capped by a share of all tasks.
   int min_removed = 4;
@@ -21,7 +33,7 @@ struct SearchParams {
   double reaction = 0.2;
   // Scores each repair operator per insertion it evaluated rather than per call.
   bool repair_by_work = true;
-  // Which ruin and recreate operators may run, one bit each in the order of Search's enums.
+  // Which ruin and recreate operators may run: bit i enables the operator whose value is i.
   unsigned destroy_operators = ~0u;
   unsigned repair_operators = ~0u;
 };

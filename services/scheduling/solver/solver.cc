@@ -64,8 +64,8 @@ bool FitsAlone(const TaskModel& model, int task, int carer) {
   const Minutes out = model.travel(shift.start_location, t.location);
   const Minutes back = model.travel(t.location, shift.end_location);
   const Minutes start = std::max(t.earliest, shift.shift_start + out);
-  return start + t.duration + back <= shift.shift_end + 1e-7 &&
-         out + t.duration + back <= shift.max_work + 1e-7;
+  return start + t.duration + back <= shift.shift_end + kTimeTolerance &&
+         WithinWorkingTime(out + t.duration + back, shift.max_work);
 }
 
 UnassignedReason ReasonForTask(const Problem& problem, const TaskModel& model, int task) {
@@ -237,7 +237,7 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
     search.Construct();
     sync.arrive_and_wait();
     while (!finished) {
-      if (exchange.cost() < search.best().cost() - 1e-9) search.Adopt(exchange);
+      if (exchange.cost() < search.best().cost() - kImprovement) search.Adopt(exchange);
       reasons[i] = search.Run(kEpoch, budget);
       sync.arrive_and_wait();
     }

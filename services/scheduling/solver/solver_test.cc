@@ -308,8 +308,8 @@ TEST(SolverTest, SameSeedBudgetAndThreadsGiveTheSameResult) {
 
 TEST(SolverTest, EveryRuinAndRecreateOperatorAloneKeepsTheRules) {
   const Problem problem = RandomProblem(7);
-  for (int destroy = 0; destroy < 5; ++destroy) {
-    for (int repair = 0; repair < 4; ++repair) {
+  for (int destroy = 0; destroy < kNumDestroyOperators; ++destroy) {
+    for (int repair = 0; repair < kNumRepairOperators; ++repair) {
       SolveOptions options = Budget(120, 1);
       options.search.destroy_operators = 1u << destroy;
       options.search.repair_operators = 1u << repair;
@@ -319,6 +319,21 @@ TEST(SolverTest, EveryRuinAndRecreateOperatorAloneKeepsTheRules) {
       EXPECT_EQ(solution.stats.iterations, 120) << destroy << " " << repair;
     }
   }
+}
+
+TEST(SolverTest, MaskBitsPastTheLastOperatorEnableNothing) {
+  const Problem problem = RandomProblem(7);
+  SolveOptions options = Budget(120, 1);
+  options.search.destroy_operators = 1u << kNumDestroyOperators;
+  options.search.repair_operators = 1u << kNumRepairOperators;
+  const Solution fallback = SolveAndCheck(problem, options);
+  EXPECT_EQ(fallback.stats.iterations, 120);
+  // With nothing enabled the search falls back to random ruin and greedy recreate.
+  options.search.destroy_operators = 1u << static_cast<int>(DestroyOperator::kRandom);
+  options.search.repair_operators = 1u << static_cast<int>(RepairOperator::kGreedy);
+  const Solution chosen = SolveAndCheck(problem, options);
+  EXPECT_EQ(fallback.objective.weighted, chosen.objective.weighted);
+  EXPECT_TRUE(SameRoutes(fallback, chosen));
 }
 
 TEST(SolverTest, StopFlagEndsTheSearchWithAValidPlan) {
