@@ -491,6 +491,68 @@ TEST_F(SchedulingServiceTest, ValidationNamesFieldsAndWritesNothing) {
               ElementsAre("end_date"));
 }
 
+// Preferred and excluded carers are asked of the roster: an id that is not a carer of the
+// client's provider (made up, or another provider's carer) is refused with its field named.
+TEST_F(SchedulingServiceTest, PreferredAndExcludedCarersMustBeCarersOfTheProvider) {
+  auto roster_stub = rv1::RosterService::NewStub(roster_->NewChannel());
+  auto new_carer = [&](const std::string& tenant, const std::string& name) {
+    rv1::CreateCarerRequest request;
+    request.set_request_id(absl::StrCat("carer-", tenant, "-", name));
+    rv1::Carer& carer = *request.mutable_carer();
+    carer.set_display_name(name);
+    carer.set_gender(common::v1::GENDER_UNDISCLOSED);
+    carer.set_locality_id("north");
+    carer.mutable_home()->set_latitude(51.5);
+    carer.mutable_home()->set_longitude(-0.12);
+    carer.set_contracted_minutes_per_week(1800);
+    carer.set_max_minutes_per_day(480);
+    carer.set_hourly_rate_pence(1300);
+    carer.set_travel_mode(rv1::TRAVEL_MODE_DRIVES);
+    grpc::ClientContext context;
+    PrepareContext(context, Coordinator(tenant), absl::Seconds(10));
+    rv1::Carer created;
+    EXPECT_THAT(roster_stub->CreateCarer(&context, request, &created), GrpcOk());
+    return created.carer_id();
+  };
+  const std::string ours = new_carer(kSunrise, "Ada");
+  const std::string theirs = new_carer(kOak, "Bea");
+
+  sv1::CreateClientRequest request;
+  request.set_request_id("client-with-carers");
+  *request.mutable_client() = NewClient("Edna");
+  request.mutable_client()->add_preferred_carer_ids(ours);
+  request.mutable_client()->add_preferred_carer_ids("car_nope");
+  request.mutable_client()->add_excluded_carer_ids(theirs);
+  sv1::Client client;
+  grpc::Status status = Call(&Stub::CreateClient, Coordinator(), request, &client);
+  EXPECT_THAT(status, GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(ViolatedFields(status),
+              ElementsAre("client.preferred_carer_ids[1]", "client.excluded_carer_ids[0]"));
+  EXPECT_THAT(status.error_message(), HasSubstr("car_nope"));
+  sv1::ListClientsResponse clients;
+  ASSERT_THAT(Call(&Stub::ListClients, Coordinator(), sv1::ListClientsRequest(), &clients),
+              GrpcOk());
+  EXPECT_THAT(clients.clients(), IsEmpty());
+
+  request.mutable_client()->mutable_preferred_carer_ids()->RemoveLast();
+  request.mutable_client()->clear_excluded_carer_ids();
+  ASSERT_THAT(Call(&Stub::CreateClient, Coordinator(), request, &client), GrpcOk());
+  EXPECT_THAT(client.preferred_carer_ids(), ElementsAre(ours));
+
+  sv1::UpdateClientRequest update;
+  update.mutable_client()->set_client_id(client.client_id());
+  update.mutable_client()->add_excluded_carer_ids(theirs);
+  update.mutable_update_mask()->add_paths("excluded_carer_ids");
+  sv1::Client updated;
+  status = Call(&Stub::UpdateClient, Coordinator(), update, &updated);
+  EXPECT_THAT(status, GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("client.excluded_carer_ids[0]"));
+  sv1::GetClientRequest get;
+  get.set_client_id(client.client_id());
+  ASSERT_THAT(Call(&Stub::GetClient, Coordinator(), get, &updated), GrpcOk());
+  EXPECT_THAT(updated.excluded_carer_ids(), IsEmpty());
+}
+
 // An outside client has gRPC's default limits (8 KiB of metadata): a request that breaks
 // hundreds of rules must still reach it as INVALID_ARGUMENT with readable details, not as
 // RESOURCE_EXHAUSTED "received initial metadata size exceeds limit".

@@ -16,6 +16,20 @@ RosterDirectory::RosterDirectory(std::shared_ptr<grpc::Channel> roster, const Se
       clock_(*clock),
       options_(options) {}
 
+absl::Status RosterDirectory::RosterFailure(const char* rpc, const grpc::Status& status) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return WithErrorInfo(absl::UnavailableError(absl::StrCat(
+                               "the roster service cannot be reached: ", status.error_message())),
+                           "ROSTER_UNAVAILABLE", "homecare.scheduling");
+    default:
+      return absl::InternalError(absl::StrCat("the roster service refused ", rpc, ": ",
+                                              FromGrpcStatus(status).ToString()));
+  }
+}
+
 absl::StatusOr<TenantProfile> RosterDirectory::Get(const std::string& tenant_id) {
   const absl::Time now = clock_.Now();
   if (options_.cache_ttl > absl::ZeroDuration()) {
@@ -31,22 +45,10 @@ absl::StatusOr<TenantProfile> RosterDirectory::Get(const std::string& tenant_id)
   request.set_tenant_id(tenant_id);
   roster::v1::Tenant tenant;
   grpc::Status status = stub_->GetTenant(&context, request, &tenant);
-  if (!status.ok()) {
-    switch (status.error_code()) {
-      case grpc::StatusCode::NOT_FOUND:
-        return absl::NotFoundError(absl::StrCat("tenant ", tenant_id, " not found"));
-      case grpc::StatusCode::UNAVAILABLE:
-      case grpc::StatusCode::DEADLINE_EXCEEDED:
-      case grpc::StatusCode::RESOURCE_EXHAUSTED:
-        return WithErrorInfo(absl::UnavailableError(absl::StrCat(
-                                 "the roster service cannot be reached: ", status.error_message())),
-                             "ROSTER_UNAVAILABLE", "homecare.scheduling");
-      default:
-        // A refused system token is a deployment fault (secrets differ), not the caller's.
-        return absl::InternalError(absl::StrCat("the roster service refused GetTenant: ",
-                                                FromGrpcStatus(status).ToString()));
-    }
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+    return absl::NotFoundError(absl::StrCat("tenant ", tenant_id, " not found"));
   }
+  if (!status.ok()) return RosterFailure("GetTenant", status);
   absl::StatusOr<absl::TimeZone> zone = LoadTimeZone(tenant.time_zone());
   if (!zone.ok()) {
     return absl::InternalError(absl::StrCat("the tenant's time zone \"", tenant.time_zone(),
@@ -61,6 +63,25 @@ absl::StatusOr<TenantProfile> RosterDirectory::Get(const std::string& tenant_id)
     cache_[tenant_id] = Cached{profile, now};
   }
   return profile;
+}
+
+absl::StatusOr<std::vector<std::string>> RosterDirectory::UnknownCarers(
+    const std::string& tenant_id, const std::vector<std::string>& carer_ids) {
+  std::vector<std::string> unknown;
+  for (const std::string& carer_id : carer_ids) {
+    grpc::ClientContext context;
+    PrepareContext(context, tokens_.ForTenant(tenant_id), options_.timeout);
+    roster::v1::GetCarerRequest request;
+    request.set_carer_id(carer_id);
+    roster::v1::Carer carer;
+    grpc::Status status = stub_->GetCarer(&context, request, &carer);
+    if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+      unknown.push_back(carer_id);
+    } else if (!status.ok()) {
+      return RosterFailure("GetCarer", status);
+    }
+  }
+  return unknown;
 }
 
 }  // namespace homecare::scheduling

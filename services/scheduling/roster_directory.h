@@ -1,6 +1,6 @@
-// The TenantDirectory of a running system: GetTenant on the roster service over gRPC, with a
-// system token for the tenant and a deadline on every call, and the profiles kept for a short
-// while (time zones and localities change rarely; a new locality shows within `cache_ttl`).
+// The TenantDirectory of a running system: GetTenant and GetCarer on the roster service over gRPC,
+// with a system token for the tenant and a deadline on every call, and the profiles kept for a
+// short while (time zones and localities change rarely; a new locality shows within `cache_ttl`).
 // Calls block: make them from the worker pool.
 #ifndef HOMECARE_SERVICES_SCHEDULING_ROSTER_DIRECTORY_H_
 #define HOMECARE_SERVICES_SCHEDULING_ROSTER_DIRECTORY_H_
@@ -31,8 +31,16 @@ class RosterDirectory final : public TenantDirectory {
                   const Clock* clock, Options options);
 
   absl::StatusOr<TenantProfile> Get(const std::string& tenant_id) override;
+  // One GetCarer a carer (a client names a handful); not cached, since a carer just created
+  // must count.
+  absl::StatusOr<std::vector<std::string>> UnknownCarers(
+      const std::string& tenant_id, const std::vector<std::string>& carer_ids) override;
 
  private:
+  // What a failed roster call means here: UNAVAILABLE when the roster cannot be reached,
+  // INTERNAL otherwise (a refused system token is a deployment fault, not the caller's).
+  static absl::Status RosterFailure(const char* rpc, const grpc::Status& status);
+
   struct Cached {
     TenantProfile profile;
     absl::Time fetched;

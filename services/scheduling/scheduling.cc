@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -49,6 +50,10 @@ absl::StatusOr<v1::Client> Scheduling::CreateClient(const std::string& tenant_id
   absl::StatusOr<TenantProfile> tenant = tenants_.Get(tenant_id);
   if (!tenant.ok()) return tenant.status();
   if (absl::Status valid = ValidateClient(request.client(), *tenant); !valid.ok()) return valid;
+  if (absl::Status known = CheckCarersExist(tenant_id, request.client(), v1::Client());
+      !known.ok()) {
+    return known;
+  }
   v1::Client client = NewClientRecord(
       request.client(), IdForRequest("cli", tenant_id, request.request_id()), clock_.Now());
   absl::StatusOr<Created<v1::Client>> created =
@@ -86,6 +91,9 @@ absl::StatusOr<v1::Client> Scheduling::UpdateClient(const std::string& tenant_id
         v1::Client updated =
             ApplyClientUpdate(read->record, request.client(), *paths, clock_.Now());
         if (absl::Status valid = ValidateClient(updated, *tenant); !valid.ok()) return valid;
+        if (absl::Status known = CheckCarersExist(tenant_id, updated, read->record); !known.ok()) {
+          return known;
+        }
         if (absl::Status written = store_.UpdateClient(tenant_id, *read, updated); !written.ok()) {
           return written;
         }
@@ -107,6 +115,36 @@ absl::StatusOr<v1::Client> Scheduling::UpdateClient(const std::string& tenant_id
     }
   }
   return client;
+}
+
+absl::Status Scheduling::CheckCarersExist(const std::string& tenant_id, const v1::Client& client,
+                                          const v1::Client& stored) {
+  std::set<std::string> known(stored.preferred_carer_ids().begin(),
+                              stored.preferred_carer_ids().end());
+  known.insert(stored.excluded_carer_ids().begin(), stored.excluded_carer_ids().end());
+  // Field path of each id to ask about, in the order of the request.
+  std::vector<std::pair<std::string, std::string>> asked;
+  for (const auto& [field, ids] :
+       {std::pair{"client.preferred_carer_ids", &client.preferred_carer_ids()},
+        std::pair{"client.excluded_carer_ids", &client.excluded_carer_ids()}}) {
+    for (int i = 0; i < ids->size(); ++i) {
+      if (!known.contains((*ids)[i]))
+        asked.emplace_back(absl::StrCat(field, "[", i, "]"), (*ids)[i]);
+    }
+  }
+  if (asked.empty()) return absl::OkStatus();
+  std::vector<std::string> carer_ids;
+  for (const auto& [field, id] : asked) carer_ids.push_back(id);
+  absl::StatusOr<std::vector<std::string>> unknown = tenants_.UnknownCarers(tenant_id, carer_ids);
+  if (!unknown.ok()) return unknown.status();
+  const std::set<std::string> missing(unknown->begin(), unknown->end());
+  FieldViolations violations;
+  for (const auto& [field, id] : asked) {
+    if (missing.contains(id)) {
+      violations.Add(field, absl::StrCat("\"", id, "\" is not a carer of this provider"));
+    }
+  }
+  return violations.ToStatus();
 }
 
 absl::Status Scheduling::ReconcileMadeVisits(const std::string& tenant_id,

@@ -53,6 +53,12 @@ class Scheduling {
                                         const v1::CancelVisitRequest& request);
 
  private:
+  // INVALID_ARGUMENT naming each preferred or excluded carer of `client` that is not a carer of
+  // the tenant. Only ids not already on `stored` are asked about: a carer the client already
+  // names was checked when it was added (carers are deactivated, never deleted).
+  absl::Status CheckCarersExist(const std::string& tenant_id, const v1::Client& client,
+                                const v1::Client& stored);
+
   // Generates for one batch of clients, adding to `counts`; with `create_missing` false, only
   // the visits already made are reconciled (after a change of the client's suspensions).
   absl::Status GenerateForClients(const std::string& tenant_id, const TenantProfile& tenant,

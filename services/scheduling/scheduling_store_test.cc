@@ -30,6 +30,10 @@ class FixedDirectory final : public TenantDirectory {
   absl::StatusOr<TenantProfile> Get(const std::string& tenant_id) override {
     return TenantProfile{tenant_id, *LoadTimeZone("Europe/London"), {"north", "south"}};
   }
+  absl::StatusOr<std::vector<std::string>> UnknownCarers(
+      const std::string& tenant_id, const std::vector<std::string>& carer_ids) override {
+    return std::vector<std::string>();
+  }
 };
 
 absl::Time Local(int y, int m, int d, int hh, int mm = 0) {

@@ -1,6 +1,7 @@
 // What scheduling needs to know of a tenant, which the roster service owns: its time zone (every
-// local date and time of plans and visits is in it) and its localities. Domain code asks this
-// interface; the gRPC client of the roster (roster_directory.h) implements it.
+// local date and time of plans and visits is in it), its localities, and which carers it has.
+// Domain code asks this interface; the gRPC client of the roster (roster_directory.h)
+// implements it.
 #ifndef HOMECARE_SERVICES_SCHEDULING_TENANT_DIRECTORY_H_
 #define HOMECARE_SERVICES_SCHEDULING_TENANT_DIRECTORY_H_
 
@@ -30,6 +31,10 @@ class TenantDirectory {
   // reached within its timeout; INTERNAL for a time zone that does not load here (never UTC
   // instead).
   virtual absl::StatusOr<TenantProfile> Get(const std::string& tenant_id) = 0;
+  // Those of `carer_ids` that are not carers of the tenant (in their order); empty when all
+  // are. UNAVAILABLE when the roster cannot be reached within its timeout.
+  virtual absl::StatusOr<std::vector<std::string>> UnknownCarers(
+      const std::string& tenant_id, const std::vector<std::string>& carer_ids) = 0;
 };
 
 }  // namespace homecare::scheduling
