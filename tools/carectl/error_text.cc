@@ -102,7 +102,7 @@ std::string FlagsInText(absl::string_view text, const std::vector<std::string>& 
 std::string HintFor(absl::StatusCode code) {
   switch (code) {
     case absl::StatusCode::kUnauthenticated:
-      return "check --token or HOMECARE_TOKEN (`carectl token` mints development tokens)";
+      return "check --token or HOMECARE_TOKEN; `carectl token` mints development tokens";
     case absl::StatusCode::kPermissionDenied:
       return "the token's role may not do this";
     case absl::StatusCode::kUnavailable:

@@ -136,8 +136,12 @@ std::string Table::Render() const {
   std::string out;
   auto line = [&](const std::vector<std::string>& cells) {
     std::string text;
+    bool first = true;
     for (size_t i = 0; i < widths.size(); ++i) {
-      if (i > 0) text.append("  ");
+      // A column with nothing in it, header included, takes no room.
+      if (widths[i] == 0) continue;
+      if (!first) text.append("  ");
+      first = false;
       Pad(text, i < cells.size() ? cells[i] : "", widths[i]);
     }
     absl::StrAppend(&out, absl::StripTrailingAsciiWhitespace(text), "\n");

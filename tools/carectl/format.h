@@ -50,7 +50,8 @@ std::string EnumName(Enum value) {
 // "Ann Lee (car_12)"; just the id when the name is unknown.
 std::string NameAndId(absl::string_view name, absl::string_view id);
 
-// Columns padded to their widest cell (counting characters, not bytes: names and "£").
+// Columns padded to their widest cell (counting characters, not bytes: names and "£"); a
+// column empty in every row and in its header is left out (an "URGENT" mark nobody has).
 class Table {
  public:
   explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}

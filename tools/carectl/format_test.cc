@@ -73,6 +73,13 @@ TEST(FormatTest, TablesAlignByCharactersNotBytes) {
             "Al          £9.00   car_22\n");
 }
 
+TEST(FormatTest, TablesLeaveOutColumnsWithNothingInThem) {
+  Table table({"", "START", ""});
+  table.AddRow({"", "07:30", ""});
+  table.AddRow({"", "21:00", "time-critical"});
+  EXPECT_EQ(table.Render(), "START\n07:30\n21:00  time-critical\n");
+}
+
 TEST(FormatTest, DetailsAlignValuesAndSkipEmptyOnes) {
   Details details;
   details.Add("carer", "Ann Lee (car_1)");

@@ -115,6 +115,12 @@ std::string Marks(const sv1::Visit& visit) {
   return absl::StrJoin(marks, ", ");
 }
 
+// How long before the start a cancellation came: days once it is more than two.
+std::string Notice(int minutes) {
+  constexpr int kDay = 24 * 60;
+  return minutes > 2 * kDay ? absl::StrCat(minutes / kDay, " days") : FormatMinutes(minutes);
+}
+
 std::string Cancellation(const sv1::Cancellation& cancellation, absl::TimeZone zone) {
   std::vector<std::string> parts = {EnumName(cancellation.reason())};
   if (!cancellation.requested_by().empty()) {
@@ -122,8 +128,7 @@ std::string Cancellation(const sv1::Cancellation& cancellation, absl::TimeZone z
   }
   if (cancellation.has_request_time()) {
     parts.push_back(absl::StrCat(FormatLocalTimeWithZone(cancellation.request_time(), zone), ", ",
-                                 FormatMinutes(cancellation.notice_minutes()),
-                                 " before the start"));
+                                 Notice(cancellation.notice_minutes()), " before the start"));
   }
   if (!cancellation.cancelled_by().empty()) {
     parts.push_back("recorded by " + cancellation.cancelled_by());

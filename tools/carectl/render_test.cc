@@ -156,11 +156,14 @@ TEST(RenderTest, VisitDetailsAndEmptyDays) {
   sv1::Cancellation& cancellation = *visit.mutable_cancellation();
   cancellation.set_reason(sv1::CANCELLATION_REASON_CANCELLED_BY_FAMILY);
   cancellation.set_requested_by("Sue (daughter)");
+  *cancellation.mutable_request_time() = Utc(2026, 6, 28, 9, 0);
+  cancellation.set_notice_minutes(3 * 24 * 60 + 60);
   std::string text = RenderVisit(visit, London());
   EXPECT_THAT(text, HasSubstr("client:    Edna Clarke (cli_1)\n"));
   EXPECT_THAT(text, HasSubstr("starts:    Wed 2026-07-01 07:00 BST (window 07:00-08:00)\n"));
   EXPECT_THAT(text, HasSubstr("carers:    1/2 Ann Lee\n"));
-  EXPECT_THAT(text, HasSubstr("cancelled: cancelled-by-family; asked by Sue (daughter)\n"));
+  EXPECT_THAT(text, HasSubstr("cancelled: cancelled-by-family; asked by Sue (daughter); Sun "
+                              "2026-06-28 10:00 BST, 3 days before the start\n"));
 
   sv1::ListVisitsRequest request;
   *request.mutable_start_time() = Utc(2026, 7, 1, 0, 0);
