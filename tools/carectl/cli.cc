@@ -109,23 +109,42 @@ namespace {
 constexpr size_t kMostSingleLookups = 20;
 constexpr int kMostListPages = 10;
 
-// Adds the names of `ids` to `names`: `get` reads one (its name, or an error), `list` a page
-// (the names on it and the next page's token).
-void AddNames(const std::set<std::string>& ids, std::map<std::string, std::string>& names,
-              const std::function<absl::StatusOr<std::string>(const std::string&)>& get,
-              const std::function<absl::StatusOr<std::string>(
-                  const std::string&, std::map<std::string, std::string>&)>& list) {
+// Adds the names of `ids` to `names` from the service at `address`: Get<Item> for each of a
+// few, otherwise pages of List<Item>s. The four messages differ by kind only in the names of
+// two fields, so those are given: `id_field` (the id in the item and in the Get request) and
+// `list_field` (the items of a page). An id that cannot be read keeps no name.
+template <typename Stub, typename GetRequest, typename Item, typename ListRequest,
+          typename ListResponse>
+void AddNames(const ClientFlags& client, const std::string& address,
+              grpc::Status (Stub::*get)(grpc::ClientContext*, const GetRequest&, Item*),
+              grpc::Status (Stub::*list)(grpc::ClientContext*, const ListRequest&, ListResponse*),
+              const std::string& id_field, const std::string& list_field,
+              const std::set<std::string>& ids, std::map<std::string, std::string>& names) {
+  auto add = [&](const google::protobuf::Message& item) {
+    const auto* type = item.GetDescriptor();
+    names[item.GetReflection()->GetString(item, type->FindFieldByName(id_field))] =
+        item.GetReflection()->GetString(item, type->FindFieldByName("display_name"));
+  };
   if (ids.size() <= kMostSingleLookups) {
     for (const std::string& id : ids) {
-      if (absl::StatusOr<std::string> name = get(id); name.ok()) names[id] = *name;
+      GetRequest request;
+      request.GetReflection()->SetString(&request,
+                                         request.GetDescriptor()->FindFieldByName(id_field), id);
+      if (absl::StatusOr<Item> item = Call(client, address, get, request); item.ok()) add(*item);
     }
     return;
   }
-  std::string token;
+  ListRequest request;
+  request.set_page_size(200);
   for (int page = 0; page < kMostListPages; ++page) {
-    absl::StatusOr<std::string> next = list(token, names);
-    if (!next.ok() || next->empty()) return;
-    token = *next;
+    absl::StatusOr<ListResponse> response = Call(client, address, list, request);
+    if (!response.ok()) return;
+    const auto* items = response->GetDescriptor()->FindFieldByName(list_field);
+    for (int i = 0; i < response->GetReflection()->FieldSize(*response, items); ++i) {
+      add(response->GetReflection()->GetRepeatedMessage(*response, items, i));
+    }
+    if (response->next_page_token().empty()) return;
+    request.set_page_token(response->next_page_token());
   }
 }
 
@@ -141,51 +160,12 @@ Directory LoadDirectory(const ClientFlags& client, const Wanted& wanted) {
     std::cerr << "note: times are in UTC; cannot read the tenant: " << tenant.status().message()
               << "\n";
   }
-  AddNames(
-      wanted.carers, directory.carers,
-      [&](const std::string& id) -> absl::StatusOr<std::string> {
-        rv1::GetCarerRequest request;
-        request.set_carer_id(id);
-        absl::StatusOr<rv1::Carer> carer =
-            Call(client, client.roster, &rv1::RosterService::Stub::GetCarer, request);
-        if (!carer.ok()) return carer.status();
-        return carer->display_name();
-      },
-      [&](const std::string& token,
-          std::map<std::string, std::string>& names) -> absl::StatusOr<std::string> {
-        rv1::ListCarersRequest request;
-        request.set_page_size(200);
-        request.set_page_token(token);
-        absl::StatusOr<rv1::ListCarersResponse> page =
-            Call(client, client.roster, &rv1::RosterService::Stub::ListCarers, request);
-        if (!page.ok()) return page.status();
-        for (const rv1::Carer& carer : page->carers())
-          names[carer.carer_id()] = carer.display_name();
-        return page->next_page_token();
-      });
-  AddNames(
-      wanted.clients, directory.clients,
-      [&](const std::string& id) -> absl::StatusOr<std::string> {
-        sv1::GetClientRequest request;
-        request.set_client_id(id);
-        absl::StatusOr<sv1::Client> found =
-            Call(client, client.scheduling, &sv1::SchedulingService::Stub::GetClient, request);
-        if (!found.ok()) return found.status();
-        return found->display_name();
-      },
-      [&](const std::string& token,
-          std::map<std::string, std::string>& names) -> absl::StatusOr<std::string> {
-        sv1::ListClientsRequest request;
-        request.set_page_size(200);
-        request.set_page_token(token);
-        absl::StatusOr<sv1::ListClientsResponse> page =
-            Call(client, client.scheduling, &sv1::SchedulingService::Stub::ListClients, request);
-        if (!page.ok()) return page.status();
-        for (const sv1::Client& found : page->clients()) {
-          names[found.client_id()] = found.display_name();
-        }
-        return page->next_page_token();
-      });
+  AddNames(client, client.roster, &rv1::RosterService::Stub::GetCarer,
+           &rv1::RosterService::Stub::ListCarers, "carer_id", "carers", wanted.carers,
+           directory.carers);
+  AddNames(client, client.scheduling, &sv1::SchedulingService::Stub::GetClient,
+           &sv1::SchedulingService::Stub::ListClients, "client_id", "clients", wanted.clients,
+           directory.clients);
   return directory;
 }
 
