@@ -16,7 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
-#include "tests/reflection_client.h"
+#include "tools/carectl/reflection_client.h"
 
 namespace homecare {
 namespace {
@@ -125,14 +125,15 @@ TEST_F(RosterFoundationTest, HealthAndReflectionDescribeTheService) {
   EXPECT_EQ(Health("homecare.roster.v1.RosterService"), ServingStatus::kServing);
   EXPECT_EQ(Health("no.such.Service"), ServingStatus::kServiceUnknown);
 
-  auto services = testing::ListServices(channel_);
+  ReflectionClient reflection(channel_, "", absl::Seconds(10));
+  auto services = reflection.ListServices();
   ASSERT_TRUE(services.ok()) << services.status();
   EXPECT_THAT(*services, Contains("homecare.roster.v1.RosterService"));
   EXPECT_THAT(*services, Contains("grpc.health.v1.Health"));
-  auto roster_files = testing::FilesContainingSymbol(channel_, "homecare.roster.v1.RosterService");
+  auto roster_files = reflection.FilesContainingSymbol("homecare.roster.v1.RosterService");
   ASSERT_TRUE(roster_files.ok()) << roster_files.status();
   EXPECT_THAT(*roster_files, Contains("homecare/roster/v1/roster.proto"));
-  auto health_files = testing::FilesContainingSymbol(channel_, "grpc.health.v1.Health");
+  auto health_files = reflection.FilesContainingSymbol("grpc.health.v1.Health");
   ASSERT_TRUE(health_files.ok()) << health_files.status();
   EXPECT_THAT(*health_files, Contains("grpc/health/v1/health.proto"));
 }

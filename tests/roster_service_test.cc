@@ -21,6 +21,8 @@
 #include "common/testing/tokens.h"
 #include "common/time/time.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
 #include "services/roster/change_feed.h"
@@ -35,8 +37,10 @@ using ::homecare::testing::ServiceProcess;
 using ::homecare::testing::TestSecret;
 using ::testing::Contains;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::IsSupersetOf;
+using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 namespace rv1 = roster::v1;
 using Stub = rv1::RosterService::Stub;
@@ -976,10 +980,11 @@ TEST_F(RosterServiceTest, ASystemWatcherOfEveryTenantSeesEachAndResumes) {
 TEST_F(RosterServiceTest, CarectlCreatesListsAndChecksEligibility) {
   const std::string dir = testing::MakeTempDir("carectl");
   const std::string log = dir + "/carectl.log";
-  auto carectl = [&](std::vector<std::string> args) {
+  // Runs carectl with `args` and then `connection`; the exit code and stdout with stderr.
+  auto run = [&](std::vector<std::string> args, std::vector<std::string> connection) {
     std::vector<std::string> argv = {HOMECARE_CARECTL_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"--roster", roster_->address(), "--token", Coordinator()});
+    argv.insert(argv.end(), connection.begin(), connection.end());
     std::remove(log.c_str());
     auto process = testing::Subprocess::Spawn(argv, log);
     EXPECT_TRUE(process.ok()) << process.status();
@@ -988,35 +993,122 @@ TEST_F(RosterServiceTest, CarectlCreatesListsAndChecksEligibility) {
     return std::make_pair(status.ok() && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1,
                           testing::ReadFileOrEmpty(log));
   };
+  auto carectl = [&](std::vector<std::string> args) {
+    return run(args, {"--roster", roster_->address(), "--token", Coordinator()});
+  };
+  auto rpc = [&](std::vector<std::string> args) {
+    return run(args, {"--addr", roster_->address(), "--token", Coordinator()});
+  };
+  // Names for the localities, which tables show instead of their ids.
+  auto [renamed, renamed_output] =
+      carectl({"tenant", "update", "--localities", "north=North,south=South",
+               "--minimum-hourly-pay-pence", "1260"});
+  ASSERT_EQ(renamed, 0) << renamed_output;
+  EXPECT_THAT(renamed_output, HasSubstr("localities:      North (north), South (south)\n"));
+  EXPECT_THAT(renamed_output, HasSubstr("minimum pay:     £12.60 an hour\n"));
   auto [created, created_output] =
       carectl({"carer", "create", "--name", "Ann Lee", "--gender", "female", "--locality", "north",
                "--home", "51.5,-0.12", "--skills", "medication,hoist:2099-01-01", "--rate", "1300",
                "--contracted", "1800", "--max-day", "480"});
   ASSERT_EQ(created, 0) << created_output;
-  EXPECT_THAT(created_output, ::testing::HasSubstr("Ann Lee"));
+  // One carer as "label: value" lines in words.
+  EXPECT_THAT(created_output, HasSubstr("carer:       Ann Lee (car_"));
+  EXPECT_THAT(created_output, HasSubstr("pay:         £13.00 an hour"));
+  EXPECT_THAT(created_output, HasSubstr("locality:    North (north)"));
   std::vector<std::string> ids = ListCarerIds(rv1::ListCarersRequest());
   ASSERT_EQ(ids.size(), 1u);
 
   auto [set, set_output] = carectl({"availability", "set", "--carer", ids[0], "--weekly",
                                     "tue 07:00-10:00,tue 16:00-20:00", "--off", "2026-11-24"});
   ASSERT_EQ(set, 0) << set_output;
+  EXPECT_THAT(set_output, HasSubstr("weekly:     Tue 07:00-10:00, 16:00-20:00"));
+  EXPECT_THAT(set_output, HasSubstr("2026-11-24 off all day"));
   auto [listed, listed_output] = carectl({"carer", "list", "--locality", "north"});
   ASSERT_EQ(listed, 0) << listed_output;
-  EXPECT_THAT(listed_output, ::testing::HasSubstr(ids[0]));
+  // A table with the locality's name, pounds and the id to use in other commands.
+  EXPECT_THAT(listed_output, HasSubstr("NAME     GENDER  LOCALITY  SKILLS"));
+  EXPECT_THAT(listed_output, ::testing::ContainsRegex("Ann Lee +female +North +medication, hoist "
+                                                      "\\(to 2099-01-01\\) +£13.00 +30h"));
+  EXPECT_THAT(listed_output, HasSubstr(ids[0]));
+  EXPECT_THAT(listed_output, Not(HasSubstr("\"carer_id\"")));
   auto [eligible, eligible_output] =
       carectl({"carer", "eligible", "--at", "2026-11-17T08:00", "--skills", "hoist"});
   ASSERT_EQ(eligible, 0) << eligible_output;
-  EXPECT_THAT(eligible_output, ::testing::HasSubstr(ids[0]));
+  EXPECT_THAT(eligible_output, HasSubstr(ids[0]));
   auto [day_off, day_off_output] = carectl({"carer", "eligible", "--at", "2026-11-24T08:00"});
   ASSERT_EQ(day_off, 0) << day_off_output;
-  EXPECT_THAT(day_off_output, ::testing::Not(::testing::HasSubstr(ids[0])));
+  EXPECT_EQ(day_off_output, "no carers are free at that time\n");
 
-  // A mistake is reported with the field it names, and a failing exit code.
+  // --json is the proto JSON, as scripts read it: the same carer the service returns.
+  auto [json, json_output] = carectl({"carer", "get", "--id", ids[0], "--json"});
+  ASSERT_EQ(json, 0) << json_output;
+  rv1::Carer from_json;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json_output, &from_json).ok())
+      << json_output;
+  rv1::GetCarerRequest get;
+  get.set_carer_id(ids[0]);
+  rv1::Carer direct;
+  ASSERT_THAT(Call(&Stub::GetCarer, Coordinator(), get, &direct), GrpcOk());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(from_json, direct)) << json_output;
+  EXPECT_THAT(json_output, HasSubstr("\"hourly_rate_pence\": \"1300\""));
+  auto [empty_json, empty_json_output] =
+      carectl({"carer", "eligible", "--at", "2026-11-24T08:00", "--json"});
+  EXPECT_EQ(empty_json_output, "{}\n");
+
+  // A mistake is reported once, by the flag that set the field, with a failing exit code.
   auto [refused, refused_output] =
       carectl({"carer", "create", "--name", "Bob", "--gender", "male", "--locality", "atlantis",
                "--home", "1,1", "--rate", "1300"});
   EXPECT_NE(refused, 0);
-  EXPECT_THAT(refused_output, ::testing::HasSubstr("carer.locality_id"));
+  EXPECT_THAT(refused_output, ::testing::StartsWith("error: --locality: "));
+  EXPECT_THAT(refused_output, Not(HasSubstr("carer.locality_id")));
+  auto [bad_value, bad_value_output] =
+      carectl({"carer", "create", "--name", "Bob", "--gender", "man"});
+  EXPECT_NE(bad_value, 0);
+  EXPECT_THAT(bad_value_output, HasSubstr("--gender: gender \"man\" is not valid"));
+
+  // Typos get the nearest command or flag.
+  auto [typo, typo_output] = carectl({"carer", "lst"});
+  EXPECT_EQ(typo, 2);
+  EXPECT_THAT(typo_output,
+              HasSubstr("unknown command \"carer lst\"; did you mean \"carer list\"?"));
+  auto [flag_typo, flag_typo_output] = carectl({"carer", "list", "--localty", "north"});
+  EXPECT_EQ(flag_typo, 2);
+  EXPECT_THAT(flag_typo_output, HasSubstr("unknown flag --localty; did you mean --locality?"));
+
+  // carectl rpc: what grpcurl does, through the server's reflection.
+  auto [services, services_output] = rpc({"rpc", "list"});
+  ASSERT_EQ(services, 0) << services_output;
+  EXPECT_THAT(services_output, HasSubstr("homecare.roster.v1.RosterService\n"));
+  EXPECT_THAT(services_output, HasSubstr("grpc.health.v1.Health\n"));
+  auto [methods, methods_output] = rpc({"rpc", "list", "homecare.roster.v1.RosterService"});
+  EXPECT_THAT(methods_output, HasSubstr("homecare.roster.v1.RosterService.ListEligibleCarers\n"));
+  auto [described, described_output] =
+      rpc({"rpc", "describe", "homecare.roster.v1.RosterService/GetCarer"});
+  ASSERT_EQ(described, 0) << described_output;
+  EXPECT_THAT(described_output,
+              HasSubstr("rpc GetCarer(.homecare.roster.v1.GetCarerRequest) returns "
+                        "(.homecare.roster.v1.Carer);"));
+  EXPECT_THAT(described_output, HasSubstr("int64 hourly_rate_pence = 9;"));
+  auto [called, called_output] = rpc({"rpc", "call", "homecare.roster.v1.RosterService/GetCarer",
+                                      "--data", absl::StrCat("{\"carer_id\": \"", ids[0], "\"}")});
+  ASSERT_EQ(called, 0) << called_output;
+  rv1::Carer from_rpc;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(called_output, &from_rpc).ok())
+      << called_output;
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(from_rpc, direct));
+  // A refused call: the code, the message and the details the server sent.
+  auto [failed, failed_output] = rpc({"rpc", "call", "homecare.roster.v1.RosterService/CreateCarer",
+                                      "--data", "{\"carer\": {\"display_name\": \"\"}}"});
+  EXPECT_EQ(failed, 1);
+  EXPECT_THAT(failed_output, ::testing::StartsWith("error: INVALID_ARGUMENT: "));
+  EXPECT_THAT(failed_output,
+              HasSubstr("\"@type\": \"type.googleapis.com/google.rpc.BadRequest\""));
+  EXPECT_THAT(failed_output, HasSubstr("\"field\": \"carer.display_name\""));
+  auto [unknown, unknown_output] = rpc({"rpc", "call", "homecare.roster.v1.RosterService/Nope"});
+  EXPECT_EQ(unknown, 1);
+  EXPECT_THAT(unknown_output,
+              HasSubstr("NOT_FOUND: homecare.roster.v1.RosterService has no method Nope"));
   testing::RemoveTree(dir);
 }
 

@@ -22,6 +22,8 @@
 #include "common/testing/tokens.h"
 #include "common/time/time.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
 #include "homecare/scheduling/v1/scheduling.grpc.pb.h"
@@ -38,6 +40,7 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 namespace rv1 = roster::v1;
 namespace sv1 = scheduling::v1;
@@ -893,11 +896,11 @@ TEST_F(SchedulingServiceTest, RedisDownIsUnavailableAndRecovers) {
 
 TEST_F(SchedulingServiceTest, CarectlDrivesTheRealService) {
   const std::string log = testing::MakeTempDir("carectl") + "/carectl.log";
-  auto carectl = [&](std::vector<std::string> args) {
+  // Runs carectl with `args` and then `connection`; the exit code and stdout with stderr.
+  auto run = [&](std::vector<std::string> args, std::vector<std::string> connection) {
     std::vector<std::string> argv = {HOMECARE_CARECTL_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"--roster", roster_->address(), "--scheduling", scheduling_->address(),
-                             "--token", Coordinator()});
+    argv.insert(argv.end(), connection.begin(), connection.end());
     std::remove(log.c_str());
     auto process = testing::Subprocess::Spawn(argv, log);
     EXPECT_TRUE(process.ok()) << process.status();
@@ -906,10 +909,15 @@ TEST_F(SchedulingServiceTest, CarectlDrivesTheRealService) {
     return std::make_pair(status.ok() && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1,
                           testing::ReadFileOrEmpty(log));
   };
+  auto carectl = [&](std::vector<std::string> args) {
+    return run(args, {"--roster", roster_->address(), "--scheduling", scheduling_->address(),
+                      "--token", Coordinator()});
+  };
   auto [created, created_output] =
       carectl({"client", "create", "--name", "Ann Lee", "--locality", "north", "--location",
                "51.5,-0.12", "--request-id", "ann"});
   ASSERT_EQ(created, 0) << created_output;
+  EXPECT_THAT(created_output, HasSubstr("client:   Ann Lee (cli_"));
   sv1::ListClientsResponse clients;
   ASSERT_THAT(Call(&Stub::ListClients, Coordinator(), sv1::ListClientsRequest(), &clients),
               GrpcOk());
@@ -922,18 +930,68 @@ TEST_F(SchedulingServiceTest, CarectlDrivesTheRealService) {
                "21:00-22:00 45m carers=2"});
   ASSERT_EQ(planned, 0) << plan_output;
   EXPECT_THAT(plan_output, HasSubstr("OVER_BUDGET"));
+  EXPECT_THAT(plan_output, HasSubstr("in force from: 2030-12-01"));
   auto [generated, generated_output] =
       carectl({"visits", "generate", "--from", "2030-12-02", "--to", "2030-12-08"});
   ASSERT_EQ(generated, 0) << generated_output;
-  EXPECT_THAT(generated_output, HasSubstr("14"));
-  auto [listed, listed_output] = carectl({"visit", "list", "--date", "2030-12-03", "--table"});
-  ASSERT_EQ(listed, 0) << listed_output;
-  EXPECT_THAT(listed_output, HasSubstr("07:30"));
-  EXPECT_THAT(listed_output, HasSubstr("21:00"));
+  EXPECT_THAT(generated_output, HasSubstr("visits created:"));
+  EXPECT_THAT(generated_output, HasSubstr(" 14\n"));
+
+  // A table in local time with the client's name; --table, once needed for it, still works.
+  for (std::string extra : {"--json=false", "--table"}) {
+    auto [listed, listed_output] = carectl({"visit", "list", "--date", "2030-12-03", extra});
+    ASSERT_EQ(listed, 0) << listed_output;
+    EXPECT_THAT(listed_output, HasSubstr("START                 WINDOW       LENGTH  STATUS"));
+    EXPECT_THAT(listed_output, ::testing::ContainsRegex(
+                                   "Tue 2030-12-03 07:30 +07:30-08:30 +30m +needs-carer +Ann Lee "
+                                   "+0/1 +vis_"));
+    EXPECT_THAT(listed_output, HasSubstr("Tue 2030-12-03 21:00"));
+  }
+  // --json is the proto JSON the service returns, unchanged.
+  auto [json, json_output] = carectl({"visit", "list", "--date", "2030-12-03", "--json"});
+  ASSERT_EQ(json, 0) << json_output;
+  sv1::ListVisitsResponse from_json;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json_output, &from_json).ok())
+      << json_output;
+  std::vector<sv1::Visit> direct = ListAll({}, Local(2030, 12, 3, 0), Local(2030, 12, 4, 0));
+  ASSERT_THAT(from_json.visits(), SizeIs(2));
+  ASSERT_THAT(direct, SizeIs(2));
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(from_json.visits(i), direct[i]));
+  }
+  EXPECT_THAT(json_output, HasSubstr("\"status\": \"VISIT_STATUS_NEEDS_CARER\""));
+  auto [empty, empty_output] = carectl({"visit", "list", "--date", "2031-01-05"});
+  ASSERT_EQ(empty, 0) << empty_output;
+  EXPECT_EQ(empty_output, "no visits on that day\n");
+
+  // A refused request names the flags, not the fields: end_date is --to, start_date --from.
   auto [bad, bad_output] =
       carectl({"visits", "generate", "--from", "2030-12-08", "--to", "2030-12-01"});
   EXPECT_NE(bad, 0);
-  EXPECT_THAT(bad_output, HasSubstr("end_date"));
+  EXPECT_THAT(bad_output, ::testing::StartsWith("error: --to: "));
+  EXPECT_THAT(bad_output, Not(HasSubstr("end_date")));
+  auto [typo, typo_output] = carectl({"visit", "lst", "--date", "2030-12-03"});
+  EXPECT_EQ(typo, 2);
+  EXPECT_THAT(typo_output,
+              HasSubstr("unknown command \"visit lst\"; did you mean \"visit list\"?"));
+
+  // carectl rpc against this service too, and its NOT_FOUND.
+  auto rpc = [&](std::vector<std::string> args) {
+    return run(args, {"--addr", scheduling_->address(), "--token", Coordinator()});
+  };
+  auto [services, services_output] = rpc({"rpc", "list"});
+  ASSERT_EQ(services, 0) << services_output;
+  EXPECT_THAT(services_output, HasSubstr("homecare.scheduling.v1.SchedulingService\n"));
+  auto [called, called_output] =
+      rpc({"rpc", "call", "homecare.scheduling.v1.SchedulingService.GetClient", "--data",
+           absl::StrCat("{\"client_id\": \"", client_id, "\"}")});
+  ASSERT_EQ(called, 0) << called_output;
+  EXPECT_THAT(called_output, HasSubstr("\"display_name\": \"Ann Lee\""));
+  auto [missing, missing_output] =
+      rpc({"rpc", "call", "homecare.scheduling.v1.SchedulingService/GetClient", "--data",
+           "{\"client_id\": \"cli_nobody\"}"});
+  EXPECT_EQ(missing, 1);
+  EXPECT_THAT(missing_output, ::testing::StartsWith("error: NOT_FOUND: "));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "common/config/flags.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
 
@@ -29,7 +30,38 @@ bool ParseBool(absl::string_view text, bool* out) {
   return false;
 }
 
+// Levenshtein distance: insertions, deletions and substitutions.
+size_t EditDistance(absl::string_view a, absl::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t substitute = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+      diagonal = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitute});
+    }
+  }
+  return row[b.size()];
+}
+
 }  // namespace
+
+std::string NearestName(absl::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_distance = 0;
+  for (const std::string& candidate : candidates) {
+    size_t distance = EditDistance(word, candidate);
+    if (best.empty() || distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  // Short words are one or two keystrokes from many others; a hint then misleads.
+  size_t allowed = std::max<size_t>(1, std::max(word.size(), best.size()) / 3);
+  return best_distance <= allowed ? best : std::string();
+}
 
 FlagSet::FlagSet(std::string program, std::string env_prefix)
     : program_(std::move(program)), env_prefix_(std::move(env_prefix)) {}
@@ -133,6 +165,7 @@ absl::StatusOr<std::vector<std::string>> FlagSet::Parse(const std::vector<std::s
       name = arg.substr(0, eq);
       value = std::string(arg.substr(eq + 1));
     }
+    const absl::string_view given = name;
     Flag* flag = Find(name);
     if (flag == nullptr && !value.has_value() && absl::ConsumePrefix(&name, "no-")) {
       Flag* negated = Find(name);
@@ -143,7 +176,10 @@ absl::StatusOr<std::vector<std::string>> FlagSet::Parse(const std::vector<std::s
       flag = nullptr;
     }
     if (flag == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown flag --", arg));
+      std::string nearest = NearestName(CanonicalName(given), Names());
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown flag --", given,
+                       nearest.empty() ? "" : absl::StrCat("; did you mean --", nearest, "?")));
     }
     if (!value.has_value()) {
       if (flag->is_bool) {
@@ -160,6 +196,12 @@ absl::StatusOr<std::vector<std::string>> FlagSet::Parse(const std::vector<std::s
     }
   }
   return positional;
+}
+
+std::vector<std::string> FlagSet::Names() const {
+  std::vector<std::string> names;
+  for (const Flag& flag : flags_) names.push_back(flag.name);
+  return names;
 }
 
 std::string FlagSet::Usage() const {

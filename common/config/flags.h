@@ -38,7 +38,8 @@ class FlagSet {
 
   // Applies the environment, then `args` (without the program name; "--" ends the flags).
   // Returns the positional arguments. Unknown flags and bad values are INVALID_ARGUMENT naming
-  // the flag. "--help" sets help_requested() and stops parsing.
+  // the flag, an unknown one with the nearest known flag. "--help" sets help_requested() and stops
+  // parsing.
   absl::StatusOr<std::vector<std::string>> Parse(const std::vector<std::string>& args,
                                                  const EnvLookup& env = ProcessEnv);
   absl::StatusOr<std::vector<std::string>> Parse(int argc, char** argv,
@@ -46,6 +47,9 @@ class FlagSet {
 
   bool help_requested() const { return help_requested_; }
   std::string Usage() const;
+  const std::string& program() const { return program_; }
+  // The canonical names of the flags, in the order added.
+  std::vector<std::string> Names() const;
 
   // The environment of this process.
   static std::optional<std::string> ProcessEnv(const std::string& name);
@@ -70,6 +74,10 @@ class FlagSet {
   std::vector<Flag> flags_;
   bool help_requested_ = false;
 };
+
+// The candidate nearest to `word` by edit distance, for a "did you mean" hint; empty when none
+// is near enough to be a likely typo (more than a third of the letters differ).
+std::string NearestName(absl::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace homecare
 

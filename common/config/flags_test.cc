@@ -91,6 +91,26 @@ TEST(FlagSetTest, BadInputNamesTheFlag) {
   EXPECT_FALSE(negative.ok());
 }
 
+TEST(FlagSetTest, UnknownFlagSuggestsTheNearest) {
+  Config config;
+  FlagSet flags = MakeFlags(&config);
+  auto typo = flags.Parse({"--verbos"}, FakeEnv({}));
+  EXPECT_THAT(typo.status().message(), HasSubstr("unknown flag --verbos; did you mean --verbose?"));
+  auto far = flags.Parse({"--colour=red"}, FakeEnv({}));
+  EXPECT_THAT(far.status().message(), ::testing::Not(HasSubstr("did you mean")));
+  auto negated = flags.Parse({"--no-verbos"}, FakeEnv({}));
+  EXPECT_THAT(negated.status().message(), HasSubstr("unknown flag --no-verbos"));
+}
+
+TEST(FlagSetTest, NearestNameAllowsAThirdOfTheLettersWrong) {
+  std::vector<std::string> names = {"list", "get", "create", "eligible"};
+  EXPECT_EQ(NearestName("lst", names), "list");
+  EXPECT_EQ(NearestName("crate", names), "create");
+  EXPECT_EQ(NearestName("elgible", names), "eligible");
+  EXPECT_EQ(NearestName("zzzz", names), "");
+  EXPECT_EQ(NearestName("x", {}), "");
+}
+
 TEST(FlagSetTest, HelpStopsAndUsageListsFlags) {
   Config config;
   FlagSet flags = MakeFlags(&config);

@@ -1,6 +1,6 @@
-// Plumbing shared by carectl's commands: flags common to all, calling a service, printing
-// responses as JSON and errors with their field violations, the tenant's time zone and checks
-// of flag values.
+// Plumbing shared by carectl's commands: flags common to all, calling a service, showing a
+// response (rendered for people, or JSON with --json) and errors in the command's own words,
+// the tenant's time zone and names for rendering, and checks of flag values.
 #ifndef HOMECARE_TOOLS_CARECTL_CLI_H_
 #define HOMECARE_TOOLS_CARECTL_CLI_H_
 
@@ -8,8 +8,11 @@
 #include <grpcpp/client_context.h>
 
 #include <functional>
+#include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,21 +23,38 @@
 #include "common/config/flags.h"
 #include "common/server/grpc_status.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "homecare/common/v1/types.pb.h"
+#include "homecare/roster/v1/roster.pb.h"
+#include "tools/carectl/render.h"
 
 namespace homecare::carectl {
 
-// Flags every command that calls a service takes.
+// Flags every command that calls a service takes, and what a run keeps of them: a channel per
+// address and the tenant, each made once.
 struct ClientFlags {
   std::string roster = "127.0.0.1:50051";
   std::string scheduling = "127.0.0.1:50052";
   std::string checkin = "127.0.0.1:50053";
   std::string token;  // HOMECARE_TOKEN
   absl::Duration timeout = absl::Seconds(10);
+  // The response as proto JSON, for scripts, instead of the rendering for people.
+  bool json = false;
 
+  // Also remembers `flags`, so that errors can name the command's flags.
   void Register(FlagSet& flags);
   std::shared_ptr<grpc::Channel> Channel(const std::string& address) const;
   // A context with the deadline and bearer token set.
   std::unique_ptr<grpc::ClientContext> Context() const;
+  // The names of the command's flags; empty before Register.
+  std::vector<std::string> FlagNames() const;
+  // The caller's tenant, read from the roster service once a run.
+  absl::StatusOr<roster::v1::Tenant> Tenant() const;
+
+ private:
+  const FlagSet* flags_ = nullptr;
+  mutable std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
+  mutable std::optional<absl::StatusOr<roster::v1::Tenant>> tenant_;
 };
 
 // One command: "tenant create" is {"tenant", "create"}. `run` gets the arguments after the
@@ -48,16 +68,17 @@ struct Command {
 // The table every command file adds to.
 std::vector<Command>& Commands();
 
-// Parses `args` into `flags`; on error or --help prints usage and returns the exit code to use
-// (0 for help), otherwise -1.
-int ParseOrExit(FlagSet& flags, const std::vector<std::string>& args);
+// Parses `args` into `flags`; on error or --help prints it and returns the exit code to use (0
+// for help), otherwise -1. Positional arguments go to `positional`, or are an error without it.
+int ParseOrExit(FlagSet& flags, const std::vector<std::string>& args,
+                std::vector<std::string>* positional = nullptr);
 
-// Prints a message as indented JSON on stdout.
+// Prints a message as indented JSON on stdout, proto field names as in the .proto files.
 void PrintJson(const google::protobuf::Message& message);
 
-// Prints a failed call's code, message and details on stderr; returns exit code 1.
-int PrintError(const grpc::Status& status);
-int PrintError(const absl::Status& status);
+// Prints an error once, in words (see FormatError), on stderr, naming the fields the server
+// refused by the command's `flags`; returns exit code 1.
+int PrintError(const absl::Status& status, const std::vector<std::string>& flags = {});
 
 // Calls `method` (e.g. &RosterService::Stub::GetCarer) on the service at `address`.
 template <typename Stub, typename Request, typename Response>
@@ -72,16 +93,39 @@ absl::StatusOr<Response> Call(const ClientFlags& client, const std::string& addr
   return response;
 }
 
-// Calls `method` and prints the response as JSON; the exit code.
-template <typename Stub, typename Request, typename Response>
-int CallAndPrint(const ClientFlags& client, const std::string& address,
-                 grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                 const Request& request) {
-  absl::StatusOr<Response> response = Call(client, address, method, request);
-  if (!response.ok()) return PrintError(response.status());
-  PrintJson(*response);
+// Prints `response` as JSON with --json, otherwise what `render(response)` makes of it (only
+// then are the names and the zone it may need looked up); the exit code.
+template <typename Response, typename Render>
+int Show(const ClientFlags& client, const Response& response, Render&& render) {
+  if (client.json) {
+    PrintJson(response);
+  } else {
+    std::cout << render(response);
+  }
   return 0;
 }
+
+// Calls `method` and shows the response; a failure is printed in the command's flag names.
+template <typename Stub, typename Request, typename Response, typename Render>
+int CallAndShow(const ClientFlags& client, const std::string& address,
+                grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                const Request& request, Render&& render) {
+  absl::StatusOr<Response> response = Call(client, address, method, request);
+  if (!response.ok()) return PrintError(response.status(), client.FlagNames());
+  return Show(client, *response, render);
+}
+
+// The ids whose names a rendering shows.
+struct Wanted {
+  std::set<std::string> carers;
+  std::set<std::string> clients;
+};
+
+// The tenant's zone and localities, and the names of `wanted`, for rendering. Each kind costs
+// one call per id for a few ids and a walk of the list (200 a page, 10 pages at most) for
+// more, so that a day's visits cost a few calls rather than one per client. What cannot be
+// read is left out: the id is shown instead.
+Directory LoadDirectory(const ClientFlags& client, const Wanted& wanted = {});
 
 // The caller's tenant's time zone (from the roster service), for local times on the command
 // line and in tables.
@@ -92,6 +136,11 @@ absl::Status ForFlag(absl::string_view flag, const absl::Status& status);
 
 // A whole number given to `--<flag>`.
 absl::Status ParseInt(const std::string& flag, const std::string& text, int64_t& value);
+// --<flag>'s time, local in `zone` or RFC 3339, into `field`.
+absl::Status ParseTimeFlag(absl::string_view flag, const std::string& text, absl::TimeZone zone,
+                           google::protobuf::Timestamp& field);
+// --<flag>'s date, YYYY-MM-DD, into `field`.
+absl::Status ParseDayFlag(absl::string_view flag, const std::string& text, common::v1::Date& field);
 // "true" or "false" given to `--<flag>`.
 absl::Status ParseTrueFalse(const std::string& flag, const std::string& text, bool& value);
 

@@ -1,6 +1,7 @@
 // carectl's first commands: dev tokens, health, tenants.
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/auth/jwt.h"
@@ -30,8 +31,10 @@ int RunToken(const std::vector<std::string>& args) {
 
   std::optional<Role> role = ParseRole(role_name);
   if (!role.has_value()) {
-    std::cerr << "unknown role \"" << role_name << "\"\n";
-    return 2;
+    return PrintError(absl::InvalidArgumentError(
+        absl::StrCat("--role \"", role_name,
+                     "\" is not valid; expected operator, coordinator, carer, "
+                     "commissioner or system")));
   }
   absl::StatusOr<std::string> secret = ReadSecretFile(secret_file);
   if (!secret.ok()) return PrintError(secret.status());
@@ -104,8 +107,8 @@ int RunTenantCreate(const std::vector<std::string>& args) {
     locality->set_locality_id(parts.first);
     locality->set_display_name(parts.second.empty() ? parts.first : parts.second);
   }
-  return CallAndPrint(client, client.roster, &roster::v1::RosterService::Stub::CreateTenant,
-                      request);
+  return CallAndShow(client, client.roster, &roster::v1::RosterService::Stub::CreateTenant, request,
+                     RenderTenant);
 }
 
 int RunTenantGet(const std::vector<std::string>& args) {
@@ -117,7 +120,8 @@ int RunTenantGet(const std::vector<std::string>& args) {
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
   roster::v1::GetTenantRequest request;
   request.set_tenant_id(id);
-  return CallAndPrint(client, client.roster, &roster::v1::RosterService::Stub::GetTenant, request);
+  return CallAndShow(client, client.roster, &roster::v1::RosterService::Stub::GetTenant, request,
+                     RenderTenant);
 }
 
 }  // namespace

@@ -5,11 +5,13 @@
 
 #include "absl/strings/str_join.h"
 #include "tools/carectl/cli.h"
+#include "tools/carectl/error_text.h"
 
 namespace homecare::carectl {
 void RegisterCoreCommands();
 void RegisterRosterCommands();
 void RegisterSchedulingCommands();
+void RegisterRpcCommands();
 }  // namespace homecare::carectl
 
 namespace {
@@ -20,7 +22,8 @@ void PrintHelp() {
     std::cout << "  " << absl::StrJoin(command.words, " ") << "\n      " << command.summary << "\n";
   }
   std::cout << "\nFlags fall back to HOMECARE_<FLAG> environment variables (HOMECARE_TOKEN,\n"
-               "HOMECARE_ROSTER, HOMECARE_SECRET_FILE...).\n";
+               "HOMECARE_ROSTER, HOMECARE_SECRET_FILE...). Output is for people; --json prints\n"
+               "the response as proto JSON for scripts.\n";
 }
 
 }  // namespace
@@ -29,6 +32,7 @@ int main(int argc, char** argv) {
   homecare::carectl::RegisterCoreCommands();
   homecare::carectl::RegisterRosterCommands();
   homecare::carectl::RegisterSchedulingCommands();
+  homecare::carectl::RegisterRpcCommands();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
     PrintHelp();
@@ -42,7 +46,9 @@ int main(int argc, char** argv) {
     if (best == nullptr || command.words.size() > best->words.size()) best = &command;
   }
   if (best == nullptr) {
-    std::cerr << "unknown command \"" << args[0] << "\"; try `carectl help`\n";
+    std::vector<std::vector<std::string>> all;
+    for (const auto& command : homecare::carectl::Commands()) all.push_back(command.words);
+    std::cerr << "error: " << homecare::carectl::UnknownCommandMessage(args, all) << "\n";
     return 2;
   }
   return best->run(std::vector<std::string>(args.begin() + best->words.size(), args.end()));

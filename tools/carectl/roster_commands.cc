@@ -1,6 +1,7 @@
 // carectl's roster commands: the tenant profile, carers, availability, absences and who is
 // free for a visit. Times given without a zone are the tenant's local time.
 #include <iostream>
+#include <tuple>
 
 #include "absl/strings/str_split.h"
 #include "common/client/channel.h"
@@ -15,6 +16,24 @@ namespace {
 
 namespace rv1 = roster::v1;
 using Stub = rv1::RosterService::Stub;
+
+// Renderings of one carer, availability or absence, with the names they need.
+auto CarerView(const ClientFlags& client) {
+  return [&client](const rv1::Carer& carer) { return RenderCarer(carer, LoadDirectory(client)); };
+}
+
+auto AvailabilityView(const ClientFlags& client) {
+  return [&client](const rv1::Availability& availability) {
+    return RenderAvailability(availability,
+                              LoadDirectory(client, {.carers = {availability.carer_id()}}));
+  };
+}
+
+auto AbsenceView(const ClientFlags& client) {
+  return [&client](const rv1::Absence& absence) {
+    return RenderAbsence(absence, LoadDirectory(client, {.carers = {absence.carer_id()}}));
+  };
+}
 
 // The fields of a Carer that flags set; `mask` gets the path of each flag given.
 struct CarerFlags {
@@ -44,18 +63,18 @@ struct CarerFlags {
     if (given(name, "display_name")) carer.set_display_name(name);
     if (given(gender, "gender")) {
       absl::StatusOr<common::v1::Gender> parsed = ParseGender(gender);
-      if (!parsed.ok()) return parsed.status();
+      if (!parsed.ok()) return ForFlag("gender", parsed.status());
       carer.set_gender(*parsed);
     }
     if (given(locality, "locality_id")) carer.set_locality_id(locality);
     if (given(home, "home")) {
       absl::StatusOr<common::v1::GeoPoint> parsed = ParseGeoPoint(home);
-      if (!parsed.ok()) return parsed.status();
+      if (!parsed.ok()) return ForFlag("home", parsed.status());
       *carer.mutable_home() = *parsed;
     }
     if (given(skills, "skills")) {
       absl::StatusOr<std::vector<rv1::CarerSkill>> parsed = ParseSkills(skills);
-      if (!parsed.ok()) return parsed.status();
+      if (!parsed.ok()) return ForFlag("skills", parsed.status());
       for (rv1::CarerSkill& skill : *parsed) *carer.add_skills() = std::move(skill);
     }
     int64_t number = 0;
@@ -74,7 +93,7 @@ struct CarerFlags {
     if (given(employer, "employer_id")) carer.set_employer_id(employer == "lead" ? "" : employer);
     if (given(travel, "travel_mode")) {
       absl::StatusOr<rv1::TravelMode> parsed = ParseTravelMode(travel);
-      if (!parsed.ok()) return parsed.status();
+      if (!parsed.ok()) return ForFlag("travel", parsed.status());
       carer.set_travel_mode(*parsed);
     }
     if (given(active, "active")) {
@@ -147,7 +166,7 @@ int RunTenantUpdate(const std::vector<std::string>& args) {
     tenant.set_minimum_hourly_pay_pence(pence);
     mask.add_paths("minimum_hourly_pay_pence");
   }
-  return CallAndPrint(client, client.roster, &Stub::UpdateTenant, request);
+  return CallAndShow(client, client.roster, &Stub::UpdateTenant, request, RenderTenant);
 }
 
 int RunCarerCreate(const std::vector<std::string>& args) {
@@ -166,7 +185,7 @@ int RunCarerCreate(const std::vector<std::string>& args) {
   if (absl::Status ok = carer_flags.Fill(*request.mutable_carer(), unused); !ok.ok()) {
     return PrintError(ok);
   }
-  return CallAndPrint(client, client.roster, &Stub::CreateCarer, request);
+  return CallAndShow(client, client.roster, &Stub::CreateCarer, request, CarerView(client));
 }
 
 int RunCarerGet(const std::vector<std::string>& args) {
@@ -176,7 +195,7 @@ int RunCarerGet(const std::vector<std::string>& args) {
   client.Register(flags);
   flags.AddString("id", request.mutable_carer_id(), "Carer id");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
-  return CallAndPrint(client, client.roster, &Stub::GetCarer, request);
+  return CallAndShow(client, client.roster, &Stub::GetCarer, request, CarerView(client));
 }
 
 int RunCarerUpdate(const std::vector<std::string>& args) {
@@ -197,7 +216,7 @@ int RunCarerUpdate(const std::vector<std::string>& args) {
       !ok.ok()) {
     return PrintError(ok);
   }
-  return CallAndPrint(client, client.roster, &Stub::UpdateCarer, request);
+  return CallAndShow(client, client.roster, &Stub::UpdateCarer, request, CarerView(client));
 }
 
 int RunCarerList(const std::vector<std::string>& args) {
@@ -215,9 +234,17 @@ int RunCarerList(const std::vector<std::string>& args) {
   flags.AddInt("page-size", &page_size, "At most this many (max 200)");
   flags.AddString("page-token", request.mutable_page_token(), "From a previous page");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
-  if (!active.empty()) request.set_active(active == "true");
+  if (!active.empty()) {
+    bool value = false;
+    if (absl::Status ok = ParseTrueFalse("active", active, value); !ok.ok()) return PrintError(ok);
+    request.set_active(value);
+  }
   request.set_page_size(static_cast<int32_t>(page_size));
-  return CallAndPrint(client, client.roster, &Stub::ListCarers, request);
+  return CallAndShow(client, client.roster, &Stub::ListCarers, request,
+                     [&](const rv1::ListCarersResponse& response) {
+                       return RenderCarers(response.carers(), response.next_page_token(),
+                                           LoadDirectory(client), EmptyCarersMessage(request));
+                     });
 }
 
 int RunAvailabilitySet(const std::vector<std::string>& args) {
@@ -238,13 +265,20 @@ int RunAvailabilitySet(const std::vector<std::string>& args) {
   rv1::Availability& availability = *request.mutable_availability();
   availability.set_carer_id(carer_id);
   absl::StatusOr<std::vector<rv1::WeeklyBlock>> blocks = ParseWeekly(weekly);
-  if (!blocks.ok()) return PrintError(blocks.status());
+  if (!blocks.ok()) return PrintError(ForFlag("weekly", blocks.status()));
   for (rv1::WeeklyBlock& block : *blocks) *availability.add_weekly() = std::move(block);
   absl::StatusOr<std::vector<rv1::AvailabilityException>> exceptions =
       ParseExceptions(off, extra, remove);
-  if (!exceptions.ok()) return PrintError(exceptions.status());
+  if (!exceptions.ok()) {
+    // One parse merges the three lists; each alone says which flag holds the mistake.
+    const char* flag = !ParseExceptions(off, "", "").ok()     ? "off"
+                       : !ParseExceptions("", extra, "").ok() ? "extra"
+                                                              : "remove";
+    return PrintError(ForFlag(flag, exceptions.status()));
+  }
   for (auto& exception : *exceptions) *availability.add_exceptions() = std::move(exception);
-  return CallAndPrint(client, client.roster, &Stub::SetAvailability, request);
+  return CallAndShow(client, client.roster, &Stub::SetAvailability, request,
+                     AvailabilityView(client));
 }
 
 int RunAvailabilityGet(const std::vector<std::string>& args) {
@@ -254,7 +288,8 @@ int RunAvailabilityGet(const std::vector<std::string>& args) {
   client.Register(flags);
   flags.AddString("carer", request.mutable_carer_id(), "Carer id");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
-  return CallAndPrint(client, client.roster, &Stub::GetAvailability, request);
+  return CallAndShow(client, client.roster, &Stub::GetAvailability, request,
+                     AvailabilityView(client));
 }
 
 int RunAbsenceRecord(const std::vector<std::string>& args) {
@@ -277,17 +312,18 @@ int RunAbsenceRecord(const std::vector<std::string>& args) {
   absence.set_carer_id(carer_id);
   absence.set_note(note);
   absl::StatusOr<rv1::AbsenceKind> parsed_kind = ParseAbsenceKind(kind);
-  if (!parsed_kind.ok()) return PrintError(parsed_kind.status());
+  if (!parsed_kind.ok()) return PrintError(ForFlag("kind", parsed_kind.status()));
   absence.set_kind(*parsed_kind);
-  absl::StatusOr<absl::Time> start = ParseInstant(from, *zone);
-  if (!start.ok()) return PrintError(start.status());
-  *absence.mutable_start_time() = TimeToProto(*start);
-  if (!to.empty()) {
-    absl::StatusOr<absl::Time> end = ParseInstant(to, *zone);
-    if (!end.ok()) return PrintError(end.status());
-    *absence.mutable_end_time() = TimeToProto(*end);
+  if (absl::Status ok = ParseTimeFlag("from", from, *zone, *absence.mutable_start_time());
+      !ok.ok()) {
+    return PrintError(ok);
   }
-  return CallAndPrint(client, client.roster, &Stub::RecordAbsence, request);
+  if (!to.empty()) {
+    if (absl::Status ok = ParseTimeFlag("to", to, *zone, *absence.mutable_end_time()); !ok.ok()) {
+      return PrintError(ok);
+    }
+  }
+  return CallAndShow(client, client.roster, &Stub::RecordAbsence, request, AbsenceView(client));
 }
 
 int RunAbsenceEnd(const std::vector<std::string>& args) {
@@ -303,11 +339,11 @@ int RunAbsenceEnd(const std::vector<std::string>& args) {
   if (!at.empty()) {
     absl::StatusOr<absl::TimeZone> zone = TenantZone(client);
     if (!zone.ok()) return PrintError(zone.status());
-    absl::StatusOr<absl::Time> end = ParseInstant(at, *zone);
-    if (!end.ok()) return PrintError(end.status());
-    *request.mutable_end_time() = TimeToProto(*end);
+    if (absl::Status ok = ParseTimeFlag("at", at, *zone, *request.mutable_end_time()); !ok.ok()) {
+      return PrintError(ok);
+    }
   }
-  return CallAndPrint(client, client.roster, &Stub::EndAbsence, request);
+  return CallAndShow(client, client.roster, &Stub::EndAbsence, request, AbsenceView(client));
 }
 
 int RunAbsenceCancel(const std::vector<std::string>& args) {
@@ -318,7 +354,7 @@ int RunAbsenceCancel(const std::vector<std::string>& args) {
   flags.AddString("id", request.mutable_absence_id(), "Absence id");
   flags.AddString("reason", request.mutable_reason(), "Why it is cancelled");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
-  return CallAndPrint(client, client.roster, &Stub::CancelAbsence, request);
+  return CallAndShow(client, client.roster, &Stub::CancelAbsence, request, AbsenceView(client));
 }
 
 int RunAbsenceList(const std::vector<std::string>& args) {
@@ -340,18 +376,24 @@ int RunAbsenceList(const std::vector<std::string>& args) {
     if (!zone.ok()) return PrintError(zone.status());
     // mutable_*() marks a field as set, so only for a bound that was given: an unset end is
     // open, not 1970.
-    if (!from.empty()) {
-      absl::StatusOr<absl::Time> time = ParseInstant(from, *zone);
-      if (!time.ok()) return PrintError(time.status());
-      *request.mutable_start_time() = TimeToProto(*time);
-    }
-    if (!to.empty()) {
-      absl::StatusOr<absl::Time> time = ParseInstant(to, *zone);
-      if (!time.ok()) return PrintError(time.status());
-      *request.mutable_end_time() = TimeToProto(*time);
+    for (auto [flag, text, field] :
+         {std::tuple{"from", &from, &rv1::ListAbsencesRequest::mutable_start_time},
+          std::tuple{"to", &to, &rv1::ListAbsencesRequest::mutable_end_time}}) {
+      if (text->empty()) continue;
+      if (absl::Status ok = ParseTimeFlag(flag, *text, *zone, *(request.*field)()); !ok.ok()) {
+        return PrintError(ok);
+      }
     }
   }
-  return CallAndPrint(client, client.roster, &Stub::ListAbsences, request);
+  return CallAndShow(client, client.roster, &Stub::ListAbsences, request,
+                     [&](const rv1::ListAbsencesResponse& response) {
+                       Wanted wanted;
+                       for (const rv1::Absence& absence : response.absences()) {
+                         wanted.carers.insert(absence.carer_id());
+                       }
+                       return RenderAbsences(response, LoadDirectory(client, wanted),
+                                             EmptyAbsencesMessage(request));
+                     });
 }
 
 int RunCarerEligible(const std::vector<std::string>& args) {
@@ -373,7 +415,7 @@ int RunCarerEligible(const std::vector<std::string>& args) {
   absl::StatusOr<absl::TimeZone> zone = TenantZone(client);
   if (!zone.ok()) return PrintError(zone.status());
   absl::StatusOr<absl::Time> start = ParseInstant(from, *zone);
-  if (!start.ok()) return PrintError(start.status());
+  if (!start.ok()) return PrintError(ForFlag("at", start.status()));
   *request.mutable_window_start() = TimeToProto(*start);
   *request.mutable_window_end() = TimeToProto(*start + duration);
   for (absl::string_view skill : absl::StrSplit(skills, ',', absl::SkipWhitespace())) {
@@ -381,11 +423,15 @@ int RunCarerEligible(const std::vector<std::string>& args) {
   }
   if (!gender.empty()) {
     absl::StatusOr<common::v1::Gender> parsed = ParseGender(gender);
-    if (!parsed.ok()) return PrintError(parsed.status());
+    if (!parsed.ok()) return PrintError(ForFlag("gender", parsed.status()));
     request.set_gender(*parsed);
   }
   request.set_page_size(static_cast<int32_t>(page_size));
-  return CallAndPrint(client, client.roster, &Stub::ListEligibleCarers, request);
+  return CallAndShow(client, client.roster, &Stub::ListEligibleCarers, request,
+                     [&](const rv1::ListEligibleCarersResponse& response) {
+                       return RenderCarers(response.carers(), response.next_page_token(),
+                                           LoadDirectory(client), EmptyEligibleMessage(request));
+                     });
 }
 
 }  // namespace

@@ -47,22 +47,28 @@ void AddList(const std::string& text, google::protobuf::RepeatedPtrField<std::st
   }
 }
 
-// --<flag>'s time, local in `zone` or RFC 3339, into `field`.
-absl::Status ParseTimeFlag(absl::string_view flag, const std::string& text, absl::TimeZone zone,
-                           google::protobuf::Timestamp& field) {
-  absl::StatusOr<absl::Time> time = ParseInstant(text, zone);
-  if (!time.ok()) return ForFlag(flag, time.status());
-  field = TimeToProto(*time);
-  return absl::OkStatus();
+// Renderings of one client, care plan or visit, with the names they need.
+auto ClientView(const ClientFlags& connection) {
+  return [&connection](const sv1::Client& client) {
+    Wanted wanted;
+    wanted.carers.insert(client.preferred_carer_ids().begin(), client.preferred_carer_ids().end());
+    wanted.carers.insert(client.excluded_carer_ids().begin(), client.excluded_carer_ids().end());
+    return RenderClient(client, LoadDirectory(connection, wanted));
+  };
 }
 
-// --<flag>'s date, YYYY-MM-DD, into `field`.
-absl::Status ParseDayFlag(absl::string_view flag, const std::string& text,
-                          common::v1::Date& field) {
-  absl::StatusOr<absl::CivilDay> day = ParseDay(text);
-  if (!day.ok()) return ForFlag(flag, day.status());
-  field = DateToProto(*day);
-  return absl::OkStatus();
+auto PlanView(const ClientFlags& connection) {
+  return [&connection](const sv1::CarePlan& plan) {
+    return RenderCarePlan(plan, LoadDirectory(connection, {.clients = {plan.client_id()}}));
+  };
+}
+
+auto VisitView(const ClientFlags& connection) {
+  return [&connection](const sv1::Visit& visit) {
+    Wanted wanted{.carers = {visit.carer_ids().begin(), visit.carer_ids().end()},
+                  .clients = {visit.client_id()}};
+    return RenderVisit(visit, LoadDirectory(connection, wanted));
+  };
 }
 
 // The fields of a Client that flags set; `mask` gets the path of each flag given. (Named so
@@ -166,7 +172,8 @@ int RunClientCreate(const std::vector<std::string>& args) {
   if (absl::Status ok = fields.Fill(*request.mutable_client(), unused); !ok.ok()) {
     return PrintError(ok);
   }
-  return CallAndPrint(connection, connection.scheduling, &Stub::CreateClient, request);
+  return CallAndShow(connection, connection.scheduling, &Stub::CreateClient, request,
+                     ClientView(connection));
 }
 
 int RunClientGet(const std::vector<std::string>& args) {
@@ -176,7 +183,8 @@ int RunClientGet(const std::vector<std::string>& args) {
   connection.Register(flags);
   flags.AddString("id", request.mutable_client_id(), "Client id");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
-  return CallAndPrint(connection, connection.scheduling, &Stub::GetClient, request);
+  return CallAndShow(connection, connection.scheduling, &Stub::GetClient, request,
+                     ClientView(connection));
 }
 
 int RunClientUpdate(const std::vector<std::string>& args) {
@@ -198,7 +206,8 @@ int RunClientUpdate(const std::vector<std::string>& args) {
       !ok.ok()) {
     return PrintError(ok);
   }
-  return CallAndPrint(connection, connection.scheduling, &Stub::UpdateClient, request);
+  return CallAndShow(connection, connection.scheduling, &Stub::UpdateClient, request,
+                     ClientView(connection));
 }
 
 int RunClientList(const std::vector<std::string>& args) {
@@ -219,7 +228,11 @@ int RunClientList(const std::vector<std::string>& args) {
     request.set_status(*parsed);
   }
   request.set_page_size(static_cast<int32_t>(page_size));
-  return CallAndPrint(connection, connection.scheduling, &Stub::ListClients, request);
+  return CallAndShow(connection, connection.scheduling, &Stub::ListClients, request,
+                     [&](const sv1::ListClientsResponse& response) {
+                       return RenderClients(response, LoadDirectory(connection),
+                                            EmptyClientsMessage(request));
+                     });
 }
 
 int RunClientSuspend(const std::vector<std::string>& args) {
@@ -257,7 +270,7 @@ int RunClientSuspend(const std::vector<std::string>& args) {
   get.set_client_id(id);
   absl::StatusOr<sv1::Client> current =
       Call(connection, connection.scheduling, &Stub::GetClient, get);
-  if (!current.ok()) return PrintError(current.status());
+  if (!current.ok()) return PrintError(current.status(), connection.FlagNames());
   sv1::UpdateClientRequest request;
   sv1::Client& client = *request.mutable_client();
   client.set_client_id(id);
@@ -265,7 +278,8 @@ int RunClientSuspend(const std::vector<std::string>& args) {
   *client.add_suspensions() = std::move(suspension);
   request.mutable_update_mask()->add_paths("suspensions");
   request.set_expected_version(current->version());
-  return CallAndPrint(connection, connection.scheduling, &Stub::UpdateClient, request);
+  return CallAndShow(connection, connection.scheduling, &Stub::UpdateClient, request,
+                     ClientView(connection));
 }
 
 int RunPlanCreate(const std::vector<std::string>& args) {
@@ -319,9 +333,11 @@ int RunPlanCreate(const std::vector<std::string>& args) {
   for (sv1::VisitPattern& pattern : *parsed) *plan.add_patterns() = std::move(pattern);
   absl::StatusOr<sv1::CreateCarePlanResponse> response =
       Call(connection, connection.scheduling, &Stub::CreateCarePlan, request);
-  if (!response.ok()) return PrintError(response.status());
-  PrintJson(*response);
-  // Also on stderr, so that they are seen when stdout goes to a file or a pipe.
+  if (!response.ok()) return PrintError(response.status(), connection.FlagNames());
+  Show(connection, *response, [&](const sv1::CreateCarePlanResponse& created) {
+    return PlanView(connection)(created.care_plan());
+  });
+  // On stderr, so that they are seen when stdout goes to a file or a pipe.
   for (const std::string& warning : response->warnings()) {
     std::cerr << "warning: " << warning << "\n";
   }
@@ -338,7 +354,8 @@ int RunPlanGet(const std::vector<std::string>& args) {
   flags.AddInt("version", &version, "This version; 0 for the latest");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
   request.set_version(version);
-  return CallAndPrint(connection, connection.scheduling, &Stub::GetCarePlan, request);
+  return CallAndShow(connection, connection.scheduling, &Stub::GetCarePlan, request,
+                     PlanView(connection));
 }
 
 int RunPlanList(const std::vector<std::string>& args) {
@@ -355,7 +372,15 @@ int RunPlanList(const std::vector<std::string>& args) {
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
   request.set_review_overdue_only(review_overdue);
   request.set_page_size(static_cast<int32_t>(page_size));
-  return CallAndPrint(connection, connection.scheduling, &Stub::ListCarePlans, request);
+  return CallAndShow(connection, connection.scheduling, &Stub::ListCarePlans, request,
+                     [&](const sv1::ListCarePlansResponse& response) {
+                       Wanted wanted;
+                       for (const sv1::CarePlan& plan : response.care_plans()) {
+                         wanted.clients.insert(plan.client_id());
+                       }
+                       return RenderCarePlans(response, LoadDirectory(connection, wanted),
+                                              EmptyCarePlansMessage(request));
+                     });
 }
 
 int RunVisitsGenerate(const std::vector<std::string>& args) {
@@ -372,16 +397,8 @@ int RunVisitsGenerate(const std::vector<std::string>& args) {
                                    std::tuple{"to", &to, request.mutable_end_date()}}) {
     if (absl::Status ok = ParseDayFlag(flag, *text, *field); !ok.ok()) return PrintError(ok);
   }
-  absl::StatusOr<sv1::GenerateVisitsResponse> response =
-      Call(connection, connection.scheduling, &Stub::GenerateVisits, request);
-  if (!response.ok()) return PrintError(response.status());
-  // Every count, noughts included (JSON would leave those out).
-  std::cout << "visits_created: " << response->visits_created() << "\n"
-            << "visits_already_present: " << response->visits_already_present() << "\n"
-            << "visits_updated: " << response->visits_updated() << "\n"
-            << "visits_withdrawn: " << response->visits_withdrawn() << "\n"
-            << "days_skipped_suspended: " << response->days_skipped_suspended() << "\n";
-  return 0;
+  return CallAndShow(connection, connection.scheduling, &Stub::GenerateVisits, request,
+                     RenderGenerated);
 }
 
 int RunVisitGet(const std::vector<std::string>& args) {
@@ -391,7 +408,8 @@ int RunVisitGet(const std::vector<std::string>& args) {
   connection.Register(flags);
   flags.AddString("id", request.mutable_visit_id(), "Visit id");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
-  return CallAndPrint(connection, connection.scheduling, &Stub::GetVisit, request);
+  return CallAndShow(connection, connection.scheduling, &Stub::GetVisit, request,
+                     VisitView(connection));
 }
 
 int RunVisitList(const std::vector<std::string>& args) {
@@ -413,7 +431,7 @@ int RunVisitList(const std::vector<std::string>& args) {
   flags.AddInt("page-size", &page_size, "At most this many a page (max 200)");
   flags.AddString("page-token", request.mutable_page_token(), "From a previous page");
   flags.AddBool("all", &all, "Every page, to the end");
-  flags.AddBool("table", &table, "A line per visit in local time instead of JSON");
+  flags.AddBool("table", &table, "Ignored: a table is the default now (--json for JSON)");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
   if (!date.empty() && (!from.empty() || !to.empty())) {
     return PrintError(absl::InvalidArgumentError("--date cannot be combined with --from or --to"));
@@ -426,7 +444,7 @@ int RunVisitList(const std::vector<std::string>& args) {
   request.set_urgent_only(urgent_only);
   request.set_page_size(static_cast<int32_t>(page_size));
   absl::TimeZone zone;
-  if (table || !from.empty() || !to.empty() || !date.empty()) {
+  if (!from.empty() || !to.empty() || !date.empty()) {
     absl::StatusOr<absl::TimeZone> tenant_zone = TenantZone(connection);
     if (!tenant_zone.ok()) return PrintError(tenant_zone.status());
     zone = *tenant_zone;
@@ -452,7 +470,7 @@ int RunVisitList(const std::vector<std::string>& args) {
   while (true) {
     absl::StatusOr<sv1::ListVisitsResponse> page =
         Call(connection, connection.scheduling, &Stub::ListVisits, request);
-    if (!page.ok()) return PrintError(page.status());
+    if (!page.ok()) return PrintError(page.status(), connection.FlagNames());
     for (sv1::Visit& visit : *page->mutable_visits()) *visits.add_visits() = std::move(visit);
     visits.set_next_page_token(page->next_page_token());
     if (!all || page->next_page_token().empty()) break;
@@ -462,18 +480,15 @@ int RunVisitList(const std::vector<std::string>& args) {
     }
     request.set_page_token(page->next_page_token());
   }
-  if (!table) {
-    PrintJson(visits);
-    return 0;
-  }
-  std::cout << VisitTableHeader() << "\n";
-  for (const sv1::Visit& visit : visits.visits()) {
-    std::cout << FormatVisitLine(visit, zone) << "\n";
-  }
-  if (!visits.next_page_token().empty()) {
-    std::cerr << "more: --page-token " << visits.next_page_token() << " (or --all)\n";
-  }
-  return 0;
+  return Show(connection, visits, [&](const sv1::ListVisitsResponse& response) {
+    Wanted wanted;
+    for (const sv1::Visit& visit : response.visits()) {
+      wanted.clients.insert(visit.client_id());
+      wanted.carers.insert(visit.carer_ids().begin(), visit.carer_ids().end());
+    }
+    return RenderVisits(response, LoadDirectory(connection, wanted),
+                        EmptyVisitsMessage(request, !date.empty()));
+  });
 }
 
 int RunVisitCreate(const std::vector<std::string>& args) {
@@ -520,7 +535,8 @@ int RunVisitCreate(const std::vector<std::string>& args) {
       return PrintError(ok);
     }
   }
-  return CallAndPrint(connection, connection.scheduling, &Stub::CreateVisit, request);
+  return CallAndShow(connection, connection.scheduling, &Stub::CreateVisit, request,
+                     VisitView(connection));
 }
 
 int RunVisitUpdate(const std::vector<std::string>& args) {
@@ -584,7 +600,8 @@ int RunVisitUpdate(const std::vector<std::string>& args) {
     }
     visit.set_time_critical(value);
   }
-  return CallAndPrint(connection, connection.scheduling, &Stub::UpdateVisit, request);
+  return CallAndShow(connection, connection.scheduling, &Stub::UpdateVisit, request,
+                     VisitView(connection));
 }
 
 int RunVisitCancel(const std::vector<std::string>& args) {
@@ -616,7 +633,8 @@ int RunVisitCancel(const std::vector<std::string>& args) {
       return PrintError(ok);
     }
   }
-  return CallAndPrint(connection, connection.scheduling, &Stub::CancelVisit, request);
+  return CallAndShow(connection, connection.scheduling, &Stub::CancelVisit, request,
+                     VisitView(connection));
 }
 
 }  // namespace
@@ -640,7 +658,7 @@ void RegisterSchedulingCommands() {
                       RunVisitsGenerate});
   commands.push_back({{"visit", "get"}, "Show a visit", RunVisitGet});
   commands.push_back(
-      {{"visit", "list"}, "List visits, filtered; --table for a line each", RunVisitList});
+      {{"visit", "list"}, "List visits, filtered: a line each in local time", RunVisitList});
   commands.push_back(
       {{"visit", "create"}, "Add a one-off or urgent visit (hospital discharge)", RunVisitCreate});
   commands.push_back(

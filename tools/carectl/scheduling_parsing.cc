@@ -6,7 +6,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/time/time.h"
@@ -64,12 +63,6 @@ absl::StatusOr<std::vector<std::string>> SplitOutsideQuotes(absl::string_view te
     if (!stripped.empty()) result.emplace_back(stripped);
   }
   return result;
-}
-
-std::string FormatMinutes(int minutes) {
-  if (minutes < 60) return absl::StrCat(minutes, "m");
-  if (minutes % 60 == 0) return absl::StrCat(minutes / 60, "h");
-  return absl::StrCat(minutes / 60, "h", minutes % 60, "m");
 }
 
 }  // namespace
@@ -286,31 +279,6 @@ absl::StatusOr<std::vector<sv1::VisitPattern>> ParsePatterns(absl::string_view t
 
 std::pair<absl::Time, absl::Time> LocalDayBounds(absl::CivilDay day, absl::TimeZone zone) {
   return {LocalToInstant(day, zone), LocalToInstant(day + 1, zone)};
-}
-
-std::string VisitTableHeader() {
-  return absl::StrFormat("%-6s  %-20s  %-11s  %-6s  %-6s  %-11s  %-12s  %s", "", "START (LOCAL)",
-                         "WINDOW", "LENGTH", "CARERS", "STATUS", "CLIENT", "VISIT");
-}
-
-std::string FormatVisitLine(const sv1::Visit& visit, absl::TimeZone zone) {
-  auto instant = [](const google::protobuf::Timestamp& timestamp) {
-    return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
-  };
-  // Before a carer is assigned a visit has only its window; it starts at the earliest then.
-  absl::Time start =
-      instant(visit.has_planned_start() ? visit.planned_start() : visit.window_start());
-  std::string window =
-      absl::StrCat(absl::FormatTime("%H:%M", instant(visit.window_start()), zone), "-",
-                   absl::FormatTime("%H:%M", instant(visit.window_end()), zone));
-  std::string line = absl::StrFormat(
-      "%-6s  %-20s  %-11s  %-6s  %-6s  %-11s  %-12s  %s", visit.urgent() ? "URGENT" : "",
-      absl::FormatTime("%a %Y-%m-%d %H:%M", start, zone), window,
-      FormatMinutes(visit.duration_minutes()),
-      absl::StrCat(visit.carer_ids_size(), "/", visit.carers_required()),
-      VisitStatusName(visit.status()), visit.client_id(), visit.visit_id());
-  if (visit.time_critical()) absl::StrAppend(&line, "  time-critical");
-  return line;
 }
 
 }  // namespace homecare::carectl

@@ -1,9 +1,8 @@
 // What a coordinator types on carectl's scheduling commands, turned into the API's messages:
 // enums as lower-case words with dashes ("needs-carer"), lengths ("45m", "1h15m"), contacts,
-// outcomes, tasks and visit patterns; and a visit back as one line of a table. Every error
-// names what was wrong, so the command can print it. Lists whose items hold commas and blanks
-// are ';'-separated, because carectl's flags take one value each (a repeated flag keeps only
-// its last value).
+// outcomes, tasks and visit patterns. Every error names what was wrong, so the command can
+// print it. Lists whose items hold commas and blanks are ';'-separated, because carectl's flags
+// take one value each (a repeated flag keeps only its last value).
 #ifndef HOMECARE_TOOLS_CARECTL_SCHEDULING_PARSING_H_
 #define HOMECARE_TOOLS_CARECTL_SCHEDULING_PARSING_H_
 
@@ -56,10 +55,6 @@ absl::StatusOr<std::vector<scheduling::v1::VisitPattern>> ParsePatterns(absl::st
 // The instants a local day starts and ends (the next one starts) in `zone`: 23 or 25 hours
 // apart on the days the clocks change.
 std::pair<absl::Time, absl::Time> LocalDayBounds(absl::CivilDay day, absl::TimeZone zone);
-
-// `carectl visit list --table`: a header, then a visit per line, in `zone`'s local time.
-std::string VisitTableHeader();
-std::string FormatVisitLine(const scheduling::v1::Visit& visit, absl::TimeZone zone);
 
 }  // namespace homecare::carectl
 

@@ -174,32 +174,5 @@ TEST(SchedulingParsingTest, LocalDaysAcrossTheClockChange) {
   EXPECT_EQ(july_end - july_start, absl::Hours(24));
 }
 
-TEST(SchedulingParsingTest, VisitLinesInLocalTimeWithUrgentMarked) {
-  absl::TimeZone london = *LoadTimeZone("Europe/London");
-  sv1::Visit visit;
-  visit.set_visit_id("v-1");
-  visit.set_client_id("c-1");
-  // 06:00 to 07:00 UTC on 1 July 2026 is 07:00 to 08:00 in London.
-  *visit.mutable_window_start() = TimeToProto(absl::FromUnixSeconds(1782885600));
-  *visit.mutable_window_end() = TimeToProto(absl::FromUnixSeconds(1782889200));
-  visit.set_duration_minutes(75);
-  visit.set_carers_required(2);
-  visit.add_carer_ids("carer-1");
-  visit.set_status(sv1::VISIT_STATUS_NEEDS_CARER);
-  visit.set_urgent(true);
-  std::string line = FormatVisitLine(visit, london);
-  EXPECT_THAT(line, ::testing::StartsWith("URGENT  Wed 2026-07-01 07:00  07:00-08:00  1h15m"));
-  EXPECT_THAT(line, HasSubstr("1/2     needs-carer  c-1           v-1"));
-  EXPECT_THAT(line, ::testing::Not(HasSubstr("time-critical")));
-
-  visit.set_urgent(false);
-  visit.set_time_critical(true);
-  *visit.mutable_planned_start() = TimeToProto(absl::FromUnixSeconds(1782887400));
-  line = FormatVisitLine(visit, london);
-  EXPECT_THAT(line, ::testing::StartsWith("        Wed 2026-07-01 07:30"));
-  EXPECT_THAT(line, ::testing::EndsWith("v-1  time-critical"));
-  EXPECT_EQ(VisitTableHeader().find("START"), line.find("Wed"));
-}
-
 }  // namespace
 }  // namespace homecare::carectl

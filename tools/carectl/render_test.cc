@@ -1,0 +1,239 @@
+#include "tools/carectl/render.h"
+
+#include "common/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace homecare::carectl {
+namespace {
+
+namespace rv1 = roster::v1;
+namespace sv1 = scheduling::v1;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+google::protobuf::Timestamp Utc(int year, int month, int day, int hour, int minute) {
+  return TimeToProto(
+      absl::FromCivil(absl::CivilSecond(year, month, day, hour, minute, 0), absl::UTCTimeZone()));
+}
+
+Directory London() {
+  rv1::Tenant tenant;
+  tenant.set_time_zone("Europe/London");
+  auto* north = tenant.add_localities();
+  north->set_locality_id("north");
+  north->set_display_name("North");
+  Directory directory;
+  directory.AddTenant(tenant);
+  directory.carers["car_1"] = "Ann Lee";
+  directory.clients["cli_1"] = "Edna Clarke";
+  return directory;
+}
+
+rv1::Carer Ann() {
+  rv1::Carer carer;
+  carer.set_carer_id("car_1");
+  carer.set_display_name("Ann Lee");
+  carer.set_gender(common::v1::GENDER_FEMALE);
+  carer.set_locality_id("north");
+  carer.set_hourly_rate_pence(1260);
+  carer.set_contracted_minutes_per_week(1800);
+  carer.set_travel_mode(rv1::TRAVEL_MODE_PUBLIC_TRANSPORT);
+  carer.set_active(true);
+  rv1::CarerSkill& hoist = *carer.add_skills();
+  hoist.set_skill("hoist");
+  *hoist.mutable_expires_on() = DateToProto(absl::CivilDay(2027, 3, 31));
+  return carer;
+}
+
+TEST(RenderTest, CarerDetailsInWords) {
+  std::string text = RenderCarer(Ann(), London());
+  EXPECT_THAT(text, HasSubstr("carer:       Ann Lee (car_1)\n"));
+  EXPECT_THAT(text, HasSubstr("locality:    North (north)\n"));
+  EXPECT_THAT(text, HasSubstr("pay:         £12.60 an hour\n"));
+  EXPECT_THAT(text, HasSubstr("skills:      hoist (to 2027-03-31)\n"));
+  EXPECT_THAT(text, HasSubstr("contracted:  30h a week\n"));
+  EXPECT_THAT(text, HasSubstr("travels:     public-transport\n"));
+  EXPECT_THAT(text, HasSubstr("employer:    lead provider\n"));
+  EXPECT_THAT(text, Not(HasSubstr("GENDER_")));
+}
+
+TEST(RenderTest, CarerTableWithNamesAndAnEmptyListInWords) {
+  Repeated<rv1::Carer> carers;
+  *carers.Add() = Ann();
+  std::string table = RenderCarers(carers, "", London(), "unused");
+  EXPECT_THAT(table, HasSubstr("NAME     GENDER  LOCALITY  SKILLS"));
+  EXPECT_THAT(table, HasSubstr("Ann Lee  female  North     hoist (to 2027-03-31)  £12.60"));
+  EXPECT_THAT(table, HasSubstr("car_1\n"));
+  EXPECT_THAT(RenderCarers(carers, "next", London(), ""), HasSubstr("more: --page-token next\n"));
+
+  rv1::ListEligibleCarersRequest eligible;
+  EXPECT_EQ(RenderCarers({}, "", London(), EmptyEligibleMessage(eligible)),
+            "no carers are free at that time\n");
+  eligible.add_required_skills("hoist");
+  eligible.set_locality_id("north");
+  EXPECT_EQ(EmptyEligibleMessage(eligible), "no carers with hoist in north are free at that time");
+  rv1::ListCarersRequest list;
+  EXPECT_EQ(EmptyCarersMessage(list), "no carers");
+  list.set_skill("hoist");
+  EXPECT_EQ(EmptyCarersMessage(list), "no carers with those filters");
+}
+
+TEST(RenderTest, TenantWithMoneyAndLocalities) {
+  rv1::Tenant tenant;
+  tenant.set_tenant_id("demo-care");
+  tenant.set_display_name("Demo Homecare");
+  tenant.set_time_zone("Europe/London");
+  tenant.set_minimum_hourly_pay_pence(1260);
+  auto* north = tenant.add_localities();
+  north->set_locality_id("north");
+  north->set_display_name("North");
+  tenant.set_version(3);
+  *tenant.mutable_update_time() = Utc(2026, 7, 1, 6, 30);
+  std::string text = RenderTenant(tenant);
+  EXPECT_THAT(text, HasSubstr("tenant:          Demo Homecare (demo-care)\n"));
+  EXPECT_THAT(text, HasSubstr("localities:      North (north)\n"));
+  EXPECT_THAT(text, HasSubstr("sub-contractors: none\n"));
+  EXPECT_THAT(text, HasSubstr("minimum pay:     £12.60 an hour\n"));
+  EXPECT_THAT(text, HasSubstr("version:         3, changed Wed 2026-07-01 07:30 BST\n"));
+}
+
+TEST(RenderTest, AvailabilityByDayInWeekOrder) {
+  rv1::Availability availability;
+  availability.set_carer_id("car_1");
+  for (auto [day, start, end] : {std::tuple{common::v1::DAY_OF_WEEK_TUESDAY, 16, 20},
+                                 std::tuple{common::v1::DAY_OF_WEEK_MONDAY, 7, 10},
+                                 std::tuple{common::v1::DAY_OF_WEEK_TUESDAY, 7, 10}}) {
+    rv1::WeeklyBlock& block = *availability.add_weekly();
+    block.set_day(day);
+    *block.mutable_time()->mutable_start() = TimeOfDayFromMinutes(start * 60);
+    *block.mutable_time()->mutable_end() = TimeOfDayFromMinutes(end * 60);
+  }
+  rv1::AvailabilityException& off = *availability.add_exceptions();
+  *off.mutable_date() = DateToProto(absl::CivilDay(2026, 11, 24));
+  off.set_unavailable_all_day(true);
+  std::string text = RenderAvailability(availability, London());
+  EXPECT_THAT(text, HasSubstr("carer:      Ann Lee (car_1)\n"
+                              "weekly:     Mon 07:00-10:00\n"
+                              "            Tue 16:00-20:00, 07:00-10:00\n"
+                              "exceptions: 2026-11-24 off all day\n"));
+}
+
+sv1::Visit Morning() {
+  sv1::Visit visit;
+  visit.set_visit_id("vis_1");
+  visit.set_client_id("cli_1");
+  // 06:00 to 07:00 UTC on 1 July 2026 is 07:00 to 08:00 in London.
+  *visit.mutable_window_start() = Utc(2026, 7, 1, 6, 0);
+  *visit.mutable_window_end() = Utc(2026, 7, 1, 7, 0);
+  visit.set_duration_minutes(75);
+  visit.set_carers_required(2);
+  visit.add_carer_ids("car_1");
+  visit.set_status(sv1::VISIT_STATUS_NEEDS_CARER);
+  visit.set_urgent(true);
+  return visit;
+}
+
+TEST(RenderTest, VisitTableInLocalTimeWithNamesAndUrgentMarked) {
+  sv1::ListVisitsResponse response;
+  *response.add_visits() = Morning();
+  sv1::Visit& later = *response.add_visits() = Morning();
+  later.set_visit_id("vis_2");
+  later.set_client_id("cli_unknown");
+  later.set_urgent(false);
+  later.set_time_critical(true);
+  later.clear_carer_ids();
+  *later.mutable_planned_start() = Utc(2026, 7, 1, 6, 30);
+  std::string table = RenderVisits(response, London(), "unused");
+  EXPECT_THAT(table, HasSubstr("URGENT  Wed 2026-07-01 07:00  07:00-08:00  1h15m   needs-carer  "
+                               "Edna Clarke  1/2 Ann Lee  vis_1\n"));
+  EXPECT_THAT(table, HasSubstr("        Wed 2026-07-01 07:30  07:00-08:00  1h15m   needs-carer  "
+                               "cli_unknown  0/2          vis_2  time-critical\n"));
+}
+
+TEST(RenderTest, VisitDetailsAndEmptyDays) {
+  sv1::Visit visit = Morning();
+  sv1::Cancellation& cancellation = *visit.mutable_cancellation();
+  cancellation.set_reason(sv1::CANCELLATION_REASON_CANCELLED_BY_FAMILY);
+  cancellation.set_requested_by("Sue (daughter)");
+  *cancellation.mutable_request_time() = Utc(2026, 6, 28, 9, 0);
+  cancellation.set_notice_minutes(3 * 24 * 60 + 60);
+  std::string text = RenderVisit(visit, London());
+  EXPECT_THAT(text, HasSubstr("client:    Edna Clarke (cli_1)\n"));
+  EXPECT_THAT(text, HasSubstr("starts:    Wed 2026-07-01 07:00 BST (window 07:00-08:00)\n"));
+  EXPECT_THAT(text, HasSubstr("carers:    1/2 Ann Lee\n"));
+  EXPECT_THAT(text, HasSubstr("cancelled: cancelled-by-family; asked by Sue (daughter); Sun "
+                              "2026-06-28 10:00 BST, 3 days before the start\n"));
+
+  sv1::ListVisitsRequest request;
+  *request.mutable_start_time() = Utc(2026, 7, 1, 0, 0);
+  EXPECT_EQ(RenderVisits({}, London(), EmptyVisitsMessage(request, true)),
+            "no visits on that day\n");
+  EXPECT_EQ(EmptyVisitsMessage(request, false), "no visits in that period");
+  request.set_carer_id("car_1");
+  EXPECT_EQ(EmptyVisitsMessage(request, true), "no visits on that day with those filters");
+}
+
+TEST(RenderTest, ClientsPlansAndCounts) {
+  sv1::Client client;
+  client.set_client_id("cli_1");
+  client.set_display_name("Edna Clarke");
+  client.set_status(sv1::CLIENT_STATUS_ACTIVE);
+  client.set_preferred_carer_gender(common::v1::GENDER_FEMALE);
+  client.set_carer_gender_required(true);
+  client.add_preferred_carer_ids("car_1");
+  sv1::Contact& sue = *client.add_contacts();
+  sue.set_name("Sue Clarke");
+  sue.set_relationship("daughter");
+  sue.set_is_unpaid_carer(true);
+  std::string text = RenderClient(client, London());
+  EXPECT_THAT(text, HasSubstr("carer gender:     female only\n"));
+  EXPECT_THAT(text, HasSubstr("preferred carers: Ann Lee\n"));
+  EXPECT_THAT(text, HasSubstr("contacts:         Sue Clarke, daughter, unpaid carer\n"));
+  EXPECT_EQ(RenderClients({}, London(), EmptyClientsMessage({})), "no clients\n");
+
+  sv1::CarePlan plan;
+  plan.set_care_plan_id("pln_1");
+  plan.set_client_id("cli_1");
+  plan.set_version(2);
+  plan.set_weekly_budget_minutes(600);
+  sv1::VisitPattern& morning = *plan.add_patterns();
+  morning.set_pattern_id("morning");
+  for (int day = 1; day <= 7; ++day) morning.add_days(static_cast<common::v1::DayOfWeek>(day));
+  *morning.mutable_start_window()->mutable_start() = TimeOfDayFromMinutes(450);
+  *morning.mutable_start_window()->mutable_end() = TimeOfDayFromMinutes(510);
+  morning.set_duration_minutes(30);
+  morning.set_carers_required(2);
+  std::string plan_text = RenderCarePlan(plan, London());
+  EXPECT_THAT(plan_text, HasSubstr("care plan:     pln_1, version 2\n"));
+  EXPECT_THAT(plan_text, HasSubstr("client:        Edna Clarke (cli_1)\n"));
+  EXPECT_THAT(plan_text, HasSubstr("weekly budget: 10h\n"));
+  EXPECT_THAT(plan_text, HasSubstr("visits:        morning  daily  07:30-08:30  30m  2 carers\n"));
+  sv1::ListCarePlansRequest overdue;
+  overdue.set_review_overdue_only(true);
+  EXPECT_EQ(EmptyCarePlansMessage(overdue), "no care plans are overdue for review");
+
+  sv1::GenerateVisitsResponse counts;
+  counts.set_visits_created(14);
+  EXPECT_THAT(RenderGenerated(counts), HasSubstr("visits created:                  14\n"
+                                                 "already there:                   0\n"));
+}
+
+TEST(RenderTest, AbsencesOpenEndedAndEmpty) {
+  rv1::ListAbsencesResponse response;
+  rv1::Absence& absence = *response.add_absences();
+  absence.set_absence_id("abs_1");
+  absence.set_carer_id("car_1");
+  absence.set_kind(rv1::ABSENCE_KIND_ANNUAL_LEAVE);
+  absence.set_state(rv1::ABSENCE_STATE_ACTIVE);
+  *absence.mutable_start_time() = Utc(2026, 12, 1, 7, 0);
+  EXPECT_THAT(RenderAbsences(response, London(), ""),
+              HasSubstr("Ann Lee  annual-leave  Tue 2026-12-01 07:00  open  active"));
+  EXPECT_THAT(RenderAbsence(absence, London()), HasSubstr("to:      not known yet\n"));
+  rv1::ListAbsencesRequest request;
+  request.set_carer_id("car_1");
+  EXPECT_EQ(EmptyAbsencesMessage(request), "that carer has no absences");
+}
+
+}  // namespace
+}  // namespace homecare::carectl
