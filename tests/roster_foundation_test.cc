@@ -25,6 +25,8 @@ using ::homecare::testing::GrpcStatusIs;
 using ::homecare::testing::IsOk;
 using ::homecare::testing::RedisServer;
 using ::homecare::testing::ServiceProcess;
+using ::homecare::testing::StatusIs;
+using ::homecare::testing::TestClock;
 using ::homecare::testing::TestSecret;
 using roster::v1::RosterService;
 using ::testing::Contains;
@@ -355,6 +357,41 @@ TEST_F(RosterFoundationTest, SigtermShutsDownCleanly) {
       << "wait status " << *exit_status << "\n"
       << roster_->log();
   EXPECT_THAT(roster_->log(), HasSubstr("stopped"));
+}
+
+// A test clock is for tests: the flag alone (say, copied into a deployment) stops start-up, and
+// with the explicit setting the service's records carry the test's time.
+TEST_F(RosterFoundationTest, TheTestClockNeedsTheExplicitSettingAndThenSetsNow) {
+  const absl::Time now =
+      absl::FromCivil(absl::CivilSecond(2031, 2, 3, 4, 5, 6), absl::UTCTimeZone());
+  TestClock clock(now);
+  std::vector<std::string> args = {"--redis", redis_->address(), "--secret-file", secret_.path()};
+  std::vector<std::string> flag_only = args;
+  flag_only.insert(flag_only.end(), {"--test-clock", clock.path()});
+  auto refused = ServiceProcess::Start({.binary = HOMECARE_ROSTER_BINARY, .args = flag_only});
+  EXPECT_THAT(refused.status(), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                         HasSubstr("HOMECARE_ALLOW_TEST_CLOCK=1")));
+
+  auto service =
+      ServiceProcess::Start({.binary = HOMECARE_ROSTER_BINARY, .args = args, .clock = &clock});
+  ASSERT_TRUE(service.ok()) << service.status();
+  roster_ = *std::move(service);
+  channel_ = roster_->NewChannel();
+  stub_ = RosterService::NewStub(channel_);
+  roster::v1::Tenant created;
+  ASSERT_THAT(CreateTenant(TenantRequest("sunrise-care"), OperatorToken(), &created),
+              GrpcStatusIs(grpc::StatusCode::OK));
+  EXPECT_EQ(created.create_time().seconds(), absl::ToUnixSeconds(now));
+  clock.Advance(absl::Hours(1));
+  roster::v1::UpdateTenantRequest update;
+  update.mutable_tenant()->set_tenant_id("sunrise-care");
+  update.mutable_tenant()->set_display_name("Sunrise");
+  update.mutable_update_mask()->add_paths("display_name");
+  grpc::ClientContext context;
+  PrepareContext(context, OperatorToken(), absl::Seconds(10));
+  roster::v1::Tenant updated;
+  ASSERT_THAT(stub_->UpdateTenant(&context, update, &updated), GrpcStatusIs(grpc::StatusCode::OK));
+  EXPECT_EQ(updated.update_time().seconds(), absl::ToUnixSeconds(now + absl::Hours(1)));
 }
 
 TEST_F(RosterFoundationTest, StartsWhileRedisIsDownAndServesOnceItIsUp) {

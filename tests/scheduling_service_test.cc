@@ -35,6 +35,7 @@ using ::homecare::testing::GrpcStatusIs;
 using ::homecare::testing::IsOk;
 using ::homecare::testing::RedisServer;
 using ::homecare::testing::ServiceProcess;
+using ::homecare::testing::TestClock;
 using ::homecare::testing::TestSecret;
 using ::testing::Contains;
 using ::testing::ElementsAre;
@@ -105,14 +106,16 @@ class SchedulingServiceTest : public ::testing::Test {
     redis_ = *std::move(redis);
     auto roster = ServiceProcess::Start(
         {.binary = HOMECARE_ROSTER_BINARY,
-         .args = {"--redis", redis_->address(), "--secret-file", secret_.path()}});
+         .args = {"--redis", redis_->address(), "--secret-file", secret_.path()},
+         .clock = &clock_});
     ASSERT_TRUE(roster.ok()) << roster.status();
     roster_ = *std::move(roster);
     auto scheduling = ServiceProcess::Start(
         {.binary = HOMECARE_SCHEDULING_BINARY,
          .args = {"--redis", redis_->address(), "--secret-file", secret_.path(), "--roster",
                   roster_->address(), "--roster-timeout", "1s", "--roster-cache-ttl", "0s",
-                  "--redis-timeout", "500ms", "--redis-breaker-open", "200ms"}});
+                  "--redis-timeout", "500ms", "--redis-breaker-open", "200ms"},
+         .clock = &clock_});
     ASSERT_TRUE(scheduling.ok()) << scheduling.status();
     scheduling_ = *std::move(scheduling);
     stub_ = sv1::SchedulingService::NewStub(scheduling_->NewChannel());
@@ -210,13 +213,16 @@ class SchedulingServiceTest : public ::testing::Test {
   }
 
   TestSecret secret_;
+  // The services' "now": Monday 25 November 2030, 09:00 GMT, whatever the day of the run.
+  TestClock clock_{absl::FromCivil(absl::CivilSecond(2030, 11, 25, 9, 0, 0), absl::UTCTimeZone())};
   std::unique_ptr<RedisServer> redis_;
   std::unique_ptr<ServiceProcess> roster_;
   std::unique_ptr<ServiceProcess> scheduling_;
   std::unique_ptr<Stub> stub_;
 };
 
-// Dates in the future of this test's run: December 2030 (GMT) and the March 2031 clock change.
+// Dates after the services' clock (25 November 2030): December 2030 (GMT) and the March 2031
+// clock change.
 
 TEST_F(SchedulingServiceTest, ClientPlanVisitsOneOffChangeAndCancellation) {
   sv1::Client client = CreateClient(NewClient("Edna"));
@@ -416,6 +422,44 @@ TEST_F(SchedulingServiceTest, EightOClockStaysEightAcrossTheClockChangeAndSuspen
   sv1::ListVisitsRequest needing;
   needing.set_status(sv1::VISIT_STATUS_NEEDS_CARER);
   EXPECT_THAT(ListAll(needing, Local(2031, 4, 5, 0), Local(2031, 4, 6, 0)), SizeIs(1));
+}
+
+// A stay recorded late changes only what is still to come: early on Wednesday, a stay from
+// Tuesday to Thursday withdraws Wednesday's and Thursday's visits and leaves Tuesday's, which has
+// passed; later that morning, a visit already due is left alone too.
+TEST_F(SchedulingServiceTest, ASuspensionRecordedLateLeavesThePastAlone) {
+  sv1::Client client = CreateClient(NewClient("Arthur"));
+  CreatePlan(client.client_id(), {Pattern("am", 8, 9, 30)}, Day(2030, 12, 1), 210);
+  Generate(Day(2030, 12, 2), Day(2030, 12, 8));
+  clock_.Set(Local(2030, 12, 4, 6));
+  sv1::UpdateClientRequest update;
+  update.mutable_client()->set_client_id(client.client_id());
+  sv1::Suspension& stay = *update.mutable_client()->add_suspensions();
+  stay.set_reason(sv1::SUSPENSION_REASON_HOSPITAL);
+  *stay.mutable_start_date() = Day(2030, 12, 3);
+  *stay.mutable_end_date() = Day(2030, 12, 5);
+  update.mutable_update_mask()->add_paths("suspensions");
+  sv1::Client suspended;
+  ASSERT_THAT(Call(&Stub::UpdateClient, Coordinator(), update, &suspended), GrpcOk());
+  sv1::ListVisitsRequest cancelled;
+  cancelled.set_status(sv1::VISIT_STATUS_CANCELLED);
+  std::vector<sv1::Visit> withdrawn =
+      ListAll(cancelled, Local(2030, 12, 1, 0), Local(2030, 12, 9, 0));
+  ASSERT_THAT(withdrawn, SizeIs(2));
+  EXPECT_EQ(At(withdrawn[0].planned_start()), Local(2030, 12, 4, 8));
+  EXPECT_EQ(At(withdrawn[1].planned_start()), Local(2030, 12, 5, 8));
+  EXPECT_THAT(ListAll({}, Local(2030, 12, 3, 0), Local(2030, 12, 4, 0)),
+              ElementsAre(::testing::Property(&sv1::Visit::status, sv1::VISIT_STATUS_NEEDS_CARER)));
+
+  // At 10:00, home a day early (the stay ends on Wednesday): Thursday's visit is back, and
+  // Wednesday's 08:00 visit, whose time has passed, stays withdrawn.
+  clock_.Set(Local(2030, 12, 4, 10));
+  *update.mutable_client()->mutable_suspensions(0) = suspended.suspensions(0);
+  *update.mutable_client()->mutable_suspensions(0)->mutable_end_date() = Day(2030, 12, 4);
+  ASSERT_THAT(Call(&Stub::UpdateClient, Coordinator(), update, &suspended), GrpcOk());
+  withdrawn = ListAll(cancelled, Local(2030, 12, 1, 0), Local(2030, 12, 9, 0));
+  ASSERT_THAT(withdrawn, SizeIs(1));
+  EXPECT_EQ(At(withdrawn[0].planned_start()), Local(2030, 12, 4, 8));
 }
 
 TEST_F(SchedulingServiceTest, UrgentDischargeVisitStandsOutAndIsIdempotent) {
@@ -631,8 +675,8 @@ TEST_F(SchedulingServiceTest, OverdueReviewsAreListedForCoordinators) {
   request.set_request_id("edna-plan");
   sv1::CarePlan& plan = *request.mutable_care_plan();
   plan.set_client_id(edna.client_id());
-  *plan.mutable_effective_date() = Day(2025, 1, 6);
-  *plan.mutable_review_date() = Day(2025, 7, 6);  // long past
+  *plan.mutable_effective_date() = Day(2030, 1, 6);
+  *plan.mutable_review_date() = Day(2030, 11, 24);  // yesterday
   plan.set_weekly_budget_minutes(210);
   *plan.add_patterns() = Pattern("am", 8, 9, 30);
   sv1::CreateCarePlanResponse overdue;
@@ -643,7 +687,7 @@ TEST_F(SchedulingServiceTest, OverdueReviewsAreListedForCoordinators) {
   EXPECT_EQ(retried.care_plan().version(), 1) << "a retry makes no second version";
   request.set_request_id("arthur-plan");
   plan.set_client_id(arthur.client_id());
-  *plan.mutable_review_date() = Day(2040, 1, 1);
+  *plan.mutable_review_date() = Day(2030, 11, 25);  // today: due, not yet overdue
   sv1::CreateCarePlanResponse current;
   ASSERT_THAT(Call(&Stub::CreateCarePlan, Coordinator(), request, &current), GrpcOk());
 
@@ -653,6 +697,14 @@ TEST_F(SchedulingServiceTest, OverdueReviewsAreListedForCoordinators) {
   ASSERT_THAT(Call(&Stub::ListCarePlans, Coordinator(), list, &listed), GrpcOk());
   ASSERT_THAT(listed.care_plans(), SizeIs(1));
   EXPECT_EQ(listed.care_plans(0).client_id(), edna.client_id());
+  // A day on, Arthur's review is overdue too, asked of every plan or of his alone.
+  clock_.Advance(absl::Hours(24));
+  ASSERT_THAT(Call(&Stub::ListCarePlans, Coordinator(), list, &listed), GrpcOk());
+  EXPECT_THAT(listed.care_plans(), SizeIs(2));
+  list.set_client_id(arthur.client_id());
+  ASSERT_THAT(Call(&Stub::ListCarePlans, Coordinator(), list, &listed), GrpcOk());
+  EXPECT_THAT(listed.care_plans(), SizeIs(1));
+  list.clear_client_id();
   list.set_review_overdue_only(false);
   ASSERT_THAT(Call(&Stub::ListCarePlans, Coordinator(), list, &listed), GrpcOk());
   EXPECT_THAT(listed.care_plans(), SizeIs(2));

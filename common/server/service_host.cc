@@ -7,11 +7,13 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/logging/log.h"
+#include "common/server/test_clock.h"
 #include "grpc/health/v1/health.pb.h"
 
 namespace homecare {
@@ -165,6 +167,8 @@ void ServiceConfig::RegisterFlags(FlagSet& flags) {
   flags.AddString("secret-file", &secret_file, "File holding the HS256 token secret");
   flags.AddString("token-issuer", &token_issuer, "Accepted token issuer (iss)");
   flags.AddString("token-audience", &token_audience, "Accepted token audience (aud)");
+  flags.AddString("test-clock", &test_clock_file,
+                  "Tests only (with HOMECARE_ALLOW_TEST_CLOCK=1): read \"now\" from this file");
 }
 
 int RunServiceMain(int argc, char** argv, const ServiceMainSpec& spec) {
@@ -200,6 +204,20 @@ int RunServiceMain(int argc, char** argv, const ServiceMainSpec& spec) {
     return 1;
   }
   SystemClock clock;
+  std::unique_ptr<FileClock> test_clock;
+  if (!config.test_clock_file.empty()) {
+    absl::Status allowed = CheckTestClockAllowed(std::getenv(kAllowTestClockVariable));
+    absl::StatusOr<std::unique_ptr<FileClock>> opened =
+        allowed.ok() ? FileClock::Open(config.test_clock_file)
+                     : absl::StatusOr<std::unique_ptr<FileClock>>(allowed);
+    if (!opened.ok()) {
+      LogError("cannot start: ", opened.status().message());
+      return 1;
+    }
+    test_clock = *std::move(opened);
+    LogWarning("the service's rules run on the test clock in ", config.test_clock_file,
+               ", now ", absl::FormatTime(test_clock->Now()));
+  }
   JwtVerifier verifier(*secret, config.token_issuer, config.token_audience, &clock);
   absl::StatusOr<std::unique_ptr<RedisClient>> redis = RedisClient::Create(config.redis, &clock);
   if (!redis.ok()) {
@@ -208,7 +226,11 @@ int RunServiceMain(int argc, char** argv, const ServiceMainSpec& spec) {
   }
   ServiceHost host(config.server, redis->get(), &verifier);
   ServiceTokens tokens(*secret, config.token_issuer, config.token_audience, spec.program, &clock);
-  ServiceDeps deps{**redis, host.calls(), host.streams(), clock, tokens};
+  ServiceDeps deps{**redis,   host.calls(),
+                   host.streams(),
+                   test_clock ? *test_clock : static_cast<const Clock&>(clock),
+                   clock,
+                   tokens};
   absl::StatusOr<std::unique_ptr<grpc::Service>> service = spec.make_service(deps);
   if (!service.ok()) {
     LogError("cannot start: ", service.status().message());

@@ -95,6 +95,8 @@ struct ServiceConfig {
   std::string secret_file = "var/dev-secret";
   std::string token_issuer = std::string(kDefaultTokenIssuer);
   std::string token_audience = std::string(kDefaultTokenAudience);
+  // A file holding "now" for the service's rules (FileClock), for tests; empty: the system clock.
+  std::string test_clock_file;
 
   void RegisterFlags(FlagSet& flags);
 };
@@ -104,7 +106,12 @@ struct ServiceDeps {
   RedisClient& redis;
   CallRunner& calls;
   StreamTracker& streams;
+  // "Now" for the service's rules: when a visit is due or ended, what day is today, the time a
+  // record was changed. The test clock when started with one.
   const Clock& clock;
+  // Real time, for what measures elapsed time rather than the care day: caches, deadlines,
+  // token expiry. Never the test clock, which stands still.
+  const Clock& system_clock;
   // System tokens for this service's calls to other services.
   const ServiceTokens& tokens;
 };

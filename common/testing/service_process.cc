@@ -15,7 +15,13 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(Options op
   std::vector<std::string> argv = {options.binary, "--host", "127.0.0.1", "--port", "0",
                                    "--port-file",  port_file};
   argv.insert(argv.end(), options.args.begin(), options.args.end());
-  absl::StatusOr<Subprocess> process = Subprocess::Spawn(argv, service->dir_ + "/service.log");
+  std::vector<std::string> env;
+  if (options.clock != nullptr) {
+    for (std::string& arg : options.clock->ServiceArgs()) argv.push_back(std::move(arg));
+    env = TestClock::ServiceEnv();
+  }
+  absl::StatusOr<Subprocess> process =
+      Subprocess::Spawn(argv, service->dir_ + "/service.log", env);
   if (!process.ok()) return process.status();
   service->process_ = *std::move(process);
 

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/testing/subprocess.h"
+#include "common/testing/test_clock.h"
 
 namespace homecare::testing {
 
@@ -21,6 +22,8 @@ class ServiceProcess {
   struct Options {
     std::string binary;
     std::vector<std::string> args;  // besides --host, --port and --port-file
+    // When set, the service's rules run on this clock (which must outlive the process).
+    const TestClock* clock = nullptr;
     // When false, Start returns once the port is bound, without waiting for SERVING (for
     // tests that start a service while Redis is down).
     bool wait_for_serving = true;

@@ -21,7 +21,8 @@ extern char** environ;
 namespace homecare::testing {
 
 absl::StatusOr<Subprocess> Subprocess::Spawn(const std::vector<std::string>& argv,
-                                             const std::string& log_path) {
+                                             const std::string& log_path,
+                                             const std::vector<std::string>& extra_env) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
@@ -43,8 +44,16 @@ absl::StatusOr<Subprocess> Subprocess::Spawn(const std::vector<std::string>& arg
   std::vector<char*> raw;
   for (const std::string& arg : argv) raw.push_back(const_cast<char*>(arg.c_str()));
   raw.push_back(nullptr);
+  std::vector<char*> environment;
+  for (char** variable = environ; *variable != nullptr; ++variable) {
+    environment.push_back(*variable);
+  }
+  for (const std::string& variable : extra_env) {
+    environment.push_back(const_cast<char*>(variable.c_str()));
+  }
+  environment.push_back(nullptr);
   pid_t pid = -1;
-  int error = posix_spawnp(&pid, raw[0], &actions, &attributes, raw.data(), environ);
+  int error = posix_spawnp(&pid, raw[0], &actions, &attributes, raw.data(), environment.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   if (error != 0) {

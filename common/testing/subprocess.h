@@ -15,9 +15,11 @@ namespace homecare::testing {
 
 class Subprocess {
  public:
-  // Starts argv[0] (looked up on PATH) with stdout and stderr appended to `log_path`.
+  // Starts argv[0] (looked up on PATH) with stdout and stderr appended to `log_path`, in this
+  // process's environment plus `extra_env` ("NAME=value" each).
   static absl::StatusOr<Subprocess> Spawn(const std::vector<std::string>& argv,
-                                          const std::string& log_path);
+                                          const std::string& log_path,
+                                          const std::vector<std::string>& extra_env = {});
 
   Subprocess(Subprocess&& other) noexcept;
   Subprocess& operator=(Subprocess&& other) noexcept;

@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
                                 loaded.message());
          }
          directory = std::make_unique<RosterDirectory>(homecare::MakeChannel(roster_address),
-                                                       &deps.tokens, &deps.clock, roster_options);
+                                                       &deps.tokens, &deps.system_clock, roster_options);
          return std::make_unique<SchedulingService>(&deps.calls, store.get(), directory.get(),
                                                     &deps.clock);
        }});
