@@ -906,19 +906,24 @@ TEST_F(SchedulingServiceTest, RosterDownIsUnavailableWithinTheTimeoutAndWritesNo
   sv1::Client client = CreateClient(NewClient("Edna"));
   CreatePlan(client.client_id(), {Pattern("am", 8, 9, 30)}, Day(2030, 12, 1), 210);
   ASSERT_THAT(roster_->Stop(), IsOk());
-  const absl::Time started = absl::Now();
+  // Each call is UNAVAILABLE from the scheduling service within --roster-timeout (1 s), not
+  // the client's own 5 s deadline: never a hang.
+  auto call = [&](auto method, const auto& request, auto* response) {
+    grpc::ClientContext context;
+    PrepareContext(context, Coordinator(), absl::Seconds(5));
+    return (stub_.get()->*method)(&context, request, response);
+  };
   sv1::CreateClientRequest create;
   *create.mutable_client() = NewClient("Arthur");
   sv1::Client created;
-  EXPECT_THAT(Call(&Stub::CreateClient, Coordinator(), create, &created),
-              GrpcStatusIs(grpc::StatusCode::UNAVAILABLE));
+  EXPECT_THAT(call(&Stub::CreateClient, create, &created),
+              GrpcStatusIs(grpc::StatusCode::UNAVAILABLE, HasSubstr("roster")));
   sv1::GenerateVisitsRequest generate;
   *generate.mutable_start_date() = Day(2030, 12, 2);
   *generate.mutable_end_date() = Day(2030, 12, 8);
   sv1::GenerateVisitsResponse counts;
-  EXPECT_THAT(Call(&Stub::GenerateVisits, Coordinator(), generate, &counts),
-              GrpcStatusIs(grpc::StatusCode::UNAVAILABLE));
-  EXPECT_LT(absl::Now() - started, absl::Seconds(5)) << "within --roster-timeout, never a hang";
+  EXPECT_THAT(call(&Stub::GenerateVisits, generate, &counts),
+              GrpcStatusIs(grpc::StatusCode::UNAVAILABLE, HasSubstr("roster")));
   // What needs no tenant profile still works, and shows nothing was written.
   sv1::ListClientsResponse clients;
   ASSERT_THAT(Call(&Stub::ListClients, Coordinator(), sv1::ListClientsRequest(), &clients),
@@ -935,14 +940,12 @@ TEST_F(SchedulingServiceTest, RedisDownIsUnavailableAndRecovers) {
   sv1::Client read;
   EXPECT_THAT(Call(&Stub::GetClient, Coordinator(), get, &read),
               GrpcStatusIs(grpc::StatusCode::UNAVAILABLE));
+  // Health shows the outage and then the recovery; once SERVING, calls work again.
+  auto channel = scheduling_->NewChannel();
+  EXPECT_THAT(WaitForHealth(*channel, "", ServingStatus::kNotServing, absl::Seconds(20)), IsOk());
   ASSERT_THAT(redis_->Restart(), IsOk());
-  absl::Time deadline = absl::Now() + absl::Seconds(10);
-  grpc::Status status;
-  do {
-    status = Call(&Stub::GetClient, Coordinator(), get, &read);
-    if (!status.ok()) absl::SleepFor(absl::Milliseconds(100));
-  } while (!status.ok() && absl::Now() < deadline);
-  EXPECT_THAT(status, GrpcOk());
+  EXPECT_THAT(WaitForHealth(*channel, "", ServingStatus::kServing, absl::Seconds(20)), IsOk());
+  EXPECT_THAT(Call(&Stub::GetClient, Coordinator(), get, &read), GrpcOk());
   EXPECT_EQ(read.display_name(), "Edna");
 }
 

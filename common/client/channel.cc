@@ -4,7 +4,7 @@
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
 
-#include <thread>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "common/server/grpc_status.h"
@@ -50,18 +50,9 @@ absl::string_view ServingStatusName(ServingStatus status) {
   return "UNKNOWN";
 }
 
-absl::StatusOr<ServingStatus> CheckHealth(grpc::Channel& channel, const std::string& service,
-                                          absl::Duration timeout) {
-  auto stub = grpc::health::v1::Health::NewStub(
-      std::shared_ptr<grpc::Channel>(&channel, [](grpc::Channel*) {}));
-  grpc::ClientContext context;
-  PrepareContext(context, "", timeout);
-  grpc::health::v1::HealthCheckRequest request;
-  request.set_service(service);
-  grpc::health::v1::HealthCheckResponse response;
-  grpc::Status status = stub->Check(&context, request, &response);
-  if (status.error_code() == grpc::StatusCode::NOT_FOUND) return ServingStatus::kServiceUnknown;
-  if (!status.ok()) return FromGrpcStatus(status);
+namespace {
+
+ServingStatus FromHealthResponse(const grpc::health::v1::HealthCheckResponse& response) {
   switch (response.status()) {
     case grpc::health::v1::HealthCheckResponse::SERVING:
       return ServingStatus::kServing;
@@ -74,22 +65,64 @@ absl::StatusOr<ServingStatus> CheckHealth(grpc::Channel& channel, const std::str
   }
 }
 
+std::unique_ptr<grpc::health::v1::Health::Stub> HealthStub(grpc::Channel& channel) {
+  return grpc::health::v1::Health::NewStub(
+      std::shared_ptr<grpc::Channel>(&channel, [](grpc::Channel*) {}));
+}
+
+}  // namespace
+
+absl::StatusOr<ServingStatus> CheckHealth(grpc::Channel& channel, const std::string& service,
+                                          absl::Duration timeout) {
+  grpc::ClientContext context;
+  PrepareContext(context, "", timeout);
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = HealthStub(channel)->Check(&context, request, &response);
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND) return ServingStatus::kServiceUnknown;
+  if (!status.ok()) return FromGrpcStatus(status);
+  return FromHealthResponse(response);
+}
+
+absl::Status WaitForHealth(grpc::Channel& channel, const std::string& service, ServingStatus wanted,
+                           absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  std::string last = "no answer";
+  // Health/Watch sends the status now and then each change: waiting needs no polling. A stream
+  // that ends (the server restarting) is opened again until the deadline.
+  while (absl::Now() < deadline) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(deadline));
+    context.set_wait_for_ready(true);  // a server still starting is waited for, not refused
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    std::unique_ptr<grpc::ClientReader<grpc::health::v1::HealthCheckResponse>> watch =
+        HealthStub(channel)->Watch(&context, request);
+    grpc::health::v1::HealthCheckResponse response;
+    while (watch->Read(&response)) {
+      const ServingStatus status = FromHealthResponse(response);
+      if (status == wanted) {
+        context.TryCancel();
+        watch->Finish();
+        return absl::OkStatus();
+      }
+      last = std::string(ServingStatusName(status));
+    }
+    grpc::Status ended = watch->Finish();
+    if (ended.error_code() == grpc::StatusCode::UNIMPLEMENTED) return FromGrpcStatus(ended);
+    if (!ended.ok() && ended.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED) {
+      last = ended.error_message();
+    }
+  }
+  return absl::DeadlineExceededError(absl::StrCat("not ", ServingStatusName(wanted), " after ",
+                                                  absl::FormatDuration(timeout),
+                                                  "; last answer: ", last));
+}
+
 absl::Status WaitForServing(grpc::Channel& channel, const std::string& service,
                             absl::Duration timeout) {
-  absl::Time deadline = absl::Now() + timeout;
-  std::string last = "no answer";
-  while (true) {
-    absl::StatusOr<ServingStatus> status =
-        CheckHealth(channel, service, std::min(absl::Seconds(2), timeout));
-    if (status.ok() && *status == ServingStatus::kServing) return absl::OkStatus();
-    last = status.ok() ? std::string(ServingStatusName(*status))
-                       : std::string(status.status().message());
-    if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          "not SERVING after ", absl::FormatDuration(timeout), "; last answer: ", last));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  return WaitForHealth(channel, service, ServingStatus::kServing, timeout);
 }
 
 }  // namespace homecare

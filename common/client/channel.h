@@ -36,7 +36,10 @@ absl::string_view ServingStatusName(ServingStatus status);
 absl::StatusOr<ServingStatus> CheckHealth(grpc::Channel& channel, const std::string& service,
                                           absl::Duration timeout);
 
-// Polls CheckHealth until SERVING or `timeout`; DEADLINE_EXCEEDED with the last answer then.
+// Watches health (grpc.health.v1.Health/Watch) until `service` reports `wanted`, waiting for a
+// server that is not up yet; DEADLINE_EXCEEDED with the last answer after `timeout`.
+absl::Status WaitForHealth(grpc::Channel& channel, const std::string& service, ServingStatus wanted,
+                           absl::Duration timeout);
 absl::Status WaitForServing(grpc::Channel& channel, const std::string& service,
                             absl::Duration timeout);
 

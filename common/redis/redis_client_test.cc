@@ -3,6 +3,9 @@
 #include "common/redis/redis_client.h"
 
 #include <atomic>
+#include <condition_variable>
+#include <latch>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -20,6 +23,30 @@ using ::homecare::testing::IsOk;
 using ::homecare::testing::RedisServer;
 using ::homecare::testing::StatusIs;
 using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::UnorderedElementsAre;
+
+// Where the writers of a kill test are, so that the kill waits for them instead of a sleep.
+class WriterProgress {
+ public:
+  explicit WriterProgress(int writers) : writers_(writers) {}
+  // A writer has had enough writes acknowledged, or has stopped at its first failure.
+  void Arrived() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++arrived_;
+    changed_.notify_all();
+  }
+  void WaitForAll() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return arrived_ == writers_; });
+  }
+
+ private:
+  const int writers_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int arrived_ = 0;
+};
 
 class RedisClientTest : public ::testing::Test {
  protected:
@@ -29,26 +56,28 @@ class RedisClientTest : public ::testing::Test {
     server_ = *std::move(server);
   }
 
+  // A client whose breaker runs on `breaker_clock_`.
   std::unique_ptr<RedisClient> MakeClient(RedisOptions options = {}) {
     options.address = server_->address();
-    auto client = RedisClient::Create(options);
+    auto client = RedisClient::Create(options, &breaker_clock_);
     EXPECT_TRUE(client.ok()) << client.status();
     return *std::move(client);
   }
 
-  // Waits (bounded) until the client's breaker lets a call through and Redis answers.
-  void ExpectRecovers(RedisClient& client) {
-    absl::Time deadline = absl::Now() + absl::Seconds(20);
+  // Once Redis is back, the breaker's next trial succeeds. Each failed trial drops one pooled
+  // connection that died with the old server, so a few trials past the open period suffice.
+  void ExpectRecovers(RedisClient& client, int pool_size = RedisOptions().pool_size) {
     absl::Status status;
-    while (absl::Now() < deadline) {
+    for (int trial = 0; trial <= pool_size + 1; ++trial) {
+      breaker_clock_.Advance(absl::Hours(1));  // past any open period and its back-off
       status = client.Ping();
       if (status.ok()) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     ADD_FAILURE() << "client did not recover: " << status;
   }
 
   std::unique_ptr<RedisServer> server_;
+  FakeClock breaker_clock_{absl::FromUnixSeconds(1'900'000'000)};
 };
 
 TEST(RedisEndpointTest, ParsesTcpAndUnixForms) {
@@ -162,10 +191,20 @@ TEST_F(RedisClientTest, BusyPoolShedsLoadWithoutBlamingRedis) {
   options.command_timeout = absl::Seconds(5);
   options.pool_wait_timeout = absl::Milliseconds(100);
   auto client = MakeClient(options);
-  std::thread holder([&] { EXPECT_THAT(client->Command({"BLPOP", "never", "1"}), IsOk()); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  EXPECT_THAT(client->Command({"PING"}), StatusIs(absl::StatusCode::kResourceExhausted));
-  holder.join();
+  // Two calls at once on one connection: whichever gets it holds it for 2 s, and the other
+  // gives up waiting for it after 100 ms.
+  std::latch start(2);
+  std::vector<absl::StatusCode> codes(2);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 2; ++i) {
+    callers.emplace_back([&, i] {
+      start.arrive_and_wait();
+      codes[i] = client->Command({"BLPOP", "never", "2"}).status().code();
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  EXPECT_THAT(codes,
+              UnorderedElementsAre(absl::StatusCode::kOk, absl::StatusCode::kResourceExhausted));
   EXPECT_EQ(client->breaker().state(), CircuitBreaker::State::kClosed);
   EXPECT_THAT(client->Ping(), IsOk());
 }
@@ -177,12 +216,11 @@ TEST_F(RedisClientTest, StoppedRedisIsUnavailableAndRecoveryNeedsNoRestart) {
   ASSERT_THAT(client->Command({"SET", "k", "v"}), IsOk());
   ASSERT_THAT(server_->Stop(), IsOk());
 
+  // Refused at once, never a hang: how fast is measured by bench/redis/redis_failure_bench.
   for (int i = 0; i < 5; ++i) {
-    absl::Time start = absl::Now();
     absl::StatusOr<RedisReply> reply = client->Command({"GET", "k"});
     EXPECT_THAT(reply, StatusIs(absl::StatusCode::kUnavailable));
     EXPECT_EQ(ErrorReasonOf(reply.status()), "REDIS_UNAVAILABLE");
-    EXPECT_LT(absl::Now() - start, absl::Seconds(2));  // refused at once, never a hang
   }
   EXPECT_EQ(client->breaker().state(), CircuitBreaker::State::kOpen);
 
@@ -202,17 +240,15 @@ TEST_F(RedisClientTest, StalledRedisTripsTheBreakerSoCallsFailFast) {
 
   // The first calls each wait out the command timeout...
   for (int i = 0; i < 2; ++i) {
-    absl::Time start = absl::Now();
-    EXPECT_THAT(client->Command({"GET", "k"}), StatusIs(absl::StatusCode::kUnavailable));
-    EXPECT_GE(absl::Now() - start, absl::Milliseconds(700));
+    EXPECT_THAT(client->Command({"GET", "k"}),
+                StatusIs(absl::StatusCode::kUnavailable, Not(HasSubstr("circuit breaker"))));
   }
-  // ...then the breaker is open and calls fail without touching the socket.
+  // ...then the breaker is open and calls fail without touching the socket (how much faster is
+  // measured by bench/redis/redis_failure_bench).
   EXPECT_EQ(client->breaker().state(), CircuitBreaker::State::kOpen);
   for (int i = 0; i < 20; ++i) {
-    absl::Time start = absl::Now();
     EXPECT_THAT(client->Command({"GET", "k"}),
                 StatusIs(absl::StatusCode::kUnavailable, HasSubstr("circuit breaker open")));
-    EXPECT_LT(absl::Now() - start, absl::Milliseconds(200));
   }
   ASSERT_THAT(server_->Resume(), IsOk());
 }
@@ -233,21 +269,25 @@ TEST_F(RedisClientTest, KilledRedisLosesNoAcknowledgedWrite) {
   RedisOptions options;
   options.breaker.open_duration = absl::Milliseconds(100);
   auto client = MakeClient(options);
-  std::atomic<bool> stop{false};
+  // Each writer writes until its first failure; the kill comes once every writer has had 20
+  // writes acknowledged, so that it lands mid-write.
+  constexpr size_t kBeforeKill = 20;
   std::vector<std::vector<std::string>> acknowledged(4);
+  WriterProgress progress(4);
   std::vector<std::thread> writers;
   for (int w = 0; w < 4; ++w) {
     writers.emplace_back([&, w] {
-      for (int i = 0; !stop.load(); ++i) {
+      for (int i = 0;; ++i) {
         std::string member = absl::StrCat(w, "-", i);
-        if (client->Command({"SADD", "acked", member}).ok()) acknowledged[w].push_back(member);
+        if (!client->Command({"SADD", "acked", member}).ok()) break;
+        acknowledged[w].push_back(member);
+        if (acknowledged[w].size() == kBeforeKill) progress.Arrived();
       }
+      if (acknowledged[w].size() < kBeforeKill) progress.Arrived();
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  ASSERT_THAT(server_->Kill(), IsOk());
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  stop = true;
+  progress.WaitForAll();
+  EXPECT_THAT(server_->Kill(), IsOk());  // not ASSERT: the writers stop only once it is dead
   for (auto& writer : writers) writer.join();
 
   ASSERT_THAT(server_->Restart(), IsOk());
