@@ -16,6 +16,7 @@
 #include <grpcpp/server_context.h>
 
 #include <chrono>
+#include <string>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -34,6 +35,14 @@ namespace homecare {
 absl::StatusOr<Principal> AuthorizeBearer(const absl::string_view* authorization,
                                           const JwtVerifier& verifier,
                                           absl::Span<const Role> allowed);
+
+// A handler's last step: a domain result copied into the gRPC response, or its error.
+template <typename Result, typename Response>
+absl::Status Reply(absl::StatusOr<Result> result, Response* response) {
+  if (!result.ok()) return result.status();
+  *response = *std::move(result);
+  return absl::OkStatus();
+}
 
 class CallRunner {
  public:
@@ -74,6 +83,20 @@ class CallRunner {
       reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down"));
     }
     return reactor;
+  }
+
+  // Unary for a caller who acts for one tenant: `work(principal, tenant_id) -> absl::Status`
+  // with the tenant of the caller's token (see CallerTenant). Every tenant-scoped handler of
+  // every service has this shape.
+  template <typename Work>
+  grpc::ServerUnaryReactor* OnTenant(grpc::CallbackServerContext* context,
+                                     absl::Span<const Role> allowed, Work work) {
+    return Unary(context, allowed,
+                 [work = std::move(work)](const Principal& principal) -> absl::Status {
+                   absl::StatusOr<std::string> tenant = CallerTenant(principal);
+                   if (!tenant.ok()) return tenant.status();
+                   return work(principal, *tenant);
+                 });
   }
 
   WorkerPool& pool() const { return *pool_; }

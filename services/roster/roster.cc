@@ -59,6 +59,18 @@ v1::CarerChange Roster::NewChange(const std::string& tenant_id, const std::strin
 // ---------------------------------------------------------------------------------------------
 // Tenants
 
+absl::StatusOr<v1::Tenant> Roster::CreateTenant(const v1::CreateTenantRequest& request) {
+  if (absl::Status status = ValidateNewTenant(request.tenant()); !status.ok()) return status;
+  absl::StatusOr<RosterStore::CreateTenantResult> created = store_.CreateTenant(
+      NewTenantRecord(request.tenant(), clock_.Now()), CreateTenantFingerprint(request));
+  if (!created.ok()) return created.status();
+  return std::move(created->tenant);
+}
+
+absl::StatusOr<v1::Tenant> Roster::GetTenant(const std::string& tenant_id) {
+  return store_.GetTenant(tenant_id);
+}
+
 absl::StatusOr<v1::Tenant> Roster::UpdateTenant(const std::string& tenant_id,
                                                 const v1::UpdateTenantRequest& request) {
   absl::StatusOr<std::vector<std::string>> paths =

@@ -19,7 +19,9 @@ class Roster {
   // Both must outlive the roster.
   Roster(RosterStore* store, const Clock* clock) : store_(*store), clock_(*clock) {}
 
-  // Tenants. `tenant_id` is the one the caller may change (see TenantToRead).
+  // Tenants. `tenant_id` is the one the caller may read or change (see TenantToRead).
+  absl::StatusOr<v1::Tenant> CreateTenant(const v1::CreateTenantRequest& request);
+  absl::StatusOr<v1::Tenant> GetTenant(const std::string& tenant_id);
   absl::StatusOr<v1::Tenant> UpdateTenant(const std::string& tenant_id,
                                           const v1::UpdateTenantRequest& request);
   absl::StatusOr<v1::ListTenantsResponse> ListTenants(const v1::ListTenantsRequest& request);

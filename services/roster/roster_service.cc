@@ -9,14 +9,6 @@
 namespace homecare::roster {
 namespace {
 
-// Copies a successful result into the response.
-template <typename Result, typename Response>
-absl::Status Reply(absl::StatusOr<Result> result, Response* response) {
-  if (!result.ok()) return result.status();
-  *response = *std::move(result);
-  return absl::OkStatus();
-}
-
 // Who works on a tenant's carers: its coordinators and its services. Carers read their own
 // record through the RPCs that allow kCarerReaders.
 constexpr Role kCarerManagers[] = {Role::kCoordinator, Role::kSystem};
@@ -24,27 +16,11 @@ constexpr Role kCarerReaders[] = {Role::kCoordinator, Role::kSystem, Role::kCare
 
 }  // namespace
 
-template <typename Work>
-grpc::ServerUnaryReactor* RosterService::OnTenant(grpc::CallbackServerContext* context,
-                                                  absl::Span<const Role> roles, Work work) {
-  return calls_.Unary(context, roles,
-                      [work = std::move(work)](const Principal& principal) -> absl::Status {
-                        absl::StatusOr<std::string> tenant = CallerTenant(principal);
-                        if (!tenant.ok()) return tenant.status();
-                        return work(principal, *tenant);
-                      });
-}
-
 grpc::ServerUnaryReactor* RosterService::CreateTenant(grpc::CallbackServerContext* context,
                                                       const v1::CreateTenantRequest* request,
                                                       v1::Tenant* response) {
-  return calls_.Unary(context, {Role::kOperator}, [=, this](const Principal&) -> absl::Status {
-    if (absl::Status status = ValidateNewTenant(request->tenant()); !status.ok()) return status;
-    absl::StatusOr<RosterStore::CreateTenantResult> created = store_.CreateTenant(
-        NewTenantRecord(request->tenant(), clock_.Now()), CreateTenantFingerprint(*request));
-    if (!created.ok()) return created.status();
-    *response = std::move(created->tenant);
-    return absl::OkStatus();
+  return calls_.Unary(context, {Role::kOperator}, [=, this](const Principal&) {
+    return Reply(roster_.CreateTenant(*request), response);
   });
 }
 
@@ -57,7 +33,7 @@ grpc::ServerUnaryReactor* RosterService::GetTenant(grpc::CallbackServerContext* 
       [=, this](const Principal& principal) -> absl::Status {
         absl::StatusOr<std::string> tenant_id = TenantToRead(principal, request->tenant_id());
         if (!tenant_id.ok()) return tenant_id.status();
-        return Reply(store_.GetTenant(*tenant_id), response);
+        return Reply(roster_.GetTenant(*tenant_id), response);
       });
 }
 
@@ -84,7 +60,7 @@ grpc::ServerUnaryReactor* RosterService::ListTenants(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* RosterService::CreateCarer(grpc::CallbackServerContext* context,
                                                      const v1::CreateCarerRequest* request,
                                                      v1::Carer* response) {
-  return OnTenant(context, kCarerManagers,
+  return calls_.OnTenant(context, kCarerManagers,
                   [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
                     return Reply(roster_.CreateCarer(tenant, *request), response);
                   });
@@ -93,7 +69,7 @@ grpc::ServerUnaryReactor* RosterService::CreateCarer(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* RosterService::GetCarer(grpc::CallbackServerContext* context,
                                                   const v1::GetCarerRequest* request,
                                                   v1::Carer* response) {
-  return OnTenant(context, kCarerReaders,
+  return calls_.OnTenant(context, kCarerReaders,
                   [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
                     if (absl::Status own = CheckOwnRecord(principal, request->carer_id());
                         !own.ok()) {
@@ -106,7 +82,7 @@ grpc::ServerUnaryReactor* RosterService::GetCarer(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* RosterService::UpdateCarer(grpc::CallbackServerContext* context,
                                                      const v1::UpdateCarerRequest* request,
                                                      v1::Carer* response) {
-  return OnTenant(context, kCarerManagers,
+  return calls_.OnTenant(context, kCarerManagers,
                   [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
                     return Reply(roster_.UpdateCarer(tenant, *request), response);
                   });
@@ -115,7 +91,7 @@ grpc::ServerUnaryReactor* RosterService::UpdateCarer(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* RosterService::ListCarers(grpc::CallbackServerContext* context,
                                                     const v1::ListCarersRequest* request,
                                                     v1::ListCarersResponse* response) {
-  return OnTenant(context, kCarerManagers,
+  return calls_.OnTenant(context, kCarerManagers,
                   [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
                     return Reply(roster_.ListCarers(tenant, *request), response);
                   });
@@ -124,7 +100,7 @@ grpc::ServerUnaryReactor* RosterService::ListCarers(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* RosterService::SetAvailability(grpc::CallbackServerContext* context,
                                                          const v1::SetAvailabilityRequest* request,
                                                          v1::Availability* response) {
-  return OnTenant(context, kCarerManagers,
+  return calls_.OnTenant(context, kCarerManagers,
                   [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
                     return Reply(roster_.SetAvailability(tenant, *request), response);
                   });
@@ -133,7 +109,7 @@ grpc::ServerUnaryReactor* RosterService::SetAvailability(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* RosterService::GetAvailability(grpc::CallbackServerContext* context,
                                                          const v1::GetAvailabilityRequest* request,
                                                          v1::Availability* response) {
-  return OnTenant(context, kCarerReaders,
+  return calls_.OnTenant(context, kCarerReaders,
                   [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
                     if (absl::Status own = CheckOwnRecord(principal, request->carer_id());
                         !own.ok()) {
@@ -146,7 +122,7 @@ grpc::ServerUnaryReactor* RosterService::GetAvailability(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* RosterService::RecordAbsence(grpc::CallbackServerContext* context,
                                                        const v1::RecordAbsenceRequest* request,
                                                        v1::Absence* response) {
-  return OnTenant(context, kCarerManagers,
+  return calls_.OnTenant(context, kCarerManagers,
                   [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
                     return Reply(roster_.RecordAbsence(tenant, *request), response);
                   });
@@ -155,7 +131,7 @@ grpc::ServerUnaryReactor* RosterService::RecordAbsence(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* RosterService::EndAbsence(grpc::CallbackServerContext* context,
                                                     const v1::EndAbsenceRequest* request,
                                                     v1::Absence* response) {
-  return OnTenant(context, kCarerManagers,
+  return calls_.OnTenant(context, kCarerManagers,
                   [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
                     return Reply(roster_.EndAbsence(tenant, *request), response);
                   });
@@ -164,7 +140,7 @@ grpc::ServerUnaryReactor* RosterService::EndAbsence(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* RosterService::CancelAbsence(grpc::CallbackServerContext* context,
                                                        const v1::CancelAbsenceRequest* request,
                                                        v1::Absence* response) {
-  return OnTenant(context, kCarerManagers,
+  return calls_.OnTenant(context, kCarerManagers,
                   [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
                     return Reply(roster_.CancelAbsence(tenant, *request), response);
                   });
@@ -173,7 +149,7 @@ grpc::ServerUnaryReactor* RosterService::CancelAbsence(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* RosterService::ListAbsences(grpc::CallbackServerContext* context,
                                                       const v1::ListAbsencesRequest* request,
                                                       v1::ListAbsencesResponse* response) {
-  return OnTenant(context, kCarerReaders,
+  return calls_.OnTenant(context, kCarerReaders,
                   [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
                     if (absl::Status own = CheckOwnRecord(principal, request->carer_id());
                         !own.ok()) {
@@ -186,7 +162,7 @@ grpc::ServerUnaryReactor* RosterService::ListAbsences(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* RosterService::ListEligibleCarers(
     grpc::CallbackServerContext* context, const v1::ListEligibleCarersRequest* request,
     v1::ListEligibleCarersResponse* response) {
-  return OnTenant(context, kCarerManagers,
+  return calls_.OnTenant(context, kCarerManagers,
                   [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
                     return Reply(roster_.ListEligibleCarers(tenant, *request), response);
                   });

@@ -18,12 +18,7 @@ class RosterService final : public v1::RosterService::CallbackService {
   // All must outlive the service.
   RosterService(CallRunner* calls, StreamTracker* streams, RosterStore* store, RedisClient* redis,
                 const Clock* clock)
-      : calls_(*calls),
-        streams_(*streams),
-        store_(*store),
-        redis_(*redis),
-        clock_(*clock),
-        roster_(store, clock) {}
+      : calls_(*calls), streams_(*streams), store_(*store), redis_(*redis), roster_(store, clock) {}
 
   grpc::ServerUnaryReactor* CreateTenant(grpc::CallbackServerContext* context,
                                          const v1::CreateTenantRequest* request,
@@ -78,17 +73,10 @@ class RosterService final : public v1::RosterService::CallbackService {
       grpc::CallbackServerContext* context, const v1::WatchCarerChangesRequest* request) override;
 
  private:
-  // Runs `work(principal, tenant_id) -> absl::Status` for callers in `roles` who work on one
-  // tenant's carers (see CallerTenant).
-  template <typename Work>
-  grpc::ServerUnaryReactor* OnTenant(grpc::CallbackServerContext* context,
-                                     absl::Span<const Role> roles, Work work);
-
   CallRunner& calls_;
   StreamTracker& streams_;
   RosterStore& store_;
   RedisClient& redis_;
-  const Clock& clock_;
   Roster roster_;
 };
 

@@ -5,35 +5,16 @@
 namespace homecare::scheduling {
 namespace {
 
-// Copies a successful result into the response.
-template <typename Result, typename Response>
-absl::Status Reply(absl::StatusOr<Result> result, Response* response) {
-  if (!result.ok()) return result.status();
-  *response = *std::move(result);
-  return absl::OkStatus();
-}
-
 // Who plans a tenant's care: its coordinators and its services. Carers see their rota through
 // later RPCs; commissioners see figures, not people's plans.
 constexpr Role kPlanners[] = {Role::kCoordinator, Role::kSystem};
 
 }  // namespace
 
-template <typename Work>
-grpc::ServerUnaryReactor* SchedulingService::OnTenant(grpc::CallbackServerContext* context,
-                                                      Work work) {
-  return calls_.Unary(context, kPlanners,
-                      [work = std::move(work)](const Principal& principal) -> absl::Status {
-                        absl::StatusOr<std::string> tenant = CallerTenant(principal);
-                        if (!tenant.ok()) return tenant.status();
-                        return work(principal, *tenant);
-                      });
-}
-
 grpc::ServerUnaryReactor* SchedulingService::CreateClient(grpc::CallbackServerContext* context,
                                                           const v1::CreateClientRequest* request,
                                                           v1::Client* response) {
-  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+  return calls_.OnTenant(context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
     return Reply(scheduling_.CreateClient(tenant, *request), response);
   });
 }
@@ -41,7 +22,7 @@ grpc::ServerUnaryReactor* SchedulingService::CreateClient(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* SchedulingService::GetClient(grpc::CallbackServerContext* context,
                                                        const v1::GetClientRequest* request,
                                                        v1::Client* response) {
-  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+  return calls_.OnTenant(context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
     return Reply(scheduling_.GetClient(tenant, request->client_id()), response);
   });
 }
@@ -49,7 +30,7 @@ grpc::ServerUnaryReactor* SchedulingService::GetClient(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* SchedulingService::UpdateClient(grpc::CallbackServerContext* context,
                                                           const v1::UpdateClientRequest* request,
                                                           v1::Client* response) {
-  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+  return calls_.OnTenant(context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
     return Reply(scheduling_.UpdateClient(tenant, *request), response);
   });
 }
@@ -57,7 +38,7 @@ grpc::ServerUnaryReactor* SchedulingService::UpdateClient(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* SchedulingService::ListClients(grpc::CallbackServerContext* context,
                                                          const v1::ListClientsRequest* request,
                                                          v1::ListClientsResponse* response) {
-  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+  return calls_.OnTenant(context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
     return Reply(scheduling_.ListClients(tenant, *request), response);
   });
 }
@@ -65,7 +46,7 @@ grpc::ServerUnaryReactor* SchedulingService::ListClients(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* SchedulingService::CreateCarePlan(
     grpc::CallbackServerContext* context, const v1::CreateCarePlanRequest* request,
     v1::CreateCarePlanResponse* response) {
-  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+  return calls_.OnTenant(context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
     return Reply(scheduling_.CreateCarePlan(tenant, *request), response);
   });
 }
@@ -73,7 +54,7 @@ grpc::ServerUnaryReactor* SchedulingService::CreateCarePlan(
 grpc::ServerUnaryReactor* SchedulingService::GetCarePlan(grpc::CallbackServerContext* context,
                                                          const v1::GetCarePlanRequest* request,
                                                          v1::CarePlan* response) {
-  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+  return calls_.OnTenant(context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
     return Reply(scheduling_.GetCarePlan(tenant, *request), response);
   });
 }
@@ -81,7 +62,7 @@ grpc::ServerUnaryReactor* SchedulingService::GetCarePlan(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* SchedulingService::ListCarePlans(grpc::CallbackServerContext* context,
                                                            const v1::ListCarePlansRequest* request,
                                                            v1::ListCarePlansResponse* response) {
-  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+  return calls_.OnTenant(context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
     return Reply(scheduling_.ListCarePlans(tenant, *request), response);
   });
 }
@@ -89,7 +70,7 @@ grpc::ServerUnaryReactor* SchedulingService::ListCarePlans(grpc::CallbackServerC
 grpc::ServerUnaryReactor* SchedulingService::GenerateVisits(
     grpc::CallbackServerContext* context, const v1::GenerateVisitsRequest* request,
     v1::GenerateVisitsResponse* response) {
-  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+  return calls_.OnTenant(context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
     return Reply(scheduling_.GenerateVisits(tenant, *request), response);
   });
 }
@@ -97,7 +78,7 @@ grpc::ServerUnaryReactor* SchedulingService::GenerateVisits(
 grpc::ServerUnaryReactor* SchedulingService::CreateVisit(grpc::CallbackServerContext* context,
                                                          const v1::CreateVisitRequest* request,
                                                          v1::Visit* response) {
-  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+  return calls_.OnTenant(context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
     return Reply(scheduling_.CreateVisit(tenant, *request), response);
   });
 }
@@ -105,7 +86,7 @@ grpc::ServerUnaryReactor* SchedulingService::CreateVisit(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* SchedulingService::GetVisit(grpc::CallbackServerContext* context,
                                                       const v1::GetVisitRequest* request,
                                                       v1::Visit* response) {
-  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+  return calls_.OnTenant(context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
     return Reply(scheduling_.GetVisit(tenant, request->visit_id()), response);
   });
 }
@@ -113,7 +94,7 @@ grpc::ServerUnaryReactor* SchedulingService::GetVisit(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* SchedulingService::ListVisits(grpc::CallbackServerContext* context,
                                                         const v1::ListVisitsRequest* request,
                                                         v1::ListVisitsResponse* response) {
-  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+  return calls_.OnTenant(context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
     return Reply(scheduling_.ListVisits(tenant, *request), response);
   });
 }
@@ -121,7 +102,7 @@ grpc::ServerUnaryReactor* SchedulingService::ListVisits(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* SchedulingService::UpdateVisit(grpc::CallbackServerContext* context,
                                                          const v1::UpdateVisitRequest* request,
                                                          v1::Visit* response) {
-  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+  return calls_.OnTenant(context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
     return Reply(scheduling_.UpdateVisit(tenant, *request), response);
   });
 }
@@ -129,7 +110,7 @@ grpc::ServerUnaryReactor* SchedulingService::UpdateVisit(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* SchedulingService::CancelVisit(grpc::CallbackServerContext* context,
                                                          const v1::CancelVisitRequest* request,
                                                          v1::Visit* response) {
-  return OnTenant(context, [=, this](const Principal& principal, const std::string& tenant) {
+  return calls_.OnTenant(context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
     return Reply(scheduling_.CancelVisit(tenant, principal.subject, *request), response);
   });
 }

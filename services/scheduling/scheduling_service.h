@@ -62,10 +62,6 @@ class SchedulingService final : public v1::SchedulingService::CallbackService {
                                         v1::Visit* response) override;
 
  private:
-  // Runs `work(principal, tenant_id) -> absl::Status` for coordinators and services of one
-  // tenant (see CallerTenant).
-  template <typename Work>
-  grpc::ServerUnaryReactor* OnTenant(grpc::CallbackServerContext* context, Work work);
 
   CallRunner& calls_;
   Scheduling scheduling_;
