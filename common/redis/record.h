@@ -5,6 +5,7 @@
 #define HOMECARE_COMMON_REDIS_RECORD_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -55,6 +56,48 @@ inline absl::StatusOr<RedisReply> RunTransition(RedisClient& redis, const LuaScr
 // INTERNAL: a script answered an outcome its caller does not know (a bug).
 inline absl::Status UnexpectedOutcome(const LuaScript& script, absl::string_view outcome) {
   return absl::InternalError(absl::StrCat(script.name(), ": unexpected reply ", outcome));
+}
+
+// What a create-once script made: the record stored under the new id, and whether the call
+// was a retry of the request that made it.
+template <typename Record>
+struct Created {
+  Record record;           // as stored
+  bool duplicate = false;  // a retry of the request that made it: the first call's record
+};
+
+// How a create-once script's reply reads. Every create_*.lua answers {"created"} when it wrote
+// `written`, {"duplicate", <stored record>} for a retry of the same request (the same
+// fingerprint), {"exists"} when the id belongs to another request, or one of `refusals`.
+struct CreateOnceReplies {
+  absl::string_view what;      // "carer", for a stored record that does not parse
+  absl::Status exists;         // the ALREADY_EXISTS to answer for {"exists"}
+  // Other outcomes of the script and the error each means, e.g. {"conflict", Conflict(...)}.
+  std::vector<std::pair<std::string, absl::Status>> refusals = {};
+};
+
+template <typename Record>
+absl::StatusOr<Created<Record>> ParseCreateOnce(const LuaScript& script, const RedisReply& reply,
+                                                const Record& written,
+                                                const CreateOnceReplies& replies) {
+  const std::string& outcome = reply.elements.empty() ? std::string() : reply.elements[0].str;
+  Created<Record> created;
+  if (outcome == "created") {
+    created.record = written;
+    return created;
+  }
+  if (outcome == "duplicate") {
+    if (reply.elements.size() < 2 || !created.record.ParseFromString(reply.elements[1].str)) {
+      return CorruptRecord(replies.what);
+    }
+    created.duplicate = true;
+    return created;
+  }
+  if (outcome == "exists") return replies.exists;
+  for (const auto& [refused, status] : replies.refusals) {
+    if (outcome == refused) return status;
+  }
+  return UnexpectedOutcome(script, outcome);
 }
 
 }  // namespace homecare

@@ -17,7 +17,7 @@
 -- ARGV[7]  the stream's approximate maximum length
 -- ARGV[8]  seconds the fingerprint is kept for retries
 --
--- Returns {"recorded"}; {"duplicate", <stored Absence>} for a retry of the request that made it;
+-- Returns {"created"}; {"duplicate", <stored Absence>} for a retry of the request that made it;
 -- {"exists"} when another request made an absence with this id; {"missing"} when there is no
 -- such carer.
 local existing = redis.call('GET', KEYS[1])
@@ -36,4 +36,4 @@ redis.call('ZADD', KEYS[4], ARGV[4], ARGV[2])
 redis.call('ZADD', KEYS[5], ARGV[5], ARGV[2])
 redis.call('SET', KEYS[6], ARGV[3], 'EX', ARGV[8])
 redis.call('XADD', KEYS[7], 'MAXLEN', '~', ARGV[7], '*', 'change', ARGV[6])
-return {'recorded'}
+return {'created'}

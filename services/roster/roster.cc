@@ -61,10 +61,10 @@ v1::CarerChange Roster::NewChange(const std::string& tenant_id, const std::strin
 
 absl::StatusOr<v1::Tenant> Roster::CreateTenant(const v1::CreateTenantRequest& request) {
   if (absl::Status status = ValidateNewTenant(request.tenant()); !status.ok()) return status;
-  absl::StatusOr<RosterStore::CreateTenantResult> created = store_.CreateTenant(
+  absl::StatusOr<Created<v1::Tenant>> created = store_.CreateTenant(
       NewTenantRecord(request.tenant(), clock_.Now()), CreateTenantFingerprint(request));
   if (!created.ok()) return created.status();
-  return std::move(created->tenant);
+  return std::move(created->record);
 }
 
 absl::StatusOr<v1::Tenant> Roster::GetTenant(const std::string& tenant_id) {
@@ -135,10 +135,10 @@ absl::StatusOr<v1::Carer> Roster::CreateCarer(const std::string& tenant_id,
     v1::Carer carer = NewCarerRecord(request.carer(), carer_id, clock_.Now());
     v1::CarerChange change = NewChange(tenant_id, carer_id, v1::CarerChange::KIND_CARER_CREATED);
     *change.mutable_carer() = carer;
-    absl::StatusOr<RosterStore::CreateCarerResult> created =
+    absl::StatusOr<Created<v1::Carer>> created =
         store_.CreateCarer(*tenant, carer, fingerprint, change);
     if (!created.ok()) return created.status();
-    return std::move(created->carer);
+    return std::move(created->record);
   });
 }
 
@@ -281,10 +281,10 @@ absl::StatusOr<v1::Absence> Roster::RecordAbsence(const std::string& tenant_id,
   v1::CarerChange change =
       NewChange(tenant_id, absence.carer_id(), v1::CarerChange::KIND_ABSENCE_RECORDED);
   *change.mutable_absence() = absence;
-  absl::StatusOr<RosterStore::RecordAbsenceResult> recorded = store_.RecordAbsence(
+  absl::StatusOr<Created<v1::Absence>> recorded = store_.RecordAbsence(
       tenant_id, absence, RequestFingerprint(request.request_id(), asked), change);
   if (!recorded.ok()) return recorded.status();
-  return std::move(recorded->absence);
+  return std::move(recorded->record);
 }
 
 absl::StatusOr<v1::Absence> Roster::EndAbsence(const std::string& tenant_id,

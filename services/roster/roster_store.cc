@@ -87,29 +87,20 @@ std::string RosterStore::ChangeStreamKey(absl::string_view tenant_id) {
 // ---------------------------------------------------------------------------------------------
 // Tenants
 
-absl::StatusOr<RosterStore::CreateTenantResult> RosterStore::CreateTenant(
+absl::StatusOr<Created<v1::Tenant>> RosterStore::CreateTenant(
     const v1::Tenant& tenant, const std::string& fingerprint) {
   const std::string& id = tenant.tenant_id();
   absl::StatusOr<RedisReply> reply = RunTransition(
       *redis_, create_tenant_, {TenantProfileKey(id), TenantKey(id, kService, "tenant-create")},
       {tenant.SerializeAsString(), fingerprint});
   if (!reply.ok()) return reply.status();
-  const std::string& outcome = reply->elements[0].str;
-  CreateTenantResult result;
-  if (outcome == "exists") {
-    return absl::AlreadyExistsError(absl::StrCat("tenant ", id, " already exists"));
-  } else if (outcome == "duplicate") {
-    if (reply->elements.size() < 2 || !result.tenant.ParseFromString(reply->elements[1].str)) {
-      return CorruptRecord("tenant");
-    }
-    result.duplicate = true;
-  } else if (outcome == "created") {
-    result.tenant = tenant;
-  } else {
-    return UnexpectedOutcome(create_tenant_, outcome);
-  }
+  absl::StatusOr<Created<v1::Tenant>> result = ParseCreateOnce(
+      create_tenant_, *reply, tenant,
+      {.what = "tenant",
+       .exists = absl::AlreadyExistsError(absl::StrCat("tenant ", id, " already exists"))});
+  if (!result.ok()) return result.status();
   // Also on a duplicate: the retry completes a create interrupted before this step.
-  absl::Time created = absl::FromUnixSeconds(result.tenant.create_time().seconds());
+  absl::Time created = absl::FromUnixSeconds(result->record.create_time().seconds());
   absl::StatusOr<RedisReply> registered = redis_->Command(
       {"ZADD", std::string(kTenantRegistry), "NX", absl::StrCat(absl::ToUnixMillis(created)), id});
   if (!registered.ok()) return registered.status();
@@ -191,7 +182,7 @@ absl::StatusOr<std::vector<v1::Tenant>> RosterStore::ListTenants(const std::stri
 // ---------------------------------------------------------------------------------------------
 // Carers
 
-absl::StatusOr<RosterStore::CreateCarerResult> RosterStore::CreateCarer(
+absl::StatusOr<Created<v1::Carer>> RosterStore::CreateCarer(
     const Snapshot<v1::Tenant>& tenant, const v1::Carer& carer, const std::string& fingerprint,
     const v1::CarerChange& change) {
   const std::string& t = tenant.record.tenant_id();
@@ -204,24 +195,12 @@ absl::StatusOr<RosterStore::CreateCarerResult> RosterStore::CreateCarer(
       {carer.SerializeAsString(), id, fingerprint, tenant.bytes, change.SerializeAsString(),
        StreamLength(), RetrySeconds()});
   if (!reply.ok()) return reply.status();
-  const std::string& outcome = reply->elements[0].str;
-  CreateCarerResult result;
-  if (outcome == "created") {
-    result.carer = carer;
-  } else if (outcome == "duplicate") {
-    if (reply->elements.size() < 2 || !result.carer.ParseFromString(reply->elements[1].str)) {
-      return CorruptRecord("carer");
-    }
-    result.duplicate = true;
-  } else if (outcome == "exists") {
-    return absl::AlreadyExistsError(
-        "request_id was used before for a different carer; use a new request_id");
-  } else if (outcome == "conflict") {
-    return Conflict("the tenant profile");
-  } else {
-    return UnexpectedOutcome(create_carer_, outcome);
-  }
-  return result;
+  return ParseCreateOnce(
+      create_carer_, *reply, carer,
+      {.what = "carer",
+       .exists = absl::AlreadyExistsError(
+           "request_id was used before for a different carer; use a new request_id"),
+       .refusals = {{"conflict", Conflict("the tenant profile")}}});
 }
 
 absl::StatusOr<Snapshot<v1::Carer>> RosterStore::ReadCarer(absl::string_view tenant_id,
@@ -346,7 +325,7 @@ std::string StartScore(const v1::Absence& absence) {
 
 }  // namespace
 
-absl::StatusOr<RosterStore::RecordAbsenceResult> RosterStore::RecordAbsence(
+absl::StatusOr<Created<v1::Absence>> RosterStore::RecordAbsence(
     absl::string_view tenant_id, const v1::Absence& absence, const std::string& fingerprint,
     const v1::CarerChange& change) {
   const std::string& id = absence.absence_id();
@@ -359,24 +338,12 @@ absl::StatusOr<RosterStore::RecordAbsenceResult> RosterStore::RecordAbsence(
       {absence.SerializeAsString(), id, fingerprint, StartScore(absence), EndScore(absence),
        change.SerializeAsString(), StreamLength(), RetrySeconds()});
   if (!reply.ok()) return reply.status();
-  const std::string& outcome = reply->elements[0].str;
-  RecordAbsenceResult result;
-  if (outcome == "recorded") {
-    result.absence = absence;
-  } else if (outcome == "duplicate") {
-    if (reply->elements.size() < 2 || !result.absence.ParseFromString(reply->elements[1].str)) {
-      return CorruptRecord("absence");
-    }
-    result.duplicate = true;
-  } else if (outcome == "exists") {
-    return absl::AlreadyExistsError(
-        "request_id was used before for a different absence; use a new request_id");
-  } else if (outcome == "missing") {
-    return absl::NotFoundError(absl::StrCat("carer ", carer, " not found"));
-  } else {
-    return UnexpectedOutcome(record_absence_, outcome);
-  }
-  return result;
+  return ParseCreateOnce(
+      record_absence_, *reply, absence,
+      {.what = "absence",
+       .exists = absl::AlreadyExistsError(
+           "request_id was used before for a different absence; use a new request_id"),
+       .refusals = {{"missing", absl::NotFoundError(absl::StrCat("carer ", carer, " not found"))}}});
 }
 
 absl::StatusOr<Snapshot<v1::Absence>> RosterStore::ReadAbsence(absl::string_view tenant_id,

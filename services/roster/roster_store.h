@@ -86,12 +86,8 @@ class RosterStore {
 
   // --- Tenants ---
 
-  struct CreateTenantResult {
-    v1::Tenant tenant;       // as stored
-    bool duplicate = false;  // a retry of the request that created it
-  };
   // Stores a new tenant. ALREADY_EXISTS when the id is taken by another request.
-  absl::StatusOr<CreateTenantResult> CreateTenant(const v1::Tenant& tenant,
+  absl::StatusOr<Created<v1::Tenant>> CreateTenant(const v1::Tenant& tenant,
                                                   const std::string& fingerprint);
 
   // NOT_FOUND when there is no such tenant.
@@ -115,13 +111,9 @@ class RosterStore {
 
   // --- Carers ---
 
-  struct CreateCarerResult {
-    v1::Carer carer;
-    bool duplicate = false;
-  };
   // Stores a new carer validated against `tenant`. ALREADY_EXISTS when the id was made by another
   // request; ABORTED when the profile changed since it was read.
-  absl::StatusOr<CreateCarerResult> CreateCarer(const Snapshot<v1::Tenant>& tenant,
+  absl::StatusOr<Created<v1::Carer>> CreateCarer(const Snapshot<v1::Tenant>& tenant,
                                                 const v1::Carer& carer,
                                                 const std::string& fingerprint,
                                                 const v1::CarerChange& change);
@@ -163,13 +155,9 @@ class RosterStore {
 
   // --- Absences ---
 
-  struct RecordAbsenceResult {
-    v1::Absence absence;
-    bool duplicate = false;
-  };
   // NOT_FOUND when the carer does not exist; ALREADY_EXISTS when the id was made by another
   // request.
-  absl::StatusOr<RecordAbsenceResult> RecordAbsence(absl::string_view tenant_id,
+  absl::StatusOr<Created<v1::Absence>> RecordAbsence(absl::string_view tenant_id,
                                                     const v1::Absence& absence,
                                                     const std::string& fingerprint,
                                                     const v1::CarerChange& change);

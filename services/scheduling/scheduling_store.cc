@@ -136,22 +136,11 @@ absl::StatusOr<Created<v1::Client>> SchedulingStore::CreateClient(absl::string_v
                      TenantKey(tenant_id, kService, "client-create", id)},
                     {client.SerializeAsString(), id, fingerprint, RetrySeconds()});
   if (!reply.ok()) return reply.status();
-  const std::string& outcome = reply->elements[0].str;
-  Created<v1::Client> result;
-  if (outcome == "created") {
-    result.record = client;
-  } else if (outcome == "duplicate") {
-    if (reply->elements.size() < 2 || !result.record.ParseFromString(reply->elements[1].str)) {
-      return CorruptRecord("client");
-    }
-    result.duplicate = true;
-  } else if (outcome == "exists") {
-    return absl::AlreadyExistsError(
-        absl::StrCat("client ", id, " was made by another request with this request_id"));
-  } else {
-    return UnexpectedOutcome(create_client_, outcome);
-  }
-  return result;
+  return ParseCreateOnce(
+      create_client_, *reply, client,
+      {.what = "client",
+       .exists = absl::AlreadyExistsError(
+           absl::StrCat("client ", id, " was made by another request with this request_id"))});
 }
 
 absl::StatusOr<Snapshot<v1::Client>> SchedulingStore::ReadClient(absl::string_view tenant_id,
@@ -322,22 +311,11 @@ absl::StatusOr<Created<v1::Visit>> SchedulingStore::CreateVisit(absl::string_vie
   RedisClient::ScriptCall call = CreateVisitCall(tenant_id, visit, fingerprint);
   absl::StatusOr<RedisReply> reply = RunTransition(*redis_, create_visit_, call.keys, call.args);
   if (!reply.ok()) return reply.status();
-  const std::string& outcome = reply->elements[0].str;
-  Created<v1::Visit> result;
-  if (outcome == "created") {
-    result.record = visit;
-  } else if (outcome == "duplicate") {
-    if (reply->elements.size() < 2 || !result.record.ParseFromString(reply->elements[1].str)) {
-      return CorruptRecord("visit");
-    }
-    result.duplicate = true;
-  } else if (outcome == "exists") {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "visit ", visit.visit_id(), " was made by another request with this request_id"));
-  } else {
-    return UnexpectedOutcome(create_visit_, outcome);
-  }
-  return result;
+  return ParseCreateOnce(
+      create_visit_, *reply, visit,
+      {.what = "visit",
+       .exists = absl::AlreadyExistsError(absl::StrCat(
+           "visit ", visit.visit_id(), " was made by another request with this request_id"))});
 }
 
 absl::StatusOr<int> SchedulingStore::CreateGeneratedVisits(absl::string_view tenant_id,

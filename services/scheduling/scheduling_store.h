@@ -52,12 +52,6 @@ namespace homecare::scheduling {
 
 inline constexpr absl::string_view kSchedulingErrorDomain = "homecare.scheduling";
 
-template <typename Record>
-struct Created {
-  Record record;           // as stored
-  bool duplicate = false;  // a retry of the request that made it
-};
-
 class SchedulingStore {
  public:
   // How long a create's fingerprint is kept: retries come within minutes; a week is generous.
