@@ -25,7 +25,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
-#include "services/roster/change_feed.h"
+#include "common/api/resume_token.h"
 
 namespace homecare {
 namespace {
@@ -200,9 +200,9 @@ class RosterServiceTest : public ::testing::Test {
   // A resume token before every change of `tenants`, so that a watch sees every change made
   // after it opens without racing the server for where "now" is.
   static std::string FromTheStart(const std::vector<std::string>& tenants) {
-    roster::StreamPositions positions;
-    for (const std::string& tenant : tenants) positions[tenant] = roster::kStreamStart;
-    return roster::EncodeResumeToken(positions);
+    StreamPositions positions;
+    for (const std::string& tenant : tenants) positions[tenant] = kStreamStart;
+    return EncodeResumeToken(positions);
   }
 
   TestSecret secret_;

@@ -44,7 +44,8 @@ ServiceHost::ServiceHost(ServerOptions options, RedisClient* redis, const JwtVer
       redis_(redis),
       pool_(options_.workers),
       limiter_(options_.max_in_flight),
-      calls_(&pool_, &limiter_, verifier) {}
+      calls_(&pool_, &limiter_, verifier),
+      watches_(&streams_, &background_) {}
 
 ServiceHost::~ServiceHost() { Shutdown(); }
 
@@ -85,7 +86,15 @@ absl::Status ServiceHost::Start(const std::vector<grpc::Service*>& services) {
   bound_address_ =
       options_.unix_socket.empty() ? absl::StrCat(options_.host, ":", selected_port) : listen;
   SetServing(false);  // until Redis has answered
-  readiness_thread_ = std::thread([this] { WatchReadiness(); });
+  background_.Every("redis-readiness", options_.health_interval,
+                    [this] { return CheckReadiness(); });
+  background_.Start([this](const std::string& task, bool healthy) {
+    grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+    if (health != nullptr) {
+      health->SetServingStatus(absl::StrCat(options_.service_name, "/background/", task),
+                               healthy);
+    }
+  });
   if (!options_.port_file.empty()) {
     if (absl::Status status = WriteFileAtomically(options_.port_file, bound_address_);
         !status.ok()) {
@@ -103,26 +112,21 @@ void ServiceHost::SetServing(bool serving) {
   health->SetServingStatus(options_.service_name, serving);
 }
 
-void ServiceHost::WatchReadiness() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!shutting_down_) {
-    lock.unlock();
-    absl::Status ping = redis_->Ping();
-    lock.lock();
-    if (shutting_down_) break;
-    bool serving = ping.ok();
-    if (serving != last_serving_) {
-      SetServing(serving);
-      last_serving_ = serving;
-      if (serving) {
-        LogInfo("redis at ", redis_->endpoint().ToString(), " is reachable: SERVING");
-      } else {
-        LogWarning("redis unreachable, NOT_SERVING: ", ping.message());
-      }
+absl::Status ServiceHost::CheckReadiness() {
+  absl::Status ping = redis_->Ping();
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (shutting_down_) return ping;
+  bool serving = ping.ok();
+  if (serving != last_serving_) {
+    SetServing(serving);
+    last_serving_ = serving;
+    if (serving) {
+      LogInfo("redis at ", redis_->endpoint().ToString(), " is reachable: SERVING");
+    } else {
+      LogWarning("redis unreachable, NOT_SERVING: ", ping.message());
     }
-    stop_readiness_.wait_for(lock, absl::ToChronoNanoseconds(options_.health_interval),
-                             [this] { return shutting_down_; });
   }
+  return ping;
 }
 
 void ServiceHost::Shutdown() {
@@ -133,15 +137,18 @@ void ServiceHost::Shutdown() {
       return;
     }
     shutting_down_ = true;
-    // Under the lock, so that the readiness watcher cannot flip it back.
+    // Under the lock, so that the readiness check cannot flip it back; the health service's
+    // own Shutdown holds every status (background tasks' too) at NOT_SERVING from here on.
     SetServing(false);
+    if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
+      health->Shutdown();
+    }
   }
-  stop_readiness_.notify_all();
-  if (readiness_thread_.joinable()) readiness_thread_.join();
   absl::Time deadline = absl::Now() + options_.shutdown_grace;
   int still_open = streams_.Drain(options_.shutdown_grace / 2);
   if (still_open > 0) LogWarning(still_open, " streams did not finish in time; cancelling");
   server_->Shutdown(absl::ToChronoTime(deadline));
+  background_.Stop();
   pool_.Shutdown();
   LogInfo("stopped");
 }
@@ -226,8 +233,8 @@ int RunServiceMain(int argc, char** argv, const ServiceMainSpec& spec) {
   }
   ServiceHost host(config.server, redis->get(), &verifier);
   ServiceTokens tokens(*secret, config.token_issuer, config.token_audience, spec.program, &clock);
-  ServiceDeps deps{**redis,   host.calls(),
-                   host.streams(),
+  ServiceDeps deps{**redis,          host.calls(),  host.streams(),
+                   host.background(), host.watches(),
                    test_clock ? *test_clock : static_cast<const Clock&>(clock),
                    clock,
                    tokens};

@@ -1,7 +1,11 @@
 // What every service process shares: binding (TCP port, port 0, or a unix socket) and
 // reporting the bound address, health wired to Redis readiness, reflection, keepalive and
-// message-size limits, the worker pool and in-flight limit behind CallRunner, and graceful
-// shutdown in DESIGN.md's order.
+// message-size limits, the worker pool and in-flight limit behind CallRunner, background work
+// and watches, and graceful shutdown in DESIGN.md's order.
+//
+// Health answers for "" and the service name (SERVING while Redis answers), and for each
+// background task as "<service>/background/<task>" (for example
+// "homecare.roster.v1.RosterService/background/redis-readiness").
 #ifndef HOMECARE_COMMON_SERVER_SERVICE_HOST_H_
 #define HOMECARE_COMMON_SERVER_SERVICE_HOST_H_
 
@@ -25,7 +29,9 @@
 #include "common/concurrency/worker_pool.h"
 #include "common/config/flags.h"
 #include "common/redis/redis_client.h"
+#include "common/server/background_work.h"
 #include "common/server/call_runner.h"
+#include "common/server/event_watch.h"
 #include "common/server/stream_tracker.h"
 #include "common/time/time.h"
 
@@ -58,18 +64,23 @@ class ServiceHost {
 
   CallRunner& calls() { return calls_; }
   StreamTracker& streams() { return streams_; }
+  BackgroundWork& background() { return background_; }
+  Watches& watches() { return watches_; }
 
   // Binds and starts serving `services` (which must outlive the host) plus health and
-  // reflection; reports the bound address; starts watching Redis for readiness.
+  // reflection; then starts the background work (the Redis readiness check first) and
+  // reports the bound address.
   absl::Status Start(const std::vector<grpc::Service*>& services);
   const std::string& bound_address() const { return bound_address_; }
 
-  // NOT_SERVING at once, finish open streams, Server::Shutdown with the grace period as its
-  // deadline, then stop the workers. Idempotent.
+  // In DESIGN.md's order: every health status NOT_SERVING at once (the service's and each
+  // background task's); open streams asked to finish and waited for; Server::Shutdown with the
+  // rest of the grace period as its deadline; background work stopped and joined (the
+  // watches' readers have ended by then); the workers stopped. Idempotent.
   void Shutdown();
 
  private:
-  void WatchReadiness();
+  absl::Status CheckReadiness();
   void SetServing(bool serving);
 
   const ServerOptions options_;
@@ -78,14 +89,14 @@ class ServiceHost {
   InFlightLimiter limiter_;
   CallRunner calls_;
   StreamTracker streams_;
+  BackgroundWork background_;
+  Watches watches_;
   std::unique_ptr<grpc::Server> server_;
   std::string bound_address_;
 
   std::mutex mutex_;
-  std::condition_variable stop_readiness_;
   bool shutting_down_ = false;
   bool last_serving_ = false;
-  std::thread readiness_thread_;
 };
 
 // The flags every service takes, and what they configure.
@@ -106,6 +117,9 @@ struct ServiceDeps {
   RedisClient& redis;
   CallRunner& calls;
   StreamTracker& streams;
+  // Periodic and long-running work beside the RPCs, and the watches built on it.
+  BackgroundWork& background;
+  Watches& watches;
   // "Now" for the service's rules: when a visit is due or ended, what day is today, the time a
   // record was changed. The test clock when started with one.
   const Clock& clock;

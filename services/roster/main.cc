@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
            homecare::LogWarning("scripts not loaded at start-up (they load on first use): ",
                                 loaded.message());
          }
-         return std::make_unique<RosterService>(&deps.calls, &deps.streams, store.get(),
-                                                &deps.redis, &deps.clock);
+         return std::make_unique<RosterService>(&deps.calls, &deps.watches, store.get(),
+                                                &deps.clock);
        }});
 }

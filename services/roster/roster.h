@@ -49,6 +49,9 @@ class Roster {
   absl::StatusOr<v1::ListAbsencesResponse> ListAbsences(const std::string& tenant_id,
                                                         const v1::ListAbsencesRequest& request);
 
+  // The carer changes of every tenant, for WatchCarerChanges.
+  EventSource& changes() { return store_.changes(); }
+
   // Who may take a visit.
   absl::StatusOr<v1::ListEligibleCarersResponse> ListEligibleCarers(
       const std::string& tenant_id, const v1::ListEligibleCarersRequest& request);

@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "services/roster/carer_rules.h"
-#include "services/roster/change_watch.h"
 #include "services/roster/tenant_rules.h"
 
 namespace homecare::roster {
@@ -171,11 +170,11 @@ grpc::ServerUnaryReactor* RosterService::ListEligibleCarers(
 grpc::ServerWriteReactor<v1::CarerChange>* RosterService::WatchCarerChanges(
     grpc::CallbackServerContext* context, const v1::WatchCarerChangesRequest* request) {
   absl::StatusOr<Principal> principal = calls_.Authorize(*context, kCarerManagers);
-  if (!principal.ok()) return FailedChangeWatch(ToGrpcStatus(principal.status()));
+  if (!principal.ok()) return Watches::Refuse<v1::CarerChange>(principal.status());
   if (principal->tenant.empty()) {
-    return FailedChangeWatch(ToGrpcStatus(CallerTenant(*principal).status()));
+    return Watches::Refuse<v1::CarerChange>(CallerTenant(*principal).status());
   }
-  return StartChangeWatch(*principal, *request, &store_, &redis_, &streams_);
+  return watches_.Start<v1::CarerChange>(*principal, request->resume_token(), &roster_.changes());
 }
 
 }  // namespace homecare::roster

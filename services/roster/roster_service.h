@@ -3,9 +3,8 @@
 #ifndef HOMECARE_SERVICES_ROSTER_ROSTER_SERVICE_H_
 #define HOMECARE_SERVICES_ROSTER_ROSTER_SERVICE_H_
 
-#include "common/redis/redis_client.h"
 #include "common/server/call_runner.h"
-#include "common/server/stream_tracker.h"
+#include "common/server/event_watch.h"
 #include "common/time/time.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
 #include "services/roster/roster.h"
@@ -16,9 +15,8 @@ namespace homecare::roster {
 class RosterService final : public v1::RosterService::CallbackService {
  public:
   // All must outlive the service.
-  RosterService(CallRunner* calls, StreamTracker* streams, RosterStore* store, RedisClient* redis,
-                const Clock* clock)
-      : calls_(*calls), streams_(*streams), store_(*store), redis_(*redis), roster_(store, clock) {}
+  RosterService(CallRunner* calls, Watches* watches, RosterStore* store, const Clock* clock)
+      : calls_(*calls), watches_(*watches), roster_(store, clock) {}
 
   grpc::ServerUnaryReactor* CreateTenant(grpc::CallbackServerContext* context,
                                          const v1::CreateTenantRequest* request,
@@ -74,9 +72,7 @@ class RosterService final : public v1::RosterService::CallbackService {
 
  private:
   CallRunner& calls_;
-  StreamTracker& streams_;
-  RosterStore& store_;
-  RedisClient& redis_;
+  Watches& watches_;
   Roster roster_;
 };
 

@@ -60,6 +60,10 @@ std::string StreamLength() { return absl::StrCat(RosterStore::kChangeStreamLengt
 
 RosterStore::RosterStore(RedisClient* redis)
     : redis_(redis),
+      changes_(redis, {.key = &RosterStore::ChangeStreamKey,
+                       .field = "change",
+                       .tenant_ids = [this] { return ListTenantIds(); },
+                       .when_lost = "read the carers again and watch from now on"}),
       create_tenant_(
           LuaScript(lua::kCreateTenantLuaName, lua::kCreateTenantLua, lua::kCreateTenantLuaKeys)),
       update_tenant_(
@@ -428,88 +432,6 @@ absl::StatusOr<std::vector<std::string>> RosterStore::ListTenantIds() {
   std::vector<std::string> ids;
   for (const RedisReply& id : reply->elements) ids.push_back(id.str);
   return ids;
-}
-
-absl::StatusOr<std::string> RosterStore::LatestChangeId(absl::string_view tenant_id) {
-  absl::StatusOr<RedisReply> reply =
-      redis_->Command({"XREVRANGE", ChangeStreamKey(tenant_id), "+", "-", "COUNT", "1"});
-  if (!reply.ok()) return reply.status();
-  if (reply->elements.empty() || reply->elements[0].elements.empty()) return kStreamStart;
-  return reply->elements[0].elements[0].str;
-}
-
-absl::Status RosterStore::CheckChangesRetained(absl::string_view tenant_id,
-                                               const std::string& after) {
-  absl::StatusOr<RedisReply> reply = redis_->Command({"EXISTS", ChangeStreamKey(tenant_id)});
-  if (!reply.ok()) return reply.status();
-  if (reply->integer == 0) return absl::OkStatus();
-  reply = redis_->Command({"XINFO", "STREAM", ChangeStreamKey(tenant_id)});
-  if (!reply.ok()) return reply.status();
-  std::map<std::string, std::string> info;
-  const std::vector<RedisReply>& fields = reply->elements;
-  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-    const RedisReply& value = fields[i + 1];
-    info[fields[i].str] =
-        value.type == RedisReply::Type::kInteger ? absl::StrCat(value.integer) : value.str;
-  }
-  int64_t length = 0;
-  int64_t added = 0;
-  if (!absl::SimpleAtoi(info["length"], &length) ||
-      !absl::SimpleAtoi(info["entries-added"], &added)) {
-    return absl::InternalError("XINFO STREAM: no length or entries-added");
-  }
-  // Trimming drops the oldest entries. None dropped: nothing can be missing. Otherwise the
-  // watcher misses changes when its position is before the oldest entry kept (or before the
-  // last one ever added, when none is kept); a position exactly at the cut is refused too,
-  // which costs that watcher a re-read, never a lost change.
-  if (added == length) return absl::OkStatus();
-  const std::string& oldest_kept =
-      length == 0 ? info["last-generated-id"] : info["recorded-first-entry-id"];
-  if (StreamIdBefore(after, oldest_kept) || StreamIdBefore(after, info["max-deleted-entry-id"])) {
-    return absl::OutOfRangeError(
-        "changes after this resume token are no longer kept: read the carers again and "
-        "watch from now on");
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::vector<RosterStore::ChangeEntry>> RosterStore::ReadChanges(
-    RedisConnection& connection, const StreamPositions& positions, int count,
-    absl::Duration block) {
-  std::vector<ChangeEntry> entries;
-  if (positions.empty()) return entries;
-  std::vector<std::string> command = {"XREAD",
-                                      "COUNT",
-                                      absl::StrCat(count),
-                                      "BLOCK",
-                                      absl::StrCat(absl::ToInt64Milliseconds(block)),
-                                      "STREAMS"};
-  std::map<std::string, std::string> tenant_of_key;
-  for (const auto& [tenant, position] : positions) {
-    std::string key = ChangeStreamKey(tenant);
-    tenant_of_key[key] = tenant;
-    command.push_back(std::move(key));
-  }
-  for (const auto& [tenant, position] : positions) command.push_back(position);
-  absl::StatusOr<RedisReply> reply = connection.Command(command);
-  if (!reply.ok()) return reply.status();
-  if (reply->is_error()) return ErrorReplyToStatus(*reply);
-  for (const RedisReply& stream : reply->elements) {
-    if (stream.elements.size() != 2) return absl::InternalError("XREAD: unexpected reply");
-    const std::string& tenant = tenant_of_key[stream.elements[0].str];
-    for (const RedisReply& entry : stream.elements[1].elements) {
-      if (entry.elements.size() != 2) return absl::InternalError("XREAD: unexpected entry");
-      ChangeEntry& change = entries.emplace_back();
-      change.tenant_id = tenant;
-      change.entry_id = entry.elements[0].str;
-      const std::vector<RedisReply>& fields = entry.elements[1].elements;
-      if (fields.size() != 2 || fields[0].str != "change" ||
-          !change.change.ParseFromString(fields[1].str)) {
-        return CorruptRecord("carer change");
-      }
-    }
-  }
-  return entries;
 }
 
 }  // namespace homecare::roster

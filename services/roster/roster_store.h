@@ -58,12 +58,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/api/event_source.h"
 #include "common/api/write.h"
+#include "common/redis/event_log.h"
 #include "common/redis/lua_script.h"
 #include "common/redis/record.h"
 #include "common/redis/redis_client.h"
 #include "homecare/roster/v1/roster.pb.h"
-#include "services/roster/change_feed.h"
 
 namespace homecare::roster {
 
@@ -193,26 +194,12 @@ class RosterStore {
   // Every tenant's id, for watchers of every tenant.
   absl::StatusOr<std::vector<std::string>> ListTenantIds();
 
-  // The id of the newest entry of the tenant's change stream; kStreamStart when it has none.
-  absl::StatusOr<std::string> LatestChangeId(absl::string_view tenant_id);
-
-  // OUT_OF_RANGE when entries after `after` have been trimmed from the tenant's stream, so that
-  // a watcher resuming there would miss changes.
-  absl::Status CheckChangesRetained(absl::string_view tenant_id, const std::string& after);
-
-  struct ChangeEntry {
-    std::string tenant_id;
-    std::string entry_id;
-    v1::CarerChange change;
-  };
-  // Waits up to `block` on `connection` (a dedicated one: XREAD BLOCK must not hold a pooled
-  // connection) for entries after `positions`, at most `count` per tenant. Empty when none came.
-  static absl::StatusOr<std::vector<ChangeEntry>> ReadChanges(RedisConnection& connection,
-                                                              const StreamPositions& positions,
-                                                              int count, absl::Duration block);
+  // The tenants' change streams, for WatchCarerChanges (common/server/event_watch.h).
+  EventSource& changes() { return changes_; }
 
  private:
   RedisClient* redis_;
+  RedisEventLog changes_;
   LuaScript create_tenant_;
   LuaScript update_tenant_;
   LuaScript create_carer_;

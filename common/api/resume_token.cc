@@ -1,4 +1,4 @@
-#include "services/roster/change_feed.h"
+#include "common/api/resume_token.h"
 
 #include <cstdint>
 #include <utility>
@@ -11,7 +11,7 @@
 #include "common/ids/ids.h"
 #include "common/status/errors.h"
 
-namespace homecare::roster {
+namespace homecare {
 namespace {
 
 // The token's own version, so that its layout can change without misreading old ones.
@@ -25,7 +25,7 @@ bool ParseStreamId(absl::string_view id, std::pair<uint64_t, uint64_t>& parsed) 
 
 absl::Status Malformed() {
   return InvalidArgumentError("resume_token",
-                              "is not a resume token of WatchCarerChanges; omit it to watch "
+                              "is not a resume token of this watch; omit it to watch "
                               "from now on");
 }
 
@@ -69,4 +69,4 @@ bool StreamIdBefore(absl::string_view a, absl::string_view b) {
   return left < right;
 }
 
-}  // namespace homecare::roster
+}  // namespace homecare

@@ -1,11 +1,11 @@
-#include "services/roster/change_feed.h"
+#include "common/api/resume_token.h"
 
 #include "common/status/errors.h"
 #include "common/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace homecare::roster {
+namespace homecare {
 namespace {
 
 using ::homecare::testing::StatusIs;
@@ -40,4 +40,4 @@ TEST(StreamIdBeforeTest, ComparesAsNumbers) {
 }
 
 }  // namespace
-}  // namespace homecare::roster
+}  // namespace homecare
