@@ -30,6 +30,7 @@
 namespace homecare {
 namespace {
 
+using ::homecare::testing::GrpcOk;
 using ::homecare::testing::GrpcStatusIs;
 using ::homecare::testing::IsOk;
 using ::homecare::testing::RedisServer;
@@ -48,7 +49,6 @@ using Stub = rv1::RosterService::Stub;
 constexpr char kSunrise[] = "sunrise-care";
 constexpr char kOak[] = "oak-care";
 
-auto GrpcOk() { return GrpcStatusIs(grpc::StatusCode::OK); }
 
 std::vector<std::string> ViolatedFields(const grpc::Status& status) {
   return homecare::ViolatedFields(FromGrpcStatus(status));
@@ -193,9 +193,6 @@ class RosterServiceTest : public ::testing::Test {
     for (const rv1::Carer& carer : response.carers()) ids.push_back(carer.carer_id());
     return ids;
   }
-
-  std::optional<rv1::CarerChange> FirstChangeFromNow(ChangeReader& watch,
-                                                     std::set<std::string>& created);
 
   // A resume token before every change of `tenants`, so that a watch sees every change made
   // after it opens without racing the server for where "now" is.
@@ -799,43 +796,15 @@ class ChangeReader {
     return status;
   }
   void Cancel() { context_.TryCancel(); }
+  // Returns once the server has fixed where a watch "from now on" starts: every change made
+  // after this reaches the watcher.
+  void WaitUntilWatching() { reader_->WaitForInitialMetadata(); }
 
  private:
   grpc::ClientContext context_;
   std::unique_ptr<grpc::ClientReader<rv1::CarerChange>> reader_;
   bool finished_ = false;
 };
-
-// The first change a watch opened "from now on" receives. Where "now" is is decided by the
-// server's watch thread, which a client cannot observe, so carers are created in the background
-// until one arrives; `created` gets their ids.
-std::optional<rv1::CarerChange> FirstChangeFromNowOn(ChangeReader& watch,
-                                                     const std::function<std::string()>& create,
-                                                     std::set<std::string>& created) {
-  std::atomic<bool> received{false};
-  std::mutex mutex;
-  std::thread creator([&] {
-    absl::Time deadline = absl::Now() + absl::Seconds(20);
-    while (!received && absl::Now() < deadline) {
-      std::string id = create();
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        created.insert(id);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-  });
-  std::optional<rv1::CarerChange> change = watch.Next();
-  received = true;
-  creator.join();
-  return change;
-}
-
-std::optional<rv1::CarerChange> RosterServiceTest::FirstChangeFromNow(
-    ChangeReader& watch, std::set<std::string>& created) {
-  return FirstChangeFromNowOn(
-      watch, [this] { return CreateCarer(NewCarer("Someone new")).carer_id(); }, created);
-}
 
 TEST_F(RosterServiceTest, WatchResumesAfterADisconnectWithNothingLostOrRepeated) {
   auto watch = std::make_unique<ChangeReader>(*stub_, System(), FromTheStart({kSunrise}));
@@ -935,21 +904,22 @@ TEST_F(RosterServiceTest, AResumeTokenOlderThanTheKeptChangesIsOutOfRange) {
   EXPECT_FALSE(from_start.Next().has_value());
   EXPECT_THAT(from_start.Finish(), GrpcStatusIs(grpc::StatusCode::OUT_OF_RANGE));
   ChangeReader fresh(*stub_, Coordinator(), "");
-  std::set<std::string> created;
-  std::optional<rv1::CarerChange> next = FirstChangeFromNow(fresh, created);
+  fresh.WaitUntilWatching();
+  rv1::Carer cat = CreateCarer(NewCarer("Cat"));
+  std::optional<rv1::CarerChange> next = fresh.Next();
   ASSERT_TRUE(next.has_value());
-  EXPECT_TRUE(created.contains(next->carer_id()));
+  EXPECT_EQ(next->carer_id(), cat.carer_id());
 }
 
 TEST_F(RosterServiceTest, WatchingFromNowSkipsEarlierChanges) {
   rv1::Carer before = CreateCarer(NewCarer("Ann"));
   SetSplitShifts(before.carer_id());
   ChangeReader watch(*stub_, Coordinator(), "");
-  std::set<std::string> created;
-  std::optional<rv1::CarerChange> first = FirstChangeFromNow(watch, created);
+  watch.WaitUntilWatching();
+  rv1::Carer after = CreateCarer(NewCarer("Bob"));
+  std::optional<rv1::CarerChange> first = watch.Next();
   ASSERT_TRUE(first.has_value());
-  EXPECT_NE(first->carer_id(), before.carer_id());
-  EXPECT_TRUE(created.contains(first->carer_id()));
+  EXPECT_EQ(first->carer_id(), after.carer_id());
   EXPECT_EQ(first->kind(), rv1::CarerChange::KIND_CARER_CREATED);
 }
 
@@ -1117,7 +1087,7 @@ TEST_F(RosterServiceTest, CarectlCreatesListsAndChecksEligibility) {
 TEST_F(RosterServiceTest, RedisDownFailsWritesAndWatchesWithUnavailable) {
   rv1::Carer ann = CreateCarer(NewCarer("Ann"));
   ChangeReader watch(*stub_, Coordinator(), "");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  watch.WaitUntilWatching();
   ASSERT_THAT(redis_->Stop(), IsOk());
   rv1::CreateCarerRequest create;
   *create.mutable_carer() = NewCarer("Bob");
@@ -1126,20 +1096,22 @@ TEST_F(RosterServiceTest, RedisDownFailsWritesAndWatchesWithUnavailable) {
               GrpcStatusIs(grpc::StatusCode::UNAVAILABLE));
   EXPECT_FALSE(watch.Next().has_value());
   EXPECT_THAT(watch.Finish(), GrpcStatusIs(grpc::StatusCode::UNAVAILABLE));
+  // Health shows the outage, for the service and for the background task that checks Redis.
+  auto channel = roster_->NewChannel();
+  const std::string readiness = "homecare.roster.v1.RosterService/background/redis-readiness";
+  EXPECT_THAT(WaitForHealth(*channel, "", ServingStatus::kNotServing, absl::Seconds(20)), IsOk());
+  EXPECT_THAT(WaitForHealth(*channel, readiness, ServingStatus::kNotServing, absl::Seconds(20)),
+              IsOk());
   ASSERT_THAT(redis_->Restart(), IsOk());
   // Back without restarting the service; nothing half-written.
-  absl::Time deadline = absl::Now() + absl::Seconds(20);
-  grpc::Status status;
-  do {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    rv1::ListCarersResponse response;
-    status = Call(&Stub::ListCarers, Coordinator(), rv1::ListCarersRequest(), &response);
-    if (status.ok()) {
-      ASSERT_EQ(response.carers_size(), 1);
-      EXPECT_EQ(response.carers(0).carer_id(), ann.carer_id());
-    }
-  } while (!status.ok() && absl::Now() < deadline);
-  EXPECT_THAT(status, GrpcOk());
+  EXPECT_THAT(WaitForHealth(*channel, "", ServingStatus::kServing, absl::Seconds(20)), IsOk());
+  EXPECT_THAT(WaitForHealth(*channel, readiness, ServingStatus::kServing, absl::Seconds(20)),
+              IsOk());
+  rv1::ListCarersResponse response;
+  ASSERT_THAT(Call(&Stub::ListCarers, Coordinator(), rv1::ListCarersRequest(), &response),
+              GrpcOk());
+  ASSERT_EQ(response.carers_size(), 1);
+  EXPECT_EQ(response.carers(0).carer_id(), ann.carer_id());
 }
 
 }  // namespace

@@ -31,6 +31,7 @@
 namespace homecare {
 namespace {
 
+using ::homecare::testing::GrpcOk;
 using ::homecare::testing::GrpcStatusIs;
 using ::homecare::testing::IsOk;
 using ::homecare::testing::RedisServer;
@@ -50,7 +51,6 @@ using Stub = sv1::SchedulingService::Stub;
 constexpr char kSunrise[] = "sunrise-care";
 constexpr char kOak[] = "oak-care";
 
-auto GrpcOk() { return GrpcStatusIs(grpc::StatusCode::OK); }
 
 std::vector<std::string> ViolatedFields(const grpc::Status& status) {
   return homecare::ViolatedFields(FromGrpcStatus(status));

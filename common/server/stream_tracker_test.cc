@@ -3,6 +3,7 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 
 namespace homecare {
@@ -16,16 +17,19 @@ TEST(StreamTrackerTest, DrainAsksEveryStreamToFinishAndWaits) {
     asked++;
     tracker.Remove(first);  // finishes synchronously
   });
+  absl::Notification second_asked;
   second = tracker.Add([&] {
     asked++;
-    std::thread([&] {  // finishes a little later, from another thread
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      tracker.Remove(second);
-    })
-        .detach();
+    second_asked.Notify();
+  });
+  // Finishes from another thread once asked, while Drain waits.
+  std::thread finisher([&] {
+    second_asked.WaitForNotification();
+    tracker.Remove(second);
   });
   EXPECT_EQ(tracker.open(), 2);
-  EXPECT_EQ(tracker.Drain(absl::Seconds(10)), 0);
+  EXPECT_EQ(tracker.Drain(absl::Seconds(30)), 0);
+  finisher.join();
   EXPECT_EQ(asked.load(), 2);
   EXPECT_TRUE(tracker.draining());
 }

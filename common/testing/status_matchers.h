@@ -51,6 +51,12 @@ MATCHER_P2(GrpcStatusIs, code, message_matcher, "") {
   return arg.error_code() == code && ::testing::Matches(message_matcher)(arg.error_message());
 }
 
+MATCHER(GrpcOk, "") {
+  *result_listener << "status is " << static_cast<int>(arg.error_code()) << ": "
+                   << arg.error_message();
+  return static_cast<int>(arg.error_code()) == 0;
+}
+
 }  // namespace homecare::testing
 
 #endif  // HOMECARE_COMMON_TESTING_STATUS_MATCHERS_H_
