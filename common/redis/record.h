@@ -12,23 +12,12 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/api/records.h"
 #include "common/redis/lua_script.h"
 #include "common/redis/redis_client.h"
 #include "common/redis/redis_reply.h"
 
 namespace homecare {
-
-// A record as read, with the bytes a conditional write compares against.
-template <typename Record>
-struct Snapshot {
-  Record record;
-  std::string bytes;  // empty when the record does not exist yet
-};
-
-// DATA_LOSS: what Redis holds under a record's key is not the record.
-inline absl::Status CorruptRecord(absl::string_view what) {
-  return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
-}
 
 // The snapshot of a GET reply: empty for nil.
 template <typename Record>
@@ -57,14 +46,6 @@ inline absl::StatusOr<RedisReply> RunTransition(RedisClient& redis, const LuaScr
 inline absl::Status UnexpectedOutcome(const LuaScript& script, absl::string_view outcome) {
   return absl::InternalError(absl::StrCat(script.name(), ": unexpected reply ", outcome));
 }
-
-// What a create-once script made: the record stored under the new id, and whether the call
-// was a retry of the request that made it.
-template <typename Record>
-struct Created {
-  Record record;           // as stored
-  bool duplicate = false;  // a retry of the request that made it: the first call's record
-};
 
 // How a create-once script's reply reads. Every create_*.lua answers {"created"} when it wrote
 // `written`, {"duplicate", <stored record>} for a retry of the same request (the same

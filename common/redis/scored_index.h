@@ -9,15 +9,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/api/records.h"
 #include "common/redis/redis_client.h"
 
 namespace homecare {
-
-struct ScoredIdPage {
-  std::vector<std::string> ids;
-  std::string last_cursor;  // of the last id in the page; pass back as `after`
-  bool exhausted = false;   // nothing follows the page
-};
 
 // Ids of `key` scored in [from, before) (absl::InfinitePast/InfiniteFuture for open ends), after
 // the cursor `after` (exclusive; "" from the start), at most `limit`. INVALID_ARGUMENT naming

@@ -86,7 +86,7 @@ absl::StatusOr<v1::Tenant> Roster::UpdateTenant(const std::string& tenant_id,
     }
     v1::Tenant updated = ApplyTenantUpdate(read->record, request.tenant(), *paths, clock_.Now());
     if (absl::Status valid = ValidateNewTenant(updated); !valid.ok()) return valid;
-    absl::StatusOr<RosterStore::AllCarers> carers = store_.ReadAllCarers(tenant_id);
+    absl::StatusOr<RosterRecords::AllCarers> carers = store_.ReadAllCarers(tenant_id);
     if (!carers.ok()) return carers.status();
     if (absl::Status still_valid = CheckCarersStillValid(updated, carers->carers);
         !still_valid.ok()) {
@@ -386,7 +386,7 @@ absl::StatusOr<v1::ListAbsencesResponse> Roster::ListAbsences(
   if (!cursor.ok()) return cursor.status();
   v1::ListAbsencesResponse response;
   while (true) {
-    absl::StatusOr<RosterStore::AbsencePage> page = store_.ListAbsences(
+    absl::StatusOr<RosterRecords::AbsencePage> page = store_.ListAbsences(
         tenant_id, request.carer_id(), *cursor, to, *page_size - response.absences_size());
     if (!page.ok()) return page.status();
     for (v1::Absence& absence : page->absences) {

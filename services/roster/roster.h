@@ -10,14 +10,14 @@
 #include "absl/status/statusor.h"
 #include "common/time/time.h"
 #include "homecare/roster/v1/roster.pb.h"
-#include "services/roster/roster_store.h"
+#include "services/roster/roster_records.h"
 
 namespace homecare::roster {
 
 class Roster {
  public:
   // Both must outlive the roster.
-  Roster(RosterStore* store, const Clock* clock) : store_(*store), clock_(*clock) {}
+  Roster(RosterRecords* store, const Clock* clock) : store_(*store), clock_(*clock) {}
 
   // Tenants. `tenant_id` is the one the caller may read or change (see TenantToRead).
   absl::StatusOr<v1::Tenant> CreateTenant(const v1::CreateTenantRequest& request);
@@ -60,7 +60,7 @@ class Roster {
   v1::CarerChange NewChange(const std::string& tenant_id, const std::string& carer_id,
                             v1::CarerChange::Kind kind) const;
 
-  RosterStore& store_;
+  RosterRecords& store_;
   const Clock& clock_;
 };
 

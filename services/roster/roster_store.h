@@ -65,14 +65,11 @@
 #include "common/redis/record.h"
 #include "common/redis/redis_client.h"
 #include "homecare/roster/v1/roster.pb.h"
+#include "services/roster/roster_records.h"
 
 namespace homecare::roster {
 
-// The domain of the roster's ErrorInfo reasons; a write that raced another is ABORTED with
-// kConcurrentWriteReason (common/api/write.h).
-inline constexpr absl::string_view kRosterErrorDomain = "homecare.roster";
-
-class RosterStore {
+class RosterStore final : public RosterRecords {
  public:
   // How long a create's fingerprint is kept: retries come within minutes; a week is generous.
   static constexpr absl::Duration kRetryWindow = absl::Hours(24 * 7);
@@ -85,107 +82,47 @@ class RosterStore {
   // SCRIPT LOAD of the store's scripts at start-up (best effort: they load on demand too).
   absl::Status LoadScripts();
 
-  // --- Tenants ---
-
-  // Stores a new tenant. ALREADY_EXISTS when the id is taken by another request.
+  // RosterRecords (documented there).
   absl::StatusOr<Created<v1::Tenant>> CreateTenant(const v1::Tenant& tenant,
-                                                  const std::string& fingerprint);
-
-  // NOT_FOUND when there is no such tenant.
-  absl::StatusOr<v1::Tenant> GetTenant(absl::string_view tenant_id);
-  absl::StatusOr<Snapshot<v1::Tenant>> ReadTenant(absl::string_view tenant_id);
-
-  // Every carer of the tenant and the carers' revision, to check a tenant change against.
-  struct AllCarers {
-    std::vector<v1::Carer> carers;
-    std::string revision;
-  };
-  absl::StatusOr<AllCarers> ReadAllCarers(absl::string_view tenant_id);
-
-  // Writes `updated` if the profile is still `read` and no carer changed since `carers_revision`.
-  // ABORTED when something did; NOT_FOUND when the tenant is gone.
+                                                  const std::string& fingerprint) override;
+  absl::StatusOr<v1::Tenant> GetTenant(absl::string_view tenant_id) override;
+  absl::StatusOr<Snapshot<v1::Tenant>> ReadTenant(absl::string_view tenant_id) override;
+  absl::StatusOr<AllCarers> ReadAllCarers(absl::string_view tenant_id) override;
   absl::Status UpdateTenant(const Snapshot<v1::Tenant>& read, const v1::Tenant& updated,
-                            const std::string& carers_revision);
-
-  // Tenant ids in order after `after` (exclusive; "" from the start), at most `limit`.
-  absl::StatusOr<std::vector<v1::Tenant>> ListTenants(const std::string& after, int limit);
-
-  // --- Carers ---
-
-  // Stores a new carer validated against `tenant`. ALREADY_EXISTS when the id was made by another
-  // request; ABORTED when the profile changed since it was read.
+                            const std::string& carers_revision) override;
+  absl::StatusOr<std::vector<v1::Tenant>> ListTenants(const std::string& after, int limit) override;
   absl::StatusOr<Created<v1::Carer>> CreateCarer(const Snapshot<v1::Tenant>& tenant,
                                                 const v1::Carer& carer,
                                                 const std::string& fingerprint,
-                                                const v1::CarerChange& change);
-
-  // NOT_FOUND when there is no such carer in the tenant.
+                                                const v1::CarerChange& change) override;
   absl::StatusOr<Snapshot<v1::Carer>> ReadCarer(absl::string_view tenant_id,
-                                                absl::string_view carer_id);
-
-  // Writes `updated` if the carer is still `read` and the profile still `tenant`. ABORTED when
-  // either changed; NOT_FOUND when the carer is gone.
+                                                absl::string_view carer_id) override;
   absl::Status UpdateCarer(const Snapshot<v1::Tenant>& tenant, const Snapshot<v1::Carer>& read,
-                           const v1::Carer& updated, const v1::CarerChange& change);
-
-  // Carer ids in order after `after` (exclusive), at most `limit`; only the locality's when
-  // `locality_id` is set.
+                           const v1::Carer& updated, const v1::CarerChange& change) override;
   absl::StatusOr<std::vector<std::string>> ListCarerIds(absl::string_view tenant_id,
                                                         absl::string_view locality_id,
-                                                        const std::string& after, int limit);
-
-  // The carers of `ids` that exist, in the same order, in one round trip.
+                                                        const std::string& after, int limit) override;
   absl::StatusOr<std::vector<v1::Carer>> ReadCarers(absl::string_view tenant_id,
-                                                    const std::vector<std::string>& ids);
-
-  // --- Availability ---
-
-  // The availability as stored; an empty snapshot (bytes "") when never set. Does not check
-  // that the carer exists.
+                                                    const std::vector<std::string>& ids) override;
   absl::StatusOr<Snapshot<v1::Availability>> ReadAvailability(absl::string_view tenant_id,
-                                                              absl::string_view carer_id);
-
-  // Availabilities of `carer_ids`, in the same order; nullopt where never set.
+                                                              absl::string_view carer_id) override;
   absl::StatusOr<std::vector<std::optional<v1::Availability>>> ReadAvailabilities(
-      absl::string_view tenant_id, const std::vector<std::string>& carer_ids);
-
-  // Writes `updated` if the availability is still `read`. ABORTED when it changed; NOT_FOUND
-  // when the carer does not exist.
+      absl::string_view tenant_id, const std::vector<std::string>& carer_ids) override;
   absl::Status SetAvailability(absl::string_view tenant_id, const Snapshot<v1::Availability>& read,
-                               const v1::Availability& updated, const v1::CarerChange& change);
-
-  // --- Absences ---
-
-  // NOT_FOUND when the carer does not exist; ALREADY_EXISTS when the id was made by another
-  // request.
+                               const v1::Availability& updated, const v1::CarerChange& change) override;
   absl::StatusOr<Created<v1::Absence>> RecordAbsence(absl::string_view tenant_id,
                                                     const v1::Absence& absence,
                                                     const std::string& fingerprint,
-                                                    const v1::CarerChange& change);
-
+                                                    const v1::CarerChange& change) override;
   absl::StatusOr<Snapshot<v1::Absence>> ReadAbsence(absl::string_view tenant_id,
-                                                    absl::string_view absence_id);
-
-  // Writes `updated` (ended or cancelled) if the absence is still `read`. ABORTED when it
-  // changed.
+                                                    absl::string_view absence_id) override;
   absl::Status UpdateAbsence(absl::string_view tenant_id, const Snapshot<v1::Absence>& read,
-                             const v1::Absence& updated, const v1::CarerChange& change);
-
-  // Absences by start time, then id, starting after the cursor `after` (exclusive; empty from
-  // the beginning) and starting before `starts_before`; the carer's when `carer_id` is set.
-  // At most `limit`.
-  struct AbsencePage {
-    std::vector<v1::Absence> absences;
-    std::string last_cursor;  // of the last absence in the page
-    bool exhausted = false;   // nothing after it
-  };
+                             const v1::Absence& updated, const v1::CarerChange& change) override;
   absl::StatusOr<AbsencePage> ListAbsences(absl::string_view tenant_id, absl::string_view carer_id,
                                            const std::string& after, absl::Time starts_before,
-                                           int limit);
-
-  // ACTIVE absences of the tenant that have not ended by `not_ended_by`, every carer's.
+                                           int limit) override;
   absl::StatusOr<std::vector<v1::Absence>> ReadCurrentAbsences(absl::string_view tenant_id,
-                                                               absl::Time not_ended_by);
+                                                               absl::Time not_ended_by) override;
 
   // --- Changes ---
 
@@ -194,8 +131,7 @@ class RosterStore {
   // Every tenant's id, for watchers of every tenant.
   absl::StatusOr<std::vector<std::string>> ListTenantIds();
 
-  // The tenants' change streams, for WatchCarerChanges (common/server/event_watch.h).
-  EventSource& changes() { return changes_; }
+  EventSource& changes() override { return changes_; }
 
  private:
   RedisClient* redis_;

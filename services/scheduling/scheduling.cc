@@ -226,7 +226,7 @@ absl::StatusOr<v1::CreateCarePlanResponse> Scheduling::CreateCarePlan(
   };
   // A request that made its version before is answered with it, before any check against the
   // plan as it is now (which that very version changed).
-  auto answer_earlier = [&](const SchedulingStore::AddVersionOutcome& earlier)
+  auto answer_earlier = [&](const SchedulingRecords::AddVersionOutcome& earlier)
       -> absl::StatusOr<v1::CreateCarePlanResponse> {
     if (earlier.previous_fingerprint != fingerprint) {
       return absl::AlreadyExistsError("this request_id was used by another CreateCarePlan request");
@@ -240,7 +240,7 @@ absl::StatusOr<v1::CreateCarePlanResponse> Scheduling::CreateCarePlan(
     return CorruptRecord("care plan request");
   };
   if (!request.request_id().empty()) {
-    absl::StatusOr<SchedulingStore::AddVersionOutcome> earlier =
+    absl::StatusOr<SchedulingRecords::AddVersionOutcome> earlier =
         store_.ReadCarePlanRequest(tenant_id, request_id);
     if (!earlier.ok()) return earlier.status();
     if (!earlier->previous_plan_id.empty()) return answer_earlier(*earlier);
@@ -271,7 +271,7 @@ absl::StatusOr<v1::CreateCarePlanResponse> Scheduling::CreateCarePlan(
         }
         v1::CarePlan plan = NewCarePlanVersion(requested, plan_id, version, clock_.Now());
         if (absl::Status valid = ValidateCarePlan(plan); !valid.ok()) return valid;
-        absl::StatusOr<SchedulingStore::AddVersionOutcome> added =
+        absl::StatusOr<SchedulingRecords::AddVersionOutcome> added =
             store_.AddCarePlanVersion(tenant_id, plan, request_id, fingerprint);
         if (!added.ok()) return added.status();
         if (added->added) return answer(std::move(plan));
@@ -440,8 +440,8 @@ absl::Status Scheduling::GenerateForClients(const std::string& tenant_id,
 
   const absl::Time now = clock_.Now();
   std::vector<v1::Visit> to_create;
-  std::vector<SchedulingStore::VisitReplacement> to_replan;
-  std::vector<SchedulingStore::VisitReplacement> to_withdraw;
+  std::vector<SchedulingRecords::VisitReplacement> to_replan;
+  std::vector<SchedulingRecords::VisitReplacement> to_withdraw;
   size_t next_plan = 0;
   for (size_t i = 0; i < clients.size(); ++i) {
     std::vector<std::vector<v1::CarePlan>> client_plans;

@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "common/time/time.h"
 #include "homecare/scheduling/v1/scheduling.pb.h"
-#include "services/scheduling/scheduling_store.h"
+#include "services/scheduling/scheduling_records.h"
 #include "services/scheduling/tenant_directory.h"
 
 namespace homecare::scheduling {
@@ -21,7 +21,7 @@ class Scheduling {
   static constexpr int kMaxGenerateDays = 92;
 
   // All must outlive this.
-  Scheduling(SchedulingStore* store, TenantDirectory* tenants, const Clock* clock)
+  Scheduling(SchedulingRecords* store, TenantDirectory* tenants, const Clock* clock)
       : store_(*store), tenants_(*tenants), clock_(*clock) {}
 
   absl::StatusOr<v1::Client> CreateClient(const std::string& tenant_id,
@@ -71,7 +71,7 @@ class Scheduling {
   absl::Status ReconcileMadeVisits(const std::string& tenant_id, const TenantProfile& tenant,
                                    const v1::Client& client);
 
-  SchedulingStore& store_;
+  SchedulingRecords& store_;
   TenantDirectory& tenants_;
   const Clock& clock_;
 };

@@ -25,9 +25,9 @@
 //   hc:{T}:scheduling:visits                     ZSET    every visit id, score planned start (ms).
 //   hc:{T}:scheduling:client-visits:<client>     ZSET    the client's visit ids, the same way.
 //   hc:{T}:scheduling:locality-visits:<loc>      ZSET    the locality's visit ids, the same way.
-//   hc:{T}:scheduling:visit-create:<visit>       STRING  fingerprint of the CreateVisit request of
-//   a
-//                                                        one-off visit, kept for kRetryWindow.
+//   hc:{T}:scheduling:visit-create:<visit>       STRING  fingerprint of the CreateVisit request
+//                                                        of a one-off visit, kept for
+//                                                        kRetryWindow.
 //
 // Optimistic concurrency as in the roster store: a write computed from records read before is
 // applied only if they are byte-for-byte unchanged; otherwise ABORTED (kConcurrentWriteReason).
@@ -47,12 +47,11 @@
 #include "common/redis/redis_client.h"
 #include "common/redis/scored_index.h"
 #include "homecare/scheduling/v1/scheduling.pb.h"
+#include "services/scheduling/scheduling_records.h"
 
 namespace homecare::scheduling {
 
-inline constexpr absl::string_view kSchedulingErrorDomain = "homecare.scheduling";
-
-class SchedulingStore {
+class SchedulingStore final : public SchedulingRecords {
  public:
   // How long a create's fingerprint is kept: retries come within minutes; a week is generous.
   static constexpr absl::Duration kRetryWindow = absl::Hours(24 * 7);
@@ -63,100 +62,56 @@ class SchedulingStore {
   // SCRIPT LOAD of the store's scripts at start-up (best effort: they load on demand too).
   absl::Status LoadScripts();
 
-  // --- Clients ---
-
-  // ALREADY_EXISTS when the id was made by another request.
+  // SchedulingRecords (documented there).
   absl::StatusOr<Created<v1::Client>> CreateClient(absl::string_view tenant_id,
                                                    const v1::Client& client,
-                                                   const std::string& fingerprint);
-  // NOT_FOUND when there is no such client in the tenant.
+                                                   const std::string& fingerprint) override;
   absl::StatusOr<Snapshot<v1::Client>> ReadClient(absl::string_view tenant_id,
-                                                  absl::string_view client_id);
-  // Writes `updated` if the client is still `read`: ABORTED when it changed.
+                                                  absl::string_view client_id) override;
   absl::Status UpdateClient(absl::string_view tenant_id, const Snapshot<v1::Client>& read,
-                            const v1::Client& updated);
-  // Client ids in order after `after` (exclusive), at most `limit`; the locality's when set.
+                            const v1::Client& updated) override;
   absl::StatusOr<std::vector<std::string>> ListClientIds(absl::string_view tenant_id,
                                                          absl::string_view locality_id,
-                                                         const std::string& after, int limit);
-  // The clients of `ids` that exist, in the same order, in one round trip.
+                                                         const std::string& after, int limit) override;
   absl::StatusOr<std::vector<v1::Client>> ReadClients(absl::string_view tenant_id,
-                                                      const std::vector<std::string>& ids);
-
-  // --- Care plans ---
-
+                                                      const std::vector<std::string>& ids) override;
   // Far beyond any review date: the review score of a plan without one.
   static constexpr int64_t kNoReviewScore = 253402300799000;  // 9999-12-31T23:59:59Z in ms
-
-  struct AddVersionOutcome {
-    bool added = false;
-    // When the request id was used before: what that request's record says.
-    std::string previous_fingerprint;
-    std::string previous_plan_id;
-    int previous_version = 0;
-  };
-  // Adds `version` (version N of its plan, which must have N - 1 versions) for `request_id`.
-  // NOT_FOUND when the client does not exist; ABORTED when another version was added meanwhile.
   absl::StatusOr<AddVersionOutcome> AddCarePlanVersion(absl::string_view tenant_id,
                                                        const v1::CarePlan& version,
                                                        const std::string& request_id,
-                                                       const std::string& fingerprint);
-  // What an earlier CreateCarePlan request with `request_id` made (added is false); a default
-  // outcome when there was none within kRetryWindow.
+                                                       const std::string& fingerprint) override;
   absl::StatusOr<AddVersionOutcome> ReadCarePlanRequest(absl::string_view tenant_id,
-                                                        const std::string& request_id);
-  // Every version of the plan, oldest first; NOT_FOUND when there is no such plan.
+                                                        const std::string& request_id) override;
   absl::StatusOr<std::vector<v1::CarePlan>> ReadCarePlan(absl::string_view tenant_id,
-                                                         absl::string_view care_plan_id);
-  // The plan ids of each client, in one round trip.
+                                                         absl::string_view care_plan_id) override;
   absl::StatusOr<std::vector<std::vector<std::string>>> ReadPlanIdsOfClients(
-      absl::string_view tenant_id, const std::vector<std::string>& client_ids);
-  // Every version of each plan of `plan_ids` (oldest first), in one round trip.
+      absl::string_view tenant_id, const std::vector<std::string>& client_ids) override;
   absl::StatusOr<std::vector<std::vector<v1::CarePlan>>> ReadCarePlans(
-      absl::string_view tenant_id, const std::vector<std::string>& plan_ids);
-  // Plan ids by review date, those reviewed before `review_before` (InfiniteFuture: all).
+      absl::string_view tenant_id, const std::vector<std::string>& plan_ids) override;
   absl::StatusOr<ScoredIdPage> ListPlanIdsByReview(absl::string_view tenant_id,
                                                    absl::Time review_before,
-                                                   const std::string& after, int limit);
-
-  // --- Visits ---
-
-  // A one-off visit. ALREADY_EXISTS when its id was made by another request.
+                                                   const std::string& after, int limit) override;
   absl::StatusOr<Created<v1::Visit>> CreateVisit(absl::string_view tenant_id,
                                                  const v1::Visit& visit,
-                                                 const std::string& fingerprint);
-  // Generated visits, each its own script call, pipelined; how many were created (the rest
-  // existed already).
+                                                 const std::string& fingerprint) override;
   absl::StatusOr<int> CreateGeneratedVisits(absl::string_view tenant_id,
-                                            const std::vector<v1::Visit>& visits);
-  // Replaces each read visit by its new record, each its own script call, pipelined; how many
-  // were written (a visit that changed since it was read is left as it is).
-  struct VisitReplacement {
-    const Snapshot<v1::Visit>* read;
-    v1::Visit updated;
-  };
+                                            const std::vector<v1::Visit>& visits) override;
   absl::StatusOr<int> ReplaceVisits(absl::string_view tenant_id,
-                                    const std::vector<VisitReplacement>& replacements);
-
-  // NOT_FOUND when there is no such visit in the tenant.
+                                    const std::vector<VisitReplacement>& replacements) override;
   absl::StatusOr<Snapshot<v1::Visit>> ReadVisit(absl::string_view tenant_id,
-                                                absl::string_view visit_id);
-  // Writes `updated` if the visit is still `read`: ABORTED when it changed.
+                                                absl::string_view visit_id) override;
   absl::Status UpdateVisit(absl::string_view tenant_id, const Snapshot<v1::Visit>& read,
-                           const v1::Visit& updated);
-  // Each client's visits planned to start in [from, before), in two round trips.
+                           const v1::Visit& updated) override;
   absl::StatusOr<std::vector<std::vector<Snapshot<v1::Visit>>>> ReadVisitsOfClients(
       absl::string_view tenant_id, const std::vector<std::string>& client_ids, absl::Time from,
-      absl::Time before);
-  // Visit ids by planned start in [from, before) after the cursor: the client's when
-  // `client_id` is set, else the locality's when `locality_id` is set, else every visit.
+      absl::Time before) override;
   absl::StatusOr<ScoredIdPage> ListVisitIds(absl::string_view tenant_id,
                                             absl::string_view client_id,
                                             absl::string_view locality_id, absl::Time from,
-                                            absl::Time before, const std::string& after, int limit);
-  // The visits of `ids` that exist, in the same order, in one round trip.
+                                            absl::Time before, const std::string& after, int limit) override;
   absl::StatusOr<std::vector<v1::Visit>> ReadVisits(absl::string_view tenant_id,
-                                                    const std::vector<std::string>& ids);
+                                                    const std::vector<std::string>& ids) override;
 
  private:
   RedisClient::ScriptCall CreateVisitCall(absl::string_view tenant_id, const v1::Visit& visit,
