@@ -25,6 +25,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
+#include "services/roster/sample_carer.h"
 #include "common/api/resume_token.h"
 
 namespace homecare {
@@ -55,18 +56,7 @@ std::vector<std::string> ViolatedFields(const grpc::Status& status) {
 }
 
 rv1::Carer NewCarer(const std::string& name, const std::string& locality = "north") {
-  rv1::Carer carer;
-  carer.set_display_name(name);
-  carer.set_gender(common::v1::GENDER_FEMALE);
-  carer.set_locality_id(locality);
-  carer.mutable_home()->set_latitude(51.5);
-  carer.mutable_home()->set_longitude(-0.12);
-  carer.set_contracted_minutes_per_week(1800);
-  carer.set_max_minutes_per_day(480);
-  carer.set_hourly_rate_pence(1300);
-  carer.set_travel_mode(rv1::TRAVEL_MODE_DRIVES);
-  carer.add_skills()->set_skill("medication");
-  return carer;
+  return roster::SampleCarer(name, locality);
 }
 
 common::v1::LocalTimeRange Range(int start_hour, int end_hour) {

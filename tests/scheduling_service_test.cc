@@ -26,6 +26,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
+#include "services/roster/sample_carer.h"
 #include "homecare/scheduling/v1/scheduling.grpc.pb.h"
 
 namespace homecare {
@@ -545,16 +546,7 @@ TEST_F(SchedulingServiceTest, PreferredAndExcludedCarersMustBeCarersOfTheProvide
   auto new_carer = [&](const std::string& tenant, const std::string& name) {
     rv1::CreateCarerRequest request;
     request.set_request_id(absl::StrCat("carer-", tenant, "-", name));
-    rv1::Carer& carer = *request.mutable_carer();
-    carer.set_display_name(name);
-    carer.set_gender(common::v1::GENDER_UNDISCLOSED);
-    carer.set_locality_id("north");
-    carer.mutable_home()->set_latitude(51.5);
-    carer.mutable_home()->set_longitude(-0.12);
-    carer.set_contracted_minutes_per_week(1800);
-    carer.set_max_minutes_per_day(480);
-    carer.set_hourly_rate_pence(1300);
-    carer.set_travel_mode(rv1::TRAVEL_MODE_DRIVES);
+    *request.mutable_carer() = roster::SampleCarer(name);
     grpc::ClientContext context;
     PrepareContext(context, Coordinator(tenant), absl::Seconds(10));
     rv1::Carer created;

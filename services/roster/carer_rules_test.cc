@@ -5,6 +5,7 @@
 #include "common/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/roster/sample_carer.h"
 #include "services/roster/tenant_rules.h"
 
 namespace homecare::roster {
@@ -33,20 +34,10 @@ v1::Tenant Tenant() {
 }
 
 v1::Carer Carer() {
-  v1::Carer carer;
-  carer.set_display_name("Ann Lee");
-  carer.set_gender(common::v1::GENDER_FEMALE);
-  carer.add_skills()->set_skill("medication");
-  *carer.add_skills() = v1::CarerSkill();
-  carer.mutable_skills(1)->set_skill("hoist");
-  *carer.mutable_skills(1)->mutable_expires_on() = DateToProto(absl::CivilDay(2027, 3, 31));
-  carer.set_locality_id("north");
-  carer.mutable_home()->set_latitude(51.5);
-  carer.mutable_home()->set_longitude(-0.12);
-  carer.set_contracted_minutes_per_week(1800);
-  carer.set_max_minutes_per_day(480);
-  carer.set_hourly_rate_pence(1300);
-  carer.set_travel_mode(v1::TRAVEL_MODE_DRIVES);
+  v1::Carer carer = SampleCarer("Ann Lee");
+  v1::CarerSkill& hoist = *carer.add_skills();
+  hoist.set_skill("hoist");
+  *hoist.mutable_expires_on() = DateToProto(absl::CivilDay(2027, 3, 31));
   return carer;
 }
 
