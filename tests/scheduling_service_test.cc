@@ -8,10 +8,12 @@
 #include <atomic>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/resume_token.h"
 #include "common/client/channel.h"
 #include "common/server/grpc_status.h"
 #include "common/status/errors.h"
@@ -892,6 +894,156 @@ TEST_F(SchedulingServiceTest, TenantAndRoleIsolationForEveryRpc) {
   EXPECT_EQ(unchanged.status(), sv1::VISIT_STATUS_NEEDS_CARER);
   // The tenant's own system token may do what its coordinators do.
   EXPECT_THAT(rpcs[1].call(secret_.Token(Role::kSystem, kSunrise)), GrpcOk());
+}
+
+// ---- The visit stream
+
+class VisitWatch {
+ public:
+  VisitWatch(Stub& stub, const std::string& token,
+             const std::string& resume_token, const common::v1::Date* date = nullptr) {
+    PrepareContext(context_, token, absl::Seconds(30));
+    sv1::WatchVisitsRequest request;
+    request.set_resume_token(resume_token);
+    if (date != nullptr) *request.mutable_date() = *date;
+    reader_ = stub.WatchVisits(&context_, request);
+  }
+  ~VisitWatch() {
+    context_.TryCancel();
+    if (!finished_) reader_->Finish();
+  }
+  // Returns once the server has fixed where a watch "from now on" starts.
+  void WaitUntilWatching() { reader_->WaitForInitialMetadata(); }
+  std::optional<sv1::VisitChange> Next() {
+    sv1::VisitChange change;
+    if (!reader_->Read(&change)) return std::nullopt;
+    return change;
+  }
+  grpc::Status Finish() {
+    finished_ = true;
+    return reader_->Finish();
+  }
+
+ private:
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReader<sv1::VisitChange>> reader_;
+  bool finished_ = false;
+};
+
+TEST_F(SchedulingServiceTest, WatchVisitsStreamsEveryChangeAndResumesExactly) {
+  sv1::Client client = CreateClient(NewClient("Edna"));
+  CreatePlan(client.client_id(), {Pattern("morning", 7, 8, 30)}, Day(2030, 12, 2));
+  auto watch = std::make_unique<VisitWatch>(*stub_, Coordinator(), "");
+  watch->WaitUntilWatching();
+  const common::v1::Date tuesday = Day(2030, 12, 3);
+  VisitWatch on_tuesday(*stub_, Coordinator(), "", &tuesday);
+  on_tuesday.WaitUntilWatching();
+
+  ASSERT_EQ(Generate(Day(2030, 12, 2), Day(2030, 12, 4)).visits_created(), 3);
+  std::vector<sv1::VisitChange> created;
+  for (int i = 0; i < 3; ++i) {
+    std::optional<sv1::VisitChange> change = watch->Next();
+    ASSERT_TRUE(change.has_value());
+    EXPECT_EQ(change->kind(), sv1::VisitChange::KIND_CREATED);
+    EXPECT_EQ(change->tenant_id(), kSunrise);
+    EXPECT_FALSE(change->resume_token().empty());
+    created.push_back(*change);
+  }
+  std::set<int> days;
+  for (const sv1::VisitChange& change : created) days.insert(change.visit().local_date().day());
+  EXPECT_THAT(days, ElementsAre(2, 3, 4));
+
+  // Tuesday's visit changed, then cancelled.
+  const sv1::Visit& visit = created[1].visit();
+  ASSERT_EQ(visit.local_date().day(), 3);
+  sv1::UpdateVisitRequest update;
+  update.mutable_visit()->set_visit_id(visit.visit_id());
+  update.mutable_visit()->set_duration_minutes(40);
+  update.mutable_update_mask()->add_paths("duration_minutes");
+  sv1::Visit changed;
+  ASSERT_THAT(Call(&Stub::UpdateVisit, Coordinator(), update, &changed), GrpcOk());
+  sv1::CancelVisitRequest cancel;
+  cancel.set_visit_id(visit.visit_id());
+  cancel.mutable_cancellation()->set_reason(sv1::CANCELLATION_REASON_CANCELLED_BY_FAMILY);
+  cancel.mutable_cancellation()->set_requested_by("Sue (daughter), by phone");
+  sv1::Visit cancelled;
+  ASSERT_THAT(Call(&Stub::CancelVisit, Coordinator(), cancel, &cancelled), GrpcOk());
+  ASSERT_THAT(Call(&Stub::CancelVisit, Coordinator(), cancel, &cancelled), GrpcOk())
+      << "a retry, which changes nothing and adds no change";
+
+  std::optional<sv1::VisitChange> updated = watch->Next();
+  ASSERT_TRUE(updated.has_value());
+  EXPECT_EQ(updated->kind(), sv1::VisitChange::KIND_UPDATED);
+  EXPECT_EQ(updated->visit().duration_minutes(), 40);
+  std::optional<sv1::VisitChange> cancellation = watch->Next();
+  ASSERT_TRUE(cancellation.has_value());
+  EXPECT_EQ(cancellation->kind(), sv1::VisitChange::KIND_CANCELLED);
+  EXPECT_EQ(cancellation->visit().status(), sv1::VISIT_STATUS_CANCELLED);
+
+  // The date filter: only Tuesday's visit, each of its three changes.
+  std::vector<sv1::VisitChange::Kind> tuesday_kinds;
+  for (int i = 0; i < 3; ++i) {
+    std::optional<sv1::VisitChange> change = on_tuesday.Next();
+    ASSERT_TRUE(change.has_value());
+    EXPECT_EQ(change->visit().visit_id(), visit.visit_id());
+    tuesday_kinds.push_back(change->kind());
+  }
+  EXPECT_THAT(tuesday_kinds,
+              ElementsAre(sv1::VisitChange::KIND_CREATED, sv1::VisitChange::KIND_UPDATED,
+                          sv1::VisitChange::KIND_CANCELLED));
+  watch.reset();
+
+  // Resumed after the first change: exactly the four after it, in order, and nothing more.
+  VisitWatch resumed(*stub_, Coordinator(), created[0].resume_token());
+  std::vector<sv1::VisitChange::Kind> kinds;
+  for (int i = 0; i < 4; ++i) {
+    std::optional<sv1::VisitChange> change = resumed.Next();
+    ASSERT_TRUE(change.has_value());
+    kinds.push_back(change->kind());
+  }
+  EXPECT_THAT(kinds, ElementsAre(sv1::VisitChange::KIND_CREATED, sv1::VisitChange::KIND_CREATED,
+                                 sv1::VisitChange::KIND_UPDATED,
+                                 sv1::VisitChange::KIND_CANCELLED));
+
+  // A system watcher of every tenant, from that token, sees the same and another tenant's too.
+  VisitWatch everyone(*stub_, secret_.Token(Role::kSystem, "*"), cancellation->resume_token());
+  sv1::Client olive = CreateClient(NewClient("Olive"), kOak);
+  CreatePlan(olive.client_id(), {Pattern("morning", 7, 8, 30)}, Day(2030, 12, 2), 600, "",
+             kOak);
+  sv1::GenerateVisitsRequest generate;
+  *generate.mutable_start_date() = Day(2030, 12, 2);
+  *generate.mutable_end_date() = Day(2030, 12, 2);
+  sv1::GenerateVisitsResponse generated;
+  ASSERT_THAT(Call(&Stub::GenerateVisits, Coordinator(kOak), generate, &generated), GrpcOk());
+  std::optional<sv1::VisitChange> oak = everyone.Next();
+  ASSERT_TRUE(oak.has_value());
+  EXPECT_EQ(oak->tenant_id(), kOak);
+  EXPECT_EQ(oak->visit().client_id(), olive.client_id());
+}
+
+TEST_F(SchedulingServiceTest, WatchVisitsRefusesBadRequestsAndOtherRoles) {
+  common::v1::Date bad;
+  bad.set_year(2030);
+  bad.set_month(13);
+  bad.set_day(1);
+  VisitWatch bad_date(*stub_, Coordinator(), "", &bad);
+  EXPECT_FALSE(bad_date.Next().has_value());
+  grpc::Status status = bad_date.Finish();
+  EXPECT_THAT(status, GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("date"));
+  for (const std::string& token : {std::string("garbage!"), EncodeResumeToken({{kOak, "1-0"}})}) {
+    VisitWatch foreign(*stub_, Coordinator(), token);
+    EXPECT_FALSE(foreign.Next().has_value());
+    status = foreign.Finish();
+    EXPECT_THAT(status, GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT));
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("resume_token"));
+  }
+  for (Role role : {Role::kCarer, Role::kCommissioner, Role::kOperator}) {
+    VisitWatch refused(*stub_, secret_.Token(role, kSunrise, role == Role::kCarer ? "car_1" : ""),
+                       "");
+    EXPECT_FALSE(refused.Next().has_value());
+    EXPECT_THAT(refused.Finish(), GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  }
 }
 
 TEST_F(SchedulingServiceTest, RosterDownIsUnavailableWithinTheTimeoutAndWritesNothing) {

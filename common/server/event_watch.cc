@@ -49,10 +49,9 @@ absl::StatusOr<std::vector<StoredEvent>> WatchCursor::Next() {
   return reader_->Read(positions_, options_.read_count, options_.block);
 }
 
-std::string WatchCursor::Delivered(const StoredEvent& event) {
-  positions_[event.tenant_id] = event.position;
-  return EncodeResumeToken(positions_);
-}
+void WatchCursor::Passed(const StoredEvent& event) { positions_[event.tenant_id] = event.position; }
+
+std::string WatchCursor::Token() const { return EncodeResumeToken(positions_); }
 
 // Tenants that appeared since the watch began have only events the watcher has not seen.
 absl::Status WatchCursor::AddNewTenants() {

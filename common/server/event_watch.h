@@ -27,6 +27,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -66,8 +67,11 @@ class WatchCursor {
   absl::Status Begin(const std::string& resume_token);
   // The next events, waiting up to the block time; empty when none came.
   absl::StatusOr<std::vector<StoredEvent>> Next();
-  // Records `event` as delivered and returns the resume token that follows it.
-  std::string Delivered(const StoredEvent& event);
+  // Records `event` as delivered, or passed over by the watch's filter: the watch resumes
+  // after it either way.
+  void Passed(const StoredEvent& event);
+  // The resume token after every event passed so far.
+  std::string Token() const;
 
  private:
   bool all_tenants() const { return principal_.acts_for_all_tenants(); }
@@ -89,12 +93,18 @@ class Watches {
   Watches(StreamTracker* streams, BackgroundWork* background, WatchOptions options = {})
       : streams_(*streams), background_(*background), options_(options) {}
 
+  // Which events a watcher asked for (a date, a carer); empty: every event.
+  template <typename Event>
+  using Filter = std::function<bool(const Event&)>;
+
   // Starts a watch of `source` for an authorised `principal`; Event is the stream's message,
-  // with a string field resume_token, kept in the log without it. The reactor deletes itself
-  // when the stream is done.
+  // with a string field resume_token, kept in the log without it. Only events `keep` accepts
+  // are sent (the resume token still moves past the others). The reactor deletes itself when
+  // the stream is done.
   template <typename Event>
   grpc::ServerWriteReactor<Event>* Start(const Principal& principal,
-                                         const std::string& resume_token, EventSource* source);
+                                         const std::string& resume_token, EventSource* source,
+                                         Filter<Event> keep = nullptr);
 
   // A stream that fails at once with `status` (for a caller refused before it starts).
   template <typename Event>
@@ -123,9 +133,11 @@ class Watches::Refused final : public grpc::ServerWriteReactor<Event> {
 template <typename Event>
 class Watches::Watch final : public grpc::ServerWriteReactor<Event> {
  public:
-  Watch(Principal principal, std::string resume_token, EventSource* source, Watches* watches)
+  Watch(Principal principal, std::string resume_token, EventSource* source, Filter<Event> keep,
+        Watches* watches)
       : resume_token_(std::move(resume_token)),
         cursor_(std::move(principal), source, watches->options_),
+        keep_(std::move(keep)),
         watches_(*watches) {}
 
   void Begin() {
@@ -166,7 +178,9 @@ class Watches::Watch final : public grpc::ServerWriteReactor<Event> {
         if (!event.ParseFromString(stored.payload)) {
           return absl::DataLossError("a stored event does not parse");
         }
-        event.set_resume_token(cursor_.Delivered(stored));
+        cursor_.Passed(stored);
+        if (keep_ && !keep_(event)) continue;
+        event.set_resume_token(cursor_.Token());
         if (!Await([this, &event] { this->StartWrite(&event); })) return absl::CancelledError();
       }
     }
@@ -201,6 +215,7 @@ class Watches::Watch final : public grpc::ServerWriteReactor<Event> {
 
   const std::string resume_token_;
   WatchCursor cursor_;
+  const Filter<Event> keep_;
   Watches& watches_;
   StreamTracker::Id tracker_id_ = 0;
 
@@ -215,12 +230,12 @@ class Watches::Watch final : public grpc::ServerWriteReactor<Event> {
 template <typename Event>
 grpc::ServerWriteReactor<Event>* Watches::Start(const Principal& principal,
                                                 const std::string& resume_token,
-                                                EventSource* source) {
+                                                EventSource* source, Filter<Event> keep) {
   if (streams_.open() >= options_.max_watches) {
     return Refuse<Event>(
         absl::ResourceExhaustedError("too many open watches on this server; retry later"));
   }
-  auto* watch = new Watch<Event>(principal, resume_token, source, this);
+  auto* watch = new Watch<Event>(principal, resume_token, source, std::move(keep), this);
   watch->Begin();
   return watch;
 }

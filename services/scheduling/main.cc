@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
          }
          directory = std::make_unique<RosterDirectory>(homecare::MakeChannel(roster_address),
                                                        &deps.tokens, &deps.system_clock, roster_options);
-         return std::make_unique<SchedulingService>(&deps.calls, store.get(), directory.get(),
+         return std::make_unique<SchedulingService>(&deps.calls, &deps.watches, store.get(), directory.get(),
                                                     &deps.clock);
        }});
 }

@@ -24,6 +24,9 @@ class Scheduling {
   Scheduling(SchedulingRecords* store, TenantDirectory* tenants, const Clock* clock)
       : store_(*store), tenants_(*tenants), clock_(*clock) {}
 
+  // Every tenant's visit changes, for WatchVisits.
+  EventSource& visit_changes() { return store_.visit_changes(); }
+
   absl::StatusOr<v1::Client> CreateClient(const std::string& tenant_id,
                                           const v1::CreateClientRequest& request);
   absl::StatusOr<v1::Client> GetClient(const std::string& tenant_id, const std::string& client_id);

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/api/event_source.h"
 #include "common/api/records.h"
 #include "homecare/scheduling/v1/scheduling.pb.h"
 
@@ -116,6 +117,11 @@ class SchedulingRecords {
   // The visits of `ids` that exist, in the same order, in one round trip.
   virtual absl::StatusOr<std::vector<v1::Visit>> ReadVisits(
       absl::string_view tenant_id, const std::vector<std::string>& ids) = 0;
+
+  // --- Changes ---
+
+  // Every tenant's visit changes, appended by the same write as the change (WatchVisits).
+  virtual EventSource& visit_changes() = 0;
 };
 
 }  // namespace homecare::scheduling

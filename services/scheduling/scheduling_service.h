@@ -6,6 +6,7 @@
 #define HOMECARE_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
 
 #include "common/server/call_runner.h"
+#include "common/server/event_watch.h"
 #include "common/time/time.h"
 #include "homecare/scheduling/v1/scheduling.grpc.pb.h"
 #include "services/scheduling/scheduling.h"
@@ -17,9 +18,9 @@ namespace homecare::scheduling {
 class SchedulingService final : public v1::SchedulingService::CallbackService {
  public:
   // All must outlive the service.
-  SchedulingService(CallRunner* calls, SchedulingStore* store, TenantDirectory* tenants,
-                    const Clock* clock)
-      : calls_(*calls), scheduling_(store, tenants, clock) {}
+  SchedulingService(CallRunner* calls, Watches* watches, SchedulingStore* store,
+                    TenantDirectory* tenants, const Clock* clock)
+      : calls_(*calls), watches_(*watches), scheduling_(store, tenants, clock) {}
 
   grpc::ServerUnaryReactor* CreateClient(grpc::CallbackServerContext* context,
                                          const v1::CreateClientRequest* request,
@@ -61,9 +62,12 @@ class SchedulingService final : public v1::SchedulingService::CallbackService {
                                         const v1::CancelVisitRequest* request,
                                         v1::Visit* response) override;
 
- private:
+  grpc::ServerWriteReactor<v1::VisitChange>* WatchVisits(
+      grpc::CallbackServerContext* context, const v1::WatchVisitsRequest* request) override;
 
+ private:
   CallRunner& calls_;
+  Watches& watches_;
   Scheduling scheduling_;
 };
 

@@ -10,16 +10,26 @@
 #include "common/redis/keys.h"
 #include "common/status/errors.h"
 #include "services/scheduling/scheduling_lua.h"
+#include "services/scheduling/visit_rules.h"
 
 namespace homecare::scheduling {
 namespace {
 
 constexpr absl::string_view kService = "scheduling";
+// The only key outside a tenant: every tenant with clients, for a watcher of every tenant.
+constexpr absl::string_view kTenantRegistry = "hc:scheduling:tenants";
 
 std::string ClientKey(absl::string_view tenant, absl::string_view client) {
   return TenantKey(tenant, kService, "client", client);
 }
 std::string ClientsKey(absl::string_view tenant) { return TenantKey(tenant, kService, "clients"); }
+std::string VisitChangesKey(absl::string_view tenant) {
+  return TenantKey(tenant, kService, "visit-changes");
+}
+std::string ChangeStreamLength() { return absl::StrCat(SchedulingStore::kVisitChangeStreamLength); }
+std::string ChangeOf(absl::string_view tenant, const v1::Visit* before, const v1::Visit& after) {
+  return VisitChangeOf(std::string(tenant), before, after).SerializeAsString();
+}
 std::string LocalityClientsKey(absl::string_view tenant, absl::string_view locality) {
   return TenantKey(tenant, kService, "locality-clients", locality);
 }
@@ -106,6 +116,10 @@ absl::Status FirstError(const std::vector<RedisReply>& replies) {
 
 SchedulingStore::SchedulingStore(RedisClient* redis)
     : redis_(redis),
+      visit_changes_(redis, {.key = &VisitChangesKey,
+                             .field = "change",
+                             .tenant_ids = [this] { return ListTenantIds(); },
+                             .when_lost = "list the visits again and watch from now on"}),
       create_client_(
           LuaScript(lua::kCreateClientLuaName, lua::kCreateClientLua, lua::kCreateClientLuaKeys)),
       update_client_(
@@ -136,11 +150,18 @@ absl::StatusOr<Created<v1::Client>> SchedulingStore::CreateClient(absl::string_v
                      TenantKey(tenant_id, kService, "client-create", id)},
                     {client.SerializeAsString(), id, fingerprint, RetrySeconds()});
   if (!reply.ok()) return reply.status();
-  return ParseCreateOnce(
+  absl::StatusOr<Created<v1::Client>> created = ParseCreateOnce(
       create_client_, *reply, client,
       {.what = "client",
        .exists = absl::AlreadyExistsError(
            absl::StrCat("client ", id, " was made by another request with this request_id"))});
+  if (!created.ok()) return created.status();
+  // Also on a duplicate: the retry completes a create interrupted before this step. A tenant's
+  // visits all belong to clients, so a tenant with visits is in the registry.
+  absl::StatusOr<RedisReply> registered =
+      redis_->Command({"SADD", std::string(kTenantRegistry), std::string(tenant_id)});
+  if (!registered.ok()) return registered.status();
+  return created;
 }
 
 absl::StatusOr<Snapshot<v1::Client>> SchedulingStore::ReadClient(absl::string_view tenant_id,
@@ -301,8 +322,9 @@ RedisClient::ScriptCall SchedulingStore::CreateVisitCall(absl::string_view tenan
   return {
       {VisitKey(tenant_id, id), VisitsKey(tenant_id), ClientVisitsKey(tenant_id, visit.client_id()),
        LocalityVisitsKey(tenant_id, visit.locality_id()),
-       TenantKey(tenant_id, kService, "visit-create", id)},
-      {visit.SerializeAsString(), id, PlannedStartScore(visit), fingerprint, RetrySeconds()}};
+       TenantKey(tenant_id, kService, "visit-create", id), VisitChangesKey(tenant_id)},
+      {visit.SerializeAsString(), id, PlannedStartScore(visit), fingerprint, RetrySeconds(),
+       ChangeOf(tenant_id, nullptr, visit), ChangeStreamLength()}};
 }
 
 absl::StatusOr<Created<v1::Visit>> SchedulingStore::CreateVisit(absl::string_view tenant_id,
@@ -352,8 +374,9 @@ absl::StatusOr<int> SchedulingStore::ReplaceVisits(
         {{VisitKey(tenant_id, id), VisitsKey(tenant_id),
           ClientVisitsKey(tenant_id, updated.client_id()),
           LocalityVisitsKey(tenant_id, replacement.read->record.locality_id()),
-          LocalityVisitsKey(tenant_id, updated.locality_id())},
-         {replacement.read->bytes, updated.SerializeAsString(), id, PlannedStartScore(updated)}});
+          LocalityVisitsKey(tenant_id, updated.locality_id()), VisitChangesKey(tenant_id)},
+         {replacement.read->bytes, updated.SerializeAsString(), id, PlannedStartScore(updated),
+          ChangeOf(tenant_id, &replacement.read->record, updated), ChangeStreamLength()}});
   }
   absl::StatusOr<std::vector<RedisReply>> replies = redis_->RunScriptPipeline(update_visit_, calls);
   if (!replies.ok()) return replies.status();
@@ -363,6 +386,15 @@ absl::StatusOr<int> SchedulingStore::ReplaceVisits(
     if (!reply.elements.empty() && reply.elements[0].str == "updated") ++written;
   }
   return written;
+}
+
+absl::StatusOr<std::vector<std::string>> SchedulingStore::ListTenantIds() {
+  absl::StatusOr<RedisReply> reply = redis_->Command({"SMEMBERS", std::string(kTenantRegistry)});
+  if (!reply.ok()) return reply.status();
+  std::vector<std::string> ids;
+  for (const RedisReply& id : reply->elements) ids.push_back(id.str);
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 absl::StatusOr<Snapshot<v1::Visit>> SchedulingStore::ReadVisit(absl::string_view tenant_id,
@@ -382,8 +414,10 @@ absl::Status SchedulingStore::UpdateVisit(absl::string_view tenant_id,
                     {VisitKey(tenant_id, id), VisitsKey(tenant_id),
                      ClientVisitsKey(tenant_id, updated.client_id()),
                      LocalityVisitsKey(tenant_id, read.record.locality_id()),
-                     LocalityVisitsKey(tenant_id, updated.locality_id())},
-                    {read.bytes, updated.SerializeAsString(), id, PlannedStartScore(updated)});
+                     LocalityVisitsKey(tenant_id, updated.locality_id()),
+                     VisitChangesKey(tenant_id)},
+                    {read.bytes, updated.SerializeAsString(), id, PlannedStartScore(updated),
+                     ChangeOf(tenant_id, &read.record, updated), ChangeStreamLength()});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   if (outcome == "updated") return absl::OkStatus();

@@ -28,6 +28,18 @@
 //   hc:{T}:scheduling:visit-create:<visit>       STRING  fingerprint of the CreateVisit request
 //                                                        of a one-off visit, kept for
 //                                                        kRetryWindow.
+//   hc:{T}:scheduling:visit-changes              STREAM  one entry per change to a visit, field
+//                                                        "change" = VisitChange (without
+//                                                        resume_token), trimmed to about
+//                                                        kVisitChangeStreamLength; appended by
+//                                                        create_visit.lua and update_visit.lua
+//                                                        with the change itself.
+//   hc:scheduling:tenants                        SET     every tenant with clients, for watchers
+//                                                        of every tenant; the only key outside a
+//                                                        tenant, added by CreateClient after the
+//                                                        client in its own command (a create
+//                                                        interrupted between the two is completed
+//                                                        by its retry).
 //
 // Optimistic concurrency as in the roster store: a write computed from records read before is
 // applied only if they are byte-for-byte unchanged; otherwise ABORTED (kConcurrentWriteReason).
@@ -42,6 +54,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/api/write.h"
+#include "common/redis/event_log.h"
 #include "common/redis/lua_script.h"
 #include "common/redis/record.h"
 #include "common/redis/redis_client.h"
@@ -55,6 +68,9 @@ class SchedulingStore final : public SchedulingRecords {
  public:
   // How long a create's fingerprint is kept: retries come within minutes; a week is generous.
   static constexpr absl::Duration kRetryWindow = absl::Hours(24 * 7);
+
+  // About how many changes each tenant's visit stream keeps for resuming watchers.
+  static constexpr int kVisitChangeStreamLength = 100000;
 
   // `redis` must outlive the store.
   explicit SchedulingStore(RedisClient* redis);
@@ -113,11 +129,16 @@ class SchedulingStore final : public SchedulingRecords {
   absl::StatusOr<std::vector<v1::Visit>> ReadVisits(absl::string_view tenant_id,
                                                     const std::vector<std::string>& ids) override;
 
+  EventSource& visit_changes() override { return visit_changes_; }
+
  private:
+  // Every tenant with clients (the registry), for watchers of every tenant.
+  absl::StatusOr<std::vector<std::string>> ListTenantIds();
   RedisClient::ScriptCall CreateVisitCall(absl::string_view tenant_id, const v1::Visit& visit,
                                           const std::string& fingerprint) const;
 
   RedisClient* redis_;
+  RedisEventLog visit_changes_;
   LuaScript create_client_;
   LuaScript update_client_;
   LuaScript add_care_plan_version_;

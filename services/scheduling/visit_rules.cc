@@ -371,4 +371,26 @@ bool VisitFilter::Matches(const v1::Visit& visit) const {
   return true;
 }
 
+v1::VisitChange VisitChangeOf(const std::string& tenant_id, const v1::Visit* before,
+                              const v1::Visit& after) {
+  v1::VisitChange change;
+  change.set_tenant_id(tenant_id);
+  *change.mutable_visit() = after;
+  *change.mutable_change_time() =
+      after.has_update_time() ? after.update_time() : after.create_time();
+  const bool cancelled = after.status() == v1::VISIT_STATUS_CANCELLED;
+  if (before == nullptr) {
+    change.set_kind(v1::VisitChange::KIND_CREATED);
+  } else if (cancelled && before->status() != v1::VISIT_STATUS_CANCELLED) {
+    change.set_kind(v1::VisitChange::KIND_CANCELLED);
+  } else if (after.carer_ids_size() > before->carer_ids_size()) {
+    change.set_kind(v1::VisitChange::KIND_ASSIGNED);
+  } else if (after.carer_ids_size() < before->carer_ids_size()) {
+    change.set_kind(v1::VisitChange::KIND_UNASSIGNED);
+  } else {
+    change.set_kind(v1::VisitChange::KIND_UPDATED);
+  }
+  return change;
+}
+
 }  // namespace homecare::scheduling

@@ -6,10 +6,13 @@
 -- KEYS[3]  hc:{T}:scheduling:client-visits:<client>    ZSET of the client's visits
 -- KEYS[4]  hc:{T}:scheduling:locality-visits:<old>     the locality index it was in
 -- KEYS[5]  hc:{T}:scheduling:locality-visits:<new>     the locality index it is in now
+-- KEYS[6]  hc:{T}:scheduling:visit-changes             STREAM of VisitChange (WatchVisits)
 -- ARGV[1]  the serialized Visit as it was read
 -- ARGV[2]  the new serialized Visit
 -- ARGV[3]  the visit id
 -- ARGV[4]  its planned start in ms
+-- ARGV[5]  the serialized VisitChange to append
+-- ARGV[6]  about how many entries the change stream keeps
 --
 -- Returns {"updated"}; {"missing"} when there is no such visit; {"conflict"} when the record
 -- changed since it was read (read again and retry).
@@ -25,4 +28,5 @@ redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
 redis.call('ZREM', KEYS[4], ARGV[3])
 redis.call('ZADD', KEYS[5], ARGV[4], ARGV[3])
+redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[6], '*', 'change', ARGV[5])
 return {'updated'}
