@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/resume_token.h"
 #include "common/client/channel.h"
 #include "common/server/grpc_status.h"
 #include "common/status/errors.h"
@@ -26,7 +27,6 @@
 #include "gtest/gtest.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
 #include "services/roster/sample_carer.h"
-#include "common/api/resume_token.h"
 
 namespace homecare {
 namespace {
@@ -49,7 +49,6 @@ using Stub = rv1::RosterService::Stub;
 
 constexpr char kSunrise[] = "sunrise-care";
 constexpr char kOak[] = "oak-care";
-
 
 std::vector<std::string> ViolatedFields(const grpc::Status& status) {
   return homecare::ViolatedFields(FromGrpcStatus(status));
@@ -1062,8 +1061,7 @@ TEST_F(RosterServiceTest, CarectlCreatesListsAndChecksEligibility) {
                                       "--data", "{\"carer\": {\"display_name\": \"\"}}"});
   EXPECT_EQ(failed, 1);
   EXPECT_THAT(failed_output, ::testing::StartsWith("error: INVALID_ARGUMENT: "));
-  EXPECT_THAT(failed_output,
-              HasSubstr("\"@type\": \"type.googleapis.com/google.rpc.BadRequest\""));
+  EXPECT_THAT(failed_output, HasSubstr("\"@type\": \"type.googleapis.com/google.rpc.BadRequest\""));
   EXPECT_THAT(failed_output, HasSubstr("\"field\": \"carer.display_name\""));
   auto [unknown, unknown_output] = rpc({"rpc", "call", "homecare.roster.v1.RosterService/Nope"});
   EXPECT_EQ(unknown, 1);

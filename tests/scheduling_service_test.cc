@@ -28,8 +28,8 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
-#include "services/roster/sample_carer.h"
 #include "homecare/scheduling/v1/scheduling.grpc.pb.h"
+#include "services/roster/sample_carer.h"
 
 namespace homecare {
 namespace {
@@ -53,7 +53,6 @@ using Stub = sv1::SchedulingService::Stub;
 
 constexpr char kSunrise[] = "sunrise-care";
 constexpr char kOak[] = "oak-care";
-
 
 std::vector<std::string> ViolatedFields(const grpc::Status& status) {
   return homecare::ViolatedFields(FromGrpcStatus(status));
@@ -900,8 +899,8 @@ TEST_F(SchedulingServiceTest, TenantAndRoleIsolationForEveryRpc) {
 
 class VisitWatch {
  public:
-  VisitWatch(Stub& stub, const std::string& token,
-             const std::string& resume_token, const common::v1::Date* date = nullptr) {
+  VisitWatch(Stub& stub, const std::string& token, const std::string& resume_token,
+             const common::v1::Date* date = nullptr) {
     PrepareContext(context_, token, absl::Seconds(30));
     sv1::WatchVisitsRequest request;
     request.set_resume_token(resume_token);
@@ -1002,14 +1001,12 @@ TEST_F(SchedulingServiceTest, WatchVisitsStreamsEveryChangeAndResumesExactly) {
     kinds.push_back(change->kind());
   }
   EXPECT_THAT(kinds, ElementsAre(sv1::VisitChange::KIND_CREATED, sv1::VisitChange::KIND_CREATED,
-                                 sv1::VisitChange::KIND_UPDATED,
-                                 sv1::VisitChange::KIND_CANCELLED));
+                                 sv1::VisitChange::KIND_UPDATED, sv1::VisitChange::KIND_CANCELLED));
 
   // A system watcher of every tenant, from that token, sees the same and another tenant's too.
   VisitWatch everyone(*stub_, secret_.Token(Role::kSystem, "*"), cancellation->resume_token());
   sv1::Client olive = CreateClient(NewClient("Olive"), kOak);
-  CreatePlan(olive.client_id(), {Pattern("morning", 7, 8, 30)}, Day(2030, 12, 2), 600, "",
-             kOak);
+  CreatePlan(olive.client_id(), {Pattern("morning", 7, 8, 30)}, Day(2030, 12, 2), 600, "", kOak);
   sv1::GenerateVisitsRequest generate;
   *generate.mutable_start_date() = Day(2030, 12, 2);
   *generate.mutable_end_date() = Day(2030, 12, 2);

@@ -51,8 +51,8 @@ inline absl::Status UnexpectedOutcome(const LuaScript& script, absl::string_view
 // `written`, {"duplicate", <stored record>} for a retry of the same request (the same
 // fingerprint), {"exists"} when the id belongs to another request, or one of `refusals`.
 struct CreateOnceReplies {
-  absl::string_view what;      // "carer", for a stored record that does not parse
-  absl::Status exists;         // the ALREADY_EXISTS to answer for {"exists"}
+  absl::string_view what;  // "carer", for a stored record that does not parse
+  absl::Status exists;     // the ALREADY_EXISTS to answer for {"exists"}
   // Other outcomes of the script and the error each means, e.g. {"conflict", Conflict(...)}.
   std::vector<std::pair<std::string, absl::Status>> refusals = {};
 };

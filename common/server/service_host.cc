@@ -91,8 +91,7 @@ absl::Status ServiceHost::Start(const std::vector<grpc::Service*>& services) {
   background_.Start([this](const std::string& task, bool healthy) {
     grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
     if (health != nullptr) {
-      health->SetServingStatus(absl::StrCat(options_.service_name, "/background/", task),
-                               healthy);
+      health->SetServingStatus(absl::StrCat(options_.service_name, "/background/", task), healthy);
     }
   });
   if (!options_.port_file.empty()) {
@@ -222,8 +221,8 @@ int RunServiceMain(int argc, char** argv, const ServiceMainSpec& spec) {
       return 1;
     }
     test_clock = *std::move(opened);
-    LogWarning("the service's rules run on the test clock in ", config.test_clock_file,
-               ", now ", absl::FormatTime(test_clock->Now()));
+    LogWarning("the service's rules run on the test clock in ", config.test_clock_file, ", now ",
+               absl::FormatTime(test_clock->Now()));
   }
   JwtVerifier verifier(*secret, config.token_issuer, config.token_audience, &clock);
   absl::StatusOr<std::unique_ptr<RedisClient>> redis = RedisClient::Create(config.redis, &clock);
@@ -233,11 +232,10 @@ int RunServiceMain(int argc, char** argv, const ServiceMainSpec& spec) {
   }
   ServiceHost host(config.server, redis->get(), &verifier);
   ServiceTokens tokens(*secret, config.token_issuer, config.token_audience, spec.program, &clock);
-  ServiceDeps deps{**redis,          host.calls(),  host.streams(),
-                   host.background(), host.watches(),
-                   test_clock ? *test_clock : static_cast<const Clock&>(clock),
-                   clock,
-                   tokens};
+  ServiceDeps deps{**redis,        host.calls(),
+                   host.streams(), host.background(),
+                   host.watches(), test_clock ? *test_clock : static_cast<const Clock&>(clock),
+                   clock,          tokens};
   absl::StatusOr<std::unique_ptr<grpc::Service>> service = spec.make_service(deps);
   if (!service.ok()) {
     LogError("cannot start: ", service.status().message());

@@ -59,112 +59,120 @@ grpc::ServerUnaryReactor* RosterService::ListTenants(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* RosterService::CreateCarer(grpc::CallbackServerContext* context,
                                                      const v1::CreateCarerRequest* request,
                                                      v1::Carer* response) {
-  return calls_.OnTenant(context, kCarerManagers,
-                  [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
-                    return Reply(roster_.CreateCarer(tenant, *request), response);
-                  });
+  return calls_.OnTenant(
+      context, kCarerManagers,
+      [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
+        return Reply(roster_.CreateCarer(tenant, *request), response);
+      });
 }
 
 grpc::ServerUnaryReactor* RosterService::GetCarer(grpc::CallbackServerContext* context,
                                                   const v1::GetCarerRequest* request,
                                                   v1::Carer* response) {
-  return calls_.OnTenant(context, kCarerReaders,
-                  [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
-                    if (absl::Status own = CheckOwnRecord(principal, request->carer_id());
-                        !own.ok()) {
-                      return own;
-                    }
-                    return Reply(roster_.GetCarer(tenant, request->carer_id()), response);
-                  });
+  return calls_.OnTenant(
+      context, kCarerReaders,
+      [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
+        if (absl::Status own = CheckOwnRecord(principal, request->carer_id()); !own.ok()) {
+          return own;
+        }
+        return Reply(roster_.GetCarer(tenant, request->carer_id()), response);
+      });
 }
 
 grpc::ServerUnaryReactor* RosterService::UpdateCarer(grpc::CallbackServerContext* context,
                                                      const v1::UpdateCarerRequest* request,
                                                      v1::Carer* response) {
-  return calls_.OnTenant(context, kCarerManagers,
-                  [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
-                    return Reply(roster_.UpdateCarer(tenant, *request), response);
-                  });
+  return calls_.OnTenant(
+      context, kCarerManagers,
+      [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
+        return Reply(roster_.UpdateCarer(tenant, *request), response);
+      });
 }
 
 grpc::ServerUnaryReactor* RosterService::ListCarers(grpc::CallbackServerContext* context,
                                                     const v1::ListCarersRequest* request,
                                                     v1::ListCarersResponse* response) {
-  return calls_.OnTenant(context, kCarerManagers,
-                  [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
-                    return Reply(roster_.ListCarers(tenant, *request), response);
-                  });
+  return calls_.OnTenant(
+      context, kCarerManagers,
+      [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
+        return Reply(roster_.ListCarers(tenant, *request), response);
+      });
 }
 
 grpc::ServerUnaryReactor* RosterService::SetAvailability(grpc::CallbackServerContext* context,
                                                          const v1::SetAvailabilityRequest* request,
                                                          v1::Availability* response) {
-  return calls_.OnTenant(context, kCarerManagers,
-                  [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
-                    return Reply(roster_.SetAvailability(tenant, *request), response);
-                  });
+  return calls_.OnTenant(
+      context, kCarerManagers,
+      [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
+        return Reply(roster_.SetAvailability(tenant, *request), response);
+      });
 }
 
 grpc::ServerUnaryReactor* RosterService::GetAvailability(grpc::CallbackServerContext* context,
                                                          const v1::GetAvailabilityRequest* request,
                                                          v1::Availability* response) {
-  return calls_.OnTenant(context, kCarerReaders,
-                  [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
-                    if (absl::Status own = CheckOwnRecord(principal, request->carer_id());
-                        !own.ok()) {
-                      return own;
-                    }
-                    return Reply(roster_.GetAvailability(tenant, request->carer_id()), response);
-                  });
+  return calls_.OnTenant(
+      context, kCarerReaders,
+      [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
+        if (absl::Status own = CheckOwnRecord(principal, request->carer_id()); !own.ok()) {
+          return own;
+        }
+        return Reply(roster_.GetAvailability(tenant, request->carer_id()), response);
+      });
 }
 
 grpc::ServerUnaryReactor* RosterService::RecordAbsence(grpc::CallbackServerContext* context,
                                                        const v1::RecordAbsenceRequest* request,
                                                        v1::Absence* response) {
-  return calls_.OnTenant(context, kCarerManagers,
-                  [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
-                    return Reply(roster_.RecordAbsence(tenant, *request), response);
-                  });
+  return calls_.OnTenant(
+      context, kCarerManagers,
+      [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
+        return Reply(roster_.RecordAbsence(tenant, *request), response);
+      });
 }
 
 grpc::ServerUnaryReactor* RosterService::EndAbsence(grpc::CallbackServerContext* context,
                                                     const v1::EndAbsenceRequest* request,
                                                     v1::Absence* response) {
-  return calls_.OnTenant(context, kCarerManagers,
-                  [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
-                    return Reply(roster_.EndAbsence(tenant, *request), response);
-                  });
+  return calls_.OnTenant(
+      context, kCarerManagers,
+      [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
+        return Reply(roster_.EndAbsence(tenant, *request), response);
+      });
 }
 
 grpc::ServerUnaryReactor* RosterService::CancelAbsence(grpc::CallbackServerContext* context,
                                                        const v1::CancelAbsenceRequest* request,
                                                        v1::Absence* response) {
-  return calls_.OnTenant(context, kCarerManagers,
-                  [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
-                    return Reply(roster_.CancelAbsence(tenant, *request), response);
-                  });
+  return calls_.OnTenant(
+      context, kCarerManagers,
+      [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
+        return Reply(roster_.CancelAbsence(tenant, *request), response);
+      });
 }
 
 grpc::ServerUnaryReactor* RosterService::ListAbsences(grpc::CallbackServerContext* context,
                                                       const v1::ListAbsencesRequest* request,
                                                       v1::ListAbsencesResponse* response) {
-  return calls_.OnTenant(context, kCarerReaders,
-                  [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
-                    if (absl::Status own = CheckOwnRecord(principal, request->carer_id());
-                        !own.ok()) {
-                      return own;
-                    }
-                    return Reply(roster_.ListAbsences(tenant, *request), response);
-                  });
+  return calls_.OnTenant(
+      context, kCarerReaders,
+      [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
+        if (absl::Status own = CheckOwnRecord(principal, request->carer_id()); !own.ok()) {
+          return own;
+        }
+        return Reply(roster_.ListAbsences(tenant, *request), response);
+      });
 }
 
 grpc::ServerUnaryReactor* RosterService::ListEligibleCarers(
     grpc::CallbackServerContext* context, const v1::ListEligibleCarersRequest* request,
     v1::ListEligibleCarersResponse* response) {
-  return calls_.OnTenant(context, kCarerManagers,
-                  [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
-                    return Reply(roster_.ListEligibleCarers(tenant, *request), response);
-                  });
+  return calls_.OnTenant(
+      context, kCarerManagers,
+      [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
+        return Reply(roster_.ListEligibleCarers(tenant, *request), response);
+      });
 }
 
 grpc::ServerWriteReactor<v1::CarerChange>* RosterService::WatchCarerChanges(

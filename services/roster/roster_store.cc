@@ -91,8 +91,8 @@ std::string RosterStore::ChangeStreamKey(absl::string_view tenant_id) {
 // ---------------------------------------------------------------------------------------------
 // Tenants
 
-absl::StatusOr<Created<v1::Tenant>> RosterStore::CreateTenant(
-    const v1::Tenant& tenant, const std::string& fingerprint) {
+absl::StatusOr<Created<v1::Tenant>> RosterStore::CreateTenant(const v1::Tenant& tenant,
+                                                              const std::string& fingerprint) {
   const std::string& id = tenant.tenant_id();
   absl::StatusOr<RedisReply> reply = RunTransition(
       *redis_, create_tenant_, {TenantProfileKey(id), TenantKey(id, kService, "tenant-create")},
@@ -186,9 +186,10 @@ absl::StatusOr<std::vector<v1::Tenant>> RosterStore::ListTenants(const std::stri
 // ---------------------------------------------------------------------------------------------
 // Carers
 
-absl::StatusOr<Created<v1::Carer>> RosterStore::CreateCarer(
-    const Snapshot<v1::Tenant>& tenant, const v1::Carer& carer, const std::string& fingerprint,
-    const v1::CarerChange& change) {
+absl::StatusOr<Created<v1::Carer>> RosterStore::CreateCarer(const Snapshot<v1::Tenant>& tenant,
+                                                            const v1::Carer& carer,
+                                                            const std::string& fingerprint,
+                                                            const v1::CarerChange& change) {
   const std::string& t = tenant.record.tenant_id();
   const std::string& id = carer.carer_id();
   absl::StatusOr<RedisReply> reply = RunTransition(
@@ -329,9 +330,10 @@ std::string StartScore(const v1::Absence& absence) {
 
 }  // namespace
 
-absl::StatusOr<Created<v1::Absence>> RosterStore::RecordAbsence(
-    absl::string_view tenant_id, const v1::Absence& absence, const std::string& fingerprint,
-    const v1::CarerChange& change) {
+absl::StatusOr<Created<v1::Absence>> RosterStore::RecordAbsence(absl::string_view tenant_id,
+                                                                const v1::Absence& absence,
+                                                                const std::string& fingerprint,
+                                                                const v1::CarerChange& change) {
   const std::string& id = absence.absence_id();
   const std::string& carer = absence.carer_id();
   absl::StatusOr<RedisReply> reply = RunTransition(
@@ -347,7 +349,8 @@ absl::StatusOr<Created<v1::Absence>> RosterStore::RecordAbsence(
       {.what = "absence",
        .exists = absl::AlreadyExistsError(
            "request_id was used before for a different absence; use a new request_id"),
-       .refusals = {{"missing", absl::NotFoundError(absl::StrCat("carer ", carer, " not found"))}}});
+       .refusals = {
+           {"missing", absl::NotFoundError(absl::StrCat("carer ", carer, " not found"))}}});
 }
 
 absl::StatusOr<Snapshot<v1::Absence>> RosterStore::ReadAbsence(absl::string_view tenant_id,

@@ -84,7 +84,7 @@ class RosterStore final : public RosterRecords {
 
   // RosterRecords (documented there).
   absl::StatusOr<Created<v1::Tenant>> CreateTenant(const v1::Tenant& tenant,
-                                                  const std::string& fingerprint) override;
+                                                   const std::string& fingerprint) override;
   absl::StatusOr<v1::Tenant> GetTenant(absl::string_view tenant_id) override;
   absl::StatusOr<Snapshot<v1::Tenant>> ReadTenant(absl::string_view tenant_id) override;
   absl::StatusOr<AllCarers> ReadAllCarers(absl::string_view tenant_id) override;
@@ -92,16 +92,17 @@ class RosterStore final : public RosterRecords {
                             const std::string& carers_revision) override;
   absl::StatusOr<std::vector<v1::Tenant>> ListTenants(const std::string& after, int limit) override;
   absl::StatusOr<Created<v1::Carer>> CreateCarer(const Snapshot<v1::Tenant>& tenant,
-                                                const v1::Carer& carer,
-                                                const std::string& fingerprint,
-                                                const v1::CarerChange& change) override;
+                                                 const v1::Carer& carer,
+                                                 const std::string& fingerprint,
+                                                 const v1::CarerChange& change) override;
   absl::StatusOr<Snapshot<v1::Carer>> ReadCarer(absl::string_view tenant_id,
                                                 absl::string_view carer_id) override;
   absl::Status UpdateCarer(const Snapshot<v1::Tenant>& tenant, const Snapshot<v1::Carer>& read,
                            const v1::Carer& updated, const v1::CarerChange& change) override;
   absl::StatusOr<std::vector<std::string>> ListCarerIds(absl::string_view tenant_id,
                                                         absl::string_view locality_id,
-                                                        const std::string& after, int limit) override;
+                                                        const std::string& after,
+                                                        int limit) override;
   absl::StatusOr<std::vector<v1::Carer>> ReadCarers(absl::string_view tenant_id,
                                                     const std::vector<std::string>& ids) override;
   absl::StatusOr<Snapshot<v1::Availability>> ReadAvailability(absl::string_view tenant_id,
@@ -109,11 +110,12 @@ class RosterStore final : public RosterRecords {
   absl::StatusOr<std::vector<std::optional<v1::Availability>>> ReadAvailabilities(
       absl::string_view tenant_id, const std::vector<std::string>& carer_ids) override;
   absl::Status SetAvailability(absl::string_view tenant_id, const Snapshot<v1::Availability>& read,
-                               const v1::Availability& updated, const v1::CarerChange& change) override;
+                               const v1::Availability& updated,
+                               const v1::CarerChange& change) override;
   absl::StatusOr<Created<v1::Absence>> RecordAbsence(absl::string_view tenant_id,
-                                                    const v1::Absence& absence,
-                                                    const std::string& fingerprint,
-                                                    const v1::CarerChange& change) override;
+                                                     const v1::Absence& absence,
+                                                     const std::string& fingerprint,
+                                                     const v1::CarerChange& change) override;
   absl::StatusOr<Snapshot<v1::Absence>> ReadAbsence(absl::string_view tenant_id,
                                                     absl::string_view absence_id) override;
   absl::Status UpdateAbsence(absl::string_view tenant_id, const Snapshot<v1::Absence>& read,

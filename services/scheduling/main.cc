@@ -38,9 +38,10 @@ int main(int argc, char** argv) {
            homecare::LogWarning("scripts not loaded at start-up (they load on first use): ",
                                 loaded.message());
          }
-         directory = std::make_unique<RosterDirectory>(homecare::MakeChannel(roster_address),
-                                                       &deps.tokens, &deps.system_clock, roster_options);
-         return std::make_unique<SchedulingService>(&deps.calls, &deps.watches, store.get(), directory.get(),
-                                                    &deps.clock);
+         directory =
+             std::make_unique<RosterDirectory>(homecare::MakeChannel(roster_address), &deps.tokens,
+                                               &deps.system_clock, roster_options);
+         return std::make_unique<SchedulingService>(&deps.calls, &deps.watches, store.get(),
+                                                    directory.get(), &deps.clock);
        }});
 }

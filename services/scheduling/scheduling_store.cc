@@ -150,11 +150,11 @@ absl::StatusOr<Created<v1::Client>> SchedulingStore::CreateClient(absl::string_v
                      TenantKey(tenant_id, kService, "client-create", id)},
                     {client.SerializeAsString(), id, fingerprint, RetrySeconds()});
   if (!reply.ok()) return reply.status();
-  absl::StatusOr<Created<v1::Client>> created = ParseCreateOnce(
-      create_client_, *reply, client,
-      {.what = "client",
-       .exists = absl::AlreadyExistsError(
-           absl::StrCat("client ", id, " was made by another request with this request_id"))});
+  absl::StatusOr<Created<v1::Client>> created =
+      ParseCreateOnce(create_client_, *reply, client,
+                      {.what = "client",
+                       .exists = absl::AlreadyExistsError(absl::StrCat(
+                           "client ", id, " was made by another request with this request_id"))});
   if (!created.ok()) return created.status();
   // Also on a duplicate: the retry completes a create interrupted before this step. A tenant's
   // visits all belong to clients, so a tenant with visits is in the registry.
@@ -409,15 +409,14 @@ absl::Status SchedulingStore::UpdateVisit(absl::string_view tenant_id,
                                           const Snapshot<v1::Visit>& read,
                                           const v1::Visit& updated) {
   const std::string& id = updated.visit_id();
-  absl::StatusOr<RedisReply> reply =
-      RunTransition(*redis_, update_visit_,
-                    {VisitKey(tenant_id, id), VisitsKey(tenant_id),
-                     ClientVisitsKey(tenant_id, updated.client_id()),
-                     LocalityVisitsKey(tenant_id, read.record.locality_id()),
-                     LocalityVisitsKey(tenant_id, updated.locality_id()),
-                     VisitChangesKey(tenant_id)},
-                    {read.bytes, updated.SerializeAsString(), id, PlannedStartScore(updated),
-                     ChangeOf(tenant_id, &read.record, updated), ChangeStreamLength()});
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, update_visit_,
+      {VisitKey(tenant_id, id), VisitsKey(tenant_id),
+       ClientVisitsKey(tenant_id, updated.client_id()),
+       LocalityVisitsKey(tenant_id, read.record.locality_id()),
+       LocalityVisitsKey(tenant_id, updated.locality_id()), VisitChangesKey(tenant_id)},
+      {read.bytes, updated.SerializeAsString(), id, PlannedStartScore(updated),
+       ChangeOf(tenant_id, &read.record, updated), ChangeStreamLength()});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   if (outcome == "updated") return absl::OkStatus();

@@ -88,7 +88,8 @@ class SchedulingStore final : public SchedulingRecords {
                             const v1::Client& updated) override;
   absl::StatusOr<std::vector<std::string>> ListClientIds(absl::string_view tenant_id,
                                                          absl::string_view locality_id,
-                                                         const std::string& after, int limit) override;
+                                                         const std::string& after,
+                                                         int limit) override;
   absl::StatusOr<std::vector<v1::Client>> ReadClients(absl::string_view tenant_id,
                                                       const std::vector<std::string>& ids) override;
   // Far beyond any review date: the review score of a plan without one.
@@ -125,7 +126,8 @@ class SchedulingStore final : public SchedulingRecords {
   absl::StatusOr<ScoredIdPage> ListVisitIds(absl::string_view tenant_id,
                                             absl::string_view client_id,
                                             absl::string_view locality_id, absl::Time from,
-                                            absl::Time before, const std::string& after, int limit) override;
+                                            absl::Time before, const std::string& after,
+                                            int limit) override;
   absl::StatusOr<std::vector<v1::Visit>> ReadVisits(absl::string_view tenant_id,
                                                     const std::vector<std::string>& ids) override;
 

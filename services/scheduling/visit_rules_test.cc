@@ -452,10 +452,8 @@ TEST(VisitChangeOfTest, NamesWhatTheWriteDid) {
   EXPECT_EQ(updated.change_time().seconds(), 200);
 
   after.add_carer_ids("car_1");
-  EXPECT_EQ(VisitChangeOf("sunrise-care", &before, after).kind(),
-            v1::VisitChange::KIND_ASSIGNED);
-  EXPECT_EQ(VisitChangeOf("sunrise-care", &after, before).kind(),
-            v1::VisitChange::KIND_UNASSIGNED);
+  EXPECT_EQ(VisitChangeOf("sunrise-care", &before, after).kind(), v1::VisitChange::KIND_ASSIGNED);
+  EXPECT_EQ(VisitChangeOf("sunrise-care", &after, before).kind(), v1::VisitChange::KIND_UNASSIGNED);
 
   v1::Visit cancelled = after;
   cancelled.set_status(v1::VISIT_STATUS_CANCELLED);
@@ -464,8 +462,7 @@ TEST(VisitChangeOfTest, NamesWhatTheWriteDid) {
   // A change to a visit already cancelled is an update, not a second cancellation.
   v1::Visit noted = cancelled;
   noted.set_duration_minutes(10);
-  EXPECT_EQ(VisitChangeOf("sunrise-care", &cancelled, noted).kind(),
-            v1::VisitChange::KIND_UPDATED);
+  EXPECT_EQ(VisitChangeOf("sunrise-care", &cancelled, noted).kind(), v1::VisitChange::KIND_UPDATED);
 }
 
 }  // namespace
