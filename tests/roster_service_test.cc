@@ -3,12 +3,9 @@
 // isolation for every RPC, and resuming a watch after a disconnect.
 #include <sys/wait.h>
 
-#include <atomic>
 #include <cstdio>
 #include <functional>
-#include <mutex>
 #include <set>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resume_token.h"
@@ -20,6 +17,7 @@
 #include "common/testing/status_matchers.h"
 #include "common/testing/subprocess.h"
 #include "common/testing/tokens.h"
+#include "common/testing/watch_reader.h"
 #include "common/time/time.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -760,39 +758,16 @@ TEST_F(RosterServiceTest, EveryCarerRpcKeepsRolesAndTenantsApart) {
 
 // ---- The change stream
 
-class ChangeReader {
+// A WatchCarerChanges stream as a coordinator's or a service's client sees it.
+class ChangeReader : public testing::WatchReader<rv1::CarerChange> {
  public:
-  ChangeReader(Stub& stub, const std::string& token, const std::string& resume_token) {
-    PrepareContext(context_, token, absl::Seconds(30));
-    rv1::WatchCarerChangesRequest request;
-    request.set_resume_token(resume_token);
-    reader_ = stub.WatchCarerChanges(&context_, request);
-  }
-  ~ChangeReader() {
-    context_.TryCancel();
-    if (!finished_) reader_->Finish();
-  }
-
-  // The next change; nullopt when the stream ended.
-  std::optional<rv1::CarerChange> Next() {
-    rv1::CarerChange change;
-    if (!reader_->Read(&change)) return std::nullopt;
-    return change;
-  }
-  grpc::Status Finish() {
-    grpc::Status status = reader_->Finish();
-    finished_ = true;
-    return status;
-  }
-  void Cancel() { context_.TryCancel(); }
-  // Returns once the server has fixed where a watch "from now on" starts: every change made
-  // after this reaches the watcher.
-  void WaitUntilWatching() { reader_->WaitForInitialMetadata(); }
-
- private:
-  grpc::ClientContext context_;
-  std::unique_ptr<grpc::ClientReader<rv1::CarerChange>> reader_;
-  bool finished_ = false;
+  ChangeReader(Stub& stub, const std::string& token, const std::string& resume_token)
+      : WatchReader([&](grpc::ClientContext& context) {
+          PrepareContext(context, token, absl::Seconds(30));
+          rv1::WatchCarerChangesRequest request;
+          request.set_resume_token(resume_token);
+          return stub.WatchCarerChanges(&context, request);
+        }) {}
 };
 
 TEST_F(RosterServiceTest, WatchResumesAfterADisconnectWithNothingLostOrRepeated) {

@@ -22,6 +22,7 @@
 #include "common/testing/status_matchers.h"
 #include "common/testing/subprocess.h"
 #include "common/testing/tokens.h"
+#include "common/testing/watch_reader.h"
 #include "common/time/time.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -897,36 +898,18 @@ TEST_F(SchedulingServiceTest, TenantAndRoleIsolationForEveryRpc) {
 
 // ---- The visit stream
 
-class VisitWatch {
+// A WatchVisits stream as a coordinator's or a service's client sees it.
+class VisitWatch : public testing::WatchReader<sv1::VisitChange> {
  public:
   VisitWatch(Stub& stub, const std::string& token, const std::string& resume_token,
-             const common::v1::Date* date = nullptr) {
-    PrepareContext(context_, token, absl::Seconds(30));
-    sv1::WatchVisitsRequest request;
-    request.set_resume_token(resume_token);
-    if (date != nullptr) *request.mutable_date() = *date;
-    reader_ = stub.WatchVisits(&context_, request);
-  }
-  ~VisitWatch() {
-    context_.TryCancel();
-    if (!finished_) reader_->Finish();
-  }
-  // Returns once the server has fixed where a watch "from now on" starts.
-  void WaitUntilWatching() { reader_->WaitForInitialMetadata(); }
-  std::optional<sv1::VisitChange> Next() {
-    sv1::VisitChange change;
-    if (!reader_->Read(&change)) return std::nullopt;
-    return change;
-  }
-  grpc::Status Finish() {
-    finished_ = true;
-    return reader_->Finish();
-  }
-
- private:
-  grpc::ClientContext context_;
-  std::unique_ptr<grpc::ClientReader<sv1::VisitChange>> reader_;
-  bool finished_ = false;
+             const common::v1::Date* date = nullptr)
+      : WatchReader([&](grpc::ClientContext& context) {
+          PrepareContext(context, token, absl::Seconds(30));
+          sv1::WatchVisitsRequest request;
+          request.set_resume_token(resume_token);
+          if (date != nullptr) *request.mutable_date() = *date;
+          return stub.WatchVisits(&context, request);
+        }) {}
 };
 
 TEST_F(SchedulingServiceTest, WatchVisitsStreamsEveryChangeAndResumesExactly) {

@@ -16,6 +16,7 @@
 #include "common/api/resume_token.h"
 #include "common/status/errors.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/watch_reader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
@@ -158,37 +159,18 @@ class WatchOnlyService final : public rv1::RosterService::CallbackService {
   EventSource& source_;
 };
 
-class Watcher {
+// A watch of the test service, for the tenant named in plain metadata.
+class Watcher : public testing::WatchReader<rv1::CarerChange> {
  public:
   Watcher(rv1::RosterService::Stub& stub, const std::string& tenant,
-          const std::string& resume_token) {
-    context_.AddMetadata("x-tenant", tenant);
-    context_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    rv1::WatchCarerChangesRequest request;
-    request.set_resume_token(resume_token);
-    reader_ = stub.WatchCarerChanges(&context_, request);
-  }
-  ~Watcher() {
-    context_.TryCancel();
-    if (!finished_) reader_->Finish();
-  }
-  // Returns once the server has fixed where the watch starts.
-  void WaitUntilWatching() { reader_->WaitForInitialMetadata(); }
-  std::optional<rv1::CarerChange> Next() {
-    rv1::CarerChange change;
-    if (!reader_->Read(&change)) return std::nullopt;
-    return change;
-  }
-  grpc::Status Finish() {
-    finished_ = true;
-    return reader_->Finish();
-  }
-  void Cancel() { context_.TryCancel(); }
-
- private:
-  grpc::ClientContext context_;
-  std::unique_ptr<grpc::ClientReader<rv1::CarerChange>> reader_;
-  bool finished_ = false;
+          const std::string& resume_token)
+      : WatchReader([&](grpc::ClientContext& context) {
+          context.AddMetadata("x-tenant", tenant);
+          context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+          rv1::WatchCarerChangesRequest request;
+          request.set_resume_token(resume_token);
+          return stub.WatchCarerChanges(&context, request);
+        }) {}
 };
 
 class EventWatchTest : public ::testing::Test {
