@@ -266,7 +266,7 @@ int Main(int argc, char** argv) {
   std::cout << FormatTable(results);
   if (before.ok() && after.ok() && week.visits_created() > 0) {
     std::cout << absl::StrFormat(
-        "Redis memory: %d visits took %d bytes, %.0f bytes a visit (record and three indexes)\n",
+        "Redis memory: %d visits took %d bytes, %.0f bytes a visit (record, three indexes, change entry)\n",
         week.visits_created(), *after - *before,
         static_cast<double>(*after - *before) / week.visits_created());
   }
