@@ -28,6 +28,8 @@ endfunction()
 #   Embeds Lua scripts (BullMQ style: "<name>-<numkeys>.lua", KEYS and ARGV documented at the
 #   top) into a generated header "<dir of this CMakeLists>/<header>", one pair of constants per
 #   script: create_tenant-2.lua gives kCreateTenantLua (the source) and kCreateTenantLuaKeys (2).
+#   "<name>-n.lua" is a script whose number of keys varies (kFooLuaKeys is -1,
+#   LuaScript::kVariableKeys).
 #   Editing a script re-runs CMake, which rewrites the header.
 function(homecare_lua_scripts target header)
   file(RELATIVE_PATH rel_dir ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR})
@@ -40,11 +42,14 @@ function(homecare_lua_scripts target header)
   string(APPEND content "namespace homecare::lua {\n")
   foreach(script ${ARGN})
     get_filename_component(stem ${script} NAME_WE)
-    if(NOT stem MATCHES "^([a-z0-9_]+)-([0-9]+)$")
-      message(FATAL_ERROR "Lua script ${script} must be named <name>-<numkeys>.lua")
+    if(NOT stem MATCHES "^([a-z0-9_]+)-([0-9]+|n)$")
+      message(FATAL_ERROR "Lua script ${script} must be named <name>-<numkeys>.lua or <name>-n.lua")
     endif()
     set(name ${CMAKE_MATCH_1})
     set(num_keys ${CMAKE_MATCH_2})
+    if(num_keys STREQUAL "n")
+      set(num_keys -1)
+    endif()
     string(REPLACE "_" ";" words ${name})
     set(camel "")
     foreach(word ${words})

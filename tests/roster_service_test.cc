@@ -651,6 +651,70 @@ TEST_F(RosterServiceTest, EligibilityFollowsAvailabilityAbsencesSkillsGenderAndL
 
 // ---- Roles and tenants, for every RPC
 
+TEST_F(RosterServiceTest, BatchGetCarersGivesEachCarerWithAvailabilityAndAbsencesAsked) {
+  rv1::Carer ann = CreateCarer(NewCarer("Ann"));
+  rv1::Carer bob = CreateCarer(NewCarer("Bob"));
+  SetSplitShifts(ann.carer_id());
+  // Ann: sick from Tuesday 17 November 2026 07:00 to Thursday; a training day the week after;
+  // a cancelled absence over the same Tuesday.
+  auto record = [&](const std::string& id, absl::Time start, absl::Time end) {
+    rv1::RecordAbsenceRequest request;
+    request.set_request_id(id);
+    request.mutable_absence()->set_carer_id(ann.carer_id());
+    request.mutable_absence()->set_kind(rv1::ABSENCE_KIND_SICKNESS);
+    *request.mutable_absence()->mutable_start_time() = TimeToProto(start);
+    *request.mutable_absence()->mutable_end_time() = TimeToProto(end);
+    rv1::Absence absence;
+    EXPECT_THAT(Call(&Stub::RecordAbsence, Coordinator(), request, &absence), GrpcOk());
+    return absence;
+  };
+  rv1::Absence sick = record("sick", London(2026, 11, 17, 7), London(2026, 11, 19, 0));
+  record("training", London(2026, 11, 24, 9), London(2026, 11, 24, 17));
+  rv1::Absence mistaken = record("mistake", London(2026, 11, 17, 8), London(2026, 11, 17, 9));
+  rv1::CancelAbsenceRequest cancel;
+  cancel.set_absence_id(mistaken.absence_id());
+  rv1::Absence cancelled;
+  ASSERT_THAT(Call(&Stub::CancelAbsence, Coordinator(), cancel, &cancelled), GrpcOk());
+
+  rv1::BatchGetCarersRequest request;
+  request.add_carer_ids(bob.carer_id());
+  request.add_carer_ids("car_nobody");
+  request.add_carer_ids(ann.carer_id());
+  request.set_include_availability(true);
+  *request.mutable_absences_start_time() = TimeToProto(London(2026, 11, 18, 8));
+  *request.mutable_absences_end_time() = TimeToProto(London(2026, 11, 18, 9));
+  rv1::BatchGetCarersResponse response;
+  ASSERT_THAT(Call(&Stub::BatchGetCarers, System(), request, &response), GrpcOk());
+  ASSERT_EQ(response.carers_size(), 2);
+  EXPECT_EQ(response.carers(0).carer().carer_id(), bob.carer_id());
+  EXPECT_FALSE(response.carers(0).has_availability()) << "Bob's was never set";
+  EXPECT_THAT(response.carers(0).absences(), IsEmpty());
+  EXPECT_EQ(response.carers(1).carer().carer_id(), ann.carer_id());
+  EXPECT_EQ(response.carers(1).availability().weekly_size(), 10);
+  ASSERT_EQ(response.carers(1).absences_size(), 1) << "only the sickness overlaps";
+  EXPECT_EQ(response.carers(1).absences(0).absence_id(), sick.absence_id());
+  EXPECT_THAT(response.missing_carer_ids(), ElementsAre("car_nobody"));
+
+  // Without the options: the records alone.
+  rv1::BatchGetCarersRequest plain;
+  plain.add_carer_ids(ann.carer_id());
+  ASSERT_THAT(Call(&Stub::BatchGetCarers, Coordinator(), plain, &response), GrpcOk());
+  ASSERT_EQ(response.carers_size(), 1);
+  EXPECT_FALSE(response.carers(0).has_availability());
+  EXPECT_THAT(response.carers(0).absences(), IsEmpty());
+
+  rv1::BatchGetCarersRequest bad;
+  bad.add_carer_ids(ann.carer_id());
+  bad.add_carer_ids(ann.carer_id());
+  bad.add_carer_ids("not an id!");
+  *bad.mutable_absences_start_time() = TimeToProto(London(2026, 11, 18, 9));
+  EXPECT_THAT(ViolatedFields(Call(&Stub::BatchGetCarers, Coordinator(), bad, &response)),
+              UnorderedElementsAre("carer_ids[1]", "carer_ids[2]", "absences_end_time"));
+  EXPECT_THAT(ViolatedFields(Call(&Stub::BatchGetCarers, Coordinator(),
+                                  rv1::BatchGetCarersRequest(), &response)),
+              ElementsAre("carer_ids"));
+}
+
 TEST_F(RosterServiceTest, EveryCarerRpcKeepsRolesAndTenantsApart) {
   rv1::Carer ann = CreateCarer(NewCarer("Ann"));
   rv1::Carer bob = CreateCarer(NewCarer("Bob"));
@@ -685,6 +749,9 @@ TEST_F(RosterServiceTest, EveryCarerRpcKeepsRolesAndTenantsApart) {
   rv1::ListEligibleCarersRequest eligible;
   *eligible.mutable_window_start() = TimeToProto(London(2026, 11, 17, 8));
   *eligible.mutable_window_end() = TimeToProto(London(2026, 11, 17, 9));
+  rv1::BatchGetCarersRequest batch;
+  batch.add_carer_ids(ann.carer_id());
+  batch.set_include_availability(true);
 
   struct Rpc {
     std::string name;
@@ -698,7 +765,10 @@ TEST_F(RosterServiceTest, EveryCarerRpcKeepsRolesAndTenantsApart) {
   rv1::ListCarersResponse carers;
   rv1::ListAbsencesResponse absences;
   rv1::ListEligibleCarersResponse eligible_carers;
+  rv1::BatchGetCarersResponse batch_carers;
   const std::vector<Rpc> rpcs = {
+      {"BatchGetCarers",
+       [&](auto t) { return Call(&Stub::BatchGetCarers, t, batch, &batch_carers); }, false, false},
       {"CreateCarer", [&](auto t) { return Call(&Stub::CreateCarer, t, create, &carer); }, false,
        false},
       {"GetCarer", [&](auto t) { return Call(&Stub::GetCarer, t, get, &carer); }, true, true},
@@ -747,7 +817,11 @@ TEST_F(RosterServiceTest, EveryCarerRpcKeepsRolesAndTenantsApart) {
     }
     EXPECT_THAT(rpc.call(System()), GrpcOk());
   }
-  // Oak's list of Ann's absences is empty: nothing of Sunrise's leaks.
+  // Oak's batch finds no Ann, and its list of Ann's absences is empty: nothing of Sunrise's
+  // leaks.
+  ASSERT_THAT(Call(&Stub::BatchGetCarers, Coordinator(kOak), batch, &batch_carers), GrpcOk());
+  EXPECT_THAT(batch_carers.carers(), IsEmpty());
+  EXPECT_THAT(batch_carers.missing_carer_ids(), ElementsAre(ann.carer_id()));
   ASSERT_THAT(Call(&Stub::ListAbsences, Coordinator(kOak), list_absences, &absences), GrpcOk());
   EXPECT_THAT(absences.absences(), IsEmpty());
   rv1::ListCarersResponse oak_carers;

@@ -160,7 +160,7 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
 absl::StatusOr<RedisReply> RedisClient::RunScript(const LuaScript& script,
                                                   const std::vector<std::string>& keys,
                                                   const std::vector<std::string>& args) {
-  if (static_cast<int>(keys.size()) != script.num_keys()) {
+  if (!script.TakesKeys(keys.size())) {
     return absl::InternalError(absl::StrCat("script ", script.name(), " takes ", script.num_keys(),
                                             " keys, given ", keys.size()));
   }
@@ -191,7 +191,7 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::RunScriptPipeline(
   std::vector<std::vector<std::string>> commands;
   commands.reserve(calls.size());
   for (const ScriptCall& call : calls) {
-    if (static_cast<int>(call.keys.size()) != script.num_keys()) {
+    if (!script.TakesKeys(call.keys.size())) {
       return absl::InternalError(absl::StrCat("script ", script.name(), " takes ",
                                               script.num_keys(), " keys, given ",
                                               call.keys.size()));

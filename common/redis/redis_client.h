@@ -58,7 +58,7 @@ class RedisClient {
       const std::vector<std::vector<std::string>>& commands);
 
   // EVALSHA, loading the script and retrying once if Redis answers NOSCRIPT (after a restart,
-  // a failover or SCRIPT FLUSH). `keys.size()` must be script.num_keys().
+  // a failover or SCRIPT FLUSH). `keys` must fit the script (LuaScript::TakesKeys).
   absl::StatusOr<RedisReply> RunScript(const LuaScript& script,
                                        const std::vector<std::string>& keys,
                                        const std::vector<std::string>& args);

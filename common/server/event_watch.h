@@ -93,14 +93,15 @@ class Watches {
   Watches(StreamTracker* streams, BackgroundWork* background, WatchOptions options = {})
       : streams_(*streams), background_(*background), options_(options) {}
 
-  // Which events a watcher asked for (a date, a carer); empty: every event.
+  // Which events a watcher asked for or may see (a date, a carer's own visits), and what of each
+  // it may see: the filter may trim the event before it is sent. Empty: every event as kept.
   template <typename Event>
-  using Filter = std::function<bool(const Event&)>;
+  using Filter = std::function<bool(Event&)>;
 
   // Starts a watch of `source` for an authorised `principal`; Event is the stream's message,
   // with a string field resume_token, kept in the log without it. Only events `keep` accepts
-  // are sent (the resume token still moves past the others). The reactor deletes itself when
-  // the stream is done.
+  // are sent, as it leaves them (the resume token still moves past the others). The reactor deletes
+  // itself when the stream is done.
   template <typename Event>
   grpc::ServerWriteReactor<Event>* Start(const Principal& principal,
                                          const std::string& resume_token, EventSource* source,

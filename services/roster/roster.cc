@@ -1,6 +1,8 @@
 #include "services/roster/roster.h"
 
 #include <map>
+#include <optional>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -218,6 +220,80 @@ absl::StatusOr<v1::ListCarersResponse> Roster::ListCarers(const std::string& ten
     if (static_cast<int>(ids->size()) < kScanBatch) return response;
     *cursor = ids->back();
   }
+}
+
+absl::StatusOr<v1::BatchGetCarersResponse> Roster::BatchGetCarers(
+    const std::string& tenant_id, const v1::BatchGetCarersRequest& request) {
+  FieldViolations violations;
+  if (request.carer_ids().empty()) violations.Add("carer_ids", "must name at least one carer");
+  if (request.carer_ids_size() > kMaxPageSize) {
+    violations.Add("carer_ids", absl::StrCat("at most ", kMaxPageSize));
+  }
+  std::set<std::string> seen;
+  for (int i = 0; i < request.carer_ids_size() && i < kMaxPageSize; ++i) {
+    const std::string field = absl::StrCat("carer_ids[", i, "]");
+    violations.AddFrom(ValidateId(field, request.carer_ids(i)));
+    if (!seen.insert(request.carer_ids(i)).second) violations.Add(field, "is named twice");
+  }
+  const bool with_absences = request.has_absences_start_time() || request.has_absences_end_time();
+  absl::Time absences_start;
+  absl::Time absences_end;
+  if (with_absences) {
+    absl::StatusOr<absl::Time> start =
+        TimeFromProto(request.absences_start_time(), "absences_start_time");
+    absl::StatusOr<absl::Time> end =
+        TimeFromProto(request.absences_end_time(), "absences_end_time");
+    if (!request.has_absences_start_time()) violations.Add("absences_start_time", "must be set");
+    if (!request.has_absences_end_time()) violations.Add("absences_end_time", "must be set");
+    violations.AddFrom(start.status());
+    violations.AddFrom(end.status());
+    if (start.ok() && end.ok()) {
+      absences_start = *start;
+      absences_end = *end;
+      if (request.has_absences_end_time() && absences_end <= absences_start) {
+        violations.Add("absences_end_time", "must be after absences_start_time");
+      }
+    }
+  }
+  if (!violations.empty()) return violations.ToStatus();
+
+  const std::vector<std::string> ids(request.carer_ids().begin(), request.carer_ids().end());
+  absl::StatusOr<std::vector<v1::Carer>> carers = store_.ReadCarers(tenant_id, ids);
+  if (!carers.ok()) return carers.status();
+  std::vector<std::string> found_ids;
+  for (const v1::Carer& carer : *carers) found_ids.push_back(carer.carer_id());
+  std::vector<std::optional<v1::Availability>> availabilities(carers->size());
+  if (request.include_availability() && !found_ids.empty()) {
+    absl::StatusOr<std::vector<std::optional<v1::Availability>>> read =
+        store_.ReadAvailabilities(tenant_id, found_ids);
+    if (!read.ok()) return read.status();
+    availabilities = *std::move(read);
+  }
+  // Absences that have not ended by the start, grouped by carer: usually a handful in all.
+  std::map<std::string, std::vector<v1::Absence>> absences;
+  if (with_absences && !found_ids.empty()) {
+    absl::StatusOr<std::vector<v1::Absence>> current =
+        store_.ReadCurrentAbsences(tenant_id, absences_start);
+    if (!current.ok()) return current.status();
+    for (v1::Absence& absence : *current) {
+      if (seen.contains(absence.carer_id()) &&
+          AbsenceOverlaps(absence, absences_start, absences_end)) {
+        absences[absence.carer_id()].push_back(std::move(absence));
+      }
+    }
+  }
+  v1::BatchGetCarersResponse response;
+  std::set<std::string> found(found_ids.begin(), found_ids.end());
+  for (size_t i = 0; i < carers->size(); ++i) {
+    v1::CarerDetails& details = *response.add_carers();
+    *details.mutable_carer() = std::move((*carers)[i]);
+    if (availabilities[i].has_value()) *details.mutable_availability() = *availabilities[i];
+    for (v1::Absence& absence : absences[found_ids[i]]) *details.add_absences() = absence;
+  }
+  for (const std::string& id : ids) {
+    if (!found.contains(id)) response.add_missing_carer_ids(id);
+  }
+  return response;
 }
 
 // ---------------------------------------------------------------------------------------------

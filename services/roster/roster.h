@@ -34,6 +34,10 @@ class Roster {
                                         const v1::UpdateCarerRequest& request);
   absl::StatusOr<v1::ListCarersResponse> ListCarers(const std::string& tenant_id,
                                                     const v1::ListCarersRequest& request);
+  // Carers by id with their availability and absences when asked; ids not in the tenant are
+  // listed as missing, not an error.
+  absl::StatusOr<v1::BatchGetCarersResponse> BatchGetCarers(
+      const std::string& tenant_id, const v1::BatchGetCarersRequest& request);
 
   // Availability and absences.
   absl::StatusOr<v1::Availability> SetAvailability(const std::string& tenant_id,

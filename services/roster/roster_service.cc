@@ -99,6 +99,16 @@ grpc::ServerUnaryReactor* RosterService::ListCarers(grpc::CallbackServerContext*
       });
 }
 
+grpc::ServerUnaryReactor* RosterService::BatchGetCarers(grpc::CallbackServerContext* context,
+                                                        const v1::BatchGetCarersRequest* request,
+                                                        v1::BatchGetCarersResponse* response) {
+  return calls_.OnTenant(
+      context, kCarerManagers,
+      [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
+        return Reply(roster_.BatchGetCarers(tenant, *request), response);
+      });
+}
+
 grpc::ServerUnaryReactor* RosterService::SetAvailability(grpc::CallbackServerContext* context,
                                                          const v1::SetAvailabilityRequest* request,
                                                          v1::Availability* response) {

@@ -43,6 +43,9 @@ class RosterService final : public v1::RosterService::CallbackService {
   grpc::ServerUnaryReactor* ListCarers(grpc::CallbackServerContext* context,
                                        const v1::ListCarersRequest* request,
                                        v1::ListCarersResponse* response) override;
+  grpc::ServerUnaryReactor* BatchGetCarers(grpc::CallbackServerContext* context,
+                                           const v1::BatchGetCarersRequest* request,
+                                           v1::BatchGetCarersResponse* response) override;
 
   grpc::ServerUnaryReactor* SetAvailability(grpc::CallbackServerContext* context,
                                             const v1::SetAvailabilityRequest* request,

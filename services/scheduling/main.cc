@@ -1,21 +1,24 @@
-// homecare-scheduling: clients, care plans and visits.
+// homecare-scheduling: clients, care plans, visits, assignments and rotas.
 #include <memory>
 
 #include "common/client/channel.h"
 #include "common/logging/log.h"
 #include "common/server/service_host.h"
 #include "services/scheduling/roster_directory.h"
+#include "services/scheduling/roster_follower.h"
 #include "services/scheduling/scheduling_service.h"
 #include "services/scheduling/scheduling_store.h"
 
 int main(int argc, char** argv) {
   using homecare::scheduling::RosterDirectory;
+  using homecare::scheduling::RosterFollower;
   using homecare::scheduling::SchedulingService;
   using homecare::scheduling::SchedulingStore;
   std::string roster_address = "127.0.0.1:50051";
   RosterDirectory::Options roster_options;
   std::unique_ptr<SchedulingStore> store;
   std::unique_ptr<RosterDirectory> directory;
+  std::unique_ptr<RosterFollower> follower;
   return homecare::RunServiceMain(
       argc, argv,
       {.program = "homecare-scheduling",
@@ -38,10 +41,17 @@ int main(int argc, char** argv) {
            homecare::LogWarning("scripts not loaded at start-up (they load on first use): ",
                                 loaded.message());
          }
-         directory =
-             std::make_unique<RosterDirectory>(homecare::MakeChannel(roster_address), &deps.tokens,
-                                               &deps.system_clock, roster_options);
-         return std::make_unique<SchedulingService>(&deps.calls, &deps.watches, store.get(),
-                                                    directory.get(), &deps.clock);
+         std::shared_ptr<grpc::Channel> roster = homecare::MakeChannel(roster_address);
+         directory = std::make_unique<RosterDirectory>(roster, &deps.tokens, &deps.system_clock,
+                                                       roster_options);
+         auto service = std::make_unique<SchedulingService>(&deps.calls, &deps.watches, store.get(),
+                                                            directory.get(), &deps.clock);
+         follower = std::make_unique<RosterFollower>(roster, &deps.tokens, store.get(),
+                                                     &service->scheduling());
+         deps.background.Run(RosterFollower::kTaskName,
+                             [&](const homecare::BackgroundWork::Context& context) {
+                               return follower->Run(context);
+                             });
+         return service;
        }});
 }

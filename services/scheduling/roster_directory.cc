@@ -2,10 +2,12 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/client/channel.h"
 #include "common/server/grpc_status.h"
 #include "common/status/errors.h"
+#include "common/time/time.h"
 
 namespace homecare::scheduling {
 
@@ -65,21 +67,40 @@ absl::StatusOr<TenantProfile> RosterDirectory::Get(const std::string& tenant_id)
   return profile;
 }
 
+absl::StatusOr<absl::flat_hash_map<std::string, roster::v1::CarerDetails>>
+RosterDirectory::GetCarers(const std::string& tenant_id, const CarerQuery& query) {
+  absl::flat_hash_map<std::string, roster::v1::CarerDetails> found;
+  if (query.carer_ids.empty()) return found;
+  roster::v1::BatchGetCarersRequest request;
+  absl::flat_hash_set<std::string> asked;
+  for (const std::string& id : query.carer_ids) {
+    if (asked.insert(id).second) request.add_carer_ids(id);
+  }
+  request.set_include_availability(query.with_availability);
+  if (query.absences_until > query.absences_from) {
+    *request.mutable_absences_start_time() = TimeToProto(query.absences_from);
+    *request.mutable_absences_end_time() = TimeToProto(query.absences_until);
+  }
+  grpc::ClientContext context;
+  PrepareContext(context, tokens_.ForTenant(tenant_id), options_.timeout);
+  roster::v1::BatchGetCarersResponse response;
+  grpc::Status status = stub_->BatchGetCarers(&context, request, &response);
+  if (!status.ok()) return RosterFailure("BatchGetCarers", status);
+  for (roster::v1::CarerDetails& details : *response.mutable_carers()) {
+    std::string id = details.carer().carer_id();
+    found.emplace(std::move(id), std::move(details));
+  }
+  return found;
+}
+
 absl::StatusOr<std::vector<std::string>> RosterDirectory::UnknownCarers(
     const std::string& tenant_id, const std::vector<std::string>& carer_ids) {
+  absl::StatusOr<absl::flat_hash_map<std::string, roster::v1::CarerDetails>> found =
+      GetCarers(tenant_id, {.carer_ids = carer_ids});
+  if (!found.ok()) return found.status();
   std::vector<std::string> unknown;
-  for (const std::string& carer_id : carer_ids) {
-    grpc::ClientContext context;
-    PrepareContext(context, tokens_.ForTenant(tenant_id), options_.timeout);
-    roster::v1::GetCarerRequest request;
-    request.set_carer_id(carer_id);
-    roster::v1::Carer carer;
-    grpc::Status status = stub_->GetCarer(&context, request, &carer);
-    if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
-      unknown.push_back(carer_id);
-    } else if (!status.ok()) {
-      return RosterFailure("GetCarer", status);
-    }
+  for (const std::string& id : carer_ids) {
+    if (!found->contains(id)) unknown.push_back(id);
   }
   return unknown;
 }

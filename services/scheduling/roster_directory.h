@@ -1,4 +1,4 @@
-// The TenantDirectory of a running system: GetTenant and GetCarer on the roster service over gRPC,
+// The TenantDirectory of a running system: GetTenant and BatchGetCarers on the roster over gRPC,
 // with a system token for the tenant and a deadline on every call, and the profiles kept for a
 // short while (time zones and localities change rarely; a new locality shows within `cache_ttl`).
 // Calls block: make them from the worker pool.
@@ -31,10 +31,11 @@ class RosterDirectory final : public TenantDirectory {
                   const Clock* clock, Options options);
 
   absl::StatusOr<TenantProfile> Get(const std::string& tenant_id) override;
-  // One GetCarer a carer (a client names a handful); not cached, since a carer just created
-  // must count.
+  // Both through BatchGetCarers, one call for up to 200 carers.
   absl::StatusOr<std::vector<std::string>> UnknownCarers(
       const std::string& tenant_id, const std::vector<std::string>& carer_ids) override;
+  absl::StatusOr<absl::flat_hash_map<std::string, roster::v1::CarerDetails>> GetCarers(
+      const std::string& tenant_id, const CarerQuery& query) override;
 
  private:
   // What a failed roster call means here: UNAVAILABLE when the roster cannot be reached,

@@ -440,8 +440,8 @@ absl::Status Scheduling::GenerateForClients(const std::string& tenant_id,
 
   const absl::Time now = clock_.Now();
   std::vector<v1::Visit> to_create;
-  std::vector<SchedulingRecords::VisitReplacement> to_replan;
-  std::vector<SchedulingRecords::VisitReplacement> to_withdraw;
+  std::vector<SchedulingRecords::VisitWrite> to_replan;
+  std::vector<SchedulingRecords::VisitWrite> to_withdraw;
   size_t next_plan = 0;
   for (size_t i = 0; i < clients.size(); ++i) {
     std::vector<std::vector<v1::CarePlan>> client_plans;
@@ -465,10 +465,14 @@ absl::Status Scheduling::GenerateForClients(const std::string& tenant_id,
       for (v1::Visit& visit : changes.to_create) to_create.push_back(std::move(visit));
     }
     for (v1::Visit& visit : changes.to_replan) {
-      to_replan.push_back({read_by_id[visit.visit_id()], std::move(visit)});
+      to_replan.push_back({.read = read_by_id[visit.visit_id()],
+                           .updated = std::move(visit),
+                           .kind = v1::VisitChange::KIND_REPLANNED});
     }
     for (v1::Visit& visit : changes.to_withdraw) {
-      to_withdraw.push_back({read_by_id[visit.visit_id()], std::move(visit)});
+      to_withdraw.push_back({.read = read_by_id[visit.visit_id()],
+                             .updated = std::move(visit),
+                             .kind = v1::VisitChange::KIND_WITHDRAWN});
     }
   }
   absl::StatusOr<int> created = store_.CreateGeneratedVisits(tenant_id, to_create);
@@ -479,10 +483,10 @@ absl::Status Scheduling::GenerateForClients(const std::string& tenant_id,
                                     static_cast<int>(to_create.size()) - *created);
   // A visit changed by someone else since it was read (a coordinator's one-off change, an
   // overlapping run) is left as they made it, and not counted.
-  absl::StatusOr<int> replanned = store_.ReplaceVisits(tenant_id, to_replan);
+  absl::StatusOr<int> replanned = store_.WriteVisits(tenant_id, to_replan);
   if (!replanned.ok()) return replanned.status();
   counts.set_visits_updated(counts.visits_updated() + *replanned);
-  absl::StatusOr<int> withdrawn = store_.ReplaceVisits(tenant_id, to_withdraw);
+  absl::StatusOr<int> withdrawn = store_.WriteVisits(tenant_id, to_withdraw);
   if (!withdrawn.ok()) return withdrawn.status();
   counts.set_visits_withdrawn(counts.visits_withdrawn() + *withdrawn);
   return absl::OkStatus();
@@ -511,15 +515,23 @@ absl::StatusOr<v1::Visit> Scheduling::CreateVisit(const std::string& tenant_id,
 }
 
 absl::StatusOr<v1::Visit> Scheduling::GetVisit(const std::string& tenant_id,
-                                               const std::string& visit_id) {
+                                               const std::string& visit_id,
+                                               const std::string& only_carer) {
   if (absl::Status valid = ValidateId("visit_id", visit_id); !valid.ok()) return valid;
   absl::StatusOr<Snapshot<v1::Visit>> read = store_.ReadVisit(tenant_id, visit_id);
   if (!read.ok()) return read.status();
+  if (!only_carer.empty() && !VisitFilter{.carer_id = only_carer}.Matches(read->record)) {
+    return absl::NotFoundError(absl::StrCat("visit ", visit_id, " not found"));
+  }
   return std::move(read->record);
 }
 
-absl::StatusOr<v1::ListVisitsResponse> Scheduling::ListVisits(
-    const std::string& tenant_id, const v1::ListVisitsRequest& request) {
+absl::StatusOr<v1::ListVisitsResponse> Scheduling::ListVisits(const std::string& tenant_id,
+                                                              const v1::ListVisitsRequest& request,
+                                                              const std::string& only_carer) {
+  if (!only_carer.empty() && !request.carer_id().empty() && request.carer_id() != only_carer) {
+    return absl::PermissionDeniedError("a carer lists only their own visits");
+  }
   absl::StatusOr<int> page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   FieldViolations violations;
@@ -548,7 +560,7 @@ absl::StatusOr<v1::ListVisitsResponse> Scheduling::ListVisits(
   VisitFilter filter{.client_id = request.client_id(),
                      .locality_id = request.locality_id(),
                      .status = request.status(),
-                     .carer_id = request.carer_id(),
+                     .carer_id = only_carer.empty() ? request.carer_id() : only_carer,
                      .urgent_only = request.urgent_only()};
   const std::string query = absl::StrCat(filter.QueryKey(), "&from=", absl::FormatTime(from),
                                          "&before=", absl::FormatTime(before));
@@ -556,8 +568,11 @@ absl::StatusOr<v1::ListVisitsResponse> Scheduling::ListVisits(
   if (!cursor.ok()) return cursor.status();
   v1::ListVisitsResponse response;
   while (true) {
-    absl::StatusOr<ScoredIdPage> page = store_.ListVisitIds(
-        tenant_id, filter.client_id, filter.locality_id, from, before, *cursor, kScanBatch);
+    absl::StatusOr<ScoredIdPage> page = store_.ListVisitIds(tenant_id,
+                                                            {.client_id = filter.client_id,
+                                                             .carer_id = filter.carer_id,
+                                                             .locality_id = filter.locality_id},
+                                                            from, before, *cursor, kScanBatch);
     if (!page.ok()) return page.status();
     absl::StatusOr<std::vector<v1::Visit>> visits = store_.ReadVisits(tenant_id, page->ids);
     if (!visits.ok()) return visits.status();
@@ -595,9 +610,18 @@ absl::StatusOr<v1::Visit> Scheduling::UpdateVisit(const std::string& tenant_id,
     absl::StatusOr<v1::Visit> updated =
         ApplyVisitUpdate(read->record, request.visit(), *paths, tenant->zone, clock_.Now());
     if (!updated.ok()) return updated.status();
-    if (absl::Status written = store_.UpdateVisit(tenant_id, *read, *updated); !written.ok()) {
-      return written;
+    // The carers on it must still be able to do it: the update is refused, not the carers
+    // silently dropped, so that the coordinator decides.
+    std::vector<SchedulingRecords::CarerDayVersion> checked;
+    if (absl::Status fits = RecheckCarers(tenant_id, *tenant, *updated, checked); !fits.ok()) {
+      return fits;
     }
+    absl::StatusOr<SchedulingRecords::WriteOutcome> written =
+        store_.WriteVisit(tenant_id, {.read = &*read,
+                                      .updated = *updated,
+                                      .kind = v1::VisitChange::KIND_UPDATED,
+                                      .checked = std::move(checked)});
+    if (!written.ok()) return written.status();
     return updated;
   });
 }
@@ -613,9 +637,10 @@ absl::StatusOr<v1::Visit> Scheduling::CancelVisit(const std::string& tenant_id,
         CancelledVisit(read->record, request.cancellation(), actor, clock_.Now());
     if (!cancelled.ok()) return cancelled.status();
     if (AlreadyCancelledSo(read->record, request.cancellation())) return cancelled;
-    if (absl::Status written = store_.UpdateVisit(tenant_id, *read, *cancelled); !written.ok()) {
-      return written;
-    }
+    absl::StatusOr<SchedulingRecords::WriteOutcome> written = store_.WriteVisit(
+        tenant_id,
+        {.read = &*read, .updated = *cancelled, .kind = v1::VisitChange::KIND_CANCELLED});
+    if (!written.ok()) return written.status();
     return cancelled;
   });
 }

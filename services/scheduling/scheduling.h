@@ -46,16 +46,57 @@ class Scheduling {
       const std::string& tenant_id, const v1::GenerateVisitsRequest& request);
   absl::StatusOr<v1::Visit> CreateVisit(const std::string& tenant_id,
                                         const v1::CreateVisitRequest& request);
-  absl::StatusOr<v1::Visit> GetVisit(const std::string& tenant_id, const std::string& visit_id);
+  // `only_carer` (a carer's own token) limits what is seen to the visits that carer is on:
+  // another visit is NOT_FOUND, as if it did not exist; a list of another carer's visits is
+  // PERMISSION_DENIED. Empty for the back office and services.
+  absl::StatusOr<v1::Visit> GetVisit(const std::string& tenant_id, const std::string& visit_id,
+                                     const std::string& only_carer = "");
   absl::StatusOr<v1::ListVisitsResponse> ListVisits(const std::string& tenant_id,
-                                                    const v1::ListVisitsRequest& request);
+                                                    const v1::ListVisitsRequest& request,
+                                                    const std::string& only_carer = "");
   absl::StatusOr<v1::Visit> UpdateVisit(const std::string& tenant_id,
                                         const v1::UpdateVisitRequest& request);
   // `actor` is who records the cancellation (the token's subject).
   absl::StatusOr<v1::Visit> CancelVisit(const std::string& tenant_id, const std::string& actor,
                                         const v1::CancelVisitRequest& request);
 
+  // Assignments (assignments.cc): every hard rule checked against the roster's facts and the
+  // carers' days, written only if none of those days changed meanwhile.
+  absl::StatusOr<v1::AssignCarersResponse> AssignCarers(const std::string& tenant_id,
+                                                        const v1::AssignCarersRequest& request);
+  absl::StatusOr<v1::Visit> UnassignCarer(const std::string& tenant_id, const std::string& actor,
+                                          const v1::UnassignCarerRequest& request);
+  // A carer's rota; `only_carer` as for GetVisit.
+  absl::StatusOr<v1::Rota> GetRota(const std::string& tenant_id, const v1::GetRotaRequest& request,
+                                   const std::string& only_carer = "");
+
+  absl::StatusOr<v1::SchedulingSettings> GetSettings(const std::string& tenant_id);
+  absl::StatusOr<v1::SchedulingSettings> UpdateSettings(
+      const std::string& tenant_id, const v1::UpdateSchedulingSettingsRequest& request);
+
+  // After the roster reported a change of the carer: takes them off each of their visits not
+  // yet started that the roster's facts no longer allow (absent, inactive, a skill gone,
+  // availability gone), marked as needing a carer with the reason. Handling the same change
+  // twice, or on several replicas at once, does no more than once. How many were taken off.
+  absl::StatusOr<int> FollowCarerChange(const std::string& tenant_id, const std::string& carer_id);
+
+  // Who is recorded as taking a carer off a visit when the roster's facts did.
+  static constexpr char kRosterFollower[] = "roster-change";
+
  private:
+  struct CarerFacts;
+  // The roster's facts and the carer-days the assignment rules need for `carer_ids` on
+  // `visit`, into `facts`.
+  absl::Status LoadCarerFacts(const std::string& tenant_id, const TenantProfile& tenant,
+                              const v1::Visit& visit, const std::vector<std::string>& carer_ids,
+                              CarerFacts& facts);
+  // The tenant's settings in force.
+  absl::StatusOr<v1::SchedulingSettings> SettingsInForce(const std::string& tenant_id);
+  // The hard rules for every carer already on a visit that an update moves or changes.
+  absl::Status RecheckCarers(const std::string& tenant_id, const TenantProfile& tenant,
+                             const v1::Visit& updated,
+                             std::vector<SchedulingRecords::CarerDayVersion>& checked);
+
   // INVALID_ARGUMENT naming each preferred or excluded carer of `client` that is not a carer of
   // the tenant. Only ids not already on `stored` are asked about: a carer the client already
   // names was checked when it was added (carers are deactivated, never deleted).

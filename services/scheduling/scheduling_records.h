@@ -5,12 +5,15 @@
 #ifndef HOMECARE_SERVICES_SCHEDULING_SCHEDULING_RECORDS_H_
 #define HOMECARE_SERVICES_SCHEDULING_SCHEDULING_RECORDS_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/api/event_source.h"
 #include "common/api/records.h"
@@ -88,35 +91,108 @@ class SchedulingRecords {
   // existed already).
   virtual absl::StatusOr<int> CreateGeneratedVisits(absl::string_view tenant_id,
                                                     const std::vector<v1::Visit>& visits) = 0;
-  // Replaces each read visit by its new record, each its own script call, pipelined; how many
-  // were written (a visit that changed since it was read is left as it is).
-  struct VisitReplacement {
-    const Snapshot<v1::Visit>* read;
-    v1::Visit updated;
-  };
-  virtual absl::StatusOr<int> ReplaceVisits(absl::string_view tenant_id,
-                                            const std::vector<VisitReplacement>& replacements) = 0;
-
   // NOT_FOUND when there is no such visit in the tenant.
   virtual absl::StatusOr<Snapshot<v1::Visit>> ReadVisit(absl::string_view tenant_id,
                                                         absl::string_view visit_id) = 0;
-  // Writes `updated` if the visit is still `read`: ABORTED when it changed.
-  virtual absl::Status UpdateVisit(absl::string_view tenant_id, const Snapshot<v1::Visit>& read,
-                                   const v1::Visit& updated) = 0;
+
+  // A carer-day as a write's rules read it: the write applies only if it is still at `version`
+  // (0: nothing was ever written on that day).
+  struct CarerDayVersion {
+    std::string carer_id;
+    absl::CivilDay day;
+    int64_t version = 0;
+  };
+  // A request made with a request_id, as kept for retries (kRetryWindow).
+  struct RequestRecord {
+    std::string fingerprint;
+    std::string response;  // the serialized response of the first call
+  };
+  // A write of a visit read before. The carers' indexes follow the change from the read
+  // record's carer_ids to the updated one's, and every carer-day (local_date) of a carer on the
+  // visit before or after gets a new version, so that whoever checked those days must check
+  // again; the change of `kind` is appended in the same script.
+  struct VisitWrite {
+    const Snapshot<v1::Visit>* read;
+    v1::Visit updated;
+    v1::VisitChange::Kind kind = v1::VisitChange::KIND_UPDATED;
+    // Carer-days the write's rules were checked against.
+    std::vector<CarerDayVersion> checked = {};
+    // For a request with a request_id: kept under it, unless it was kept already.
+    std::string request_id = "";
+    RequestRecord request = {};
+  };
+  struct WriteOutcome {
+    bool written = false;
+    // When the request_id was used before: its record, and nothing was written.
+    std::optional<RequestRecord> earlier;
+  };
+  // ABORTED (kConcurrentWriteReason) when the visit or a checked carer-day changed since it
+  // was read; NOT_FOUND when the visit is gone.
+  virtual absl::StatusOr<WriteOutcome> WriteVisit(absl::string_view tenant_id,
+                                                  const VisitWrite& write) = 0;
+  // Many writes, each its own script call, pipelined; how many were written (a visit that
+  // changed since it was read is left as it is). No request records.
+  virtual absl::StatusOr<int> WriteVisits(absl::string_view tenant_id,
+                                          const std::vector<VisitWrite>& writes) = 0;
+  // What an earlier request with `request_id` left; nullopt when none within kRetryWindow.
+  virtual absl::StatusOr<std::optional<RequestRecord>> ReadRequest(
+      absl::string_view tenant_id, const std::string& request_id) = 0;
+
   // Each client's visits planned to start in [from, before), in two round trips.
   virtual absl::StatusOr<std::vector<std::vector<Snapshot<v1::Visit>>>> ReadVisitsOfClients(
       absl::string_view tenant_id, const std::vector<std::string>& client_ids, absl::Time from,
       absl::Time before) = 0;
-  // Visit ids by planned start in [from, before) after the cursor: the client's when
-  // `client_id` is set, else the locality's when `locality_id` is set, else every visit.
+  // Which index ListVisitIds reads: the client's when set, else the carer's (every visit that
+  // names the carer, any status), else the locality's, else every visit of the tenant.
+  struct VisitIndex {
+    std::string client_id = "";
+    std::string carer_id = "";
+    std::string locality_id = "";
+  };
+  // Visit ids by planned start in [from, before) after the cursor, from `index`.
   virtual absl::StatusOr<ScoredIdPage> ListVisitIds(absl::string_view tenant_id,
-                                                    absl::string_view client_id,
-                                                    absl::string_view locality_id, absl::Time from,
+                                                    const VisitIndex& index, absl::Time from,
                                                     absl::Time before, const std::string& after,
                                                     int limit) = 0;
   // The visits of `ids` that exist, in the same order, in one round trip.
   virtual absl::StatusOr<std::vector<v1::Visit>> ReadVisits(
       absl::string_view tenant_id, const std::vector<std::string>& ids) = 0;
+
+  // --- Carers' days ---
+
+  // What the assignment rules read of one carer around a visit.
+  struct CarerScheduleQuery {
+    std::string carer_id;
+    // The carer's visits planned to start in [from, before).
+    absl::Time from;
+    absl::Time before;
+    // The carer-days whose versions a write will check, [first_day, last_day].
+    absl::CivilDay first_day;
+    absl::CivilDay last_day;
+    // Whether the carer has been on a visit of this client planned to start before
+    // `visited_before` (not cancelled).
+    std::string client_id;
+    absl::Time visited_before;
+  };
+  struct CarerSchedule {
+    std::vector<v1::Visit> visits;          // any status
+    std::vector<CarerDayVersion> versions;  // one per day, in order
+    bool has_visited_client = false;
+  };
+  // Read in one consistent order: the versions first, so that anything written after them
+  // fails the check of a write that used them.
+  virtual absl::StatusOr<CarerSchedule> ReadCarerSchedule(absl::string_view tenant_id,
+                                                          const CarerScheduleQuery& query) = 0;
+
+  // --- Settings ---
+
+  // The tenant's scheduling settings as stored; an empty snapshot when never set.
+  virtual absl::StatusOr<Snapshot<v1::SchedulingSettings>> ReadSettings(
+      absl::string_view tenant_id) = 0;
+  // Writes `updated` if the settings are still `read`: ABORTED when they changed.
+  virtual absl::Status WriteSettings(absl::string_view tenant_id,
+                                     const Snapshot<v1::SchedulingSettings>& read,
+                                     const v1::SchedulingSettings& updated) = 0;
 
   // --- Changes ---
 

@@ -1,14 +1,47 @@
 #include "services/scheduling/scheduling_service.h"
 
+#include <algorithm>
 #include <functional>
+#include <optional>
 #include <utility>
 
 namespace homecare::scheduling {
 namespace {
 
-// Who plans a tenant's care: its coordinators and its services. Carers see their rota through
-// later RPCs; commissioners see figures, not people's plans.
+// Who plans a tenant's care: its coordinators and its services. Commissioners see figures, not
+// people's plans.
 constexpr Role kPlanners[] = {Role::kCoordinator, Role::kSystem};
+// Who reads visits and rotas: the planners, and carers for their own.
+constexpr Role kVisitReaders[] = {Role::kCoordinator, Role::kSystem, Role::kCarer};
+
+// The carer whose own visits a caller is limited to: the token's carer for a carer, "" (no
+// limit) for everyone else. A carer token without a carer_id may see nothing.
+absl::StatusOr<std::string> OnlyCarer(const Principal& principal) {
+  if (principal.role != Role::kCarer) return std::string();
+  if (principal.carer_id.empty()) {
+    return absl::PermissionDeniedError("a carer token must name its carer_id");
+  }
+  return principal.carer_id;
+}
+
+// What a carer's watch may see of a change: changes to visits they are on or were on before
+// it; of a visit taken off them, only enough to drop it from their rota.
+bool ForCarer(const std::string& carer_id, v1::VisitChange& change) {
+  auto names = [&](const google::protobuf::RepeatedPtrField<std::string>& ids) {
+    return std::find(ids.begin(), ids.end(), carer_id) != ids.end();
+  };
+  if (names(change.visit().carer_ids())) return true;
+  if (!names(change.previous_carer_ids())) return false;
+  v1::Visit gone;
+  gone.set_visit_id(change.visit().visit_id());
+  *gone.mutable_local_date() = change.visit().local_date();
+  *gone.mutable_planned_start() = change.visit().planned_start();
+  gone.set_status(change.visit().status());
+  gone.set_version(change.visit().version());
+  *change.mutable_visit() = std::move(gone);
+  change.clear_previous_carer_ids();
+  return true;
+}
 
 }  // namespace
 
@@ -97,18 +130,24 @@ grpc::ServerUnaryReactor* SchedulingService::GetVisit(grpc::CallbackServerContex
                                                       const v1::GetVisitRequest* request,
                                                       v1::Visit* response) {
   return calls_.OnTenant(
-      context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
-        return Reply(scheduling_.GetVisit(tenant, request->visit_id()), response);
+      context, kVisitReaders,
+      [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
+        absl::StatusOr<std::string> only_carer = OnlyCarer(principal);
+        if (!only_carer.ok()) return only_carer.status();
+        return Reply(scheduling_.GetVisit(tenant, request->visit_id(), *only_carer), response);
       });
 }
 
 grpc::ServerUnaryReactor* SchedulingService::ListVisits(grpc::CallbackServerContext* context,
                                                         const v1::ListVisitsRequest* request,
                                                         v1::ListVisitsResponse* response) {
-  return calls_.OnTenant(context, kPlanners,
-                         [=, this](const Principal& principal, const std::string& tenant) {
-                           return Reply(scheduling_.ListVisits(tenant, *request), response);
-                         });
+  return calls_.OnTenant(
+      context, kVisitReaders,
+      [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
+        absl::StatusOr<std::string> only_carer = OnlyCarer(principal);
+        if (!only_carer.ok()) return only_carer.status();
+        return Reply(scheduling_.ListVisits(tenant, *request, *only_carer), response);
+      });
 }
 
 grpc::ServerUnaryReactor* SchedulingService::UpdateVisit(grpc::CallbackServerContext* context,
@@ -129,27 +168,85 @@ grpc::ServerUnaryReactor* SchedulingService::CancelVisit(grpc::CallbackServerCon
       });
 }
 
+grpc::ServerUnaryReactor* SchedulingService::AssignCarers(grpc::CallbackServerContext* context,
+                                                          const v1::AssignCarersRequest* request,
+                                                          v1::AssignCarersResponse* response) {
+  return calls_.OnTenant(context, kPlanners,
+                         [=, this](const Principal& principal, const std::string& tenant) {
+                           return Reply(scheduling_.AssignCarers(tenant, *request), response);
+                         });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::UnassignCarer(grpc::CallbackServerContext* context,
+                                                           const v1::UnassignCarerRequest* request,
+                                                           v1::Visit* response) {
+  return calls_.OnTenant(
+      context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
+        return Reply(scheduling_.UnassignCarer(tenant, principal.subject, *request), response);
+      });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::GetRota(grpc::CallbackServerContext* context,
+                                                     const v1::GetRotaRequest* request,
+                                                     v1::Rota* response) {
+  return calls_.OnTenant(
+      context, kVisitReaders,
+      [=, this](const Principal& principal, const std::string& tenant) -> absl::Status {
+        absl::StatusOr<std::string> only_carer = OnlyCarer(principal);
+        if (!only_carer.ok()) return only_carer.status();
+        return Reply(scheduling_.GetRota(tenant, *request, *only_carer), response);
+      });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::GetSchedulingSettings(
+    grpc::CallbackServerContext* context, const v1::GetSchedulingSettingsRequest* request,
+    v1::SchedulingSettings* response) {
+  return calls_.OnTenant(context, kPlanners,
+                         [=, this](const Principal& principal, const std::string& tenant) {
+                           return Reply(scheduling_.GetSettings(tenant), response);
+                         });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::UpdateSchedulingSettings(
+    grpc::CallbackServerContext* context, const v1::UpdateSchedulingSettingsRequest* request,
+    v1::SchedulingSettings* response) {
+  return calls_.OnTenant(context, kPlanners,
+                         [=, this](const Principal& principal, const std::string& tenant) {
+                           return Reply(scheduling_.UpdateSettings(tenant, *request), response);
+                         });
+}
+
 grpc::ServerWriteReactor<v1::VisitChange>* SchedulingService::WatchVisits(
     grpc::CallbackServerContext* context, const v1::WatchVisitsRequest* request) {
-  // Carers will watch their own visits once visits have carers (the assignment work); until
-  // then only the back office and services watch.
-  absl::StatusOr<Principal> principal = calls_.Authorize(*context, kPlanners);
+  absl::StatusOr<Principal> principal = calls_.Authorize(*context, kVisitReaders);
   if (!principal.ok()) return Watches::Refuse<v1::VisitChange>(principal.status());
   if (principal->tenant.empty()) {
     return Watches::Refuse<v1::VisitChange>(CallerTenant(*principal).status());
   }
-  std::function<bool(const v1::VisitChange&)> on_date;
+  absl::StatusOr<std::string> only_carer = OnlyCarer(*principal);
+  if (!only_carer.ok()) return Watches::Refuse<v1::VisitChange>(only_carer.status());
+  std::optional<common::v1::Date> date;
   if (request->has_date()) {
     if (absl::Status valid = DateFromProto(request->date(), "date").status(); !valid.ok()) {
       return Watches::Refuse<v1::VisitChange>(valid);
     }
-    on_date = [date = request->date()](const v1::VisitChange& change) {
-      const common::v1::Date& day = change.visit().local_date();
-      return day.year() == date.year() && day.month() == date.month() && day.day() == date.day();
+    date = request->date();
+  }
+  Watches::Filter<v1::VisitChange> keep;
+  if (date.has_value() || !only_carer->empty()) {
+    keep = [date, carer = *only_carer](v1::VisitChange& change) {
+      if (date.has_value()) {
+        const common::v1::Date& day = change.visit().local_date();
+        if (day.year() != date->year() || day.month() != date->month() ||
+            day.day() != date->day()) {
+          return false;
+        }
+      }
+      return carer.empty() || ForCarer(carer, change);
     };
   }
   return watches_.Start<v1::VisitChange>(*principal, request->resume_token(),
-                                         &scheduling_.visit_changes(), std::move(on_date));
+                                         &scheduling_.visit_changes(), std::move(keep));
 }
 
 }  // namespace homecare::scheduling

@@ -1,7 +1,7 @@
 // The gRPC adapter of homecare.scheduling.v1.SchedulingService: authorise, pick the tenant from
 // the token, call Scheduling (the domain operations), map the result. Nothing else lives here.
-// Assignment, the automatic scheduler, rotas and the visit stream come later: until then those
-// RPCs answer UNIMPLEMENTED (the generated default).
+// The automatic scheduler comes later: until then AutoSchedule answers UNIMPLEMENTED (the
+// generated default).
 #ifndef HOMECARE_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
 #define HOMECARE_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
 
@@ -62,8 +62,26 @@ class SchedulingService final : public v1::SchedulingService::CallbackService {
                                         const v1::CancelVisitRequest* request,
                                         v1::Visit* response) override;
 
+  grpc::ServerUnaryReactor* AssignCarers(grpc::CallbackServerContext* context,
+                                         const v1::AssignCarersRequest* request,
+                                         v1::AssignCarersResponse* response) override;
+  grpc::ServerUnaryReactor* UnassignCarer(grpc::CallbackServerContext* context,
+                                          const v1::UnassignCarerRequest* request,
+                                          v1::Visit* response) override;
+  grpc::ServerUnaryReactor* GetRota(grpc::CallbackServerContext* context,
+                                    const v1::GetRotaRequest* request, v1::Rota* response) override;
+  grpc::ServerUnaryReactor* GetSchedulingSettings(grpc::CallbackServerContext* context,
+                                                  const v1::GetSchedulingSettingsRequest* request,
+                                                  v1::SchedulingSettings* response) override;
+  grpc::ServerUnaryReactor* UpdateSchedulingSettings(
+      grpc::CallbackServerContext* context, const v1::UpdateSchedulingSettingsRequest* request,
+      v1::SchedulingSettings* response) override;
+
   grpc::ServerWriteReactor<v1::VisitChange>* WatchVisits(
       grpc::CallbackServerContext* context, const v1::WatchVisitsRequest* request) override;
+
+  // The domain operations, for the service's background work (following the roster).
+  Scheduling& scheduling() { return scheduling_; }
 
  private:
   CallRunner& calls_;

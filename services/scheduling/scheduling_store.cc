@@ -1,6 +1,7 @@
 #include "services/scheduling/scheduling_store.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -9,6 +10,7 @@
 #include "common/ids/ids.h"
 #include "common/redis/keys.h"
 #include "common/status/errors.h"
+#include "common/time/time.h"
 #include "services/scheduling/scheduling_lua.h"
 #include "services/scheduling/visit_rules.h"
 
@@ -27,8 +29,9 @@ std::string VisitChangesKey(absl::string_view tenant) {
   return TenantKey(tenant, kService, "visit-changes");
 }
 std::string ChangeStreamLength() { return absl::StrCat(SchedulingStore::kVisitChangeStreamLength); }
-std::string ChangeOf(absl::string_view tenant, const v1::Visit* before, const v1::Visit& after) {
-  return VisitChangeOf(std::string(tenant), before, after).SerializeAsString();
+std::string ChangeOf(absl::string_view tenant, const v1::Visit* before, const v1::Visit& after,
+                     v1::VisitChange::Kind kind) {
+  return VisitChangeOf(std::string(tenant), before, after, kind).SerializeAsString();
 }
 std::string LocalityClientsKey(absl::string_view tenant, absl::string_view locality) {
   return TenantKey(tenant, kService, "locality-clients", locality);
@@ -51,6 +54,45 @@ std::string ClientVisitsKey(absl::string_view tenant, absl::string_view client) 
 }
 std::string LocalityVisitsKey(absl::string_view tenant, absl::string_view locality) {
   return TenantKey(tenant, kService, "locality-visits", locality);
+}
+std::string CarerVisitsKey(absl::string_view tenant, absl::string_view carer) {
+  return TenantKey(tenant, kService, "carer-visits", carer);
+}
+std::string CarerDaysKey(absl::string_view tenant, absl::string_view carer) {
+  return TenantKey(tenant, kService, "carer-days", carer);
+}
+std::string ClientCarerKey(absl::string_view tenant, absl::string_view client,
+                           absl::string_view carer) {
+  return TenantKey(tenant, kService, "client-carer", absl::StrCat(client, ":", carer));
+}
+// Request keys hold a digest: request ids are client-made and may hold any character.
+std::string RequestDigest(const std::string& request_id) {
+  return Sha256Hex(request_id).substr(0, 32);
+}
+std::string VisitRequestKey(absl::string_view tenant, const std::string& request_id) {
+  return TenantKey(tenant, kService, "visit-request", RequestDigest(request_id));
+}
+std::string SettingsKey(absl::string_view tenant) {
+  return TenantKey(tenant, kService, "settings");
+}
+std::string FollowKey(absl::string_view name) {
+  return absl::StrCat("hc:scheduling:follow:", name);
+}
+
+// A carer-day's field in carer-days: the visit's local date.
+std::string DayField(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+std::string DayField(const common::v1::Date& date) {
+  absl::StatusOr<absl::CivilDay> day = DateFromProto(date, "local_date");
+  return day.ok() ? DayField(*day) : "";
+}
+
+std::string RequestRecordText(const SchedulingRecords::RequestRecord& record) {
+  return absl::StrCat(record.fingerprint, "\n", record.response);
+}
+std::optional<SchedulingRecords::RequestRecord> ParseRequestRecord(const std::string& text) {
+  const size_t newline = text.find('\n');
+  if (newline == std::string::npos) return std::nullopt;
+  return SchedulingRecords::RequestRecord{text.substr(0, newline), text.substr(newline + 1)};
 }
 
 absl::Status Conflict(absl::string_view what) {
@@ -89,9 +131,8 @@ absl::StatusOr<std::vector<v1::CarePlan>> Versions(const RedisReply& reply) {
   return versions;
 }
 
-// The request key is a digest: request ids are client-made and may hold any character.
 std::string PlanRequestKey(absl::string_view tenant, const std::string& request_id) {
-  return TenantKey(tenant, kService, "plan-request", Sha256Hex(request_id).substr(0, 32));
+  return TenantKey(tenant, kService, "plan-request", RequestDigest(request_id));
 }
 
 absl::StatusOr<SchedulingStore::AddVersionOutcome> ParsePlanRequest(const std::string& record) {
@@ -128,12 +169,14 @@ SchedulingStore::SchedulingStore(RedisClient* redis)
                                        lua::kAddCarePlanVersionLuaKeys)),
       create_visit_(
           LuaScript(lua::kCreateVisitLuaName, lua::kCreateVisitLua, lua::kCreateVisitLuaKeys)),
-      update_visit_(
-          LuaScript(lua::kUpdateVisitLuaName, lua::kUpdateVisitLua, lua::kUpdateVisitLuaKeys)) {}
+      write_visit_(
+          LuaScript(lua::kWriteVisitLuaName, lua::kWriteVisitLua, lua::kWriteVisitLuaKeys)),
+      put_settings_(
+          LuaScript(lua::kPutSettingsLuaName, lua::kPutSettingsLua, lua::kPutSettingsLuaKeys)) {}
 
 absl::Status SchedulingStore::LoadScripts() {
-  return redis_->LoadScripts(
-      {&create_client_, &update_client_, &add_care_plan_version_, &create_visit_, &update_visit_});
+  return redis_->LoadScripts({&create_client_, &update_client_, &add_care_plan_version_,
+                              &create_visit_, &write_visit_, &put_settings_});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -324,7 +367,10 @@ RedisClient::ScriptCall SchedulingStore::CreateVisitCall(absl::string_view tenan
        LocalityVisitsKey(tenant_id, visit.locality_id()),
        TenantKey(tenant_id, kService, "visit-create", id), VisitChangesKey(tenant_id)},
       {visit.SerializeAsString(), id, PlannedStartScore(visit), fingerprint, RetrySeconds(),
-       ChangeOf(tenant_id, nullptr, visit), ChangeStreamLength()}};
+       ChangeOf(
+           tenant_id, nullptr, visit,
+           fingerprint.empty() ? v1::VisitChange::KIND_GENERATED : v1::VisitChange::KIND_CREATED),
+       ChangeStreamLength()}};
 }
 
 absl::StatusOr<Created<v1::Visit>> SchedulingStore::CreateVisit(absl::string_view tenant_id,
@@ -362,23 +408,75 @@ absl::StatusOr<int> SchedulingStore::CreateGeneratedVisits(absl::string_view ten
   return created;
 }
 
-absl::StatusOr<int> SchedulingStore::ReplaceVisits(
-    absl::string_view tenant_id, const std::vector<VisitReplacement>& replacements) {
-  if (replacements.empty()) return 0;
-  std::vector<RedisClient::ScriptCall> calls;
-  calls.reserve(replacements.size());
-  for (const VisitReplacement& replacement : replacements) {
-    const v1::Visit& updated = replacement.updated;
-    const std::string& id = updated.visit_id();
-    calls.push_back(
-        {{VisitKey(tenant_id, id), VisitsKey(tenant_id),
-          ClientVisitsKey(tenant_id, updated.client_id()),
-          LocalityVisitsKey(tenant_id, replacement.read->record.locality_id()),
-          LocalityVisitsKey(tenant_id, updated.locality_id()), VisitChangesKey(tenant_id)},
-         {replacement.read->bytes, updated.SerializeAsString(), id, PlannedStartScore(updated),
-          ChangeOf(tenant_id, &replacement.read->record, updated), ChangeStreamLength()}});
+RedisClient::ScriptCall SchedulingStore::WriteVisitCall(absl::string_view tenant_id,
+                                                        const VisitWrite& write) const {
+  const v1::Visit& before = write.read->record;
+  const v1::Visit& after = write.updated;
+  const std::string& id = after.visit_id();
+  RedisClient::ScriptCall call{
+      {VisitKey(tenant_id, id), VisitsKey(tenant_id), ClientVisitsKey(tenant_id, after.client_id()),
+       LocalityVisitsKey(tenant_id, before.locality_id()),
+       LocalityVisitsKey(tenant_id, after.locality_id()), VisitChangesKey(tenant_id),
+       VisitRequestKey(tenant_id, write.request_id)},
+      {write.read->bytes, after.SerializeAsString(), id, PlannedStartScore(after),
+       ChangeOf(tenant_id, &before, after, write.kind), ChangeStreamLength(),
+       write.request_id.empty() ? "" : RequestRecordText(write.request), RetrySeconds()}};
+  // Every carer on the visit before or after, each once, in a fixed order.
+  std::vector<std::string> carers(before.carer_ids().begin(), before.carer_ids().end());
+  carers.insert(carers.end(), after.carer_ids().begin(), after.carer_ids().end());
+  std::sort(carers.begin(), carers.end());
+  carers.erase(std::unique(carers.begin(), carers.end()), carers.end());
+  call.args.push_back(absl::StrCat(carers.size()));
+  auto on = [](const v1::Visit& visit, const std::string& carer) {
+    return std::find(visit.carer_ids().begin(), visit.carer_ids().end(), carer) !=
+           visit.carer_ids().end();
+  };
+  for (const std::string& carer : carers) {
+    call.keys.push_back(CarerVisitsKey(tenant_id, carer));
+    call.keys.push_back(CarerDaysKey(tenant_id, carer));
+    call.keys.push_back(ClientCarerKey(tenant_id, after.client_id(), carer));
+    const bool on_after = on(after, carer);
+    std::string checked;
+    for (const CarerDayVersion& day : write.checked) {
+      if (day.carer_id == carer)
+        absl::StrAppend(&checked, DayField(day.day), "=", day.version, ";");
+    }
+    call.args.push_back(carer);
+    call.args.push_back(on(before, carer) ? DayField(before.local_date()) : "");
+    call.args.push_back(on_after ? DayField(after.local_date()) : "");
+    call.args.push_back(on_after && after.status() != v1::VISIT_STATUS_CANCELLED ? "1" : "0");
+    call.args.push_back(std::move(checked));
   }
-  absl::StatusOr<std::vector<RedisReply>> replies = redis_->RunScriptPipeline(update_visit_, calls);
+  return call;
+}
+
+absl::StatusOr<SchedulingRecords::WriteOutcome> SchedulingStore::WriteVisit(
+    absl::string_view tenant_id, const VisitWrite& write) {
+  RedisClient::ScriptCall call = WriteVisitCall(tenant_id, write);
+  absl::StatusOr<RedisReply> reply = RunTransition(*redis_, write_visit_, call.keys, call.args);
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  if (outcome == "updated") return WriteOutcome{.written = true};
+  if (outcome == "conflict") return Conflict("the visit");
+  if (outcome == "busy") return Conflict("a carer's day");
+  if (outcome == "missing") {
+    return absl::NotFoundError(absl::StrCat("visit ", write.updated.visit_id(), " not found"));
+  }
+  if (outcome == "requested" && reply->elements.size() == 2) {
+    std::optional<RequestRecord> earlier = ParseRequestRecord(reply->elements[1].str);
+    if (!earlier.has_value()) return CorruptRecord("visit request");
+    return WriteOutcome{.written = false, .earlier = std::move(earlier)};
+  }
+  return UnexpectedOutcome(write_visit_, outcome);
+}
+
+absl::StatusOr<int> SchedulingStore::WriteVisits(absl::string_view tenant_id,
+                                                 const std::vector<VisitWrite>& writes) {
+  if (writes.empty()) return 0;
+  std::vector<RedisClient::ScriptCall> calls;
+  calls.reserve(writes.size());
+  for (const VisitWrite& write : writes) calls.push_back(WriteVisitCall(tenant_id, write));
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->RunScriptPipeline(write_visit_, calls);
   if (!replies.ok()) return replies.status();
   if (absl::Status failed = FirstError(*replies); !failed.ok()) return failed;
   int written = 0;
@@ -386,6 +484,17 @@ absl::StatusOr<int> SchedulingStore::ReplaceVisits(
     if (!reply.elements.empty() && reply.elements[0].str == "updated") ++written;
   }
   return written;
+}
+
+absl::StatusOr<std::optional<SchedulingRecords::RequestRecord>> SchedulingStore::ReadRequest(
+    absl::string_view tenant_id, const std::string& request_id) {
+  absl::StatusOr<RedisReply> reply =
+      redis_->Command({"GET", VisitRequestKey(tenant_id, request_id)});
+  if (!reply.ok()) return reply.status();
+  if (reply->is_nil()) return std::optional<RequestRecord>();
+  std::optional<RequestRecord> record = ParseRequestRecord(reply->str);
+  if (!record.has_value()) return CorruptRecord("visit request");
+  return record;
 }
 
 absl::StatusOr<std::vector<std::string>> SchedulingStore::ListTenantIds() {
@@ -403,26 +512,6 @@ absl::StatusOr<Snapshot<v1::Visit>> SchedulingStore::ReadVisit(absl::string_view
   if (!reply.ok()) return reply.status();
   if (reply->is_nil()) return absl::NotFoundError(absl::StrCat("visit ", visit_id, " not found"));
   return SnapshotOf<v1::Visit>(*reply, "visit");
-}
-
-absl::Status SchedulingStore::UpdateVisit(absl::string_view tenant_id,
-                                          const Snapshot<v1::Visit>& read,
-                                          const v1::Visit& updated) {
-  const std::string& id = updated.visit_id();
-  absl::StatusOr<RedisReply> reply = RunTransition(
-      *redis_, update_visit_,
-      {VisitKey(tenant_id, id), VisitsKey(tenant_id),
-       ClientVisitsKey(tenant_id, updated.client_id()),
-       LocalityVisitsKey(tenant_id, read.record.locality_id()),
-       LocalityVisitsKey(tenant_id, updated.locality_id()), VisitChangesKey(tenant_id)},
-      {read.bytes, updated.SerializeAsString(), id, PlannedStartScore(updated),
-       ChangeOf(tenant_id, &read.record, updated), ChangeStreamLength()});
-  if (!reply.ok()) return reply.status();
-  const std::string& outcome = reply->elements[0].str;
-  if (outcome == "updated") return absl::OkStatus();
-  if (outcome == "conflict") return Conflict("the visit");
-  if (outcome == "missing") return absl::NotFoundError(absl::StrCat("visit ", id, " not found"));
-  return UnexpectedOutcome(update_visit_, outcome);
 }
 
 absl::StatusOr<std::vector<std::vector<Snapshot<v1::Visit>>>> SchedulingStore::ReadVisitsOfClients(
@@ -459,13 +548,13 @@ absl::StatusOr<std::vector<std::vector<Snapshot<v1::Visit>>>> SchedulingStore::R
 }
 
 absl::StatusOr<ScoredIdPage> SchedulingStore::ListVisitIds(absl::string_view tenant_id,
-                                                           absl::string_view client_id,
-                                                           absl::string_view locality_id,
-                                                           absl::Time from, absl::Time before,
+                                                           const VisitIndex& index, absl::Time from,
+                                                           absl::Time before,
                                                            const std::string& after, int limit) {
-  std::string key = !client_id.empty()     ? ClientVisitsKey(tenant_id, client_id)
-                    : !locality_id.empty() ? LocalityVisitsKey(tenant_id, locality_id)
-                                           : VisitsKey(tenant_id);
+  std::string key = !index.client_id.empty()     ? ClientVisitsKey(tenant_id, index.client_id)
+                    : !index.carer_id.empty()    ? CarerVisitsKey(tenant_id, index.carer_id)
+                    : !index.locality_id.empty() ? LocalityVisitsKey(tenant_id, index.locality_id)
+                                                 : VisitsKey(tenant_id);
   return ReadScoredIds(*redis_, key, from, before, after, limit);
 }
 
@@ -477,6 +566,76 @@ absl::StatusOr<std::vector<v1::Visit>> SchedulingStore::ReadVisits(
   absl::StatusOr<RedisReply> reply = redis_->Command(command);
   if (!reply.ok()) return reply.status();
   return ParseAll<v1::Visit>(*reply, "visit");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Carers' days
+
+absl::StatusOr<SchedulingRecords::CarerSchedule> SchedulingStore::ReadCarerSchedule(
+    absl::string_view tenant_id, const CarerScheduleQuery& query) {
+  std::vector<std::string> versions = {"HMGET", CarerDaysKey(tenant_id, query.carer_id)};
+  for (absl::CivilDay day = query.first_day; day <= query.last_day; ++day) {
+    versions.push_back(DayField(day));
+  }
+  // In this order on one connection: versions before the visits they cover.
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(
+      {versions,
+       {"ZRANGEBYSCORE", CarerVisitsKey(tenant_id, query.carer_id), ScoreOf(query.from),
+        absl::StrCat("(", ScoreOf(query.before))},
+       {"ZRANGEBYSCORE", ClientCarerKey(tenant_id, query.client_id, query.carer_id), "-inf",
+        absl::StrCat("(", ScoreOf(query.visited_before)), "LIMIT", "0", "1"}});
+  if (!replies.ok()) return replies.status();
+  if (absl::Status failed = FirstError(*replies); !failed.ok()) return failed;
+  CarerSchedule schedule;
+  absl::CivilDay day = query.first_day;
+  for (const RedisReply& version : (*replies)[0].elements) {
+    CarerDayVersion& read = schedule.versions.emplace_back();
+    read.carer_id = query.carer_id;
+    read.day = day++;
+    if (!version.is_nil() && !absl::SimpleAtoi(version.str, &read.version)) {
+      return CorruptRecord("carer-day version");
+    }
+  }
+  schedule.has_visited_client = !(*replies)[2].elements.empty();
+  std::vector<std::string> ids;
+  for (const RedisReply& id : (*replies)[1].elements) ids.push_back(id.str);
+  absl::StatusOr<std::vector<v1::Visit>> visits = ReadVisits(tenant_id, ids);
+  if (!visits.ok()) return visits.status();
+  schedule.visits = *std::move(visits);
+  return schedule;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings and positions
+
+absl::StatusOr<Snapshot<v1::SchedulingSettings>> SchedulingStore::ReadSettings(
+    absl::string_view tenant_id) {
+  absl::StatusOr<RedisReply> reply = redis_->Command({"GET", SettingsKey(tenant_id)});
+  if (!reply.ok()) return reply.status();
+  return SnapshotOf<v1::SchedulingSettings>(*reply, "scheduling settings");
+}
+
+absl::Status SchedulingStore::WriteSettings(absl::string_view tenant_id,
+                                            const Snapshot<v1::SchedulingSettings>& read,
+                                            const v1::SchedulingSettings& updated) {
+  absl::StatusOr<RedisReply> reply = RunTransition(*redis_, put_settings_, {SettingsKey(tenant_id)},
+                                                   {read.bytes, updated.SerializeAsString()});
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  if (outcome == "updated") return absl::OkStatus();
+  if (outcome == "conflict") return Conflict("the scheduling settings");
+  return UnexpectedOutcome(put_settings_, outcome);
+}
+
+absl::StatusOr<std::string> SchedulingStore::ReadFollowPosition(absl::string_view name) {
+  absl::StatusOr<RedisReply> reply = redis_->Command({"GET", FollowKey(name)});
+  if (!reply.ok()) return reply.status();
+  return reply->is_nil() ? std::string() : reply->str;
+}
+
+absl::Status SchedulingStore::SaveFollowPosition(absl::string_view name,
+                                                 const std::string& resume_token) {
+  return redis_->Command({"SET", FollowKey(name), resume_token}).status();
 }
 
 }  // namespace homecare::scheduling

@@ -28,11 +28,31 @@
 //   hc:{T}:scheduling:visit-create:<visit>       STRING  fingerprint of the CreateVisit request
 //                                                        of a one-off visit, kept for
 //                                                        kRetryWindow.
+//   hc:{T}:scheduling:carer-visits:<carer>       ZSET    every visit whose carer_ids name the
+//                                                        carer (any status), score planned start
+//                                                        (ms): rotas, ListVisits by carer.
+//                                                        write_visit.lua.
+//   hc:{T}:scheduling:carer-days:<carer>         HASH    local date "YYYY-MM-DD" -> version of
+//                                                        that carer-day: bumped by every write of
+//                                                        a visit the carer is (or was) on that
+//                                                        date; an assignment's write checks the
+//                                                        days its rules read. write_visit.lua.
+//   hc:{T}:scheduling:client-carer:<client>:<carer>
+//                                                ZSET    the client's visits the carer is on, not
+//                                                        cancelled, by planned start: continuity
+//                                                        (has the carer visited the client?).
+//                                                        write_visit.lua.
+//   hc:{T}:scheduling:visit-request:<digest>     STRING  "<fingerprint>\n<response>" of an
+//                                                        AssignCarers or UnassignCarer request
+//                                                        with a request_id (<digest> of it), kept
+//                                                        for kRetryWindow. write_visit.lua.
+//   hc:{T}:scheduling:settings                   STRING  SchedulingSettings; absent until first
+//                                                        changed. put_settings.lua.
 //   hc:{T}:scheduling:visit-changes              STREAM  one entry per change to a visit, field
 //                                                        "change" = VisitChange (without
 //                                                        resume_token), trimmed to about
 //                                                        kVisitChangeStreamLength; appended by
-//                                                        create_visit.lua and update_visit.lua
+//                                                        create_visit.lua and write_visit.lua
 //                                                        with the change itself.
 //   hc:scheduling:tenants                        SET     every tenant with clients, for watchers
 //                                                        of every tenant; the only key outside a
@@ -40,6 +60,10 @@
 //                                                        client in its own command (a create
 //                                                        interrupted between the two is completed
 //                                                        by its retry).
+//   hc:scheduling:follow:<name>                  STRING  the resume token of a watch of another
+//                                                        service this service follows ("roster":
+//                                                        WatchCarerChanges for every tenant),
+//                                                        saved after each batch is handled.
 //
 // Optimistic concurrency as in the roster store: a write computed from records read before is
 // applied only if they are byte-for-byte unchanged; otherwise ABORTED (kConcurrentWriteReason).
@@ -47,6 +71,7 @@
 #ifndef HOMECARE_SERVICES_SCHEDULING_SCHEDULING_STORE_H_
 #define HOMECARE_SERVICES_SCHEDULING_SCHEDULING_STORE_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -114,30 +139,46 @@ class SchedulingStore final : public SchedulingRecords {
                                                  const std::string& fingerprint) override;
   absl::StatusOr<int> CreateGeneratedVisits(absl::string_view tenant_id,
                                             const std::vector<v1::Visit>& visits) override;
-  absl::StatusOr<int> ReplaceVisits(absl::string_view tenant_id,
-                                    const std::vector<VisitReplacement>& replacements) override;
   absl::StatusOr<Snapshot<v1::Visit>> ReadVisit(absl::string_view tenant_id,
                                                 absl::string_view visit_id) override;
-  absl::Status UpdateVisit(absl::string_view tenant_id, const Snapshot<v1::Visit>& read,
-                           const v1::Visit& updated) override;
+  absl::StatusOr<WriteOutcome> WriteVisit(absl::string_view tenant_id,
+                                          const VisitWrite& write) override;
+  absl::StatusOr<int> WriteVisits(absl::string_view tenant_id,
+                                  const std::vector<VisitWrite>& writes) override;
+  absl::StatusOr<std::optional<RequestRecord>> ReadRequest(absl::string_view tenant_id,
+                                                           const std::string& request_id) override;
   absl::StatusOr<std::vector<std::vector<Snapshot<v1::Visit>>>> ReadVisitsOfClients(
       absl::string_view tenant_id, const std::vector<std::string>& client_ids, absl::Time from,
       absl::Time before) override;
-  absl::StatusOr<ScoredIdPage> ListVisitIds(absl::string_view tenant_id,
-                                            absl::string_view client_id,
-                                            absl::string_view locality_id, absl::Time from,
-                                            absl::Time before, const std::string& after,
-                                            int limit) override;
+  absl::StatusOr<ScoredIdPage> ListVisitIds(absl::string_view tenant_id, const VisitIndex& index,
+                                            absl::Time from, absl::Time before,
+                                            const std::string& after, int limit) override;
   absl::StatusOr<std::vector<v1::Visit>> ReadVisits(absl::string_view tenant_id,
                                                     const std::vector<std::string>& ids) override;
 
+  absl::StatusOr<CarerSchedule> ReadCarerSchedule(absl::string_view tenant_id,
+                                                  const CarerScheduleQuery& query) override;
+  absl::StatusOr<Snapshot<v1::SchedulingSettings>> ReadSettings(
+      absl::string_view tenant_id) override;
+  absl::Status WriteSettings(absl::string_view tenant_id,
+                             const Snapshot<v1::SchedulingSettings>& read,
+                             const v1::SchedulingSettings& updated) override;
+
   EventSource& visit_changes() override { return visit_changes_; }
+
+  // Where this service is in another service's watch (`name`: "roster"): the resume token
+  // saved last, "" when none. Replicas share it: one saving an older token than another only
+  // makes a restart handle some changes again, which does no harm.
+  absl::StatusOr<std::string> ReadFollowPosition(absl::string_view name);
+  absl::Status SaveFollowPosition(absl::string_view name, const std::string& resume_token);
 
  private:
   // Every tenant with clients (the registry), for watchers of every tenant.
   absl::StatusOr<std::vector<std::string>> ListTenantIds();
   RedisClient::ScriptCall CreateVisitCall(absl::string_view tenant_id, const v1::Visit& visit,
                                           const std::string& fingerprint) const;
+  RedisClient::ScriptCall WriteVisitCall(absl::string_view tenant_id,
+                                         const VisitWrite& write) const;
 
   RedisClient* redis_;
   RedisEventLog visit_changes_;
@@ -145,7 +186,8 @@ class SchedulingStore final : public SchedulingRecords {
   LuaScript update_client_;
   LuaScript add_care_plan_version_;
   LuaScript create_visit_;
-  LuaScript update_visit_;
+  LuaScript write_visit_;
+  LuaScript put_settings_;
 };
 
 }  // namespace homecare::scheduling

@@ -2,6 +2,8 @@
 // guards against lost updates, idempotent creates, the indexes a change moves, and Redis gone.
 #include "services/scheduling/scheduling_store.h"
 
+#include <map>
+
 #include "common/redis/redis_client.h"
 #include "common/status/errors.h"
 #include "common/testing/redis_server.h"
@@ -23,16 +25,26 @@ using ::testing::SizeIs;
 
 constexpr char kTenant[] = "sunrise-care";
 
-// The tenant's profile as the roster would give it; the real roster is exercised by
-// tests/scheduling_service_test.
+// The tenant's profile and carers as the roster would give them; the real roster is exercised
+// by the tests under tests/.
 class FixedDirectory final : public TenantDirectory {
  public:
+  std::map<std::string, roster::v1::CarerDetails> carers;
+
   absl::StatusOr<TenantProfile> Get(const std::string& tenant_id) override {
     return TenantProfile{tenant_id, *LoadTimeZone("Europe/London"), {"north", "south"}};
   }
   absl::StatusOr<std::vector<std::string>> UnknownCarers(
       const std::string& tenant_id, const std::vector<std::string>& carer_ids) override {
     return std::vector<std::string>();
+  }
+  absl::StatusOr<absl::flat_hash_map<std::string, roster::v1::CarerDetails>> GetCarers(
+      const std::string& tenant_id, const CarerQuery& query) override {
+    absl::flat_hash_map<std::string, roster::v1::CarerDetails> found;
+    for (const std::string& id : query.carer_ids) {
+      if (auto carer = carers.find(id); carer != carers.end()) found[id] = carer->second;
+    }
+    return found;
   }
 };
 
@@ -90,7 +102,7 @@ class SchedulingStoreTest : public ::testing::Test {
   std::vector<std::string> VisitIdsAt(absl::Time from, absl::Time before,
                                       const std::string& locality = "") {
     absl::StatusOr<ScoredIdPage> page =
-        store_->ListVisitIds(kTenant, "", locality, from, before, "", 100);
+        store_->ListVisitIds(kTenant, {.locality_id = locality}, from, before, "", 100);
     EXPECT_TRUE(page.ok()) << page.status();
     return page.ok() ? page->ids : std::vector<std::string>();
   }
@@ -118,10 +130,10 @@ TEST_F(SchedulingStoreTest, AWriteComputedFromAStaleReadIsRefusedAndWritesNothin
   // ...so a change computed from the earlier read is refused, and so is a replacement.
   v1::Visit lost = stale->record;
   lost.set_duration_minutes(60);
-  absl::Status refused = store_->UpdateVisit(kTenant, *stale, lost);
+  absl::Status refused = store_->WriteVisit(kTenant, {.read = &*stale, .updated = lost}).status();
   EXPECT_THAT(refused, StatusIs(absl::StatusCode::kAborted));
   EXPECT_EQ(ErrorReasonOf(refused), kConcurrentWriteReason);
-  absl::StatusOr<int> replaced = store_->ReplaceVisits(kTenant, {{&*stale, lost}});
+  absl::StatusOr<int> replaced = store_->WriteVisits(kTenant, {{.read = &*stale, .updated = lost}});
   ASSERT_THAT(replaced.status(), IsOk());
   EXPECT_EQ(*replaced, 0);
   absl::StatusOr<Snapshot<v1::Visit>> now = store_->ReadVisit(kTenant, visit_id_);

@@ -1,5 +1,6 @@
 // What scheduling needs to know of a tenant, which the roster service owns: its time zone (every
-// local date and time of plans and visits is in it), its localities, and which carers it has.
+// local date and time of plans and visits is in it), its localities, and its carers (records,
+// availability, absences) for the assignment rules and rotas.
 // Domain code asks this interface; the gRPC client of the roster (roster_directory.h)
 // implements it.
 #ifndef HOMECARE_SERVICES_SCHEDULING_TENANT_DIRECTORY_H_
@@ -9,8 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "homecare/roster/v1/roster.pb.h"
 
 namespace homecare::scheduling {
 
@@ -35,6 +38,20 @@ class TenantDirectory {
   // are. UNAVAILABLE when the roster cannot be reached within its timeout.
   virtual absl::StatusOr<std::vector<std::string>> UnknownCarers(
       const std::string& tenant_id, const std::vector<std::string>& carer_ids) = 0;
+
+  // What the roster says of some carers, asked together (at most 200 ids).
+  struct CarerQuery {
+    std::vector<std::string> carer_ids;
+    bool with_availability = false;
+    // When `absences_until` is after `absences_from`: the absences overlapping that span.
+    absl::Time absences_from = absl::InfinitePast();
+    absl::Time absences_until = absl::InfinitePast();
+  };
+  // Carer id -> details, for each id that is a carer of the tenant (the others are left out).
+  // UNAVAILABLE when the roster cannot be reached within its timeout. Never cached: an
+  // absence just recorded must count.
+  virtual absl::StatusOr<absl::flat_hash_map<std::string, roster::v1::CarerDetails>> GetCarers(
+      const std::string& tenant_id, const CarerQuery& query) = 0;
 };
 
 }  // namespace homecare::scheduling

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/api/request.h"
 #include "common/ids/ids.h"
 #include "common/status/errors.h"
@@ -176,7 +177,27 @@ VisitReconciliation ReconcileVisits(const DueVisits& due, const std::vector<v1::
       continue;
     }
     v1::Visit replanned = visit;
-    *replanned.mutable_carer_ids() = stored.carer_ids();
+    // The carers stay when nothing they were checked against moved; otherwise (and for a
+    // withdrawn visit, whose carers were freed meanwhile) they come off and the visit needs
+    // carers again.
+    const bool same_needs =
+        !cancelled && At(stored.planned_start()) == At(visit.planned_start()) &&
+        stored.duration_minutes() == visit.duration_minutes() &&
+        std::set<std::string>(stored.required_skills().begin(), stored.required_skills().end()) ==
+            std::set<std::string>(visit.required_skills().begin(), visit.required_skills().end()) &&
+        stored.carer_ids_size() <= visit.carers_required();
+    if (same_needs) {
+      *replanned.mutable_carer_ids() = stored.carer_ids();
+      if (stored.has_carer_removal()) *replanned.mutable_carer_removal() = stored.carer_removal();
+    } else if (!stored.carer_ids().empty()) {
+      v1::CarerRemoval& removal = *replanned.mutable_carer_removal();
+      removal.set_carer_id(stored.carer_ids(0));
+      removal.set_reason(v1::CARER_REMOVAL_REASON_VISIT_REPLANNED);
+      removal.set_note(absl::StrCat("re-planned from care plan version ", visit.care_plan_version(),
+                                    ": ", absl::StrJoin(stored.carer_ids(), ", "), " taken off"));
+      *removal.mutable_remove_time() = TimeToProto(now);
+      removal.set_removed_by(std::string(kReconciliationActor));
+    }
     replanned.set_status(PlanningStatus(replanned));
     *replanned.mutable_create_time() = stored.create_time();
     replanned.set_version(stored.version() + 1);
@@ -372,24 +393,14 @@ bool VisitFilter::Matches(const v1::Visit& visit) const {
 }
 
 v1::VisitChange VisitChangeOf(const std::string& tenant_id, const v1::Visit* before,
-                              const v1::Visit& after) {
+                              const v1::Visit& after, v1::VisitChange::Kind kind) {
   v1::VisitChange change;
   change.set_tenant_id(tenant_id);
+  change.set_kind(kind);
   *change.mutable_visit() = after;
   *change.mutable_change_time() =
       after.has_update_time() ? after.update_time() : after.create_time();
-  const bool cancelled = after.status() == v1::VISIT_STATUS_CANCELLED;
-  if (before == nullptr) {
-    change.set_kind(v1::VisitChange::KIND_CREATED);
-  } else if (cancelled && before->status() != v1::VISIT_STATUS_CANCELLED) {
-    change.set_kind(v1::VisitChange::KIND_CANCELLED);
-  } else if (after.carer_ids_size() > before->carer_ids_size()) {
-    change.set_kind(v1::VisitChange::KIND_ASSIGNED);
-  } else if (after.carer_ids_size() < before->carer_ids_size()) {
-    change.set_kind(v1::VisitChange::KIND_UNASSIGNED);
-  } else {
-    change.set_kind(v1::VisitChange::KIND_UPDATED);
-  }
+  if (before != nullptr) *change.mutable_previous_carer_ids() = before->carer_ids();
   return change;
 }
 

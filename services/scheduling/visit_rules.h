@@ -88,11 +88,10 @@ bool AlreadyCancelledSo(const v1::Visit& stored, const v1::Cancellation& cancell
 // NEEDS_CARER or SCHEDULED from the carers assigned, unless cancelled.
 v1::VisitStatus PlanningStatus(const v1::Visit& visit);
 
-// What WatchVisits says of a write that turned `before` (nullptr: a new visit) into `after`:
-// created, cancelled (a cancellation or a withdrawal), assigned or unassigned (a change of
-// carers), else updated. Dated by the record's update time.
+// What WatchVisits says of a write of `kind` that turned `before` (nullptr: a new visit) into
+// `after`, with the carers on it before. Dated by the record's update time.
 v1::VisitChange VisitChangeOf(const std::string& tenant_id, const v1::Visit* before,
-                              const v1::Visit& after);
+                              const v1::Visit& after, v1::VisitChange::Kind kind);
 
 // ListVisits' filters besides the time range, as one value so the page token can be bound to
 // them.

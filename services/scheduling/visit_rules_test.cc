@@ -433,36 +433,29 @@ TEST(VisitFilterTest, FiltersAndQueryKeys) {
   EXPECT_NE(VisitFilter{}.QueryKey(), VisitFilter{.urgent_only = true}.QueryKey());
 }
 
-TEST(VisitChangeOfTest, NamesWhatTheWriteDid) {
+TEST(VisitChangeOfTest, CarriesTheKindTheVisitAndTheCarersBefore) {
   v1::Visit before;
   before.set_visit_id("vis_1");
   before.set_status(v1::VISIT_STATUS_NEEDS_CARER);
   before.mutable_create_time()->set_seconds(100);
-  v1::VisitChange created = VisitChangeOf("sunrise-care", nullptr, before);
-  EXPECT_EQ(created.kind(), v1::VisitChange::KIND_CREATED);
+  v1::VisitChange created =
+      VisitChangeOf("sunrise-care", nullptr, before, v1::VisitChange::KIND_GENERATED);
+  EXPECT_EQ(created.kind(), v1::VisitChange::KIND_GENERATED);
   EXPECT_EQ(created.tenant_id(), "sunrise-care");
   EXPECT_EQ(created.visit().visit_id(), "vis_1");
   EXPECT_EQ(created.change_time().seconds(), 100);  // no update time yet: the creation's
+  EXPECT_TRUE(created.previous_carer_ids().empty());
 
+  before.add_carer_ids("car_1");
   v1::Visit after = before;
   after.mutable_update_time()->set_seconds(200);
-  after.set_duration_minutes(40);
-  v1::VisitChange updated = VisitChangeOf("sunrise-care", &before, after);
-  EXPECT_EQ(updated.kind(), v1::VisitChange::KIND_UPDATED);
-  EXPECT_EQ(updated.change_time().seconds(), 200);
-
-  after.add_carer_ids("car_1");
-  EXPECT_EQ(VisitChangeOf("sunrise-care", &before, after).kind(), v1::VisitChange::KIND_ASSIGNED);
-  EXPECT_EQ(VisitChangeOf("sunrise-care", &after, before).kind(), v1::VisitChange::KIND_UNASSIGNED);
-
-  v1::Visit cancelled = after;
-  cancelled.set_status(v1::VISIT_STATUS_CANCELLED);
-  EXPECT_EQ(VisitChangeOf("sunrise-care", &after, cancelled).kind(),
-            v1::VisitChange::KIND_CANCELLED);
-  // A change to a visit already cancelled is an update, not a second cancellation.
-  v1::Visit noted = cancelled;
-  noted.set_duration_minutes(10);
-  EXPECT_EQ(VisitChangeOf("sunrise-care", &cancelled, noted).kind(), v1::VisitChange::KIND_UPDATED);
+  after.clear_carer_ids();
+  v1::VisitChange unassigned =
+      VisitChangeOf("sunrise-care", &before, after, v1::VisitChange::KIND_UNASSIGNED);
+  EXPECT_EQ(unassigned.kind(), v1::VisitChange::KIND_UNASSIGNED);
+  EXPECT_EQ(unassigned.change_time().seconds(), 200);
+  EXPECT_THAT(unassigned.previous_carer_ids(), ::testing::ElementsAre("car_1"));
+  EXPECT_TRUE(unassigned.visit().carer_ids().empty());
 }
 
 }  // namespace

@@ -1,0 +1,39 @@
+// The tenant's scheduling settings: travel speeds and road factor (EstimateTravel's data) and
+// whether soft rules refuse an assignment. What is valid, and how an update applies. No gRPC,
+// no Redis.
+#ifndef HOMECARE_SERVICES_SCHEDULING_SETTINGS_RULES_H_
+#define HOMECARE_SERVICES_SCHEDULING_SETTINGS_RULES_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "homecare/scheduling/v1/scheduling.pb.h"
+
+namespace homecare::scheduling {
+
+inline constexpr double kMinRoadDistanceFactor = 1.0;
+inline constexpr double kMaxRoadDistanceFactor = 3.0;
+inline constexpr double kMaxSpeedKmh = 150;
+
+// The settings in force: `stored` (empty for a tenant that never changed them) with travel
+// defaults filled in.
+v1::SchedulingSettings EffectiveSettings(const v1::SchedulingSettings& stored);
+
+// The update_mask paths UpdateSchedulingSettings accepts.
+const std::vector<std::string>& SettingsUpdatePaths();
+
+// `stored` with the `paths` of `changes` copied in, validated: a road-distance factor of 1 to
+// 3 and speeds above 0 and at most kMaxSpeedKmh, each naming its field under "settings."; 0
+// is unset (the default). The version is bumped and update_time set. The result is what to
+// store; EffectiveSettings of it is what is in force.
+absl::StatusOr<v1::SchedulingSettings> ApplySettingsUpdate(const v1::SchedulingSettings& stored,
+                                                           const v1::SchedulingSettings& changes,
+                                                           const std::vector<std::string>& paths,
+                                                           absl::Time now);
+
+}  // namespace homecare::scheduling
+
+#endif  // HOMECARE_SERVICES_SCHEDULING_SETTINGS_RULES_H_
