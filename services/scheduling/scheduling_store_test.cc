@@ -3,6 +3,7 @@
 #include "services/scheduling/scheduling_store.h"
 
 #include <map>
+#include <optional>
 
 #include "common/redis/redis_client.h"
 #include "common/status/errors.h"
@@ -196,6 +197,131 @@ TEST_F(SchedulingStoreTest, PlanVersionsAreAddedInOrderAndRequestsRemembered) {
               StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(store_->ReadCarePlan("oak-care", plan_.care_plan_id()).status(),
               StatusIs(absl::StatusCode::kNotFound));
+}
+
+// Ann: active, available on Mondays from 07:00 to 13:00.
+roster::v1::CarerDetails Ann() {
+  roster::v1::CarerDetails ann;
+  ann.mutable_carer()->set_carer_id("car_ann");
+  ann.mutable_carer()->set_display_name("Ann");
+  ann.mutable_carer()->set_active(true);
+  ann.mutable_carer()->set_locality_id("north");
+  roster::v1::WeeklyBlock& monday = *ann.mutable_availability()->add_weekly();
+  monday.set_day(common::v1::DAY_OF_WEEK_MONDAY);
+  *monday.mutable_time()->mutable_start() = TimeOfDayFromMinutes(7 * 60);
+  *monday.mutable_time()->mutable_end() = TimeOfDayFromMinutes(13 * 60);
+  return ann;
+}
+
+TEST_F(SchedulingStoreTest, AWriteCheckedAgainstACarerDayThatChangedIsRefused) {
+  directory_.carers["car_ann"] = Ann();
+  const absl::CivilDay monday(2030, 12, 2);
+  const SchedulingRecords::CarerScheduleQuery query{.carer_id = "car_ann",
+                                                    .from = Local(2030, 12, 1, 0),
+                                                    .before = Local(2030, 12, 5, 0),
+                                                    .first_day = monday - 2,
+                                                    .last_day = monday + 2,
+                                                    .client_id = client_.client_id(),
+                                                    .visited_before = clock_.Now()};
+  absl::StatusOr<SchedulingRecords::CarerSchedule> before =
+      store_->ReadCarerSchedule(kTenant, query);
+  ASSERT_THAT(before.status(), IsOk());
+  ASSERT_THAT(before->versions, SizeIs(5));
+  for (const auto& day : before->versions) EXPECT_EQ(day.version, 0);
+  EXPECT_THAT(before->visits, IsEmpty());
+
+  // A one-off visit the same morning, then Ann on the generated one.
+  v1::CreateVisitRequest one_off;
+  one_off.set_request_id("second-visit");
+  one_off.mutable_visit()->set_client_id(client_.client_id());
+  *one_off.mutable_visit()->mutable_window_start() = TimeToProto(Local(2030, 12, 2, 8));
+  *one_off.mutable_visit()->mutable_window_end() = TimeToProto(Local(2030, 12, 2, 9));
+  one_off.mutable_visit()->set_duration_minutes(30);
+  absl::StatusOr<v1::Visit> second = scheduling_->CreateVisit(kTenant, one_off);
+  ASSERT_THAT(second.status(), IsOk());
+  v1::AssignCarersRequest assign;
+  assign.set_visit_id(visit_id_);
+  assign.add_carer_ids("car_ann");
+  ASSERT_THAT(scheduling_->AssignCarers(kTenant, assign).status(), IsOk());
+
+  // A write of the other visit checked against the days as they were before is refused,
+  // and writes nothing: the double-booking a racing replica would have made.
+  absl::StatusOr<Snapshot<v1::Visit>> read = store_->ReadVisit(kTenant, second->visit_id());
+  ASSERT_THAT(read.status(), IsOk());
+  v1::Visit booked = read->record;
+  booked.add_carer_ids("car_ann");
+  absl::Status raced = store_
+                           ->WriteVisit(kTenant, {.read = &*read,
+                                                  .updated = booked,
+                                                  .kind = v1::VisitChange::KIND_ASSIGNED,
+                                                  .checked = before->versions})
+                           .status();
+  EXPECT_THAT(raced, StatusIs(absl::StatusCode::kAborted));
+  EXPECT_EQ(ErrorReasonOf(raced), kConcurrentWriteReason);
+  EXPECT_THAT(store_->ReadVisit(kTenant, second->visit_id())->record.carer_ids(), IsEmpty());
+  // Read again, the rules see Ann's visit, and the domain refuses outright.
+  absl::StatusOr<SchedulingRecords::CarerSchedule> after =
+      store_->ReadCarerSchedule(kTenant, query);
+  ASSERT_THAT(after.status(), IsOk());
+  EXPECT_EQ(after->versions[2].day, monday);
+  EXPECT_EQ(after->versions[2].version, 1);
+  ASSERT_THAT(after->visits, SizeIs(1));
+  EXPECT_EQ(after->visits[0].visit_id(), visit_id_);
+  EXPECT_FALSE(after->has_visited_client) << "the visit has not started";
+  assign.set_visit_id(second->visit_id());
+  absl::Status refused = scheduling_->AssignCarers(kTenant, assign).status();
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kFailedPrecondition));
+  ASSERT_THAT(PreconditionViolationsOf(refused), SizeIs(1));
+  EXPECT_EQ(PreconditionViolationsOf(refused)[0].type(), "OVERLAPS_ANOTHER_VISIT");
+
+  // Once her visit has started she has met the client; a cancelled visit would not count.
+  SchedulingRecords::CarerScheduleQuery later = query;
+  later.visited_before = Local(2030, 12, 2, 8, 1);
+  EXPECT_TRUE(store_->ReadCarerSchedule(kTenant, later)->has_visited_client);
+  v1::CancelVisitRequest cancel;
+  cancel.set_visit_id(visit_id_);
+  cancel.mutable_cancellation()->set_reason(v1::CANCELLATION_REASON_CANCELLED_BY_CLIENT);
+  cancel.mutable_cancellation()->set_requested_by("Edna");
+  ASSERT_THAT(scheduling_->CancelVisit(kTenant, "coordinator", cancel).status(), IsOk());
+  absl::StatusOr<SchedulingRecords::CarerSchedule> cancelled =
+      store_->ReadCarerSchedule(kTenant, later);
+  EXPECT_FALSE(cancelled->has_visited_client);
+  EXPECT_EQ(cancelled->versions[2].version, 2) << "the cancellation changed her day";
+  // Her index still names the cancelled visit, so her phone can list it as cancelled.
+  absl::StatusOr<ScoredIdPage> hers = store_->ListVisitIds(
+      kTenant, {.carer_id = "car_ann"}, Local(2030, 12, 2, 0), Local(2030, 12, 3, 0), "", 10);
+  ASSERT_THAT(hers.status(), IsOk());
+  EXPECT_THAT(hers->ids, ElementsAre(visit_id_));
+}
+
+TEST_F(SchedulingStoreTest, ARequestRecordAnswersTheRetryAndWritesNothing) {
+  absl::StatusOr<Snapshot<v1::Visit>> read = store_->ReadVisit(kTenant, visit_id_);
+  ASSERT_THAT(read.status(), IsOk());
+  v1::Visit first = read->record;
+  first.set_version(2);
+  absl::StatusOr<SchedulingRecords::WriteOutcome> written = store_->WriteVisit(
+      kTenant, {.read = &*read, .updated = first, .request_id = "req-1", .request = {"fp", "r1"}});
+  ASSERT_THAT(written.status(), IsOk());
+  EXPECT_TRUE(written->written);
+  absl::StatusOr<std::optional<SchedulingRecords::RequestRecord>> kept =
+      store_->ReadRequest(kTenant, "req-1");
+  ASSERT_THAT(kept.status(), IsOk());
+  ASSERT_TRUE(kept->has_value());
+  EXPECT_EQ((*kept)->fingerprint, "fp");
+  EXPECT_EQ((*kept)->response, "r1");
+  // A second write under the same request id, even from a fresh read, is answered with the
+  // first one's record.
+  absl::StatusOr<Snapshot<v1::Visit>> again = store_->ReadVisit(kTenant, visit_id_);
+  v1::Visit second = again->record;
+  second.set_version(3);
+  written = store_->WriteVisit(
+      kTenant, {.read = &*again, .updated = second, .request_id = "req-1", .request = {"fp2", ""}});
+  ASSERT_THAT(written.status(), IsOk());
+  EXPECT_FALSE(written->written);
+  ASSERT_TRUE(written->earlier.has_value());
+  EXPECT_EQ(written->earlier->fingerprint, "fp");
+  EXPECT_EQ(store_->ReadVisit(kTenant, visit_id_)->record.version(), 2);
+  EXPECT_FALSE(store_->ReadRequest(kTenant, "req-2")->has_value());
 }
 
 TEST_F(SchedulingStoreTest, RedisGoneIsUnavailable) {
