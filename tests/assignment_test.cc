@@ -767,5 +767,77 @@ TEST_F(AssignmentTest, TheRosterDownWhileAssigningIsUnavailableAndWritesNothing)
   EXPECT_THAT(ListAll(anns, Local(2030, 12, 1, 0), Local(2030, 12, 10, 0)), IsEmpty());
 }
 
+TEST_F(AssignmentTest, CarectlAssignsShowsTheRotaAndWatches) {
+  rv1::Carer ann = CreateCarer("Ann", {"medication"});
+  rv1::Carer bob = CreateCarer("Bob");
+  Week week = EdnasWeek();
+  const std::string morning = week.morning[3].visit_id();
+  const std::string bed = week.bed[3].visit_id();
+
+  // The watch runs beside the commands from a resume token before them, and stops after three
+  // changes.
+  VisitWatch first(*stub_, Coordinator(), "");
+  first.WaitUntilWatching();
+  sv1::UpdateVisitRequest marker;
+  marker.mutable_visit()->set_visit_id(week.bed[8].visit_id());
+  marker.mutable_visit()->set_duration_minutes(50);
+  marker.mutable_update_mask()->add_paths("duration_minutes");
+  sv1::Visit marked;
+  ASSERT_THAT(Call(&Stub::UpdateVisit, Coordinator(), marker, &marked), GrpcOk());
+  std::optional<sv1::VisitChange> before = first.Next();
+  ASSERT_TRUE(before.has_value());
+  std::pair<int, std::string> watched;
+  std::thread watcher([&] {
+    watched =
+        Carectl({"visits", "watch", "--count", "3", "--resume-token", before->resume_token()});
+  });
+  auto [assigned, assigned_output] =
+      Carectl({"visit", "assign", "--id", morning, "--carers", ann.carer_id()});
+  ASSERT_EQ(assigned, 0) << assigned_output;
+  EXPECT_THAT(assigned_output, HasSubstr("carers:    1/1 Ann"));
+  EXPECT_THAT(assigned_output, HasSubstr("warning: Ann: NEW_TO_CLIENT: Ann has not visited Edna"));
+  auto [doubled, doubled_output] = Carectl({"visit", "assign", "--id", bed, "--carers",
+                                            absl::StrCat(ann.carer_id(), ",", bob.carer_id())});
+  ASSERT_EQ(doubled, 0) << doubled_output;
+  auto [refused, refused_output] =
+      Carectl({"visit", "assign", "--id", week.morning[4].visit_id(), "--carers", bob.carer_id()});
+  EXPECT_EQ(refused, 1);
+  EXPECT_THAT(refused_output, HasSubstr("SKILL_MISSING"));
+  auto [off, off_output] = Carectl({"visit", "unassign", "--id", bed, "--carer", bob.carer_id(),
+                                    "--note", "Bob is needed elsewhere"});
+  ASSERT_EQ(off, 0) << off_output;
+  EXPECT_THAT(off_output, HasSubstr("carer off: Bob: unassigned, by test-coordinator"));
+  watcher.join();
+  ASSERT_EQ(watched.first, 0) << watched.second;
+  EXPECT_THAT(watched.second, ::testing::ContainsRegex("assigned +Tue 2030-12-03 07:00 +Edna"));
+  EXPECT_THAT(watched.second, HasSubstr("unassigned"));
+
+  // The rota as a table and with the details, for Ann (her own token too).
+  auto [table, table_output] =
+      Carectl({"rota", "--carer", ann.carer_id(), "--date", "2030-12-03", "--table"});
+  ASSERT_EQ(table, 0) << table_output;
+  EXPECT_THAT(table_output, HasSubstr("START                 LENGTH  TRAVEL BEFORE"));
+  EXPECT_THAT(table_output, ::testing::ContainsRegex("Tue 2030-12-03 07:00 +30m +[0-9]+m from home "
+                                                     "+Edna +12 Elm Road"));
+  EXPECT_THAT(table_output, HasSubstr("2030-12-03: 2 visit(s), 1h15m visiting"));
+  auto [details, details_output] = Carectl({"rota", "--date", "2030-12-03"},
+                                           secret_.Token(Role::kCarer, kSunrise, ann.carer_id()));
+  ASSERT_EQ(details, 0) << details_output;
+  EXPECT_THAT(details_output, HasSubstr("access:  Key safe 1234"));
+  EXPECT_THAT(details_output, HasSubstr("tasks:   Medication"));
+  auto [empty, empty_output] = Carectl({"rota", "--carer", bob.carer_id(), "--date", "2030-12-03"});
+  ASSERT_EQ(empty, 0) << empty_output;
+  EXPECT_EQ(empty_output, "no visits for Bob in that period\n");
+
+  auto [settings, settings_output] =
+      Carectl({"settings", "set", "--driving-kmh", "25", "--refuse-on-preferences", "true"});
+  ASSERT_EQ(settings, 0) << settings_output;
+  EXPECT_THAT(settings_output, HasSubstr("driving:          25 km/h"));
+  EXPECT_THAT(settings_output, HasSubstr("refuse an assignment unless overridden"));
+  auto [bad, bad_output] = Carectl({"settings", "set", "--road-factor", "7"});
+  EXPECT_EQ(bad, 1);
+  EXPECT_THAT(bad_output, HasSubstr("--road-factor"));
+}
+
 }  // namespace
 }  // namespace homecare

@@ -5,11 +5,15 @@
 #ifndef HOMECARE_TESTS_SCHEDULING_FIXTURE_H_
 #define HOMECARE_TESTS_SCHEDULING_FIXTURE_H_
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/client/channel.h"
 #include "common/server/grpc_status.h"
@@ -17,6 +21,7 @@
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/subprocess.h"
 #include "common/testing/test_clock.h"
 #include "common/testing/tokens.h"
 #include "common/testing/watch_reader.h"
@@ -130,6 +135,32 @@ class SchedulingFixture : public ::testing::Test {
          .clock = &clock_});
   }
 
+  // Runs carectl (HOMECARE_CARECTL_BINARY) with `args`: its exit code, and stdout with stderr.
+  std::pair<int, std::string> RunCarectl(const std::vector<std::string>& args) {
+    // A log of its own for each run: runs may overlap (a watch beside other commands).
+    std::string log;
+    {
+      absl::MutexLock lock(&carectl_mutex_);
+      if (carectl_dir_.empty()) carectl_dir_ = MakeTempDir("carectl");
+      log = absl::StrCat(carectl_dir_, "/run-", ++carectl_runs_, ".log");
+    }
+    std::vector<std::string> argv = {HOMECARE_CARECTL_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    absl::StatusOr<Subprocess> process = Subprocess::Spawn(argv, log);
+    EXPECT_TRUE(process.ok()) << process.status();
+    if (!process.ok()) return {-1, ""};
+    absl::StatusOr<int> status = process->Wait(absl::Seconds(30));
+    EXPECT_TRUE(status.ok()) << status.status();
+    return {status.ok() && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1, ReadFileOrEmpty(log)};
+  }
+  // carectl against these services as `token` (a coordinator of kSunrise when empty).
+  std::pair<int, std::string> Carectl(std::vector<std::string> args,
+                                      const std::string& token = "") {
+    args.insert(args.end(), {"--roster", roster_->address(), "--scheduling", scheduling_->address(),
+                             "--token", token.empty() ? Coordinator() : token});
+    return RunCarectl(args);
+  }
+
   std::string Coordinator(const std::string& tenant = kSunrise) const {
     return secret_.Token(Role::kCoordinator, tenant);
   }
@@ -210,6 +241,9 @@ class SchedulingFixture : public ::testing::Test {
   std::unique_ptr<ServiceProcess> roster_;
   std::unique_ptr<ServiceProcess> scheduling_;
   std::unique_ptr<Stub> stub_;
+  absl::Mutex carectl_mutex_;
+  std::string carectl_dir_ ABSL_GUARDED_BY(carectl_mutex_);
+  int carectl_runs_ ABSL_GUARDED_BY(carectl_mutex_) = 0;
 };
 
 // A WatchVisits stream as a coordinator's or a service's client sees it.

@@ -910,24 +910,11 @@ TEST_F(SchedulingServiceTest, RedisDownIsUnavailableAndRecovers) {
 }
 
 TEST_F(SchedulingServiceTest, CarectlDrivesTheRealService) {
-  const std::string log = testing::MakeTempDir("carectl") + "/carectl.log";
-  // Runs carectl with `args` and then `connection`; the exit code and stdout with stderr.
   auto run = [&](std::vector<std::string> args, std::vector<std::string> connection) {
-    std::vector<std::string> argv = {HOMECARE_CARECTL_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), connection.begin(), connection.end());
-    std::remove(log.c_str());
-    auto process = testing::Subprocess::Spawn(argv, log);
-    EXPECT_TRUE(process.ok()) << process.status();
-    absl::StatusOr<int> status = process->Wait(absl::Seconds(30));
-    EXPECT_TRUE(status.ok()) << status.status();
-    return std::make_pair(status.ok() && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1,
-                          testing::ReadFileOrEmpty(log));
+    args.insert(args.end(), connection.begin(), connection.end());
+    return RunCarectl(args);
   };
-  auto carectl = [&](std::vector<std::string> args) {
-    return run(args, {"--roster", roster_->address(), "--scheduling", scheduling_->address(),
-                      "--token", Coordinator()});
-  };
+  auto carectl = [&](std::vector<std::string> args) { return Carectl(args); };
   auto [created, created_output] =
       carectl({"client", "create", "--name", "Ann Lee", "--locality", "north", "--location",
                "51.5,-0.12", "--request-id", "ann"});

@@ -19,6 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "bench/load/load_generator.h"
 #include "bench/load/service_bench.h"
+#include "bench/scheduling/provider.h"
 #include "common/client/channel.h"
 #include "common/config/flags.h"
 #include "common/redis/redis_client.h"
@@ -32,64 +33,8 @@
 namespace homecare::bench {
 namespace {
 
-namespace rv1 = roster::v1;
 namespace sv1 = scheduling::v1;
 using sv1::SchedulingService;
-
-constexpr char kTenant[] = "bench-care";
-const char* const kLocalities[] = {"north", "south", "east", "west", "central"};
-
-sv1::VisitPattern Pattern(const std::string& id, int start_minutes, int duration, int carers,
-                          const std::vector<std::string>& tasks) {
-  sv1::VisitPattern pattern;
-  pattern.set_pattern_id(id);
-  for (int day = 1; day <= 7; ++day) pattern.add_days(static_cast<common::v1::DayOfWeek>(day));
-  *pattern.mutable_start_window()->mutable_start() = TimeOfDayFromMinutes(start_minutes);
-  *pattern.mutable_start_window()->mutable_end() = TimeOfDayFromMinutes(start_minutes + 60);
-  pattern.set_duration_minutes(duration);
-  pattern.set_carers_required(carers);
-  pattern.add_required_skills("personal-care");
-  for (const std::string& task : tasks) pattern.add_tasks()->set_description(task);
-  return pattern;
-}
-
-grpc::Status SeedClient(SchedulingService::Stub& stub, const std::string& token, int i,
-                        absl::CivilDay effective) {
-  sv1::CreateClientRequest create;
-  create.set_request_id(absl::StrCat("client-", i));
-  sv1::Client& client = *create.mutable_client();
-  client.set_display_name(absl::StrCat("Client ", i));
-  client.set_locality_id(kLocalities[i % 5]);
-  client.mutable_location()->set_latitude(51.4 + (i % 31) * 0.005);
-  client.mutable_location()->set_longitude(-0.2 + (i % 29) * 0.005);
-  client.set_address_line(absl::StrCat(i, " Long Street"));
-  client.set_access_notes("Key safe by the door");
-  sv1::Client created;
-  {
-    grpc::ClientContext context;
-    PrepareContext(context, token, absl::Seconds(10));
-    grpc::Status status = stub.CreateClient(&context, create, &created);
-    if (!status.ok()) return status;
-  }
-  sv1::CreateCarePlanRequest plan_request;
-  plan_request.set_request_id(absl::StrCat("plan-", i));
-  sv1::CarePlan& plan = *plan_request.mutable_care_plan();
-  plan.set_client_id(created.client_id());
-  *plan.mutable_effective_date() = DateToProto(effective);
-  plan.add_outcomes()->set_description("To stay safely at home");
-  const int kind = i % 10;  // 0-3: four a day, 4-6: three, 7-8: two, 9: one
-  const int bed_carers = i % 10 == 0 ? 2 : 1;
-  *plan.add_patterns() =
-      Pattern("morning", 7 * 60 + 30, 45, 1, {"Medication", "Breakfast", "Wash"});
-  if (kind <= 6) *plan.add_patterns() = Pattern("lunch", 12 * 60, 30, 1, {"Lunch"});
-  if (kind <= 3) *plan.add_patterns() = Pattern("tea", 17 * 60, 30, 1, {"Tea", "Medication"});
-  if (kind <= 8) *plan.add_patterns() = Pattern("bed", 20 * 60 + 30, 30, bed_carers, {"Bed"});
-  plan.set_weekly_budget_minutes(7 * 150);
-  sv1::CreateCarePlanResponse made;
-  grpc::ClientContext context;
-  PrepareContext(context, token, absl::Seconds(10));
-  return stub.CreateCarePlan(&context, plan_request, &made);
-}
 
 int Main(int argc, char** argv) {
   ServiceBenchFlags bench;
@@ -126,13 +71,13 @@ int Main(int argc, char** argv) {
     std::cerr << service.status() << "\n";
     return 1;
   }
-  if (absl::Status created = CreateBenchTenant(**roster, secret, kTenant, kLocalities);
+  if (absl::Status created = CreateBenchTenant(**roster, secret, kBenchTenant, kBenchLocalities);
       !created.ok()) {
     std::cerr << "CreateTenant: " << created.message() << "\n";
     return 1;
   }
 
-  const std::string token = secret.Token(Role::kCoordinator, kTenant);
+  const std::string token = secret.Token(Role::kCoordinator, kBenchTenant);
   auto stub = SchedulingService::NewStub((*service)->NewChannel());
   const absl::TimeZone zone = *LoadTimeZone("Europe/London");
   absl::CivilDay monday = LocalDay(absl::Now(), zone) + 1;
@@ -266,7 +211,8 @@ int Main(int argc, char** argv) {
   std::cout << FormatTable(results);
   if (before.ok() && after.ok() && week.visits_created() > 0) {
     std::cout << absl::StrFormat(
-        "Redis memory: %d visits took %d bytes, %.0f bytes a visit (record, three indexes, change entry)\n",
+        "Redis memory: %d visits took %d bytes, %.0f bytes a visit (record, three indexes, change "
+        "entry)\n",
         week.visits_created(), *after - *before,
         static_cast<double>(*after - *before) / week.visits_created());
   }

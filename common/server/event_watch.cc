@@ -42,10 +42,13 @@ absl::Status WatchCursor::Begin(const std::string& resume_token) {
 }
 
 absl::StatusOr<std::vector<StoredEvent>> WatchCursor::Next() {
-  if (all_tenants() && absl::Now() - tenants_refreshed_ > options_.tenant_refresh) {
+  // A watcher of every tenant with none to read yet (a new installation) looks at every read.
+  if (all_tenants() &&
+      (positions_.empty() || absl::Now() - tenants_refreshed_ > options_.tenant_refresh)) {
     if (absl::Status added = AddNewTenants(); !added.ok()) return added;
     tenants_refreshed_ = absl::Now();
   }
+  if (idle()) return std::vector<StoredEvent>();
   return reader_->Read(positions_, options_.read_count, options_.block);
 }
 

@@ -3,7 +3,8 @@
 //
 // What every watch does, which clients and outside testers rely on:
 // - A tenant's token watches its own tenant; a system token for every tenant ("*") watches all
-//   of them, including tenants that appear during the watch (seen within tenant_refresh).
+//   of them, including tenants that appear during the watch (seen within tenant_refresh, or
+//   within the block time while it watches none).
 // - Without a resume_token the watch starts from now on. The server sends the stream's initial
 //   metadata once "now" is fixed, so a client that waits for it (WaitForInitialMetadata, or
 //   the first response headers) knows that every later event will reach it.
@@ -65,8 +66,11 @@ class WatchCursor {
 
   // Fixes where the watch starts, from `resume_token` or from now on, and opens the reader.
   absl::Status Begin(const std::string& resume_token);
-  // The next events, waiting up to the block time; empty when none came.
+  // The next events, waiting up to the block time; empty when none came. While idle() it
+  // returns at once (a read of no logs cannot wait): the caller waits instead.
   absl::StatusOr<std::vector<StoredEvent>> Next();
+  // A watcher of every tenant that has no tenant to read yet (a new installation).
+  bool idle() const { return positions_.empty(); }
   // Records `event` as delivered, or passed over by the watch's filter: the watch resumes
   // after it either way.
   void Passed(const StoredEvent& event);
@@ -174,6 +178,13 @@ class Watches::Watch final : public grpc::ServerWriteReactor<Event> {
     while (!cancelled_ && !draining_ && !context.stopping()) {
       absl::StatusOr<std::vector<StoredEvent>> events = cursor_.Next();
       if (!events.ok()) return events.status();
+      if (cursor_.idle()) {
+        // Nothing to block on: wait the block time here, where a cancel or a drain wakes it.
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait_for(lock, absl::ToChronoNanoseconds(watches_.options_.block),
+                       [this] { return cancelled_ || draining_; });
+        continue;
+      }
       for (const StoredEvent& stored : *events) {
         Event event;
         if (!event.ParseFromString(stored.payload)) {

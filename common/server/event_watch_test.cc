@@ -57,6 +57,11 @@ class MemoryEventLog final : public EventSource {
     down_ = down;
     changed_.notify_all();
   }
+  // Reads made by every reader so far.
+  int reads() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return reads_;
+  }
   // Waits until no reader is open (every watch's reader has ended).
   bool WaitForNoReaders() {
     std::unique_lock<std::mutex> lock(mutex_);
@@ -105,6 +110,7 @@ class MemoryEventLog final : public EventSource {
     absl::StatusOr<std::vector<StoredEvent>> Read(const StreamPositions& positions, int count,
                                                   absl::Duration block) override {
       std::unique_lock<std::mutex> lock(log_.mutex_);
+      ++log_.reads_;
       std::vector<StoredEvent> events;
       auto collect = [&] {
         for (const auto& [tenant, after] : positions) {
@@ -133,6 +139,7 @@ class MemoryEventLog final : public EventSource {
   std::map<std::string, std::string> trimmed_through_;
   int sequence_ = 0;
   int readers_ = 0;
+  int reads_ = 0;
   bool down_ = false;
 };
 
@@ -252,6 +259,19 @@ TEST_F(EventWatchTest, AWatcherOfEveryTenantSeesEachIncludingNewOnes) {
   absl::StatusOr<StreamPositions> positions = DecodeResumeToken(olive->resume_token());
   ASSERT_TRUE(positions.ok());
   EXPECT_EQ(positions->size(), 2u);
+}
+
+TEST_F(EventWatchTest, AWatcherOfEveryTenantWithNoneYetWaitsWithoutReadingAndSeesTheFirst) {
+  // A new installation: a service's follower watches every tenant before there is one. A read
+  // of no logs cannot wait (Redis answers XREAD of no streams at once), so none is made.
+  Watcher all(*stub_, std::string(kAllTenants), EncodeResumeToken({}));
+  all.WaitUntilWatching();
+  EXPECT_EQ(log_.reads(), 0);
+  log_.Append("sunrise", "ann");
+  std::optional<rv1::CarerChange> ann = all.Next();
+  ASSERT_TRUE(ann.has_value());
+  EXPECT_EQ(ann->carer_id(), "ann");
+  EXPECT_GT(log_.reads(), 0);
 }
 
 TEST_F(EventWatchTest, BadForeignAndLostTokensAreRefused) {

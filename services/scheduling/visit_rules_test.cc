@@ -234,6 +234,40 @@ TEST(ReconcileVisitsTest, CreatesMissingReplansFutureOldVersionsAndWithdrawsWhat
   EXPECT_THAT(again.to_withdraw, IsEmpty());
 }
 
+TEST(ReconcileVisitsTest, ARePlannedVisitKeepsItsCarersOnlyWhenTheirChecksStillHold) {
+  v1::CarePlan v1_plan =
+      Plan(1, absl::CivilDay(2026, 11, 1),
+           {Pattern("am", kEveryDay, 480, 540), Pattern("pm", kEveryDay, 1020, 1080)});
+  // v2 moves the morning visit to 10:00 and adds a task to the afternoon one.
+  v1::CarePlan v2_plan =
+      Plan(2, absl::CivilDay(2026, 11, 25),
+           {Pattern("am", kEveryDay, 600, 660), Pattern("pm", kEveryDay, 1020, 1080)});
+  v2_plan.mutable_patterns(1)->add_tasks()->set_description("Check the heating");
+  const absl::CivilDay day(2026, 11, 25);
+  const absl::Time now = Local(2026, 11, 24, 12);
+  std::vector<v1::Visit> made =
+      VisitsDue("t", Client(), {{v1_plan}}, day, day, London(), now - absl::Hours(1)).visits;
+  ASSERT_THAT(made, SizeIs(2));
+  for (v1::Visit& visit : made) {
+    visit.add_carer_ids("car_ann");
+    visit.set_status(v1::VISIT_STATUS_SCHEDULED);
+  }
+  VisitReconciliation changes = ReconcileVisits(
+      VisitsDue("t", Client(), {{v1_plan, v2_plan}}, day, day, London(), now), made, Client(), now);
+  ASSERT_THAT(changes.to_replan, SizeIs(2));
+  const v1::Visit& moved = changes.to_replan[0];
+  EXPECT_EQ(moved.pattern_id(), "am");
+  EXPECT_THAT(moved.carer_ids(), IsEmpty()) << "Ann was checked for 08:00, not 10:00";
+  EXPECT_EQ(moved.status(), v1::VISIT_STATUS_NEEDS_CARER);
+  EXPECT_EQ(moved.carer_removal().carer_id(), "car_ann");
+  EXPECT_EQ(moved.carer_removal().reason(), v1::CARER_REMOVAL_REASON_VISIT_REPLANNED);
+  EXPECT_EQ(moved.carer_removal().removed_by(), kReconciliationActor);
+  const v1::Visit& same_time = changes.to_replan[1];
+  EXPECT_THAT(same_time.carer_ids(), ElementsAre("car_ann"));
+  EXPECT_EQ(same_time.status(), v1::VISIT_STATUS_SCHEDULED);
+  EXPECT_EQ(same_time.tasks_size(), 2);
+}
+
 TEST(ReconcileVisitsTest, SuspensionAddedLaterWithdrawsFutureVisitsForItsReason) {
   v1::CarePlan plan = Plan(1, absl::CivilDay(2026, 11, 1), {Pattern("am", kEveryDay, 480, 540)});
   const absl::CivilDay first(2026, 11, 24), last(2026, 11, 26);

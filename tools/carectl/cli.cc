@@ -39,6 +39,12 @@ std::unique_ptr<grpc::ClientContext> ClientFlags::Context() const {
   return context;
 }
 
+std::unique_ptr<grpc::ClientContext> ClientFlags::StreamContext() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
+  return context;
+}
+
 std::vector<std::string> ClientFlags::FlagNames() const {
   return flags_ == nullptr ? std::vector<std::string>() : flags_->Names();
 }

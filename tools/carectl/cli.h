@@ -46,6 +46,8 @@ struct ClientFlags {
   std::shared_ptr<grpc::Channel> Channel(const std::string& address) const;
   // A context with the deadline and bearer token set.
   std::unique_ptr<grpc::ClientContext> Context() const;
+  // For a watch: the bearer token and no deadline (it runs until stopped).
+  std::unique_ptr<grpc::ClientContext> StreamContext() const;
   // The names of the command's flags; empty before Register.
   std::vector<std::string> FlagNames() const;
   // The caller's tenant, read from the roster service once a run.
@@ -117,8 +119,8 @@ int CallAndShow(const ClientFlags& client, const std::string& address,
 
 // The ids whose names a rendering shows.
 struct Wanted {
-  std::set<std::string> carers;
-  std::set<std::string> clients;
+  std::set<std::string> carers = {};
+  std::set<std::string> clients = {};
 };
 
 // The tenant's zone and localities, and the names of `wanted`, for rendering. Each kind costs

@@ -137,6 +137,17 @@ std::string Cancellation(const sv1::Cancellation& cancellation, absl::TimeZone z
   return absl::StrJoin(parts, "; ");
 }
 
+// "Ann Lee: carer-absent, by roster-change Tue 2030-12-03 07:00 GMT; note".
+std::string Removal(const sv1::CarerRemoval& removal, const Directory& directory) {
+  std::string out =
+      absl::StrCat(NameOf(directory.carers, removal.carer_id()), ": ", EnumName(removal.reason()));
+  if (!removal.removed_by().empty()) absl::StrAppend(&out, ", by ", removal.removed_by());
+  std::string when = FormatLocalTimeWithZone(removal.remove_time(), directory.zone);
+  if (!when.empty()) absl::StrAppend(&out, " ", when);
+  if (!removal.note().empty()) absl::StrAppend(&out, "; ", removal.note());
+  return out;
+}
+
 // " with those filters" when any of `given` is set, for the empty-list sentences.
 std::string Filtered(std::initializer_list<bool> given) {
   for (bool set : given) {
@@ -427,6 +438,9 @@ std::string RenderVisit(const sv1::Visit& visit, const Directory& directory) {
   if (visit.has_cancellation()) {
     details.Add("cancelled", Cancellation(visit.cancellation(), directory.zone));
   }
+  if (visit.has_carer_removal()) {
+    details.Add("carer off", Removal(visit.carer_removal(), directory));
+  }
   details.Add("version", Version(visit.version(), visit.update_time(), directory.zone));
   return details.Render();
 }
@@ -454,6 +468,115 @@ std::string EmptyVisitsMessage(const sv1::ListVisitsRequest& request, bool whole
       Filtered({!request.client_id().empty(), !request.locality_id().empty(),
                 !request.carer_id().empty(), request.status() != sv1::VISIT_STATUS_UNSPECIFIED,
                 request.urgent_only()}));
+}
+
+std::string RenderAssignment(const sv1::AssignCarersResponse& response,
+                             const Directory& directory) {
+  std::string out = RenderVisit(response.visit(), directory);
+  for (const sv1::AssignmentWarning& warning : response.warnings()) {
+    absl::StrAppend(&out, "warning: ", NameOf(directory.carers, warning.carer_id()), ": ",
+                    warning.rule(), ": ", warning.description(), "\n");
+  }
+  return out;
+}
+
+std::string RenderRota(const sv1::Rota& rota, const Directory& directory, bool table) {
+  const std::string carer =
+      rota.carer_display_name().empty() ? rota.carer_id() : rota.carer_display_name();
+  if (rota.entries().empty()) return absl::StrCat("no visits for ", carer, " in that period\n");
+  auto date_of = [](const sv1::RotaEntry& entry) { return FormatDate(entry.visit().local_date()); };
+  auto with = [](const sv1::RotaEntry& entry) {
+    return absl::StrJoin(
+        entry.other_carers(), ", ", [](std::string* out, const sv1::RotaCarer& other) {
+          out->append(other.display_name().empty() ? other.carer_id() : other.display_name());
+        });
+  };
+  auto travel = [](const sv1::RotaEntry& entry) {
+    return absl::StrCat(FormatMinutes(entry.travel_minutes_before()),
+                        entry.travel_from_home() ? " from home" : "");
+  };
+  std::map<std::string, const sv1::RotaDay*> days;
+  for (const sv1::RotaDay& day : rota.days()) days[FormatDate(day.date())] = &day;
+  auto day_line = [&](const std::string& date) {
+    auto found = days.find(date);
+    if (found == days.end()) return std::string();
+    const sv1::RotaDay& day = *found->second;
+    return absl::StrCat(date, ": ", day.visits(), " visit(s), ", FormatMinutes(day.visit_minutes()),
+                        " visiting, ", FormatMinutes(day.travel_minutes()),
+                        " travelling between them, ", FormatMinutes(day.home_travel_minutes()),
+                        " to and from home\n");
+  };
+  std::string out = absl::StrCat("rota of ", NameAndId(carer, rota.carer_id()), "\n");
+  if (table) {
+    Table lines({"START", "LENGTH", "TRAVEL BEFORE", "CLIENT", "ADDRESS", "WITH", "VISIT"});
+    for (const sv1::RotaEntry& entry : rota.entries()) {
+      lines.AddRow({FormatLocalTime(Start(entry.visit()), directory.zone),
+                    FormatMinutes(entry.visit().duration_minutes()), travel(entry),
+                    entry.client_display_name(), entry.address_line(), with(entry),
+                    entry.visit().visit_id()});
+    }
+    absl::StrAppend(&out, lines.Render());
+    for (const sv1::RotaDay& day : rota.days())
+      absl::StrAppend(&out, day_line(FormatDate(day.date())));
+  } else {
+    std::string current;
+    for (const sv1::RotaEntry& entry : rota.entries()) {
+      if (date_of(entry) != current) {
+        current = date_of(entry);
+        absl::StrAppend(&out, day_line(current));
+      }
+      Details details;
+      details.Add("at", absl::StrCat(FormatLocalTime(Start(entry.visit()), directory.zone), " for ",
+                                     FormatMinutes(entry.visit().duration_minutes()), " (window ",
+                                     Window(entry.visit(), directory.zone), ")"));
+      details.Add("client", entry.client_display_name());
+      details.Add("address", entry.address_line());
+      details.Add("access", entry.access_notes());
+      details.Add("tasks", Tasks(entry.visit().tasks()));
+      details.Add("with", with(entry));
+      details.Add("marked", Marks(entry.visit()));
+      details.Add("travel", absl::StrCat(travel(entry), ", about ",
+                                         (entry.travel_meters_before() + 50) / 100 / 10.0, " km"));
+      details.Add("visit", entry.visit().visit_id());
+      absl::StrAppend(&out, details.Render(), "\n");
+    }
+  }
+  absl::StrAppend(&out, "in all: ", FormatMinutes(rota.visit_minutes()), " visiting, ",
+                  FormatMinutes(rota.travel_minutes()), " travelling between visits, ",
+                  FormatMinutes(rota.home_travel_minutes()), " to and from home\n");
+  return out;
+}
+
+std::string RenderVisitChange(const sv1::VisitChange& change, const Directory& directory) {
+  const sv1::Visit& visit = change.visit();
+  std::vector<std::string> parts = {FormatLocalTime(change.change_time(), directory.zone),
+                                    EnumName(change.kind()),
+                                    FormatLocalTime(Start(visit), directory.zone)};
+  if (!visit.client_id().empty()) parts.push_back(NameOf(directory.clients, visit.client_id()));
+  parts.push_back(EnumName(visit.status()));
+  if (visit.carers_required() > 0) parts.push_back(Carers(visit, directory));
+  if (change.kind() == sv1::VisitChange::KIND_UNASSIGNED && visit.has_carer_removal()) {
+    parts.push_back("(" + Removal(visit.carer_removal(), directory) + ")");
+  }
+  parts.push_back(visit.visit_id());
+  return absl::StrJoin(parts, "  ") + "\n";
+}
+
+std::string RenderSchedulingSettings(const sv1::SchedulingSettings& settings,
+                                     const Directory& directory) {
+  const sv1::TravelSettings& travel = settings.travel();
+  auto kmh = [](double speed) { return absl::StrCat(speed, " km/h"); };
+  Details details;
+  details.Add("road distance", absl::StrCat(travel.road_distance_factor(), " x the straight line"));
+  details.Add("driving", kmh(travel.driving_speed_kmh()));
+  details.Add("walking", kmh(travel.walking_speed_kmh()));
+  details.Add("cycling", kmh(travel.cycling_speed_kmh()));
+  details.Add("public transport", kmh(travel.public_transport_speed_kmh()));
+  details.Add("preferences", settings.refuse_on_preferences()
+                                 ? "refuse an assignment unless overridden"
+                                 : "warn only");
+  details.Add("version", Version(settings.version(), settings.update_time(), directory.zone));
+  return details.Render();
 }
 
 }  // namespace homecare::carectl

@@ -65,6 +65,19 @@ std::string RenderVisits(const scheduling::v1::ListVisitsResponse& response,
 // `whole_day`: the request is one local day (`--date`).
 std::string EmptyVisitsMessage(const scheduling::v1::ListVisitsRequest& request, bool whole_day);
 
+// The visit as assigned, then each soft rule it bends.
+std::string RenderAssignment(const scheduling::v1::AssignCarersResponse& response,
+                             const Directory& directory);
+// `table`: a line per visit with the day's figures after it; otherwise each day's visits with
+// what the carer needs at the door (address, access, tasks, who else comes). The rota carries
+// its own names; the directory gives the zone.
+std::string RenderRota(const scheduling::v1::Rota& rota, const Directory& directory, bool table);
+// One line per change, for `visits watch`.
+std::string RenderVisitChange(const scheduling::v1::VisitChange& change,
+                              const Directory& directory);
+std::string RenderSchedulingSettings(const scheduling::v1::SchedulingSettings& settings,
+                                     const Directory& directory);
+
 }  // namespace homecare::carectl
 
 #endif  // HOMECARE_TOOLS_CARECTL_RENDER_H_

@@ -235,5 +235,89 @@ TEST(RenderTest, AbsencesOpenEndedAndEmpty) {
   EXPECT_EQ(EmptyAbsencesMessage(request), "that carer has no absences");
 }
 
+sv1::Visit MorningVisit() {
+  sv1::Visit visit;
+  visit.set_visit_id("vis_1");
+  visit.set_client_id("cli_1");
+  *visit.mutable_window_start() = Utc(2030, 12, 3, 7, 30);
+  *visit.mutable_window_end() = Utc(2030, 12, 3, 8, 30);
+  *visit.mutable_planned_start() = Utc(2030, 12, 3, 7, 30);
+  visit.set_duration_minutes(30);
+  visit.set_carers_required(1);
+  visit.add_carer_ids("car_1");
+  visit.set_status(sv1::VISIT_STATUS_SCHEDULED);
+  visit.add_tasks()->set_description("Medication");
+  *visit.mutable_local_date() = DateToProto(absl::CivilDay(2030, 12, 3));
+  return visit;
+}
+
+TEST(RenderTest, AnAssignmentShowsTheVisitAndEachWarning) {
+  sv1::AssignCarersResponse response;
+  *response.mutable_visit() = MorningVisit();
+  sv1::AssignmentWarning& warning = *response.add_warnings();
+  warning.set_carer_id("car_1");
+  warning.set_rule("NEW_TO_CLIENT");
+  warning.set_description("Ann Lee has not visited Edna Clarke before");
+  std::string text = RenderAssignment(response, London());
+  EXPECT_THAT(text, HasSubstr("carers:  1/1 Ann Lee\n"));
+  EXPECT_THAT(text,
+              HasSubstr("warning: Ann Lee: NEW_TO_CLIENT: Ann Lee has not visited Edna Clarke "
+                        "before\n"));
+}
+
+TEST(RenderTest, ARotaAsATableAndWithTheDoorDetails) {
+  sv1::Rota rota;
+  rota.set_carer_id("car_1");
+  rota.set_carer_display_name("Ann Lee");
+  sv1::RotaEntry& entry = *rota.add_entries();
+  *entry.mutable_visit() = MorningVisit();
+  entry.set_travel_minutes_before(12);
+  entry.set_travel_from_home(true);
+  entry.set_travel_meters_before(5800);
+  entry.set_client_display_name("Edna Clarke");
+  entry.set_address_line("12 Elm Road");
+  entry.set_access_notes("Key safe 1234");
+  sv1::RotaCarer& other = *entry.add_other_carers();
+  other.set_carer_id("car_2");
+  other.set_display_name("Bob Shah");
+  sv1::RotaDay& day = *rota.add_days();
+  *day.mutable_date() = DateToProto(absl::CivilDay(2030, 12, 3));
+  day.set_visits(1);
+  day.set_visit_minutes(30);
+  day.set_home_travel_minutes(24);
+  rota.set_visit_minutes(30);
+  rota.set_home_travel_minutes(24);
+
+  std::string table = RenderRota(rota, London(), /*table=*/true);
+  EXPECT_THAT(table, HasSubstr("rota of Ann Lee (car_1)\n"));
+  EXPECT_THAT(table, ::testing::ContainsRegex(
+                         "Tue 2030-12-03 07:30 +30m +12m from home +Edna Clarke +12 Elm Road +Bob "
+                         "Shah +vis_1"));
+  EXPECT_THAT(table, HasSubstr("2030-12-03: 1 visit(s), 30m visiting, 0m travelling between "
+                               "them, 24m to and from home\n"));
+  std::string details = RenderRota(rota, London(), /*table=*/false);
+  EXPECT_THAT(details, HasSubstr("access:  Key safe 1234\n"));
+  EXPECT_THAT(details, HasSubstr("with:    Bob Shah\n"));
+  EXPECT_THAT(details, HasSubstr("travel:  12m from home, about 5.8 km\n"));
+  rota.clear_entries();
+  EXPECT_EQ(RenderRota(rota, London(), true), "no visits for Ann Lee in that period\n");
+}
+
+TEST(RenderTest, AVisitChangeIsOneLine) {
+  sv1::VisitChange change;
+  change.set_kind(sv1::VisitChange::KIND_UNASSIGNED);
+  *change.mutable_change_time() = Utc(2030, 12, 2, 9, 0);
+  *change.mutable_visit() = MorningVisit();
+  change.mutable_visit()->clear_carer_ids();
+  change.mutable_visit()->set_status(sv1::VISIT_STATUS_NEEDS_CARER);
+  sv1::CarerRemoval& removal = *change.mutable_visit()->mutable_carer_removal();
+  removal.set_carer_id("car_1");
+  removal.set_reason(sv1::CARER_REMOVAL_REASON_CARER_ABSENT);
+  removal.set_removed_by("roster-change");
+  EXPECT_EQ(RenderVisitChange(change, London()),
+            "Mon 2030-12-02 09:00  unassigned  Tue 2030-12-03 07:30  Edna Clarke  needs-carer  0/1"
+            "  (Ann Lee: carer-absent, by roster-change)  vis_1\n");
+}
+
 }  // namespace
 }  // namespace homecare::carectl

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -67,6 +68,7 @@ auto VisitView(const ClientFlags& connection) {
   return [&connection](const sv1::Visit& visit) {
     Wanted wanted{.carers = {visit.carer_ids().begin(), visit.carer_ids().end()},
                   .clients = {visit.client_id()}};
+    if (visit.has_carer_removal()) wanted.carers.insert(visit.carer_removal().carer_id());
     return RenderVisit(visit, LoadDirectory(connection, wanted));
   };
 }
@@ -637,6 +639,207 @@ int RunVisitCancel(const std::vector<std::string>& args) {
                      VisitView(connection));
 }
 
+int RunVisitAssign(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  std::string carers;
+  sv1::AssignCarersRequest request;
+  bool override_preferences = false;
+  FlagSet flags("carectl visit assign");
+  connection.Register(flags);
+  flags.AddString("id", request.mutable_visit_id(), "Visit id");
+  flags.AddString("carers", &carers, "Carer ids to add, comma-separated (two for a double-up)");
+  flags.AddBool("override", &override_preferences,
+                "Assign although the client's preferences are not met (when the provider "
+                "refuses on them); hard rules still hold");
+  flags.AddString("request-id", request.mutable_request_id(),
+                  "Idempotency key; repeat it to retry safely");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  AddList(carers, *request.mutable_carer_ids());
+  request.set_override_preferences(override_preferences);
+  return CallAndShow(connection, connection.scheduling, &Stub::AssignCarers, request,
+                     [&connection](const sv1::AssignCarersResponse& response) {
+                       Wanted wanted{.carers = {response.visit().carer_ids().begin(),
+                                                response.visit().carer_ids().end()},
+                                     .clients = {response.visit().client_id()}};
+                       for (const sv1::AssignmentWarning& warning : response.warnings()) {
+                         wanted.carers.insert(warning.carer_id());
+                       }
+                       return RenderAssignment(response, LoadDirectory(connection, wanted));
+                     });
+}
+
+int RunVisitUnassign(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  sv1::UnassignCarerRequest request;
+  FlagSet flags("carectl visit unassign");
+  connection.Register(flags);
+  flags.AddString("id", request.mutable_visit_id(), "Visit id");
+  flags.AddString("carer", request.mutable_carer_id(), "The carer to take off");
+  flags.AddString("note", request.mutable_note(), "Why, for the record");
+  flags.AddString("request-id", request.mutable_request_id(),
+                  "Idempotency key; repeat it to retry safely");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  return CallAndShow(connection, connection.scheduling, &Stub::UnassignCarer, request,
+                     VisitView(connection));
+}
+
+int RunRota(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  sv1::GetRotaRequest request;
+  std::string date, from, to;
+  bool table = false;
+  FlagSet flags("carectl rota");
+  connection.Register(flags);
+  flags.AddString("carer", request.mutable_carer_id(), "Carer id (a carer's own token: theirs)");
+  flags.AddString("date", &date, "One local day, YYYY-MM-DD");
+  flags.AddString("from", &from, "First day, YYYY-MM-DD, instead of --date");
+  flags.AddString("to", &to, "Last day (inclusive; at most 31 days)");
+  flags.AddBool("table", &table, "A line per visit instead of each visit's details");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  if (date.empty() == from.empty()) {
+    return PrintError(absl::InvalidArgumentError("give --date, or --from (with --to)"));
+  }
+  const std::string& first = date.empty() ? from : date;
+  const std::string& last = date.empty() ? (to.empty() ? from : to) : date;
+  if (absl::Status ok =
+          ParseDayFlag(date.empty() ? "from" : "date", first, *request.mutable_start_date());
+      !ok.ok()) {
+    return PrintError(ok);
+  }
+  if (absl::Status ok =
+          ParseDayFlag(date.empty() ? "to" : "date", last, *request.mutable_end_date());
+      !ok.ok()) {
+    return PrintError(ok);
+  }
+  return CallAndShow(connection, connection.scheduling, &Stub::GetRota, request,
+                     [&connection, table](const sv1::Rota& rota) {
+                       return RenderRota(rota, LoadDirectory(connection), table);
+                     });
+}
+
+int RunVisitsWatch(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  sv1::WatchVisitsRequest request;
+  std::string date;
+  int64_t count = 0;
+  FlagSet flags("carectl visits watch");
+  connection.Register(flags);
+  flags.AddString("date", &date, "Only visits of this local day, YYYY-MM-DD");
+  flags.AddString("resume-token", request.mutable_resume_token(),
+                  "Resume after the change that carried this token (printed with --json)");
+  flags.AddInt("count", &count, "Stop after this many changes (0: until Ctrl-C)");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  if (!date.empty()) {
+    if (absl::Status ok = ParseDayFlag("date", date, *request.mutable_date()); !ok.ok()) {
+      return PrintError(ok);
+    }
+  }
+  Stub stub(connection.Channel(connection.scheduling));
+  std::unique_ptr<grpc::ClientContext> context = connection.StreamContext();
+  std::unique_ptr<grpc::ClientReader<sv1::VisitChange>> stream =
+      stub.WatchVisits(context.get(), request);
+  // Names are looked up as changes name new ids, once each.
+  Directory directory = connection.json ? Directory() : LoadDirectory(connection);
+  sv1::VisitChange change;
+  int64_t seen = 0;
+  while ((count == 0 || seen < count) && stream->Read(&change)) {
+    ++seen;
+    if (connection.json) {
+      PrintJson(change);
+    } else {
+      Wanted missing;
+      if (!change.visit().client_id().empty() &&
+          !directory.clients.contains(change.visit().client_id())) {
+        missing.clients.insert(change.visit().client_id());
+      }
+      for (const std::string& id : change.visit().carer_ids()) {
+        if (!directory.carers.contains(id)) missing.carers.insert(id);
+      }
+      if (!missing.clients.empty() || !missing.carers.empty()) {
+        Directory found = LoadDirectory(connection, missing);
+        directory.clients.insert(found.clients.begin(), found.clients.end());
+        directory.carers.insert(found.carers.begin(), found.carers.end());
+      }
+      std::cout << RenderVisitChange(change, directory);
+    }
+    std::cout.flush();
+  }
+  if (count > 0 && seen == count) {
+    context->TryCancel();
+    stream->Finish();
+    return 0;
+  }
+  grpc::Status ended = stream->Finish();
+  if (!ended.ok()) return PrintError(FromGrpcStatus(ended), connection.FlagNames());
+  return 0;
+}
+
+int RunSettingsGet(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  FlagSet flags("carectl settings get");
+  connection.Register(flags);
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  return CallAndShow(connection, connection.scheduling, &Stub::GetSchedulingSettings,
+                     sv1::GetSchedulingSettingsRequest(),
+                     [&connection](const sv1::SchedulingSettings& settings) {
+                       return RenderSchedulingSettings(settings, LoadDirectory(connection));
+                     });
+}
+
+int RunSettingsSet(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  std::string road_factor, driving, walking, cycling, public_transport, refuse;
+  int64_t expected_version = 0;
+  FlagSet flags("carectl settings set");
+  connection.Register(flags);
+  flags.AddString("road-factor", &road_factor,
+                  "Road distance as a multiple of the straight line, 1 to 3 (0: default)");
+  flags.AddString("driving-kmh", &driving, "Door-to-door driving speed (0: default)");
+  flags.AddString("walking-kmh", &walking, "Walking speed (0: default)");
+  flags.AddString("cycling-kmh", &cycling, "Cycling speed (0: default)");
+  flags.AddString("public-transport-kmh", &public_transport,
+                  "Public transport speed, waits included (0: default)");
+  flags.AddString("refuse-on-preferences", &refuse,
+                  "true: an assignment against a client's preferences is refused unless "
+                  "overridden; false: a warning");
+  flags.AddInt("expected-version", &expected_version, "Apply only to this version");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  sv1::UpdateSchedulingSettingsRequest request;
+  request.set_expected_version(expected_version);
+  sv1::TravelSettings& travel = *request.mutable_settings()->mutable_travel();
+  for (auto [flag, text, path, set] :
+       {std::tuple{"road-factor", &road_factor, "travel.road_distance_factor",
+                   &sv1::TravelSettings::set_road_distance_factor},
+        std::tuple{"driving-kmh", &driving, "travel.driving_speed_kmh",
+                   &sv1::TravelSettings::set_driving_speed_kmh},
+        std::tuple{"walking-kmh", &walking, "travel.walking_speed_kmh",
+                   &sv1::TravelSettings::set_walking_speed_kmh},
+        std::tuple{"cycling-kmh", &cycling, "travel.cycling_speed_kmh",
+                   &sv1::TravelSettings::set_cycling_speed_kmh},
+        std::tuple{"public-transport-kmh", &public_transport, "travel.public_transport_speed_kmh",
+                   &sv1::TravelSettings::set_public_transport_speed_kmh}}) {
+    if (text->empty()) continue;
+    double value = 0;
+    if (!absl::SimpleAtod(*text, &value)) {
+      return PrintError(absl::InvalidArgumentError(absl::StrCat("--", flag, " must be a number")));
+    }
+    (travel.*set)(value);
+    request.mutable_update_mask()->add_paths(path);
+  }
+  if (!refuse.empty()) {
+    bool value = false;
+    if (absl::Status ok = ParseTrueFalse("refuse-on-preferences", refuse, value); !ok.ok()) {
+      return PrintError(ok);
+    }
+    request.mutable_settings()->set_refuse_on_preferences(value);
+    request.mutable_update_mask()->add_paths("refuse_on_preferences");
+  }
+  return CallAndShow(connection, connection.scheduling, &Stub::UpdateSchedulingSettings, request,
+                     [&connection](const sv1::SchedulingSettings& settings) {
+                       return RenderSchedulingSettings(settings, LoadDirectory(connection));
+                     });
+}
+
 }  // namespace
 
 void RegisterSchedulingCommands() {
@@ -665,6 +868,19 @@ void RegisterSchedulingCommands() {
       {{"visit", "update"}, "Change the time, length, tasks... of a visit", RunVisitUpdate});
   commands.push_back(
       {{"visit", "cancel"}, "Cancel a visit, recording why and who asked", RunVisitCancel});
+  commands.push_back({{"visit", "assign"},
+                      "Put carers on a visit; every rule it breaks is named, preferences warned",
+                      RunVisitAssign});
+  commands.push_back({{"visit", "unassign"}, "Take a carer off a visit", RunVisitUnassign});
+  commands.push_back(
+      {{"rota"}, "A carer's visits with travel and what they need at the door", RunRota});
+  commands.push_back({{"visits", "watch"},
+                      "Print every change to visits as it happens (a carer: their own)",
+                      RunVisitsWatch});
+  commands.push_back({{"settings", "get"},
+                      "The provider's scheduling settings: travel speeds, preferences",
+                      RunSettingsGet});
+  commands.push_back({{"settings", "set"}, "Change the scheduling settings given", RunSettingsSet});
 }
 
 }  // namespace homecare::carectl

@@ -1,0 +1,106 @@
+#include "bench/scheduling/provider.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/client/channel.h"
+#include "common/time/time.h"
+
+namespace homecare::bench {
+namespace {
+
+namespace rv1 = roster::v1;
+namespace sv1 = scheduling::v1;
+
+sv1::VisitPattern Pattern(const std::string& id, int start_minutes, int duration, int carers,
+                          const std::vector<std::string>& tasks) {
+  sv1::VisitPattern pattern;
+  pattern.set_pattern_id(id);
+  for (int day = 1; day <= 7; ++day) pattern.add_days(static_cast<common::v1::DayOfWeek>(day));
+  *pattern.mutable_start_window()->mutable_start() = TimeOfDayFromMinutes(start_minutes);
+  *pattern.mutable_start_window()->mutable_end() = TimeOfDayFromMinutes(start_minutes + 60);
+  pattern.set_duration_minutes(duration);
+  pattern.set_carers_required(carers);
+  pattern.add_required_skills("personal-care");
+  for (const std::string& task : tasks) pattern.add_tasks()->set_description(task);
+  return pattern;
+}
+
+}  // namespace
+
+grpc::Status SeedClient(sv1::SchedulingService::Stub& stub, const std::string& token, int i,
+                        absl::CivilDay effective) {
+  sv1::CreateClientRequest create;
+  create.set_request_id(absl::StrCat("client-", i));
+  sv1::Client& client = *create.mutable_client();
+  client.set_display_name(absl::StrCat("Client ", i));
+  client.set_locality_id(kBenchLocalities[i % 5]);
+  client.mutable_location()->set_latitude(51.4 + (i % 31) * 0.005);
+  client.mutable_location()->set_longitude(-0.2 + (i % 29) * 0.005);
+  client.set_address_line(absl::StrCat(i, " Long Street"));
+  client.set_access_notes("Key safe by the door");
+  sv1::Client created;
+  {
+    grpc::ClientContext context;
+    PrepareContext(context, token, absl::Seconds(10));
+    grpc::Status status = stub.CreateClient(&context, create, &created);
+    if (!status.ok()) return status;
+  }
+  sv1::CreateCarePlanRequest plan_request;
+  plan_request.set_request_id(absl::StrCat("plan-", i));
+  sv1::CarePlan& plan = *plan_request.mutable_care_plan();
+  plan.set_client_id(created.client_id());
+  *plan.mutable_effective_date() = DateToProto(effective);
+  plan.add_outcomes()->set_description("To stay safely at home");
+  const int kind = i % 10;  // 0-3: four a day, 4-6: three, 7-8: two, 9: one
+  const int bed_carers = i % 10 == 0 ? 2 : 1;
+  *plan.add_patterns() =
+      Pattern("morning", 7 * 60 + 30, 45, 1, {"Medication", "Breakfast", "Wash"});
+  if (kind <= 6) *plan.add_patterns() = Pattern("lunch", 12 * 60, 30, 1, {"Lunch"});
+  if (kind <= 3) *plan.add_patterns() = Pattern("tea", 17 * 60, 30, 1, {"Tea", "Medication"});
+  if (kind <= 8) *plan.add_patterns() = Pattern("bed", 20 * 60 + 30, 30, bed_carers, {"Bed"});
+  plan.set_weekly_budget_minutes(7 * 150);
+  sv1::CreateCarePlanResponse made;
+  grpc::ClientContext context;
+  PrepareContext(context, token, absl::Seconds(10));
+  return stub.CreateCarePlan(&context, plan_request, &made);
+}
+
+grpc::Status SeedCarer(rv1::RosterService::Stub& stub, const std::string& token, int i,
+                       std::string& carer_id) {
+  rv1::CreateCarerRequest create;
+  create.set_request_id(absl::StrCat("carer-", i));
+  rv1::Carer& carer = *create.mutable_carer();
+  carer.set_display_name(absl::StrCat("Carer ", i));
+  carer.set_gender(i % 4 == 0 ? common::v1::GENDER_MALE : common::v1::GENDER_FEMALE);
+  carer.set_locality_id(kBenchLocalities[i % 5]);
+  carer.mutable_home()->set_latitude(51.4 + (i % 31) * 0.005);
+  carer.mutable_home()->set_longitude(-0.2 + (i % 29) * 0.005);
+  carer.set_travel_mode(rv1::TRAVEL_MODE_DRIVES);
+  carer.set_contracted_minutes_per_week(37 * 60);
+  carer.set_max_minutes_per_day(600);
+  carer.set_hourly_rate_pence(1300);
+  carer.add_skills()->set_skill("personal-care");
+  rv1::Carer created;
+  {
+    grpc::ClientContext context;
+    PrepareContext(context, token, absl::Seconds(10));
+    grpc::Status status = stub.CreateCarer(&context, create, &created);
+    if (!status.ok()) return status;
+  }
+  carer_id = created.carer_id();
+  rv1::SetAvailabilityRequest availability;
+  availability.mutable_availability()->set_carer_id(carer_id);
+  for (int day = 1; day <= 7; ++day) {
+    rv1::WeeklyBlock& block = *availability.mutable_availability()->add_weekly();
+    block.set_day(static_cast<common::v1::DayOfWeek>(day));
+    *block.mutable_time()->mutable_start() = TimeOfDayFromMinutes(7 * 60);
+    *block.mutable_time()->mutable_end() = TimeOfDayFromMinutes(22 * 60);
+  }
+  rv1::Availability stored;
+  grpc::ClientContext context;
+  PrepareContext(context, token, absl::Seconds(10));
+  return stub.SetAvailability(&context, availability, &stored);
+}
+
+}  // namespace homecare::bench

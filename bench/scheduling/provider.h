@@ -1,0 +1,34 @@
+// The provider the scheduling benchmarks run on: 1,000 clients (by default) in five localities
+// with care plans of one to four visits a day (3.0 on average, one bedtime visit in ten a
+// double-up), about 3,000 visits a day; and, for assignment, carers spread over the localities.
+#ifndef HOMECARE_BENCH_SCHEDULING_PROVIDER_H_
+#define HOMECARE_BENCH_SCHEDULING_PROVIDER_H_
+
+#include <grpcpp/support/status.h>
+
+#include <string>
+
+#include "absl/time/civil_time.h"
+#include "homecare/roster/v1/roster.grpc.pb.h"
+#include "homecare/scheduling/v1/scheduling.grpc.pb.h"
+
+namespace homecare::bench {
+
+inline constexpr char kBenchTenant[] = "bench-care";
+inline const char* const kBenchLocalities[] = {"north", "south", "east", "west", "central"};
+
+// Client `i` and its care plan in force from `effective`: a morning visit (07:30-08:30, 45
+// minutes) for everyone; lunch (12:00, 30) for seven in ten; tea (17:00, 30) for four in ten;
+// bed (20:30, 30) for nine in ten, a double-up for one in ten. Every visit needs personal-care.
+// Clients lie within about 1.5 km of each other in each locality's share of a 15 x 15 km area.
+grpc::Status SeedClient(scheduling::v1::SchedulingService::Stub& stub, const std::string& token,
+                        int i, absl::CivilDay effective);
+
+// Carer `i`: in locality i mod 5, living among its clients, driving, with personal-care,
+// available every day from 07:00 to 22:00, at most 10 hours a day. Its id in `carer_id`.
+grpc::Status SeedCarer(roster::v1::RosterService::Stub& stub, const std::string& token, int i,
+                       std::string& carer_id);
+
+}  // namespace homecare::bench
+
+#endif  // HOMECARE_BENCH_SCHEDULING_PROVIDER_H_
