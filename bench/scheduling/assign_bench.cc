@@ -109,38 +109,21 @@ int Main(int argc, char** argv) {
   }
 
   testing::TestSecret secret;
-  auto redis = testing::RedisServer::Start();
-  if (!redis.ok()) {
-    std::cerr << redis.status() << "\n";
+  absl::StatusOr<SchedulingStack> stack =
+      StartSchedulingStack(secret, HOMECARE_ROSTER_BINARY, HOMECARE_SCHEDULING_BINARY);
+  if (!stack.ok()) {
+    std::cerr << stack.status() << "\n";
     return 1;
   }
-  auto roster = testing::ServiceProcess::Start(
-      {.binary = HOMECARE_ROSTER_BINARY,
-       .args = {"--redis", (*redis)->address(), "--secret-file", secret.path()}});
-  if (!roster.ok()) {
-    std::cerr << roster.status() << "\n";
-    return 1;
-  }
-  auto service =
-      testing::ServiceProcess::Start({.binary = HOMECARE_SCHEDULING_BINARY,
-                                      .args = {"--redis", (*redis)->address(), "--secret-file",
-                                               secret.path(), "--roster", (*roster)->address()}});
-  if (!service.ok()) {
-    std::cerr << service.status() << "\n";
-    return 1;
-  }
-  if (absl::Status created = CreateBenchTenant(**roster, secret, kBenchTenant, kBenchLocalities);
-      !created.ok()) {
-    std::cerr << "CreateTenant: " << created.message() << "\n";
-    return 1;
-  }
+  testing::RedisServer& redis = *stack->redis;
+  testing::ServiceProcess& roster = *stack->roster;
+  testing::ServiceProcess& service = *stack->scheduling;
 
   const std::string token = secret.Token(Role::kCoordinator, kBenchTenant);
-  auto stub = SchedulingService::NewStub((*service)->NewChannel());
-  auto roster_stub = rv1::RosterService::NewStub((*roster)->NewChannel());
+  auto stub = SchedulingService::NewStub(service.NewChannel());
+  auto roster_stub = rv1::RosterService::NewStub(roster.NewChannel());
   const absl::TimeZone zone = *LoadTimeZone("Europe/London");
-  absl::CivilDay monday = LocalDay(absl::Now(), zone) + 1;
-  while (absl::GetWeekday(monday) != absl::Weekday::monday) ++monday;
+  const absl::CivilDay monday = NextMonday();
   std::vector<std::string> carers(carer_count);
   for (int i = 0; i < carer_count; ++i) {
     grpc::Status status = SeedCarer(*roster_stub, token, i, carers[i]);
@@ -205,7 +188,7 @@ int Main(int argc, char** argv) {
   std::mutex assigned_mutex;
   std::vector<const Pair*> assigned;
   auto assign_calls = [&](int) -> std::function<bool()> {
-    auto scheduling = std::shared_ptr(SchedulingService::NewStub((*service)->NewChannel()));
+    auto scheduling = std::shared_ptr(SchedulingService::NewStub(service.NewChannel()));
     return [&, scheduling]() {
       const size_t index = next_pair++;
       if (index >= pairs.size()) return false;  // the week is full: a longer run needs more
@@ -227,7 +210,7 @@ int Main(int argc, char** argv) {
     };
   };
   auto rota_calls = [&](int worker) -> std::function<bool()> {
-    auto scheduling = std::shared_ptr(SchedulingService::NewStub((*service)->NewChannel()));
+    auto scheduling = std::shared_ptr(SchedulingService::NewStub(service.NewChannel()));
     return [&, scheduling, carer = worker]() mutable {
       sv1::GetRotaRequest request;
       request.set_carer_id(carers[carer]);
@@ -241,8 +224,8 @@ int Main(int argc, char** argv) {
     };
   };
 
-  absl::StatusOr<int64_t> memory_before = RedisUsedMemory(**redis);
-  CallFactory health_check = HealthCheckCalls(**service);
+  absl::StatusOr<int64_t> memory_before = RedisUsedMemory(redis);
+  CallFactory health_check = HealthCheckCalls(service);
   std::vector<LoadResult> results;
   for (int concurrency : *concurrencies) {
     results.push_back(RunClosedLoop("Health/Check (baseline)", concurrency, bench.warmup(),
@@ -250,7 +233,7 @@ int Main(int argc, char** argv) {
     results.push_back(RunClosedLoop("AssignCarers: one carer, one visit", concurrency,
                                     bench.warmup(), bench.measured(), assign_calls));
   }
-  absl::StatusOr<int64_t> memory_after = RedisUsedMemory(**redis);
+  absl::StatusOr<int64_t> memory_after = RedisUsedMemory(redis);
   // A carer's week, once the week is staffed as far as the runs went.
   std::map<int, int> visits_of;
   for (const Pair* pair : assigned) {

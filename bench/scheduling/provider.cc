@@ -1,8 +1,10 @@
 #include "bench/scheduling/provider.h"
 
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "bench/load/service_bench.h"
 #include "common/client/channel.h"
 #include "common/time/time.h"
 
@@ -27,6 +29,39 @@ sv1::VisitPattern Pattern(const std::string& id, int start_minutes, int duration
 }
 
 }  // namespace
+
+absl::StatusOr<SchedulingStack> StartSchedulingStack(const testing::TestSecret& secret,
+                                                     const std::string& roster_binary,
+                                                     const std::string& scheduling_binary) {
+  SchedulingStack stack;
+  absl::StatusOr<std::unique_ptr<testing::RedisServer>> redis = testing::RedisServer::Start();
+  if (!redis.ok()) return redis.status();
+  stack.redis = *std::move(redis);
+  absl::StatusOr<std::unique_ptr<testing::ServiceProcess>> roster = testing::ServiceProcess::Start(
+      {.binary = roster_binary,
+       .args = {"--redis", stack.redis->address(), "--secret-file", secret.path()}});
+  if (!roster.ok()) return roster.status();
+  stack.roster = *std::move(roster);
+  absl::StatusOr<std::unique_ptr<testing::ServiceProcess>> scheduling =
+      testing::ServiceProcess::Start(
+          {.binary = scheduling_binary,
+           .args = {"--redis", stack.redis->address(), "--secret-file", secret.path(), "--roster",
+                    stack.roster->address()}});
+  if (!scheduling.ok()) return scheduling.status();
+  stack.scheduling = *std::move(scheduling);
+  if (absl::Status created =
+          CreateBenchTenant(*stack.roster, secret, kBenchTenant, kBenchLocalities);
+      !created.ok()) {
+    return created;
+  }
+  return stack;
+}
+
+absl::CivilDay NextMonday() {
+  absl::CivilDay monday = LocalDay(absl::Now(), *LoadTimeZone("Europe/London")) + 1;
+  while (absl::GetWeekday(monday) != absl::Weekday::monday) ++monday;
+  return monday;
+}
 
 grpc::Status SeedClient(sv1::SchedulingService::Stub& stub, const std::string& token, int i,
                         absl::CivilDay effective) {

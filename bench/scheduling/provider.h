@@ -6,9 +6,14 @@
 
 #include <grpcpp/support/status.h>
 
+#include <memory>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "common/testing/redis_server.h"
+#include "common/testing/service_process.h"
+#include "common/testing/tokens.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
 #include "homecare/scheduling/v1/scheduling.grpc.pb.h"
 
@@ -16,6 +21,20 @@ namespace homecare::bench {
 
 inline constexpr char kBenchTenant[] = "bench-care";
 inline const char* const kBenchLocalities[] = {"north", "south", "east", "west", "central"};
+
+// A redis-server, homecare-roster and homecare-scheduling (the binaries given), with the bench
+// tenant made (Europe/London, kBenchLocalities).
+struct SchedulingStack {
+  std::unique_ptr<testing::RedisServer> redis;
+  std::unique_ptr<testing::ServiceProcess> roster;
+  std::unique_ptr<testing::ServiceProcess> scheduling;
+};
+absl::StatusOr<SchedulingStack> StartSchedulingStack(const testing::TestSecret& secret,
+                                                     const std::string& roster_binary,
+                                                     const std::string& scheduling_binary);
+
+// The Monday after today (London): the first day of the week a benchmark plans.
+absl::CivilDay NextMonday();
 
 // Client `i` and its care plan in force from `effective`: a morning visit (07:30-08:30, 45
 // minutes) for everyone; lunch (12:00, 30) for seven in ten; tea (17:00, 30) for four in ten;

@@ -51,37 +51,20 @@ int Main(int argc, char** argv) {
   if (bench.smoke) clients = std::min(clients, 20);
 
   testing::TestSecret secret;
-  auto redis = testing::RedisServer::Start();
-  if (!redis.ok()) {
-    std::cerr << redis.status() << "\n";
+  absl::StatusOr<SchedulingStack> stack =
+      StartSchedulingStack(secret, HOMECARE_ROSTER_BINARY, HOMECARE_SCHEDULING_BINARY);
+  if (!stack.ok()) {
+    std::cerr << stack.status() << "\n";
     return 1;
   }
-  auto roster = testing::ServiceProcess::Start(
-      {.binary = HOMECARE_ROSTER_BINARY,
-       .args = {"--redis", (*redis)->address(), "--secret-file", secret.path()}});
-  if (!roster.ok()) {
-    std::cerr << roster.status() << "\n";
-    return 1;
-  }
-  auto service =
-      testing::ServiceProcess::Start({.binary = HOMECARE_SCHEDULING_BINARY,
-                                      .args = {"--redis", (*redis)->address(), "--secret-file",
-                                               secret.path(), "--roster", (*roster)->address()}});
-  if (!service.ok()) {
-    std::cerr << service.status() << "\n";
-    return 1;
-  }
-  if (absl::Status created = CreateBenchTenant(**roster, secret, kBenchTenant, kBenchLocalities);
-      !created.ok()) {
-    std::cerr << "CreateTenant: " << created.message() << "\n";
-    return 1;
-  }
+  testing::RedisServer& redis = *stack->redis;
+  testing::ServiceProcess& roster = *stack->roster;
+  testing::ServiceProcess& service = *stack->scheduling;
 
   const std::string token = secret.Token(Role::kCoordinator, kBenchTenant);
-  auto stub = SchedulingService::NewStub((*service)->NewChannel());
+  auto stub = SchedulingService::NewStub(service.NewChannel());
   const absl::TimeZone zone = *LoadTimeZone("Europe/London");
-  absl::CivilDay monday = LocalDay(absl::Now(), zone) + 1;
-  while (absl::GetWeekday(monday) != absl::Weekday::monday) ++monday;
+  const absl::CivilDay monday = NextMonday();
   for (int i = 0; i < clients; ++i) {
     grpc::Status status = SeedClient(*stub, token, i, monday);
     if (!status.ok()) {
@@ -104,11 +87,11 @@ int Main(int argc, char** argv) {
     if (!status.ok()) std::cerr << "GenerateVisits: " << status.error_message() << "\n";
     return status.ok();
   };
-  absl::StatusOr<int64_t> before = RedisUsedMemory(**redis);
+  absl::StatusOr<int64_t> before = RedisUsedMemory(redis);
   sv1::GenerateVisitsResponse week;
   absl::Duration week_took;
   if (!generate(monday, monday + 6, &week, &week_took)) return 1;
-  absl::StatusOr<int64_t> after = RedisUsedMemory(**redis);
+  absl::StatusOr<int64_t> after = RedisUsedMemory(redis);
   sv1::GenerateVisitsResponse repeat;
   absl::Duration repeat_took;
   if (!generate(monday, monday + 6, &repeat, &repeat_took)) return 1;
@@ -117,7 +100,7 @@ int Main(int argc, char** argv) {
   // to other keys of the same Redis.
   absl::Duration baseline_took;
   {
-    auto client = RedisClient::Create(RedisOptions{.address = (*redis)->address()});
+    auto client = RedisClient::Create(RedisOptions{.address = redis.address()});
     if (!client.ok()) {
       std::cerr << client.status() << "\n";
       return 1;
@@ -158,7 +141,7 @@ int Main(int argc, char** argv) {
   };
   auto list_calls = [&](sv1::ListVisitsRequest request, bool every_page, int* visits_seen) {
     return [&, request, every_page, visits_seen](int) -> std::function<bool()> {
-      auto scheduling = SchedulingService::NewStub((*service)->NewChannel());
+      auto scheduling = SchedulingService::NewStub(service.NewChannel());
       return [scheduling = std::shared_ptr(std::move(scheduling)), request, every_page, visits_seen,
               &token]() mutable {
         sv1::ListVisitsRequest page_request = request;
@@ -178,7 +161,7 @@ int Main(int argc, char** argv) {
   };
   int locality_day = 0;
   int whole_day = 0;
-  CallFactory health_check = HealthCheckCalls(**service);
+  CallFactory health_check = HealthCheckCalls(service);
   std::vector<LoadResult> results;
   for (int concurrency : *concurrencies) {
     results.push_back(RunClosedLoop("Health/Check (baseline)", concurrency, bench.warmup(),
