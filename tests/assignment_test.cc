@@ -753,7 +753,10 @@ TEST_F(AssignmentTest, AWatchResumesAcrossADisconnectAndARestartWithNothingLostO
 
 TEST_F(AssignmentTest, TheRosterDownWhileAssigningIsUnavailableAndWritesNothing) {
   rv1::Carer ann = CreateCarer("Ann", {"medication"});
+  rv1::Carer bob = CreateCarer("Bob", {"medication"});
   Week week = EdnasWeek();
+  sv1::AssignCarersResponse staffed;
+  ASSERT_THAT(Assign(week.morning[2].visit_id(), {bob.carer_id()}, &staffed), GrpcOk());
   roster_stub_.reset();  // an idle connection would hold the roster's shutdown 5 seconds
   ASSERT_THAT(roster_->Stop().status(), IsOk());
   sv1::AssignCarersResponse response;
@@ -765,6 +768,15 @@ TEST_F(AssignmentTest, TheRosterDownWhileAssigningIsUnavailableAndWritesNothing)
   sv1::ListVisitsRequest anns;
   anns.set_carer_id(ann.carer_id());
   EXPECT_THAT(ListAll(anns, Local(2030, 12, 1, 0), Local(2030, 12, 10, 0)), IsEmpty());
+  // Moving Bob's visit needs the roster's word that he can still do it.
+  sv1::UpdateVisitRequest move;
+  move.mutable_visit()->set_visit_id(week.morning[2].visit_id());
+  *move.mutable_visit()->mutable_planned_start() = TimeToProto(Local(2030, 12, 2, 7, 20));
+  move.mutable_update_mask()->add_paths("planned_start");
+  sv1::Visit visit;
+  EXPECT_THAT(Call(&Stub::UpdateVisit, Coordinator(), move, &visit),
+              GrpcStatusIs(grpc::StatusCode::UNAVAILABLE));
+  EXPECT_EQ(GetVisit(week.morning[2].visit_id()).version(), staffed.visit().version());
 }
 
 TEST_F(AssignmentTest, CarectlAssignsShowsTheRotaAndWatches) {

@@ -610,11 +610,18 @@ absl::StatusOr<v1::Visit> Scheduling::UpdateVisit(const std::string& tenant_id,
     absl::StatusOr<v1::Visit> updated =
         ApplyVisitUpdate(read->record, request.visit(), *paths, tenant->zone, clock_.Now());
     if (!updated.ok()) return updated.status();
-    // The carers on it must still be able to do it: the update is refused, not the carers
-    // silently dropped, so that the coordinator decides.
+    // After a change of what they were checked against, the carers on it must still be able
+    // to do it: the update is refused, not the carers silently dropped, so that the
+    // coordinator decides.
     std::vector<SchedulingRecords::CarerDayVersion> checked;
-    if (absl::Status fits = RecheckCarers(tenant_id, *tenant, *updated, checked); !fits.ok()) {
-      return fits;
+    const bool moves_carers =
+        std::any_of(paths->begin(), paths->end(), [](const std::string& path) {
+          return path != "tasks" && path != "time_critical" && path != "urgent";
+        });
+    if (moves_carers) {
+      if (absl::Status fits = RecheckCarers(tenant_id, *tenant, *updated, checked); !fits.ok()) {
+        return fits;
+      }
     }
     absl::StatusOr<SchedulingRecords::WriteOutcome> written =
         store_.WriteVisit(tenant_id, {.read = &*read,
