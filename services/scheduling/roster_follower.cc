@@ -59,8 +59,8 @@ absl::Status RosterFollower::Run(const BackgroundWork::Context& context) {
       if (absl::IsNotFound(taken_off.status())) {
         // The tenant is no longer the roster's: nothing of it is left to follow, and the
         // change must not hold up every other tenant's.
-        LogWarning("carer change of ", change.tenant_id(), " skipped: ",
-                   taken_off.status().message());
+        LogWarning("carer change of ", change.tenant_id(),
+                   " skipped: ", taken_off.status().message());
         taken_off = 0;
       }
       if (!taken_off.ok()) {
