@@ -160,6 +160,17 @@ class AssignmentTest : public testing::SchedulingFixture {
     return week;
   }
 
+  // A change of no consequence to `visit_id` (its length to 50 minutes), to mark a place in
+  // the visit stream: what comes before it on a watch was written before it.
+  void Mark(const std::string& visit_id) {
+    sv1::UpdateVisitRequest marker;
+    marker.mutable_visit()->set_visit_id(visit_id);
+    marker.mutable_visit()->set_duration_minutes(50);
+    marker.mutable_update_mask()->add_paths("duration_minutes");
+    sv1::Visit marked;
+    ASSERT_THAT(Call(&Stub::UpdateVisit, Coordinator(), marker, &marked), GrpcOk());
+  }
+
   std::unique_ptr<RosterStub> roster_stub_;
 };
 
@@ -443,12 +454,7 @@ TEST_F(AssignmentTest, AnAbsenceInTheRosterTakesTheCarerOffHerVisitsOnTheStream)
               UnorderedElementsAre(
                   std::pair(week.morning[5].visit_id(), sv1::CARER_REMOVAL_REASON_CARER_INACTIVE),
                   std::pair(week.morning[4].visit_id(), sv1::CARER_REMOVAL_REASON_SKILL_LAPSED)));
-  sv1::UpdateVisitRequest marker;
-  marker.mutable_visit()->set_visit_id(week.bed[8].visit_id());
-  marker.mutable_visit()->set_duration_minutes(50);
-  marker.mutable_update_mask()->add_paths("duration_minutes");
-  sv1::Visit marked;
-  ASSERT_THAT(Call(&Stub::UpdateVisit, Coordinator(), marker, &marked), GrpcOk());
+  ASSERT_NO_FATAL_FAILURE(Mark(week.bed[8].visit_id()));
   std::optional<sv1::VisitChange> next = office.Next();
   ASSERT_TRUE(next.has_value());
   EXPECT_EQ(next->kind(), sv1::VisitChange::KIND_UPDATED);
@@ -790,12 +796,7 @@ TEST_F(AssignmentTest, CarectlAssignsShowsTheRotaAndWatches) {
   // changes.
   VisitWatch first(*stub_, Coordinator(), "");
   first.WaitUntilWatching();
-  sv1::UpdateVisitRequest marker;
-  marker.mutable_visit()->set_visit_id(week.bed[8].visit_id());
-  marker.mutable_visit()->set_duration_minutes(50);
-  marker.mutable_update_mask()->add_paths("duration_minutes");
-  sv1::Visit marked;
-  ASSERT_THAT(Call(&Stub::UpdateVisit, Coordinator(), marker, &marked), GrpcOk());
+  ASSERT_NO_FATAL_FAILURE(Mark(week.bed[8].visit_id()));
   std::optional<sv1::VisitChange> before = first.Next();
   ASSERT_TRUE(before.has_value());
   std::pair<int, std::string> watched;
