@@ -47,7 +47,7 @@
 namespace homecare {
 
 struct WatchOptions {
-  int max_watches = 64;
+  int max_watches = 64;  // the service host sets it from --max-watches
   // How long one read waits: also how soon a watch notices a cancel or a drain.
   absl::Duration block = absl::Seconds(1);
   // Events read per tenant at a time.

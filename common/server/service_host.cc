@@ -45,7 +45,7 @@ ServiceHost::ServiceHost(ServerOptions options, RedisClient* redis, const JwtVer
       pool_(options_.workers),
       limiter_(options_.max_in_flight),
       calls_(&pool_, &limiter_, verifier),
-      watches_(&streams_, &background_) {}
+      watches_(&streams_, &background_, WatchOptions{.max_watches = options_.max_watches}) {}
 
 ServiceHost::~ServiceHost() { Shutdown(); }
 
@@ -161,6 +161,9 @@ void ServiceConfig::RegisterFlags(FlagSet& flags) {
   flags.AddInt("workers", &server.workers, "Threads for blocking work (Redis, outgoing calls)");
   flags.AddInt("max-in-flight", &server.max_in_flight,
                "Requests worked on at once; past it RESOURCE_EXHAUSTED");
+  flags.AddInt("max-watches", &server.max_watches,
+               "Watches (server streams) open at once, each a thread and a Redis connection; "
+               "past it RESOURCE_EXHAUSTED");
   flags.AddDuration("shutdown-grace", &server.shutdown_grace,
                     "How long shutdown waits for calls and streams to finish");
   flags.AddString("redis", &redis.address, "Redis: host:port or unix:/path/to/socket");

@@ -47,6 +47,9 @@ struct ServerOptions {
   std::string port_file;
   int workers = 8;
   int max_in_flight = 256;
+  // Watches open at once (each holds a thread and a Redis connection while it lasts); past it
+  // a new watch is RESOURCE_EXHAUSTED. Carers' phones each hold one while they are online.
+  int max_watches = 512;
   int max_message_bytes = 4 << 20;
   absl::Duration shutdown_grace = absl::Seconds(10);
   absl::Duration health_interval = absl::Milliseconds(500);
