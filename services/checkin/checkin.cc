@@ -1,0 +1,587 @@
+#include "services/checkin/checkin.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/api/request.h"
+#include "common/api/write.h"
+#include "common/ids/ids.h"
+#include "common/status/errors.h"
+#include "services/checkin/event_rules.h"
+#include "services/checkin/policy_rules.h"
+#include "services/checkin/record_rules.h"
+
+namespace homecare::checkin {
+namespace {
+
+constexpr int kScanBatch = 200;
+constexpr int kMaxListDays = 92;
+constexpr size_t kMaxAdjustmentNote = 2000;
+constexpr size_t kMaxTagLabel = 200;
+constexpr int kMaxTagsPerClient = 200;
+
+std::vector<v1::VisitException> ExceptionsOf(const v1::VisitRecord& record,
+                                             const std::string& event_id) {
+  for (const v1::StoredEvent& event : record.events()) {
+    if (event.event_id() == event_id) return {event.exceptions().begin(), event.exceptions().end()};
+  }
+  return {};
+}
+
+bool HasSlot(const v1::VisitRecord& record, const std::string& carer_id) {
+  return std::any_of(record.slots().begin(), record.slots().end(),
+                     [&](const v1::CarerSlot& slot) { return slot.carer_id() == carer_id; });
+}
+
+absl::Status ValidDate(FieldViolations& violations, const common::v1::Date& date,
+                       const char* field) {
+  absl::Status valid = DateFromProto(date, field).status();
+  violations.AddFrom(valid);
+  return valid;
+}
+
+std::string TimeText(const google::protobuf::Timestamp& time) {
+  if (time.seconds() == 0 && time.nanos() == 0) return "";
+  return absl::FormatTime(absl::RFC3339_sec, absl::FromUnixSeconds(time.seconds()),
+                          absl::UTCTimeZone());
+}
+
+const v1::CarerSlot* SlotOf(const v1::VisitRecord& record, const std::string& carer_id) {
+  for (const v1::CarerSlot& slot : record.slots()) {
+    if (slot.carer_id() == carer_id) return &slot;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::CheckInPolicy> CheckIns::PolicyInForce(const std::string& tenant_id) {
+  absl::StatusOr<Snapshot<v1::CheckInPolicy>> stored = records_.ReadPolicy(tenant_id);
+  if (!stored.ok()) return stored.status();
+  return EffectivePolicy(stored->record);
+}
+
+absl::StatusOr<v1::VisitRecord> CheckIns::Rebuild(const std::string& tenant_id,
+                                                  const CheckInRecords::VisitState& state,
+                                                  const v1::StoredEvent* added,
+                                                  const std::vector<v1::AuditEntry>& adjustments) {
+  RecordInputs inputs;
+  inputs.visit_id = state.record.bytes.empty() ? "" : state.record.record.visit_id();
+  inputs.view = state.view.has_value() ? &*state.view : nullptr;
+  inputs.events = state.events;
+  if (added != nullptr) inputs.events.push_back(*added);
+  if (inputs.view != nullptr) {
+    inputs.visit_id = inputs.view->visit_id();
+    absl::StatusOr<std::vector<v1::Tag>> tags =
+        records_.ReadClientTags(tenant_id, inputs.view->client_id());
+    if (!tags.ok()) return tags.status();
+    inputs.tags = *std::move(tags);
+  }
+  if (inputs.visit_id.empty() && added != nullptr) {
+    inputs.visit_id = ViewOf(added->event()).visit_id;
+  }
+  inputs.adjustments = state.adjustments;
+  inputs.adjustments.insert(inputs.adjustments.end(), adjustments.begin(), adjustments.end());
+  absl::StatusOr<v1::CheckInPolicy> policy = PolicyInForce(tenant_id);
+  if (!policy.ok()) return policy.status();
+  inputs.policy = *std::move(policy);
+  v1::VisitRecord record = BuildRecord(inputs);
+  record.set_version(state.record.record.version() + 1);
+  *record.mutable_update_time() = TimeToProto(clock_.Now());
+  return record;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+absl::StatusOr<CheckIns::Submitted> CheckIns::Submit(const std::string& tenant_id,
+                                                     const Sender& sender,
+                                                     const v1::QueuedEvent& event) {
+  if (absl::Status valid = ValidateEvent(event); !valid.ok()) return valid;
+  const EventView view = ViewOf(event);
+  std::string carer_id;
+  if (!sender.carer_id.empty()) {
+    if (!view.carer_id.empty() && view.carer_id != sender.carer_id) {
+      return absl::PermissionDeniedError("a carer records only their own visits");
+    }
+    carer_id = sender.carer_id;
+  } else {
+    if (view.carer_id.empty()) {
+      return InvalidArgumentError("carer_id", "must name the carer the event is for");
+    }
+    carer_id = view.carer_id;
+  }
+  if (view.method == v1::CHECK_IN_METHOD_TELEPHONY && !sender.system) {
+    return absl::PermissionDeniedError(
+        "telephony check-ins come only from the telephony gateway (a system token)");
+  }
+  if (view.method != v1::CHECK_IN_METHOD_TELEPHONY && !view.caller_number.empty()) {
+    return InvalidArgumentError("caller_number", "is for TELEPHONY events only");
+  }
+  const std::string fingerprint = EventFingerprint(event, carer_id);
+
+  // A repeat is answered with what the first one made, whatever has happened since.
+  auto answer_earlier = [&](const CheckInRecords::EventSeen& earlier) -> absl::StatusOr<Submitted> {
+    if (earlier.fingerprint != fingerprint) {
+      return WithErrorInfo(
+          absl::AlreadyExistsError(absl::StrCat("event_id ", view.event_id,
+                                                " was used for another event; make a new one")),
+          "EVENT_ID_REUSED", kCheckInErrorDomain);
+    }
+    absl::StatusOr<CheckInRecords::VisitState> state =
+        records_.ReadVisitState(tenant_id, earlier.visit_id);
+    if (!state.ok()) return state.status();
+    Submitted submitted;
+    submitted.duplicate = true;
+    submitted.record = state->record.record;
+    submitted.exceptions = ExceptionsOf(submitted.record, view.event_id);
+    return submitted;
+  };
+  absl::StatusOr<std::optional<CheckInRecords::EventSeen>> seen =
+      records_.ReadEventSeen(tenant_id, view.event_id);
+  if (!seen.ok()) return seen.status();
+  if (seen->has_value()) return answer_earlier(**seen);
+
+  const absl::Time received = clock_.Now();
+  bool asked_scheduling = false;
+  return RetryOnConflict<Submitted>([&]() -> absl::StatusOr<Submitted> {
+    absl::StatusOr<CheckInRecords::VisitState> state =
+        records_.ReadVisitState(tenant_id, view.visit_id);
+    if (!state.ok()) return state.status();
+    if (!state->view.has_value() && !asked_scheduling) {
+      // Not on the stream yet: asked once. Scheduling being down never stops a check-in: the
+      // event is kept and checked once the visit is known.
+      asked_scheduling = true;
+      absl::StatusOr<scheduling::v1::Visit> visit = visits_.GetVisit(tenant_id, view.visit_id);
+      if (absl::IsNotFound(visit.status())) {
+        return absl::NotFoundError(absl::StrCat("visit ", view.visit_id, " not found"));
+      }
+      if (visit.ok()) {
+        state->view = ViewFromVisit(*visit);
+        absl::StatusOr<bool> kept = records_.PutVisitView(tenant_id, *state->view);
+        if (!kept.ok()) return kept.status();
+      }
+    }
+    if (static_cast<int>(state->events.size()) >= kMaxEventsPerVisit) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "visit ", view.visit_id, " has ", kMaxEventsPerVisit, " events already; no more"));
+    }
+    const v1::StoredEvent stored = NewStoredEvent(event, carer_id, received);
+    absl::StatusOr<v1::VisitRecord> record = Rebuild(tenant_id, *state, &stored, {});
+    if (!record.ok()) return record.status();
+    absl::StatusOr<CheckInRecords::StoreOutcome> outcome =
+        records_.StoreEvent(tenant_id, stored, fingerprint, state->record, *record);
+    if (!outcome.ok()) return outcome.status();
+    if (outcome->earlier.has_value()) return answer_earlier(*outcome->earlier);
+    Submitted submitted;
+    submitted.exceptions = ExceptionsOf(*record, view.event_id);
+    submitted.record = *std::move(record);
+    return submitted;
+  });
+}
+
+absl::StatusOr<v1::SyncEventsResponse> CheckIns::Sync(const std::string& tenant_id,
+                                                      const Sender& sender,
+                                                      const v1::SyncEventsRequest& request) {
+  if (request.events_size() > kMaxBatch) {
+    return InvalidArgumentError("events", absl::StrCat("at most ", kMaxBatch, " a batch"));
+  }
+  v1::SyncEventsResponse response;
+  for (int i = 0; i < request.events_size(); ++i) {
+    const v1::QueuedEvent& event = request.events(i);
+    v1::EventResult& result = *response.add_results();
+    if (event.event_case() != v1::QueuedEvent::EVENT_NOT_SET) {
+      result.set_event_id(ViewOf(event).event_id);
+    }
+    absl::StatusOr<Submitted> submitted = Submit(tenant_id, sender, event);
+    if (!submitted.ok()) {
+      result.set_code(static_cast<int>(submitted.status().code()));
+      result.set_message(absl::StrCat("events[", i, "]: ", submitted.status().message()));
+      continue;
+    }
+    result.set_duplicate(submitted->duplicate);
+    for (v1::VisitException& exception : submitted->exceptions) {
+      *result.add_exceptions() = std::move(exception);
+    }
+  }
+  return response;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records
+
+absl::StatusOr<v1::VisitRecord> CheckIns::GetVisitRecord(const std::string& tenant_id,
+                                                         const std::string& visit_id,
+                                                         const std::string& only_carer) {
+  if (absl::Status valid = ValidateId("visit_id", visit_id); !valid.ok()) return valid;
+  const absl::Status not_found =
+      absl::NotFoundError(absl::StrCat("visit ", visit_id, " not found"));
+  absl::StatusOr<CheckInRecords::VisitState> state = records_.ReadVisitState(tenant_id, visit_id);
+  if (!state.ok()) return state.status();
+  if (!state->view.has_value() && state->record.bytes.empty()) {
+    absl::StatusOr<scheduling::v1::Visit> visit = visits_.GetVisit(tenant_id, visit_id);
+    if (absl::IsNotFound(visit.status())) return not_found;
+    if (!visit.ok()) return visit.status();
+    state->view = ViewFromVisit(*visit);
+  }
+  v1::VisitRecord record = state->record.record;
+  if (state->record.bytes.empty()) {
+    // Nothing recorded yet: what is expected.
+    absl::StatusOr<v1::VisitRecord> expected = Rebuild(tenant_id, *state, nullptr, {});
+    if (!expected.ok()) return expected.status();
+    record = *std::move(expected);
+    record.set_version(0);
+  }
+  if (!only_carer.empty()) {
+    const bool on_visit =
+        state->view.has_value() &&
+        std::find(state->view->carer_ids().begin(), state->view->carer_ids().end(), only_carer) !=
+            state->view->carer_ids().end();
+    if (!on_visit && !HasSlot(record, only_carer)) return not_found;
+  }
+  return record;
+}
+
+absl::StatusOr<v1::ListVisitRecordsResponse> CheckIns::ListVisitRecords(
+    const std::string& tenant_id, const v1::ListVisitRecordsRequest& request,
+    const std::string& only_carer) {
+  if (!only_carer.empty() && !request.carer_id().empty() && request.carer_id() != only_carer) {
+    return absl::PermissionDeniedError("a carer lists only their own records");
+  }
+  FieldViolations violations;
+  absl::StatusOr<int> page_size = PageSize(request.page_size());
+  violations.AddFrom(page_size.status());
+  absl::CivilDay first;
+  absl::CivilDay last;
+  if (request.has_date()) {
+    if (request.has_start_date() || request.has_end_date()) {
+      violations.Add("date", "give date, or start_date and end_date, not both");
+    } else if (ValidDate(violations, request.date(), "date").ok()) {
+      first = last = *DateFromProto(request.date(), "date");
+    }
+  } else {
+    if (!request.has_start_date()) violations.Add("start_date", "must be set (or date)");
+    if (!request.has_end_date()) violations.Add("end_date", "must be set (or date)");
+    if (request.has_start_date() && request.has_end_date() &&
+        ValidDate(violations, request.start_date(), "start_date").ok() &&
+        ValidDate(violations, request.end_date(), "end_date").ok()) {
+      first = *DateFromProto(request.start_date(), "start_date");
+      last = *DateFromProto(request.end_date(), "end_date");
+      if (last < first) {
+        violations.Add("end_date", "must not be before start_date");
+      } else if (last - first >= kMaxListDays) {
+        violations.Add("end_date", absl::StrCat("at most ", kMaxListDays, " days from start_date"));
+      }
+    }
+  }
+  if (!request.carer_id().empty()) violations.AddFrom(ValidateId("carer_id", request.carer_id()));
+  if (!request.client_id().empty()) {
+    violations.AddFrom(ValidateId("client_id", request.client_id()));
+  }
+  if (!v1::DeliveryState_IsValid(request.state())) {
+    violations.Add("state", "must be a DeliveryState");
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  const std::string carer = only_carer.empty() ? request.carer_id() : only_carer;
+  const std::string query =
+      absl::StrCat("records?from=", absl::FormatCivilTime(first),
+                   "&to=", absl::FormatCivilTime(last), "&carer=", carer,
+                   "&client=", request.client_id(), "&state=", static_cast<int>(request.state()),
+                   "&exceptions=", request.exceptions_only() ? 1 : 0);
+  absl::StatusOr<std::string> cursor = ReadPageToken(request.page_token(), query);
+  if (!cursor.ok()) return cursor.status();
+  const int64_t first_key = DateKey(DateToProto(first));
+  const int64_t last_key = DateKey(DateToProto(last));
+  v1::ListVisitRecordsResponse response;
+  while (true) {
+    absl::StatusOr<ScoredIdPage> page =
+        records_.ListRecordIds(tenant_id, {.client_id = request.client_id(), .carer_id = carer},
+                               first_key, last_key, *cursor, kScanBatch);
+    if (!page.ok()) return page.status();
+    absl::StatusOr<std::vector<v1::VisitRecord>> records =
+        records_.ReadRecords(tenant_id, page->ids);
+    if (!records.ok()) return records.status();
+    for (size_t i = 0; i < records->size(); ++i) {
+      v1::VisitRecord& record = (*records)[i];
+      if (!request.client_id().empty() && record.client_id() != request.client_id()) continue;
+      if (!carer.empty() && !HasSlot(record, carer)) continue;
+      if (request.state() != v1::DELIVERY_STATE_UNSPECIFIED && record.state() != request.state()) {
+        continue;
+      }
+      if (request.exceptions_only() && record.exceptions().empty()) continue;
+      *response.add_records() = std::move(record);
+      if (response.records_size() == *page_size) {
+        response.set_next_page_token(
+            MakePageToken(absl::StrCat(DateKey(response.records().rbegin()->service_date()), ":",
+                                       response.records().rbegin()->visit_id()),
+                          query));
+        return response;
+      }
+    }
+    if (page->exhausted) return response;
+    *cursor = page->last_cursor;
+  }
+}
+
+absl::StatusOr<v1::VisitRecord> CheckIns::AdjustVisitRecord(
+    const std::string& tenant_id, const std::string& actor,
+    const v1::AdjustVisitRecordRequest& request) {
+  FieldViolations violations;
+  violations.AddFrom(ValidateId("visit_id", request.visit_id()));
+  violations.AddFrom(ValidateRequestId(request.request_id()));
+  absl::StatusOr<std::vector<std::string>> paths =
+      UpdatePaths(request.update_mask(), {"check_in_time", "check_out_time", "state"});
+  violations.AddFrom(paths.status());
+  if (request.reason() == v1::ADJUSTMENT_REASON_UNSPECIFIED ||
+      !v1::AdjustmentReason_IsValid(request.reason())) {
+    violations.Add("reason", "must be one of AdjustmentReason (why the record is corrected)");
+  }
+  if (request.resolution() == v1::ADJUSTMENT_RESOLUTION_UNSPECIFIED ||
+      !v1::AdjustmentResolution_IsValid(request.resolution())) {
+    violations.Add("resolution", "must be one of AdjustmentResolution (how it was confirmed)");
+  }
+  CheckText(violations, "note", request.note(),
+            {kMaxAdjustmentNote, /*required=*/true, TextLines::kMultiple});
+  const bool sets_time =
+      paths.ok() && std::any_of(paths->begin(), paths->end(),
+                                [](const std::string& path) { return path != "state"; });
+  if (sets_time) violations.AddFrom(ValidateId("carer_id", request.carer_id()));
+  if (paths.ok()) {
+    for (const std::string& path : *paths) {
+      if (path == "state") {
+        if (request.state() == v1::DELIVERY_STATE_UNSPECIFIED ||
+            !v1::DeliveryState_IsValid(request.state())) {
+          violations.Add("state", "must be a DeliveryState");
+        }
+        continue;
+      }
+      const google::protobuf::Timestamp& time =
+          path == "check_in_time" ? request.check_in_time() : request.check_out_time();
+      const bool set =
+          path == "check_in_time" ? request.has_check_in_time() : request.has_check_out_time();
+      if (!set) {
+        violations.Add(path, "must be set");
+      } else {
+        violations.AddFrom(TimeFromProto(time, path).status());
+      }
+    }
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  return RetryOnConflict<v1::VisitRecord>([&]() -> absl::StatusOr<v1::VisitRecord> {
+    absl::StatusOr<CheckInRecords::VisitState> state =
+        records_.ReadVisitState(tenant_id, request.visit_id());
+    if (!state.ok()) return state.status();
+    if (!state->view.has_value() && state->record.bytes.empty()) {
+      return absl::NotFoundError(absl::StrCat("visit ", request.visit_id(), " not found"));
+    }
+    // A retry of a correction already made is answered with the record as it is.
+    if (!request.request_id().empty() &&
+        std::any_of(state->adjustments.begin(), state->adjustments.end(),
+                    [&](const v1::AuditEntry& entry) {
+                      return entry.request_id() == request.request_id();
+                    })) {
+      return state->record.record;
+    }
+    const v1::VisitRecord& before = state->record.record;
+    if (sets_time) {
+      const bool on_visit =
+          (state->view.has_value() &&
+           std::find(state->view->carer_ids().begin(), state->view->carer_ids().end(),
+                     request.carer_id()) != state->view->carer_ids().end()) ||
+          HasSlot(before, request.carer_id());
+      if (!on_visit) {
+        PreconditionViolations refused;
+        refused.Add("CARER_NOT_ON_VISIT", absl::StrCat("carers/", request.carer_id()),
+                    "the carer is neither on the visit nor has evidence on it");
+        return refused.ToStatus("the record cannot be corrected so");
+      }
+    }
+    const absl::Time now = clock_.Now();
+    std::vector<v1::AuditEntry> entries;
+    for (const std::string& path : *paths) {
+      v1::AuditEntry& entry = entries.emplace_back();
+      *entry.mutable_time() = TimeToProto(now);
+      entry.set_actor(actor);
+      entry.set_action("adjust");
+      entry.set_reason(request.reason());
+      entry.set_resolution(request.resolution());
+      entry.set_note(request.note());
+      entry.set_field(path);
+      entry.set_request_id(request.request_id());
+      if (path == "state") {
+        entry.set_old_value(v1::DeliveryState_Name(before.state()));
+        entry.set_new_value(v1::DeliveryState_Name(request.state()));
+        entry.set_state_value(request.state());
+        continue;
+      }
+      entry.set_carer_id(request.carer_id());
+      const v1::CarerSlot* slot = SlotOf(before, request.carer_id());
+      const bool in = path == "check_in_time";
+      if (slot != nullptr) {
+        const google::protobuf::Timestamp& old =
+            in ? (slot->has_adjusted_check_in_time() ? slot->adjusted_check_in_time()
+                                                     : slot->check_in_time())
+               : (slot->has_adjusted_check_out_time() ? slot->adjusted_check_out_time()
+                                                      : slot->check_out_time());
+        entry.set_old_value(TimeText(old));
+      }
+      *entry.mutable_time_value() = in ? request.check_in_time() : request.check_out_time();
+      entry.set_new_value(TimeText(entry.time_value()));
+    }
+    absl::StatusOr<v1::VisitRecord> record = Rebuild(tenant_id, *state, nullptr, entries);
+    if (!record.ok()) return record.status();
+    if (absl::Status written = records_.WriteRecord(tenant_id, state->record, *record, entries);
+        !written.ok()) {
+      return written;
+    }
+    return record;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy and tags
+
+absl::StatusOr<v1::CheckInPolicy> CheckIns::GetPolicy(const std::string& tenant_id) {
+  return PolicyInForce(tenant_id);
+}
+
+absl::StatusOr<v1::CheckInPolicy> CheckIns::UpdatePolicy(const std::string& tenant_id,
+                                                         const v1::UpdatePolicyRequest& request) {
+  absl::StatusOr<std::vector<std::string>> paths =
+      UpdatePaths(request.update_mask(), PolicyUpdatePaths());
+  if (!paths.ok()) return paths.status();
+  return RetryOnConflict<v1::CheckInPolicy>([&]() -> absl::StatusOr<v1::CheckInPolicy> {
+    absl::StatusOr<Snapshot<v1::CheckInPolicy>> read = records_.ReadPolicy(tenant_id);
+    if (!read.ok()) return read.status();
+    if (absl::Status version =
+            CheckExpectedVersion(request.expected_version(), read->record.version(),
+                                 "the check-in policy", kCheckInErrorDomain);
+        !version.ok()) {
+      return version;
+    }
+    absl::StatusOr<v1::CheckInPolicy> updated =
+        ApplyPolicyUpdate(read->record, request.policy(), *paths, clock_.Now());
+    if (!updated.ok()) return updated.status();
+    if (absl::Status written = records_.WritePolicy(tenant_id, *read, *updated); !written.ok()) {
+      return written;
+    }
+    return EffectivePolicy(*updated);
+  });
+}
+
+absl::StatusOr<v1::Tag> CheckIns::RegisterTag(const std::string& tenant_id,
+                                              const std::string& actor,
+                                              const v1::RegisterTagRequest& request) {
+  const v1::Tag& asked = request.tag();
+  FieldViolations violations;
+  violations.AddFrom(ValidateRequestId(request.request_id()));
+  violations.AddFrom(ValidateId("tag.client_id", asked.client_id()));
+  std::string payload = asked.payload();
+  switch (asked.kind()) {
+    case v1::TAG_KIND_NFC:
+    case v1::TAG_KIND_QR:
+      CheckText(violations, "tag.payload", payload, {kMaxTagPayloadBytes, /*required=*/true});
+      break;
+    case v1::TAG_KIND_LANDLINE:
+      payload = CanonicalLandline(asked.payload());
+      if (payload.size() < 6 || payload.size() > 20) {
+        violations.Add("tag.payload", "must be a phone number (6 to 20 digits)");
+      }
+      break;
+    default:
+      violations.Add("tag.kind", "must be TAG_KIND_NFC, TAG_KIND_QR or TAG_KIND_LANDLINE");
+  }
+  CheckText(violations, "tag.label", asked.label(), {kMaxTagLabel});
+  if (!violations.empty()) return violations.ToStatus();
+  if (absl::Status client = visits_.CheckClient(tenant_id, asked.client_id()); !client.ok()) {
+    return client;
+  }
+  absl::StatusOr<std::vector<v1::Tag>> existing =
+      records_.ReadClientTags(tenant_id, asked.client_id());
+  if (!existing.ok()) return existing.status();
+  if (static_cast<int>(existing->size()) >= kMaxTagsPerClient) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("client ", asked.client_id(), " has ", kMaxTagsPerClient, " tags already"));
+  }
+  v1::Tag tag;
+  tag.set_tag_id(IdForRequest("tag", tenant_id, request.request_id()));
+  tag.set_client_id(asked.client_id());
+  tag.set_kind(asked.kind());
+  tag.set_payload(payload);
+  tag.set_label(asked.label());
+  *tag.mutable_register_time() = TimeToProto(clock_.Now());
+  tag.set_registered_by(actor);
+  absl::StatusOr<Created<v1::Tag>> created =
+      records_.CreateTag(tenant_id, tag, RequestFingerprint(request.request_id(), request.tag()));
+  if (!created.ok()) return created.status();
+  return std::move(created->record);
+}
+
+absl::StatusOr<v1::Tag> CheckIns::RetireTag(const std::string& tenant_id, const std::string& actor,
+                                            const v1::RetireTagRequest& request) {
+  if (absl::Status valid = ValidateId("tag_id", request.tag_id()); !valid.ok()) return valid;
+  return RetryOnConflict<v1::Tag>([&]() -> absl::StatusOr<v1::Tag> {
+    absl::StatusOr<Snapshot<v1::Tag>> read = records_.ReadTag(tenant_id, request.tag_id());
+    if (!read.ok()) return read.status();
+    if (read->record.has_retire_time()) return read->record;  // a retry
+    v1::Tag retired = read->record;
+    *retired.mutable_retire_time() = TimeToProto(clock_.Now());
+    retired.set_retired_by(actor);
+    if (absl::Status written = records_.RetireTag(tenant_id, *read, retired); !written.ok()) {
+      return written;
+    }
+    return retired;
+  });
+}
+
+absl::StatusOr<v1::ListTagsResponse> CheckIns::ListTags(const std::string& tenant_id,
+                                                        const v1::ListTagsRequest& request) {
+  if (absl::Status valid = ValidateId("client_id", request.client_id()); !valid.ok()) {
+    return valid;
+  }
+  absl::StatusOr<std::vector<v1::Tag>> tags =
+      records_.ReadClientTags(tenant_id, request.client_id());
+  if (!tags.ok()) return tags.status();
+  v1::ListTagsResponse response;
+  for (v1::Tag& tag : *tags) {
+    if (tag.has_retire_time() && !request.include_retired()) continue;
+    *response.add_tags() = std::move(tag);
+  }
+  return response;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The visit stream
+
+absl::Status CheckIns::FollowVisitChange(const scheduling::v1::VisitChange& change) {
+  const std::string& tenant_id = change.tenant_id();
+  const std::string& visit_id = change.visit().visit_id();
+  absl::StatusOr<bool> done = RetryOnConflict<bool>([&]() -> absl::StatusOr<bool> {
+    absl::StatusOr<CheckInRecords::VisitState> state = records_.ReadVisitState(tenant_id, visit_id);
+    if (!state.ok()) return state.status();
+    v1::VisitView view =
+        ApplyVisitChange(state->view.has_value() ? &*state->view : nullptr, change);
+    if (state->view.has_value() && view.SerializeAsString() == state->view->SerializeAsString()) {
+      return false;  // an older change, or one handled already
+    }
+    absl::StatusOr<bool> kept = records_.PutVisitView(tenant_id, view);
+    if (!kept.ok()) return kept.status();
+    if (!*kept || state->record.bytes.empty()) return *kept;
+    // The visit has a record: rebuilt against the visit as it is now.
+    state->view = std::move(view);
+    absl::StatusOr<v1::VisitRecord> record = Rebuild(tenant_id, *state, nullptr, {});
+    if (!record.ok()) return record.status();
+    if (absl::Status written = records_.WriteRecord(tenant_id, state->record, *record, {});
+        !written.ok()) {
+      return written;
+    }
+    return true;
+  });
+  return done.status();
+}
+
+}  // namespace homecare::checkin

@@ -1,0 +1,118 @@
+// What the check-in service's domain (CheckIns) needs of its records: the interface CheckInStore
+// implements over Redis, so that the domain's logic can be tested with records in memory.
+#ifndef HOMECARE_SERVICES_CHECKIN_CHECKIN_RECORDS_H_
+#define HOMECARE_SERVICES_CHECKIN_CHECKIN_RECORDS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/api/records.h"
+#include "homecare/checkin/v1/checkin.pb.h"
+
+namespace homecare::checkin {
+
+inline constexpr absl::string_view kCheckInErrorDomain = "homecare.checkin";
+
+class CheckInRecords {
+ public:
+  virtual ~CheckInRecords() = default;
+
+  // --- Visits: the view, the events, the record and its adjustments ---
+
+  // Everything kept of one visit, read together.
+  struct VisitState {
+    std::optional<v1::VisitView> view;  // nullopt: the visit is not known here
+    std::vector<v1::StoredEvent> events;
+    Snapshot<v1::VisitRecord> record;         // empty bytes: no record yet
+    std::vector<v1::AuditEntry> adjustments;  // oldest first
+  };
+  virtual absl::StatusOr<VisitState> ReadVisitState(absl::string_view tenant_id,
+                                                    absl::string_view visit_id) = 0;
+
+  // Keeps `view` unless a view of the same or a later scheduling version is kept already;
+  // whether it was written.
+  virtual absl::StatusOr<bool> PutVisitView(absl::string_view tenant_id,
+                                            const v1::VisitView& view) = 0;
+
+  // An event as first stored: its fingerprint and visit, for recognising a retry.
+  struct EventSeen {
+    std::string fingerprint;
+    std::string visit_id;
+  };
+  // nullopt when no event with this id was stored.
+  virtual absl::StatusOr<std::optional<EventSeen>> ReadEventSeen(absl::string_view tenant_id,
+                                                                 const std::string& event_id) = 0;
+
+  // Stores `event` and replaces the record read (`read`) by `record`, indexed by date, client
+  // and each carer with a slot; unless an event with its id was stored already (then
+  // `earlier` says what, and nothing is written). ABORTED (kConcurrentWriteReason) when the
+  // record changed since it was read.
+  struct StoreOutcome {
+    bool stored = false;
+    std::optional<EventSeen> earlier;
+  };
+  virtual absl::StatusOr<StoreOutcome> StoreEvent(absl::string_view tenant_id,
+                                                  const v1::StoredEvent& event,
+                                                  const std::string& fingerprint,
+                                                  const Snapshot<v1::VisitRecord>& read,
+                                                  const v1::VisitRecord& record) = 0;
+
+  // Replaces the record read by `record` (a rebuild after the view changed), indexed as
+  // StoreEvent does, and appends `adjustments` to the visit's in the same write. ABORTED when
+  // the record changed since it was read.
+  virtual absl::Status WriteRecord(absl::string_view tenant_id,
+                                   const Snapshot<v1::VisitRecord>& read,
+                                   const v1::VisitRecord& record,
+                                   const std::vector<v1::AuditEntry>& adjustments) = 0;
+
+  // Which index ListRecordIds reads: the client's when set, else the carer's, else every
+  // record of the tenant. Records are ordered by service date (then visit id).
+  struct RecordIndex {
+    std::string client_id = "";
+    std::string carer_id = "";
+  };
+  // Visit ids of records whose service date is in [first_day, last_day] (as YYYYMMDD), after
+  // the cursor, at most `limit`.
+  virtual absl::StatusOr<ScoredIdPage> ListRecordIds(absl::string_view tenant_id,
+                                                     const RecordIndex& index, int64_t first_day,
+                                                     int64_t last_day, const std::string& after,
+                                                     int limit) = 0;
+  // The records of `visit_ids` that exist, in the same order.
+  virtual absl::StatusOr<std::vector<v1::VisitRecord>> ReadRecords(
+      absl::string_view tenant_id, const std::vector<std::string>& visit_ids) = 0;
+
+  // --- Tags ---
+
+  // The client's tags, retired ones too.
+  virtual absl::StatusOr<std::vector<v1::Tag>> ReadClientTags(absl::string_view tenant_id,
+                                                              absl::string_view client_id) = 0;
+  // ALREADY_EXISTS when the id was made by another request, or the payload is another tag's
+  // in use (of any client: one code must prove one home).
+  virtual absl::StatusOr<Created<v1::Tag>> CreateTag(absl::string_view tenant_id,
+                                                     const v1::Tag& tag,
+                                                     const std::string& fingerprint) = 0;
+  // NOT_FOUND when there is no such tag in the tenant.
+  virtual absl::StatusOr<Snapshot<v1::Tag>> ReadTag(absl::string_view tenant_id,
+                                                    absl::string_view tag_id) = 0;
+  // Writes the retired tag if it is still `read` (its payload is free again): ABORTED when it
+  // changed.
+  virtual absl::Status RetireTag(absl::string_view tenant_id, const Snapshot<v1::Tag>& read,
+                                 const v1::Tag& retired) = 0;
+
+  // --- Policy ---
+
+  // An empty snapshot when never set.
+  virtual absl::StatusOr<Snapshot<v1::CheckInPolicy>> ReadPolicy(absl::string_view tenant_id) = 0;
+  // ABORTED when it changed since it was read.
+  virtual absl::Status WritePolicy(absl::string_view tenant_id,
+                                   const Snapshot<v1::CheckInPolicy>& read,
+                                   const v1::CheckInPolicy& updated) = 0;
+};
+
+}  // namespace homecare::checkin
+
+#endif  // HOMECARE_SERVICES_CHECKIN_CHECKIN_RECORDS_H_
