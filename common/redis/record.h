@@ -47,6 +47,15 @@ inline absl::Status UnexpectedOutcome(const LuaScript& script, absl::string_view
   return absl::InternalError(absl::StrCat(script.name(), ": unexpected reply ", outcome));
 }
 
+// Replaces the record at `key` (a settings or policy record kept on its own, with no index) by
+// `updated` if it is still `read`: ABORTED (kConcurrentWriteReason, naming `what`) when it
+// changed. put_if_unchanged.lua.
+absl::Status PutIfUnchanged(RedisClient& redis, const std::string& key, const std::string& read,
+                            const std::string& updated, absl::string_view what,
+                            absl::string_view error_domain);
+// The script PutIfUnchanged runs, for a store's LoadScripts.
+const LuaScript& PutIfUnchangedScript();
+
 // How a create-once script's reply reads. Every create_*.lua answers {"created"} when it wrote
 // `written`, {"duplicate", <stored record>} for a retry of the same request (the same
 // fingerprint), {"exists"} when the id belongs to another request, or one of `refusals`.

@@ -170,13 +170,11 @@ SchedulingStore::SchedulingStore(RedisClient* redis)
       create_visit_(
           LuaScript(lua::kCreateVisitLuaName, lua::kCreateVisitLua, lua::kCreateVisitLuaKeys)),
       write_visit_(
-          LuaScript(lua::kWriteVisitLuaName, lua::kWriteVisitLua, lua::kWriteVisitLuaKeys)),
-      put_settings_(
-          LuaScript(lua::kPutSettingsLuaName, lua::kPutSettingsLua, lua::kPutSettingsLuaKeys)) {}
+          LuaScript(lua::kWriteVisitLuaName, lua::kWriteVisitLua, lua::kWriteVisitLuaKeys)) {}
 
 absl::Status SchedulingStore::LoadScripts() {
   return redis_->LoadScripts({&create_client_, &update_client_, &add_care_plan_version_,
-                              &create_visit_, &write_visit_, &put_settings_});
+                              &create_visit_, &write_visit_, &PutIfUnchangedScript()});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -618,13 +616,8 @@ absl::StatusOr<Snapshot<v1::SchedulingSettings>> SchedulingStore::ReadSettings(
 absl::Status SchedulingStore::WriteSettings(absl::string_view tenant_id,
                                             const Snapshot<v1::SchedulingSettings>& read,
                                             const v1::SchedulingSettings& updated) {
-  absl::StatusOr<RedisReply> reply = RunTransition(*redis_, put_settings_, {SettingsKey(tenant_id)},
-                                                   {read.bytes, updated.SerializeAsString()});
-  if (!reply.ok()) return reply.status();
-  const std::string& outcome = reply->elements[0].str;
-  if (outcome == "updated") return absl::OkStatus();
-  if (outcome == "conflict") return Conflict("the scheduling settings");
-  return UnexpectedOutcome(put_settings_, outcome);
+  return PutIfUnchanged(*redis_, SettingsKey(tenant_id), read.bytes, updated.SerializeAsString(),
+                        "the scheduling settings", kSchedulingErrorDomain);
 }
 
 absl::StatusOr<std::string> SchedulingStore::ReadFollowPosition(absl::string_view name) {

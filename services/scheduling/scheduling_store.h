@@ -47,7 +47,8 @@
 //                                                        with a request_id (<digest> of it), kept
 //                                                        for kRetryWindow. write_visit.lua.
 //   hc:{T}:scheduling:settings                   STRING  SchedulingSettings; absent until first
-//                                                        changed. put_settings.lua.
+//                                                        changed. put_if_unchanged.lua
+//                                                        (common/redis/record.h).
 //   hc:{T}:scheduling:visit-changes              STREAM  one entry per change to a visit, field
 //                                                        "change" = VisitChange (without
 //                                                        resume_token), trimmed to about
@@ -187,7 +188,6 @@ class SchedulingStore final : public SchedulingRecords {
   LuaScript add_care_plan_version_;
   LuaScript create_visit_;
   LuaScript write_visit_;
-  LuaScript put_settings_;
 };
 
 }  // namespace homecare::scheduling
