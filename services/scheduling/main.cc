@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
                                                        roster_options);
          auto service = std::make_unique<SchedulingService>(&deps.calls, &deps.watches, store.get(),
                                                             directory.get(), &deps.clock);
-         follower = std::make_unique<RosterFollower>(roster, &deps.tokens, store.get(),
+         follower = std::make_unique<RosterFollower>(roster, &deps.tokens, &deps.redis,
                                                      &service->scheduling());
          deps.background.Run(RosterFollower::kTaskName,
                              [&](const homecare::BackgroundWork::Context& context) {

@@ -4,6 +4,7 @@
 
 #include "common/auth/principal.h"
 #include "common/logging/log.h"
+#include "common/redis/follow_position.h"
 
 namespace homecare::scheduling {
 namespace {
@@ -24,7 +25,7 @@ bool MayTakeOff(roster::v1::CarerChange::Kind kind) {
 }  // namespace
 
 RosterFollower::RosterFollower(std::shared_ptr<grpc::Channel> roster, const ServiceTokens* tokens,
-                               SchedulingStore* store, Scheduling* scheduling)
+                               RedisClient* redis, Scheduling* scheduling)
     : stub_(roster::v1::RosterService::NewStub(std::move(roster))),
       scheduling_(*scheduling),
       follower_(
@@ -37,10 +38,11 @@ RosterFollower::RosterFollower(std::shared_ptr<grpc::Channel> roster, const Serv
                  return std::unique_ptr<grpc::ClientReaderInterface<roster::v1::CarerChange>>(
                      stub_->WatchCarerChanges(call, request));
                },
-           .read_position = [store] { return store->ReadFollowPosition(kPositionName); },
+           .read_position =
+               [redis] { return ReadFollowPosition(*redis, "scheduling", kPositionName); },
            .save_position =
-               [store](const std::string& token) {
-                 return store->SaveFollowPosition(kPositionName, token);
+               [redis](const std::string& token) {
+                 return SaveFollowPosition(*redis, "scheduling", kPositionName, token);
                },
            .handle = [this](const roster::v1::CarerChange& change) { return Handle(change); }}) {}
 

@@ -13,11 +13,11 @@
 
 #include "absl/status/status.h"
 #include "common/auth/jwt.h"
+#include "common/redis/redis_client.h"
 #include "common/server/background_work.h"
 #include "common/server/stream_follower.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
 #include "services/scheduling/scheduling.h"
-#include "services/scheduling/scheduling_store.h"
 
 namespace homecare::scheduling {
 
@@ -30,7 +30,7 @@ class RosterFollower {
 
   // All must outlive the follower.
   RosterFollower(std::shared_ptr<grpc::Channel> roster, const ServiceTokens* tokens,
-                 SchedulingStore* store, Scheduling* scheduling);
+                 RedisClient* redis, Scheduling* scheduling);
 
   absl::Status Run(const BackgroundWork::Context& context) { return follower_.Run(context); }
 

@@ -75,9 +75,6 @@ std::string VisitRequestKey(absl::string_view tenant, const std::string& request
 std::string SettingsKey(absl::string_view tenant) {
   return TenantKey(tenant, kService, "settings");
 }
-std::string FollowKey(absl::string_view name) {
-  return absl::StrCat("hc:scheduling:follow:", name);
-}
 
 // A carer-day's field in carer-days: the visit's local date.
 std::string DayField(absl::CivilDay day) { return absl::FormatCivilTime(day); }
@@ -604,7 +601,7 @@ absl::StatusOr<SchedulingRecords::CarerSchedule> SchedulingStore::ReadCarerSched
 }
 
 // ---------------------------------------------------------------------------------------------
-// Settings and positions
+// Settings
 
 absl::StatusOr<Snapshot<v1::SchedulingSettings>> SchedulingStore::ReadSettings(
     absl::string_view tenant_id) {
@@ -618,17 +615,6 @@ absl::Status SchedulingStore::WriteSettings(absl::string_view tenant_id,
                                             const v1::SchedulingSettings& updated) {
   return PutIfUnchanged(*redis_, SettingsKey(tenant_id), read.bytes, updated.SerializeAsString(),
                         "the scheduling settings", kSchedulingErrorDomain);
-}
-
-absl::StatusOr<std::string> SchedulingStore::ReadFollowPosition(absl::string_view name) {
-  absl::StatusOr<RedisReply> reply = redis_->Command({"GET", FollowKey(name)});
-  if (!reply.ok()) return reply.status();
-  return reply->is_nil() ? std::string() : reply->str;
-}
-
-absl::Status SchedulingStore::SaveFollowPosition(absl::string_view name,
-                                                 const std::string& resume_token) {
-  return redis_->Command({"SET", FollowKey(name), resume_token}).status();
 }
 
 }  // namespace homecare::scheduling

@@ -61,10 +61,9 @@
 //                                                        client in its own command (a create
 //                                                        interrupted between the two is completed
 //                                                        by its retry).
-//   hc:scheduling:follow:<name>                  STRING  the resume token of a watch of another
-//                                                        service this service follows ("roster":
-//                                                        WatchCarerChanges for every tenant),
-//                                                        saved after each batch is handled.
+//   hc:scheduling:follow:roster                  STRING  the resume token of the roster's
+//                                                        WatchCarerChanges this service follows
+//                                                        (common/redis/follow_position.h).
 //
 // Optimistic concurrency as in the roster store: a write computed from records read before is
 // applied only if they are byte-for-byte unchanged; otherwise ABORTED (kConcurrentWriteReason).
@@ -166,12 +165,6 @@ class SchedulingStore final : public SchedulingRecords {
                              const v1::SchedulingSettings& updated) override;
 
   EventSource& visit_changes() override { return visit_changes_; }
-
-  // Where this service is in another service's watch (`name`: "roster"): the resume token
-  // saved last, "" when none. Replicas share it: one saving an older token than another only
-  // makes a restart handle some changes again, which does no harm.
-  absl::StatusOr<std::string> ReadFollowPosition(absl::string_view name);
-  absl::Status SaveFollowPosition(absl::string_view name, const std::string& resume_token);
 
  private:
   // Every tenant with clients (the registry), for watchers of every tenant.
