@@ -360,9 +360,11 @@ v1::VisitRecord BuildRecord(const RecordInputs& inputs) {
     }
     const absl::Duration skew = At(stored.received_time()) - At(stored.sent_time());
     if (absl::AbsDuration(skew) > max_skew) {
-      Raise(raised, v1::EXCEPTION_KIND_CLOCK_SKEW,
-            absl::StrCat("the phone's clock was ", absl::FormatDuration(absl::AbsDuration(skew)),
-                         skew > absl::ZeroDuration() ? " slow" : " fast"));
+      Raise(
+          raised, v1::EXCEPTION_KIND_CLOCK_SKEW,
+          absl::StrCat("the phone's clock was ",
+                       absl::FormatDuration(absl::Trunc(absl::AbsDuration(skew), absl::Minutes(1))),
+                       skew > absl::ZeroDuration() ? " slow" : " fast"));
     }
     v1::CarerSlot& slot = slot_for(stored.carer_id());
     if (!event.is_check_out) {
@@ -448,6 +450,11 @@ v1::VisitRecord BuildRecord(const RecordInputs& inputs) {
   for (const std::string& id : outcome_order) *record.add_outcomes() = outcomes[id];
   record.set_note(absl::StrJoin(notes, "\n\n"));
   record.set_visit_outcome(visit_outcome);
+  if (view == nullptr && !events.empty()) {
+    // Until the visit is known, its date is the first event's (in UTC), so that lists find it.
+    *record.mutable_service_date() =
+        DateToProto(absl::ToCivilDay(At(events.front().estimated_time()), absl::UTCTimeZone()));
+  }
   for (v1::StoredEvent& stored : events) *record.add_events() = std::move(stored);
   return record;
 }

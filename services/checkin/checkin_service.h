@@ -1,0 +1,67 @@
+// The gRPC adapter of homecare.checkin.v1.CheckInService: authorise, pick the tenant from the
+// token, call CheckIns (the domain operations), map the result. Nothing else lives here. The
+// alert RPCs (WatchAlerts, AcknowledgeAlert, ResolveAlert) come later: until then they answer
+// UNIMPLEMENTED (the generated default).
+#ifndef HOMECARE_SERVICES_CHECKIN_CHECKIN_SERVICE_H_
+#define HOMECARE_SERVICES_CHECKIN_CHECKIN_SERVICE_H_
+
+#include "common/server/call_runner.h"
+#include "common/time/time.h"
+#include "homecare/checkin/v1/checkin.grpc.pb.h"
+#include "services/checkin/checkin.h"
+#include "services/checkin/checkin_store.h"
+#include "services/checkin/visit_source.h"
+
+namespace homecare::checkin {
+
+class CheckInService final : public v1::CheckInService::CallbackService {
+ public:
+  // All must outlive the service.
+  CheckInService(CallRunner* calls, CheckInStore* store, VisitSource* visits, const Clock* clock)
+      : calls_(*calls), checkins_(store, visits, clock) {}
+
+  grpc::ServerUnaryReactor* CheckIn(grpc::CallbackServerContext* context,
+                                    const v1::CheckInRequest* request,
+                                    v1::CheckInResponse* response) override;
+  grpc::ServerUnaryReactor* CheckOut(grpc::CallbackServerContext* context,
+                                     const v1::CheckOutRequest* request,
+                                     v1::CheckOutResponse* response) override;
+  grpc::ServerUnaryReactor* SyncEvents(grpc::CallbackServerContext* context,
+                                       const v1::SyncEventsRequest* request,
+                                       v1::SyncEventsResponse* response) override;
+  grpc::ServerUnaryReactor* GetVisitRecord(grpc::CallbackServerContext* context,
+                                           const v1::GetVisitRecordRequest* request,
+                                           v1::VisitRecord* response) override;
+  grpc::ServerUnaryReactor* ListVisitRecords(grpc::CallbackServerContext* context,
+                                             const v1::ListVisitRecordsRequest* request,
+                                             v1::ListVisitRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* AdjustVisitRecord(grpc::CallbackServerContext* context,
+                                              const v1::AdjustVisitRecordRequest* request,
+                                              v1::VisitRecord* response) override;
+  grpc::ServerUnaryReactor* GetPolicy(grpc::CallbackServerContext* context,
+                                      const v1::GetPolicyRequest* request,
+                                      v1::CheckInPolicy* response) override;
+  grpc::ServerUnaryReactor* UpdatePolicy(grpc::CallbackServerContext* context,
+                                         const v1::UpdatePolicyRequest* request,
+                                         v1::CheckInPolicy* response) override;
+  grpc::ServerUnaryReactor* RegisterTag(grpc::CallbackServerContext* context,
+                                        const v1::RegisterTagRequest* request,
+                                        v1::Tag* response) override;
+  grpc::ServerUnaryReactor* RetireTag(grpc::CallbackServerContext* context,
+                                      const v1::RetireTagRequest* request,
+                                      v1::Tag* response) override;
+  grpc::ServerUnaryReactor* ListTags(grpc::CallbackServerContext* context,
+                                     const v1::ListTagsRequest* request,
+                                     v1::ListTagsResponse* response) override;
+
+  // The domain operations, for the service's background work (following the visit stream).
+  CheckIns& checkins() { return checkins_; }
+
+ private:
+  CallRunner& calls_;
+  CheckIns checkins_;
+};
+
+}  // namespace homecare::checkin
+
+#endif  // HOMECARE_SERVICES_CHECKIN_CHECKIN_SERVICE_H_

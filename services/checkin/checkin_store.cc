@@ -1,0 +1,281 @@
+#include "services/checkin/checkin_store.h"
+
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/api/write.h"
+#include "common/ids/ids.h"
+#include "common/redis/keys.h"
+#include "common/redis/scored_index.h"
+#include "common/status/errors.h"
+#include "services/checkin/checkin_lua.h"
+#include "services/checkin/record_rules.h"
+
+namespace homecare::checkin {
+namespace {
+
+constexpr absl::string_view kService = "checkin";
+
+std::string Key(absl::string_view tenant, absl::string_view kind, absl::string_view id) {
+  return TenantKey(tenant, kService, kind, id);
+}
+// Keys holding a digest: event and request ids are client-made and may hold any character.
+std::string Digest(absl::string_view text) { return Sha256Hex(text).substr(0, 32); }
+std::string EventKey(absl::string_view tenant, absl::string_view event_id) {
+  return Key(tenant, "event", Digest(event_id));
+}
+std::string RecordsKey(absl::string_view tenant) { return TenantKey(tenant, kService, "records"); }
+std::string TagPayloadKey(absl::string_view tenant, const v1::Tag& tag) {
+  return Key(tenant, "tag-payload",
+             absl::StrCat(static_cast<int>(tag.kind()), ":", Digest(tag.payload())));
+}
+
+// The index score of a record: its service date, YYYYMMDD.
+std::string DateScore(const v1::VisitRecord& record) {
+  return absl::StrCat(DateKey(record.service_date()));
+}
+
+absl::Status Conflict(absl::string_view what) {
+  return ConcurrentWriteError(what, kCheckInErrorDomain);
+}
+
+std::optional<CheckInRecords::EventSeen> ParseSeen(const std::string& text) {
+  const size_t newline = text.find('\n');
+  if (newline == std::string::npos) return std::nullopt;
+  return CheckInRecords::EventSeen{text.substr(0, newline), text.substr(newline + 1)};
+}
+
+template <typename Record>
+absl::StatusOr<std::vector<Record>> ParseAll(const std::vector<RedisReply>& elements,
+                                             absl::string_view what) {
+  std::vector<Record> records;
+  for (const RedisReply& element : elements) {
+    if (element.is_nil()) continue;
+    if (!records.emplace_back().ParseFromString(element.str)) return CorruptRecord(what);
+  }
+  return records;
+}
+
+}  // namespace
+
+CheckInStore::CheckInStore(RedisClient* redis)
+    : redis_(redis),
+      store_event_(
+          LuaScript(lua::kStoreEventLuaName, lua::kStoreEventLua, lua::kStoreEventLuaKeys)),
+      write_record_(
+          LuaScript(lua::kWriteRecordLuaName, lua::kWriteRecordLua, lua::kWriteRecordLuaKeys)),
+      put_visit_view_(
+          LuaScript(lua::kPutVisitViewLuaName, lua::kPutVisitViewLua, lua::kPutVisitViewLuaKeys)),
+      create_tag_(LuaScript(lua::kCreateTagLuaName, lua::kCreateTagLua, lua::kCreateTagLuaKeys)),
+      retire_tag_(LuaScript(lua::kRetireTagLuaName, lua::kRetireTagLua, lua::kRetireTagLuaKeys)) {}
+
+absl::Status CheckInStore::LoadScripts() {
+  return redis_->LoadScripts({&store_event_, &write_record_, &put_visit_view_, &create_tag_,
+                              &retire_tag_, &PutIfUnchangedScript()});
+}
+
+std::vector<std::string> CheckInStore::IndexKeys(absl::string_view tenant_id,
+                                                 const v1::VisitRecord& record) const {
+  std::vector<std::string> keys = {RecordsKey(tenant_id),
+                                   Key(tenant_id, "client-records", record.client_id())};
+  for (const v1::CarerSlot& slot : record.slots()) {
+    keys.push_back(Key(tenant_id, "carer-records", slot.carer_id()));
+  }
+  return keys;
+}
+
+absl::StatusOr<CheckInRecords::VisitState> CheckInStore::ReadVisitState(
+    absl::string_view tenant_id, absl::string_view visit_id) {
+  absl::StatusOr<std::vector<RedisReply>> replies =
+      redis_->Pipeline({{"HGET", Key(tenant_id, "visit", visit_id), "b"},
+                        {"HVALS", Key(tenant_id, "events", visit_id)},
+                        {"GET", Key(tenant_id, "record", visit_id)},
+                        {"LRANGE", Key(tenant_id, "adjustments", visit_id), "0", "-1"}});
+  if (!replies.ok()) return replies.status();
+  for (const RedisReply& reply : *replies) {
+    if (reply.is_error()) return ErrorReplyToStatus(reply);
+  }
+  VisitState state;
+  if (!(*replies)[0].is_nil()) {
+    state.view.emplace();
+    if (!state.view->ParseFromString((*replies)[0].str)) return CorruptRecord("visit view");
+  }
+  absl::StatusOr<std::vector<v1::StoredEvent>> events =
+      ParseAll<v1::StoredEvent>((*replies)[1].elements, "event");
+  if (!events.ok()) return events.status();
+  state.events = *std::move(events);
+  absl::StatusOr<Snapshot<v1::VisitRecord>> record =
+      SnapshotOf<v1::VisitRecord>((*replies)[2], "visit record");
+  if (!record.ok()) return record.status();
+  state.record = *std::move(record);
+  absl::StatusOr<std::vector<v1::AuditEntry>> adjustments =
+      ParseAll<v1::AuditEntry>((*replies)[3].elements, "adjustment");
+  if (!adjustments.ok()) return adjustments.status();
+  state.adjustments = *std::move(adjustments);
+  return state;
+}
+
+absl::StatusOr<bool> CheckInStore::PutVisitView(absl::string_view tenant_id,
+                                                const v1::VisitView& view) {
+  absl::StatusOr<RedisReply> reply =
+      RunTransition(*redis_, put_visit_view_, {Key(tenant_id, "visit", view.visit_id())},
+                    {absl::StrCat(view.scheduling_version()), view.SerializeAsString()});
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  if (outcome == "kept") return true;
+  if (outcome == "older") return false;
+  return UnexpectedOutcome(put_visit_view_, outcome);
+}
+
+absl::StatusOr<std::optional<CheckInRecords::EventSeen>> CheckInStore::ReadEventSeen(
+    absl::string_view tenant_id, const std::string& event_id) {
+  absl::StatusOr<RedisReply> reply = redis_->Command({"GET", EventKey(tenant_id, event_id)});
+  if (!reply.ok()) return reply.status();
+  if (reply->is_nil()) return std::optional<EventSeen>();
+  std::optional<EventSeen> seen = ParseSeen(reply->str);
+  if (!seen.has_value()) return CorruptRecord("event id");
+  return seen;
+}
+
+absl::StatusOr<CheckInRecords::StoreOutcome> CheckInStore::StoreEvent(
+    absl::string_view tenant_id, const v1::StoredEvent& event, const std::string& fingerprint,
+    const Snapshot<v1::VisitRecord>& read, const v1::VisitRecord& record) {
+  const std::string& visit_id = record.visit_id();
+  std::vector<std::string> keys = {EventKey(tenant_id, event.event_id()),
+                                   Key(tenant_id, "events", visit_id),
+                                   Key(tenant_id, "record", visit_id)};
+  std::vector<std::string> indexes = IndexKeys(tenant_id, record);
+  keys.insert(keys.end(), indexes.begin(), indexes.end());
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, store_event_, keys,
+      {event.event_id(), absl::StrCat(fingerprint, "\n", visit_id), event.SerializeAsString(),
+       read.bytes, record.SerializeAsString(), visit_id, DateScore(record)});
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  if (outcome == "stored") return StoreOutcome{.stored = true};
+  if (outcome == "conflict") return Conflict("the visit's record");
+  if (outcome == "seen" && reply->elements.size() == 2) {
+    std::optional<EventSeen> seen = ParseSeen(reply->elements[1].str);
+    if (!seen.has_value()) return CorruptRecord("event id");
+    return StoreOutcome{.stored = false, .earlier = std::move(seen)};
+  }
+  return UnexpectedOutcome(store_event_, outcome);
+}
+
+absl::Status CheckInStore::WriteRecord(absl::string_view tenant_id,
+                                       const Snapshot<v1::VisitRecord>& read,
+                                       const v1::VisitRecord& record,
+                                       const std::vector<v1::AuditEntry>& adjustments) {
+  const std::string& visit_id = record.visit_id();
+  std::vector<std::string> keys = {Key(tenant_id, "record", visit_id),
+                                   Key(tenant_id, "adjustments", visit_id)};
+  std::vector<std::string> indexes = IndexKeys(tenant_id, record);
+  keys.insert(keys.end(), indexes.begin(), indexes.end());
+  std::vector<std::string> args = {read.bytes, record.SerializeAsString(), visit_id,
+                                   DateScore(record)};
+  for (const v1::AuditEntry& adjustment : adjustments) {
+    args.push_back(adjustment.SerializeAsString());
+  }
+  absl::StatusOr<RedisReply> reply = RunTransition(*redis_, write_record_, keys, args);
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  if (outcome == "written") return absl::OkStatus();
+  if (outcome == "conflict") return Conflict("the visit's record");
+  return UnexpectedOutcome(write_record_, outcome);
+}
+
+absl::StatusOr<ScoredIdPage> CheckInStore::ListRecordIds(absl::string_view tenant_id,
+                                                         const RecordIndex& index,
+                                                         int64_t first_day, int64_t last_day,
+                                                         const std::string& after, int limit) {
+  const std::string key =
+      !index.client_id.empty()  ? Key(tenant_id, "client-records", index.client_id)
+      : !index.carer_id.empty() ? Key(tenant_id, "carer-records", index.carer_id)
+                                : RecordsKey(tenant_id);
+  // The scored index reads scores as milliseconds; a date key is one more whole number.
+  return ReadScoredIds(*redis_, key, absl::FromUnixMillis(first_day),
+                       absl::FromUnixMillis(last_day + 1), after, limit);
+}
+
+absl::StatusOr<std::vector<v1::VisitRecord>> CheckInStore::ReadRecords(
+    absl::string_view tenant_id, const std::vector<std::string>& visit_ids) {
+  if (visit_ids.empty()) return std::vector<v1::VisitRecord>();
+  std::vector<std::string> command = {"MGET"};
+  for (const std::string& id : visit_ids) command.push_back(Key(tenant_id, "record", id));
+  absl::StatusOr<RedisReply> reply = redis_->Command(command);
+  if (!reply.ok()) return reply.status();
+  return ParseAll<v1::VisitRecord>(reply->elements, "visit record");
+}
+
+absl::StatusOr<std::vector<v1::Tag>> CheckInStore::ReadClientTags(absl::string_view tenant_id,
+                                                                  absl::string_view client_id) {
+  absl::StatusOr<RedisReply> ids =
+      redis_->Command({"ZRANGE", Key(tenant_id, "client-tags", client_id), "0", "-1"});
+  if (!ids.ok()) return ids.status();
+  if (ids->elements.empty()) return std::vector<v1::Tag>();
+  std::vector<std::string> command = {"MGET"};
+  for (const RedisReply& id : ids->elements) command.push_back(Key(tenant_id, "tag", id.str));
+  absl::StatusOr<RedisReply> tags = redis_->Command(command);
+  if (!tags.ok()) return tags.status();
+  return ParseAll<v1::Tag>(tags->elements, "tag");
+}
+
+absl::StatusOr<Created<v1::Tag>> CheckInStore::CreateTag(absl::string_view tenant_id,
+                                                         const v1::Tag& tag,
+                                                         const std::string& fingerprint) {
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, create_tag_,
+      {Key(tenant_id, "tag", tag.tag_id()), Key(tenant_id, "client-tags", tag.client_id()),
+       Key(tenant_id, "tag-create", tag.tag_id()), TagPayloadKey(tenant_id, tag)},
+      {tag.SerializeAsString(), tag.tag_id(), fingerprint,
+       absl::StrCat(absl::ToInt64Seconds(kRetryWindow)),
+       absl::StrCat(tag.register_time().seconds() * 1000 + tag.register_time().nanos() / 1000000)});
+  if (!reply.ok()) return reply.status();
+  return ParseCreateOnce(
+      create_tag_, *reply, tag,
+      {.what = "tag",
+       .exists = absl::AlreadyExistsError(
+           absl::StrCat("tag ", tag.tag_id(), " was made by another request with this request_id")),
+       .refusals = {{"taken", WithErrorInfo(absl::AlreadyExistsError(
+                                                "another tag in use has this payload: one code "
+                                                "must prove one home (retire the other first)"),
+                                            "TAG_PAYLOAD_TAKEN", kCheckInErrorDomain)}}});
+}
+
+absl::StatusOr<Snapshot<v1::Tag>> CheckInStore::ReadTag(absl::string_view tenant_id,
+                                                        absl::string_view tag_id) {
+  absl::StatusOr<RedisReply> reply = redis_->Command({"GET", Key(tenant_id, "tag", tag_id)});
+  if (!reply.ok()) return reply.status();
+  if (reply->is_nil()) return absl::NotFoundError(absl::StrCat("tag ", tag_id, " not found"));
+  return SnapshotOf<v1::Tag>(*reply, "tag");
+}
+
+absl::Status CheckInStore::RetireTag(absl::string_view tenant_id, const Snapshot<v1::Tag>& read,
+                                     const v1::Tag& retired) {
+  absl::StatusOr<RedisReply> reply =
+      RunTransition(*redis_, retire_tag_,
+                    {Key(tenant_id, "tag", retired.tag_id()), TagPayloadKey(tenant_id, retired)},
+                    {read.bytes, retired.SerializeAsString(), retired.tag_id()});
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  if (outcome == "retired") return absl::OkStatus();
+  if (outcome == "conflict") return Conflict("the tag");
+  return UnexpectedOutcome(retire_tag_, outcome);
+}
+
+absl::StatusOr<Snapshot<v1::CheckInPolicy>> CheckInStore::ReadPolicy(absl::string_view tenant_id) {
+  absl::StatusOr<RedisReply> reply =
+      redis_->Command({"GET", TenantKey(tenant_id, kService, "policy")});
+  if (!reply.ok()) return reply.status();
+  return SnapshotOf<v1::CheckInPolicy>(*reply, "check-in policy");
+}
+
+absl::Status CheckInStore::WritePolicy(absl::string_view tenant_id,
+                                       const Snapshot<v1::CheckInPolicy>& read,
+                                       const v1::CheckInPolicy& updated) {
+  return PutIfUnchanged(*redis_, TenantKey(tenant_id, kService, "policy"), read.bytes,
+                        updated.SerializeAsString(), "the check-in policy", kCheckInErrorDomain);
+}
+
+}  // namespace homecare::checkin

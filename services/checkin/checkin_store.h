@@ -1,0 +1,108 @@
+// The check-in service's Redis side.
+//
+// Keys (DESIGN.md layout; T is the tenant id). Records are serialized protobuf; each write is
+// one Lua script (KEYS and ARGV documented at its top) named beside the key.
+//   hc:{T}:checkin:visit:<visit>              HASH    "v" the scheduling version, "b" VisitView:
+//                                                     what this service keeps of a visit, from
+//                                                     the visit stream or GetVisit.
+//                                                     put_visit_view.lua.
+//   hc:{T}:checkin:events:<visit>             HASH    event id -> StoredEvent (the raw event
+//                                                     with its three clocks). store_event.lua.
+//   hc:{T}:checkin:event:<digest>             STRING  "<fingerprint>\n<visit>" of an event id
+//                                                     (<digest> of it), kept as long as the
+//                                                     event: a retry is recognised for ever.
+//                                                     store_event.lua.
+//   hc:{T}:checkin:record:<visit>             STRING  VisitRecord, rebuilt from the view, the
+//                                                     events, the tags and the adjustments on
+//                                                     every change. store_event.lua,
+//                                                     write_record.lua.
+//   hc:{T}:checkin:adjustments:<visit>        LIST    AuditEntry of each correction, oldest
+//                                                     first; never changed. write_record.lua.
+//   hc:{T}:checkin:records                    ZSET    every visit with a record, score its
+//                                                     service date as YYYYMMDD.
+//   hc:{T}:checkin:client-records:<client>    ZSET    the client's, the same way.
+//   hc:{T}:checkin:carer-records:<carer>      ZSET    every visit the carer has a slot on.
+//   hc:{T}:checkin:tag:<tag>                  STRING  Tag. create_tag.lua, retire_tag.lua.
+//   hc:{T}:checkin:client-tags:<client>       ZSET    the client's tag ids by registration (ms).
+//   hc:{T}:checkin:tag-create:<tag>           STRING  fingerprint of the RegisterTag request,
+//                                                     kept for kRetryWindow.
+//   hc:{T}:checkin:tag-payload:<kind>:<digest> STRING the tag in use with that payload.
+//   hc:{T}:checkin:policy                     STRING  CheckInPolicy; absent until first
+//                                                     changed. put_if_unchanged.lua.
+//   hc:checkin:follow:scheduling              STRING  the resume token of scheduling's WatchVisits
+//                                                     this service follows
+//                                                     (common/redis/follow_position.h).
+//
+// Optimistic concurrency as in the other stores: a write computed from what was read applies
+// only if the record is byte for byte unchanged; otherwise ABORTED (kConcurrentWriteReason).
+#ifndef HOMECARE_SERVICES_CHECKIN_CHECKIN_STORE_H_
+#define HOMECARE_SERVICES_CHECKIN_CHECKIN_STORE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "common/redis/lua_script.h"
+#include "common/redis/record.h"
+#include "common/redis/redis_client.h"
+#include "services/checkin/checkin_records.h"
+
+namespace homecare::checkin {
+
+class CheckInStore final : public CheckInRecords {
+ public:
+  static constexpr absl::Duration kRetryWindow = absl::Hours(24 * 7);
+
+  // `redis` must outlive the store.
+  explicit CheckInStore(RedisClient* redis);
+
+  // SCRIPT LOAD of the store's scripts at start-up (best effort: they load on demand too).
+  absl::Status LoadScripts();
+
+  absl::StatusOr<VisitState> ReadVisitState(absl::string_view tenant_id,
+                                            absl::string_view visit_id) override;
+  absl::StatusOr<bool> PutVisitView(absl::string_view tenant_id,
+                                    const v1::VisitView& view) override;
+  absl::StatusOr<std::optional<EventSeen>> ReadEventSeen(absl::string_view tenant_id,
+                                                         const std::string& event_id) override;
+  absl::StatusOr<StoreOutcome> StoreEvent(absl::string_view tenant_id, const v1::StoredEvent& event,
+                                          const std::string& fingerprint,
+                                          const Snapshot<v1::VisitRecord>& read,
+                                          const v1::VisitRecord& record) override;
+  absl::Status WriteRecord(absl::string_view tenant_id, const Snapshot<v1::VisitRecord>& read,
+                           const v1::VisitRecord& record,
+                           const std::vector<v1::AuditEntry>& adjustments) override;
+  absl::StatusOr<ScoredIdPage> ListRecordIds(absl::string_view tenant_id, const RecordIndex& index,
+                                             int64_t first_day, int64_t last_day,
+                                             const std::string& after, int limit) override;
+  absl::StatusOr<std::vector<v1::VisitRecord>> ReadRecords(
+      absl::string_view tenant_id, const std::vector<std::string>& visit_ids) override;
+  absl::StatusOr<std::vector<v1::Tag>> ReadClientTags(absl::string_view tenant_id,
+                                                      absl::string_view client_id) override;
+  absl::StatusOr<Created<v1::Tag>> CreateTag(absl::string_view tenant_id, const v1::Tag& tag,
+                                             const std::string& fingerprint) override;
+  absl::StatusOr<Snapshot<v1::Tag>> ReadTag(absl::string_view tenant_id,
+                                            absl::string_view tag_id) override;
+  absl::Status RetireTag(absl::string_view tenant_id, const Snapshot<v1::Tag>& read,
+                         const v1::Tag& retired) override;
+  absl::StatusOr<Snapshot<v1::CheckInPolicy>> ReadPolicy(absl::string_view tenant_id) override;
+  absl::Status WritePolicy(absl::string_view tenant_id, const Snapshot<v1::CheckInPolicy>& read,
+                           const v1::CheckInPolicy& updated) override;
+
+ private:
+  // The index keys a record goes in: every record's, its client's, each slot's carer's.
+  std::vector<std::string> IndexKeys(absl::string_view tenant_id,
+                                     const v1::VisitRecord& record) const;
+
+  RedisClient* redis_;
+  LuaScript store_event_;
+  LuaScript write_record_;
+  LuaScript put_visit_view_;
+  LuaScript create_tag_;
+  LuaScript retire_tag_;
+};
+
+}  // namespace homecare::checkin
+
+#endif  // HOMECARE_SERVICES_CHECKIN_CHECKIN_STORE_H_
