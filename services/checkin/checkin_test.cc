@@ -1,0 +1,450 @@
+// CheckIns on records in memory: the same record from a visit's events however they arrive (any
+// order, split over any batches, repeated, late), retries and reused event ids, who may send
+// what, a visit not known yet, and corrections.
+#include "services/checkin/checkin.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/api/write.h"
+#include "common/status/errors.h"
+#include "common/testing/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/checkin/record_rules.h"
+
+namespace homecare::checkin {
+namespace {
+
+using ::homecare::testing::IsOk;
+using ::homecare::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+constexpr char kTenant[] = "sunrise-care";
+
+absl::Time T(int hh, int mm, int ss = 0) {
+  return absl::FromCivil(absl::CivilSecond(2030, 12, 3, hh, mm, ss), absl::UTCTimeZone());
+}
+
+// The records of one tenant in memory, with the store's semantics: an event once, a record
+// written only over the bytes it was computed from.
+class MemoryRecords final : public CheckInRecords {
+ public:
+  absl::StatusOr<VisitState> ReadVisitState(absl::string_view, absl::string_view visit) override {
+    VisitState state;
+    const std::string id(visit);
+    if (auto view = views_.find(id); view != views_.end()) state.view = view->second;
+    for (const auto& [event_id, event] : events_[id]) state.events.push_back(event);
+    if (auto record = records_.find(id); record != records_.end()) {
+      state.record.bytes = record->second;
+      state.record.record.ParseFromString(record->second);
+    }
+    state.adjustments = adjustments_[id];
+    return state;
+  }
+  absl::StatusOr<bool> PutVisitView(absl::string_view, const v1::VisitView& view) override {
+    auto found = views_.find(view.visit_id());
+    if (found != views_.end() && found->second.scheduling_version() >= view.scheduling_version()) {
+      return false;
+    }
+    views_[view.visit_id()] = view;
+    return true;
+  }
+  absl::StatusOr<std::optional<EventSeen>> ReadEventSeen(absl::string_view,
+                                                         const std::string& event_id) override {
+    auto found = seen_.find(event_id);
+    if (found == seen_.end()) return std::optional<EventSeen>();
+    return found->second;
+  }
+  absl::StatusOr<StoreOutcome> StoreEvent(absl::string_view, const v1::StoredEvent& event,
+                                          const std::string& fingerprint,
+                                          const Snapshot<v1::VisitRecord>& read,
+                                          const v1::VisitRecord& record) override {
+    if (auto found = seen_.find(event.event_id()); found != seen_.end()) {
+      return StoreOutcome{.stored = false, .earlier = found->second};
+    }
+    if (records_[record.visit_id()] != read.bytes) {
+      return ConcurrentWriteError("the record", kCheckInErrorDomain);
+    }
+    seen_[event.event_id()] = EventSeen{fingerprint, record.visit_id()};
+    events_[record.visit_id()][event.event_id()] = event;
+    records_[record.visit_id()] = record.SerializeAsString();
+    ++writes;
+    return StoreOutcome{.stored = true};
+  }
+  absl::Status WriteRecord(absl::string_view, const Snapshot<v1::VisitRecord>& read,
+                           const v1::VisitRecord& record,
+                           const std::vector<v1::AuditEntry>& adjustments) override {
+    if (records_[record.visit_id()] != read.bytes) {
+      return ConcurrentWriteError("the record", kCheckInErrorDomain);
+    }
+    records_[record.visit_id()] = record.SerializeAsString();
+    auto& kept = adjustments_[record.visit_id()];
+    kept.insert(kept.end(), adjustments.begin(), adjustments.end());
+    ++writes;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<ScoredIdPage> ListRecordIds(absl::string_view, const RecordIndex& index,
+                                             int64_t first_day, int64_t last_day,
+                                             const std::string& after, int limit) override {
+    std::vector<std::pair<int64_t, std::string>> keys;
+    for (const auto& [id, bytes] : records_) {
+      v1::VisitRecord record;
+      record.ParseFromString(bytes);
+      const int64_t day = DateKey(record.service_date());
+      if (day < first_day || day > last_day) continue;
+      if (!index.client_id.empty() && record.client_id() != index.client_id) continue;
+      keys.emplace_back(day, id);
+    }
+    std::sort(keys.begin(), keys.end());
+    ScoredIdPage page;
+    std::pair<int64_t, std::string> cursor{INT64_MIN, ""};
+    if (!after.empty()) {
+      std::pair<std::string, std::string> parts = absl::StrSplit(after, absl::MaxSplits(':', 1));
+      if (!absl::SimpleAtoi(parts.first, &cursor.first)) return absl::InvalidArgumentError("bad");
+      cursor.second = parts.second;
+    }
+    for (const auto& key : keys) {
+      if (key <= cursor) continue;
+      if (static_cast<int>(page.ids.size()) == limit) return page;
+      page.ids.push_back(key.second);
+      page.last_cursor = absl::StrCat(key.first, ":", key.second);
+    }
+    page.exhausted = true;
+    return page;
+  }
+  absl::StatusOr<std::vector<v1::VisitRecord>> ReadRecords(
+      absl::string_view, const std::vector<std::string>& ids) override {
+    std::vector<v1::VisitRecord> records;
+    for (const std::string& id : ids) {
+      if (auto found = records_.find(id); found != records_.end()) {
+        records.emplace_back().ParseFromString(found->second);
+      }
+    }
+    return records;
+  }
+  absl::StatusOr<std::vector<v1::Tag>> ReadClientTags(absl::string_view,
+                                                      absl::string_view client) override {
+    std::vector<v1::Tag> tags;
+    for (const v1::Tag& tag : tags_) {
+      if (tag.client_id() == client) tags.push_back(tag);
+    }
+    return tags;
+  }
+  absl::StatusOr<Created<v1::Tag>> CreateTag(absl::string_view, const v1::Tag& tag,
+                                             const std::string&) override {
+    tags_.push_back(tag);
+    return Created<v1::Tag>{tag};
+  }
+  absl::StatusOr<Snapshot<v1::Tag>> ReadTag(absl::string_view, absl::string_view) override {
+    return absl::UnimplementedError("not kept here");
+  }
+  absl::Status RetireTag(absl::string_view, const Snapshot<v1::Tag>&, const v1::Tag&) override {
+    return absl::UnimplementedError("not kept here");
+  }
+  absl::StatusOr<Snapshot<v1::CheckInPolicy>> ReadPolicy(absl::string_view) override {
+    return Snapshot<v1::CheckInPolicy>();
+  }
+  absl::Status WritePolicy(absl::string_view, const Snapshot<v1::CheckInPolicy>&,
+                           const v1::CheckInPolicy&) override {
+    return absl::UnimplementedError("not kept here");
+  }
+
+  int writes = 0;
+
+ private:
+  std::map<std::string, v1::VisitView> views_;
+  std::map<std::string, std::map<std::string, v1::StoredEvent>> events_;
+  std::map<std::string, EventSeen> seen_;
+  std::map<std::string, std::string> records_;
+  std::map<std::string, std::vector<v1::AuditEntry>> adjustments_;
+  std::vector<v1::Tag> tags_;
+};
+
+// The scheduling service: a double-up at 07:00 for Edna, Ann and Bob on it; or down.
+class FakeVisits final : public VisitSource {
+ public:
+  absl::StatusOr<scheduling::v1::Visit> GetVisit(const std::string&,
+                                                 const std::string& visit_id) override {
+    ++asked;
+    if (down) return absl::UnavailableError("scheduling is down");
+    if (visit_id != "vis_1") return absl::NotFoundError("visit not found");
+    scheduling::v1::Visit visit;
+    visit.set_visit_id("vis_1");
+    visit.set_client_id("cli_edna");
+    *visit.mutable_local_date() = DateToProto(absl::CivilDay(2030, 12, 3));
+    *visit.mutable_window_start() = TimeToProto(T(7, 0));
+    *visit.mutable_window_end() = TimeToProto(T(8, 0));
+    *visit.mutable_planned_start() = TimeToProto(T(7, 0));
+    visit.set_duration_minutes(40);
+    visit.set_carers_required(2);
+    visit.add_carer_ids("car_ann");
+    visit.add_carer_ids("car_bob");
+    visit.mutable_location()->set_latitude(51.52);
+    visit.mutable_location()->set_longitude(-0.1);
+    visit.set_version(3);
+    return visit;
+  }
+  absl::Status CheckClient(const std::string&, const std::string&) override {
+    return absl::OkStatus();
+  }
+  bool down = false;
+  int asked = 0;
+};
+
+// An event tapped at phone time `at` (the phone's clock `lag` behind the server's); its
+// sent_time is filled in when it is sent.
+struct PhoneEvent {
+  v1::QueuedEvent event;
+  std::string carer;
+};
+
+PhoneEvent Tap(const std::string& id, const std::string& carer, bool check_out, absl::Time at,
+               v1::CheckInMethod method = v1::CHECK_IN_METHOD_GPS) {
+  PhoneEvent phone{v1::QueuedEvent(), carer};
+  auto fill = [&](auto& request) {
+    request.set_event_id(id);
+    request.set_visit_id("vis_1");
+    request.set_method(method);
+    request.mutable_location()->set_latitude(51.5201);
+    request.mutable_location()->set_longitude(-0.1);
+    request.set_accuracy_meters(10);
+    *request.mutable_device_time() = TimeToProto(at);
+  };
+  if (check_out) {
+    v1::CheckOutRequest& out = *phone.event.mutable_check_out();
+    fill(out);
+    v1::TaskOutcome& task = *out.add_task_outcomes();
+    task.set_task_id("t1");
+    task.set_status(v1::TASK_STATUS_DONE);
+    out.set_visit_outcome(v1::VISIT_OUTCOME_COMPLETED);
+  } else {
+    fill(*phone.event.mutable_check_in());
+  }
+  return phone;
+}
+
+class CheckInsTest : public ::testing::Test {
+ protected:
+  // Sends `events` as carers' phones would from the server's time `now`: each phone's clock
+  // `lag` behind, so sent_time = now - lag, whichever copy this is.
+  v1::SyncEventsResponse SendBatch(const std::vector<PhoneEvent>& events, absl::Time now,
+                                   absl::Duration lag) {
+    clock_.Set(now);
+    v1::SyncEventsResponse all;
+    for (const PhoneEvent& phone : events) {
+      v1::SyncEventsRequest request;
+      v1::QueuedEvent& event = *request.add_events();
+      event = phone.event;
+      auto set_sent = [&](auto& e) { *e.mutable_sent_time() = TimeToProto(now - lag); };
+      if (event.has_check_in()) set_sent(*event.mutable_check_in());
+      if (event.has_check_out()) set_sent(*event.mutable_check_out());
+      absl::StatusOr<v1::SyncEventsResponse> response =
+          checkins_->Sync(kTenant, Sender{.actor = phone.carer, .carer_id = phone.carer}, request);
+      EXPECT_THAT(response.status(), IsOk());
+      if (response.ok()) *all.add_results() = response->results(0);
+    }
+    return all;
+  }
+
+  // The record without what differs between deliveries of the same events: when each copy was
+  // sent and received, and when the record was last written.
+  v1::VisitRecord Derived() {
+    absl::StatusOr<v1::VisitRecord> record = checkins_->GetVisitRecord(kTenant, "vis_1");
+    EXPECT_THAT(record.status(), IsOk());
+    v1::VisitRecord derived = *record;
+    derived.clear_update_time();
+    for (v1::StoredEvent& event : *derived.mutable_events()) {
+      event.clear_sent_time();
+      event.clear_received_time();
+      if (event.event().has_check_in())
+        event.mutable_event()->mutable_check_in()->clear_sent_time();
+      if (event.event().has_check_out()) {
+        event.mutable_event()->mutable_check_out()->clear_sent_time();
+      }
+    }
+    return derived;
+  }
+
+  // A fresh store and service, as if nothing had been sent yet.
+  void Reset() {
+    records_ = std::make_unique<MemoryRecords>();
+    checkins_ = std::make_unique<CheckIns>(records_.get(), &visits_, &clock_);
+  }
+
+  FakeClock clock_{T(9, 0)};
+  FakeVisits visits_;
+  std::unique_ptr<MemoryRecords> records_ = std::make_unique<MemoryRecords>();
+  std::unique_ptr<CheckIns> checkins_ =
+      std::make_unique<CheckIns>(records_.get(), &visits_, &clock_);
+};
+
+TEST_F(CheckInsTest, TheSameEventsInAnyOrderBatchesAndRepeatsGiveTheSameRecord) {
+  const std::vector<PhoneEvent> events = {
+      Tap("a1", "car_ann", false, T(7, 1)), Tap("b1", "car_bob", false, T(7, 4)),
+      Tap("b9", "car_bob", false, T(7, 5), v1::CHECK_IN_METHOD_MANUAL),
+      Tap("a2", "car_ann", true, T(7, 40)), Tap("b2", "car_bob", true, T(7, 44))};
+  const absl::Duration lag = absl::Minutes(3);
+  // The reference: each event as it happens, online.
+  SendBatch(events, T(7, 30), lag);
+  const std::string expected = Derived().SerializeAsString();
+  EXPECT_EQ(Derived().state(), v1::DELIVERY_STATE_COMPLETED);
+
+  std::mt19937 random(31);
+  for (int seed = 0; seed < 60; ++seed) {
+    Reset();
+    // Shuffled, with repeats, split into batches sent at different times (a day late too).
+    std::vector<PhoneEvent> shuffled = events;
+    for (int extra = 0; extra < 3; ++extra) shuffled.push_back(events[random() % events.size()]);
+    std::shuffle(shuffled.begin(), shuffled.end(), random);
+    absl::Time now = T(8, 0) + absl::Hours(random() % 30);
+    for (size_t sent = 0; sent < shuffled.size();) {
+      const size_t batch = 1 + random() % 3;
+      std::vector<PhoneEvent> part(shuffled.begin() + sent,
+                                   shuffled.begin() + std::min(shuffled.size(), sent + batch));
+      SendBatch(part, now, lag);
+      sent += part.size();
+      now += absl::Minutes(1 + random() % 90);
+    }
+    ASSERT_EQ(Derived().SerializeAsString(), expected) << "seed " << seed;
+    EXPECT_EQ(records_->writes, static_cast<int>(events.size())) << "repeats write nothing";
+  }
+}
+
+TEST_F(CheckInsTest, ARepeatSaysSoAndAnEventIdReusedIsRefusedForThatEventOnly) {
+  clock_.Set(T(7, 2));
+  PhoneEvent in = Tap("a1", "car_ann", false, T(7, 2));
+  *in.event.mutable_check_in()->mutable_sent_time() = TimeToProto(T(7, 2));
+  const Sender ann{.actor = "ann", .carer_id = "car_ann"};
+  absl::StatusOr<CheckIns::Submitted> first = checkins_->Submit(kTenant, ann, in.event);
+  ASSERT_THAT(first.status(), IsOk());
+  EXPECT_FALSE(first->duplicate);
+  absl::StatusOr<CheckIns::Submitted> again = checkins_->Submit(kTenant, ann, in.event);
+  ASSERT_THAT(again.status(), IsOk());
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->record.version(), first->record.version());
+
+  v1::SyncEventsRequest batch;
+  v1::QueuedEvent reused = in.event;
+  reused.mutable_check_in()->set_method(v1::CHECK_IN_METHOD_MANUAL);  // another event, same id
+  *batch.add_events() = reused;
+  PhoneEvent out = Tap("a2", "car_ann", true, T(7, 40));
+  *out.event.mutable_check_out()->mutable_sent_time() = TimeToProto(T(7, 40));
+  *batch.add_events() = out.event;
+  *batch.add_events() = v1::QueuedEvent();  // malformed
+  absl::StatusOr<v1::SyncEventsResponse> synced = checkins_->Sync(kTenant, ann, batch);
+  ASSERT_THAT(synced.status(), IsOk());
+  ASSERT_EQ(synced->results_size(), 3);
+  EXPECT_EQ(synced->results(0).code(), static_cast<int>(absl::StatusCode::kAlreadyExists));
+  EXPECT_EQ(synced->results(1).code(), 0) << "one bad event never fails the others";
+  EXPECT_EQ(synced->results(2).code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(CheckInsTest, WhoMaySendWhat) {
+  clock_.Set(T(7, 2));
+  PhoneEvent in = Tap("a1", "car_ann", false, T(7, 2));
+  *in.event.mutable_check_in()->mutable_sent_time() = TimeToProto(T(7, 2));
+  // Ann cannot check in for Bob.
+  in.event.mutable_check_in()->set_carer_id("car_bob");
+  EXPECT_THAT(
+      checkins_->Submit(kTenant, {.actor = "ann", .carer_id = "car_ann"}, in.event).status(),
+      StatusIs(absl::StatusCode::kPermissionDenied));
+  // A coordinator records for a carer they name, and must name one.
+  in.event.mutable_check_in()->clear_carer_id();
+  EXPECT_THAT(ViolatedFields(checkins_->Submit(kTenant, {.actor = "sue"}, in.event).status()),
+              ElementsAre("carer_id"));
+  // Only the telephony gateway (a system token) sends TELEPHONY.
+  in.event.mutable_check_in()->set_method(v1::CHECK_IN_METHOD_TELEPHONY);
+  in.event.mutable_check_in()->set_caller_number("01632960001");
+  EXPECT_THAT(
+      checkins_->Submit(kTenant, {.actor = "ann", .carer_id = "car_ann"}, in.event).status(),
+      StatusIs(absl::StatusCode::kPermissionDenied));
+  in.event.mutable_check_in()->set_carer_id("car_ann");
+  absl::StatusOr<CheckIns::Submitted> call =
+      checkins_->Submit(kTenant, {.actor = "gateway", .system = true}, in.event);
+  ASSERT_THAT(call.status(), IsOk());
+  EXPECT_EQ(call->record.slots(0).check_in_method(), v1::CHECK_IN_METHOD_TELEPHONY);
+  // A visit the tenant does not have is not there.
+  in.event.mutable_check_in()->set_visit_id("vis_elsewhere");
+  in.event.mutable_check_in()->set_event_id("a9");
+  EXPECT_THAT(checkins_->Submit(kTenant, {.actor = "gateway", .system = true}, in.event).status(),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(CheckInsTest, SchedulingDownNeverStopsACheckInAndTheVisitIsCheckedOnceKnown) {
+  visits_.down = true;
+  clock_.Set(T(7, 2));
+  PhoneEvent in = Tap("a1", "car_ann", false, T(7, 2));
+  *in.event.mutable_check_in()->mutable_sent_time() = TimeToProto(T(7, 2));
+  absl::StatusOr<CheckIns::Submitted> stored =
+      checkins_->Submit(kTenant, {.actor = "ann", .carer_id = "car_ann"}, in.event);
+  ASSERT_THAT(stored.status(), IsOk());
+  ASSERT_EQ(stored->exceptions.size(), 1u);
+  EXPECT_EQ(stored->exceptions[0].kind(), v1::EXCEPTION_KIND_VISIT_UNKNOWN);
+  EXPECT_EQ(visits_.asked, 1) << "asked once, not on every retry";
+  // The stream brings the visit: the record is checked again against it.
+  visits_.down = false;
+  scheduling::v1::VisitChange change;
+  change.set_tenant_id(kTenant);
+  change.set_kind(scheduling::v1::VisitChange::KIND_ASSIGNED);
+  *change.mutable_visit() = *visits_.GetVisit(kTenant, "vis_1");
+  *change.mutable_change_time() = TimeToProto(T(6, 0));
+  ASSERT_THAT(checkins_->FollowVisitChange(change), IsOk());
+  ASSERT_THAT(checkins_->FollowVisitChange(change), IsOk()) << "twice: no harm";
+  absl::StatusOr<v1::VisitRecord> record = checkins_->GetVisitRecord(kTenant, "vis_1");
+  ASSERT_THAT(record.status(), IsOk());
+  EXPECT_THAT(record->exceptions(), IsEmpty());
+  EXPECT_EQ(record->carers_required(), 2);
+  EXPECT_EQ(record->client_id(), "cli_edna");
+}
+
+TEST_F(CheckInsTest, CorrectionsKeepWhatWasRecordedAndAreRetriedOnce) {
+  clock_.Set(T(7, 2));
+  PhoneEvent in = Tap("a1", "car_ann", false, T(7, 2));
+  *in.event.mutable_check_in()->mutable_sent_time() = TimeToProto(T(7, 2));
+  ASSERT_THAT(
+      checkins_->Submit(kTenant, {.actor = "ann", .carer_id = "car_ann"}, in.event).status(),
+      IsOk());
+  v1::AdjustVisitRecordRequest adjust;
+  adjust.set_visit_id("vis_1");
+  adjust.set_carer_id("car_ann");
+  *adjust.mutable_check_out_time() = TimeToProto(T(7, 45));
+  adjust.mutable_update_mask()->add_paths("check_out_time");
+  adjust.set_reason(v1::ADJUSTMENT_REASON_CARER_FORGOT);
+  adjust.set_resolution(v1::ADJUSTMENT_RESOLUTION_CONFIRMED_WITH_CLIENT);
+  adjust.set_note("Edna confirmed Ann left at quarter to eight");
+  adjust.set_request_id("fix-1");
+  absl::StatusOr<v1::VisitRecord> fixed = checkins_->AdjustVisitRecord(kTenant, "sue", adjust);
+  ASSERT_THAT(fixed.status(), IsOk());
+  ASSERT_EQ(fixed->audit_size(), 1);
+  EXPECT_EQ(fixed->audit(0).actor(), "sue");
+  EXPECT_EQ(fixed->audit(0).field(), "check_out_time");
+  EXPECT_FALSE(fixed->slots(0).has_check_out_time());
+  EXPECT_EQ(fixed->slots(0).adjusted_check_out_time().seconds(), absl::ToUnixSeconds(T(7, 45)));
+  absl::StatusOr<v1::VisitRecord> retried = checkins_->AdjustVisitRecord(kTenant, "sue", adjust);
+  ASSERT_THAT(retried.status(), IsOk());
+  EXPECT_EQ(retried->audit_size(), 1) << "a retry appends nothing";
+  // Bad corrections say what is wrong.
+  v1::AdjustVisitRecordRequest bad;
+  bad.set_visit_id("vis_1");
+  bad.mutable_update_mask()->add_paths("check_in_time");
+  EXPECT_THAT(
+      ViolatedFields(checkins_->AdjustVisitRecord(kTenant, "sue", bad).status()),
+      ::testing::UnorderedElementsAre("reason", "resolution", "note", "carer_id", "check_in_time"));
+  adjust.set_carer_id("car_nobody");
+  adjust.set_request_id("fix-2");
+  EXPECT_THAT(checkins_->AdjustVisitRecord(kTenant, "sue", adjust).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
+}  // namespace
+}  // namespace homecare::checkin
