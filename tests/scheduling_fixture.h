@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,7 @@
 #include "gtest/gtest.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
 #include "homecare/scheduling/v1/scheduling.grpc.pb.h"
+#include "services/roster/sample_carer.h"
 
 namespace homecare::testing {
 
@@ -105,6 +107,7 @@ class SchedulingFixture : public ::testing::Test {
     ASSERT_TRUE(scheduling.ok()) << scheduling.status();
     scheduling_ = *std::move(scheduling);
     stub_ = sv1::SchedulingService::NewStub(scheduling_->NewChannel());
+    roster_stub_ = rv1::RosterService::NewStub(roster_->NewChannel());
     auto roster_stub = rv1::RosterService::NewStub(roster_->NewChannel());
     for (const char* id : {kSunrise, kOak}) {
       rv1::CreateTenantRequest request;
@@ -159,6 +162,113 @@ class SchedulingFixture : public ::testing::Test {
     args.insert(args.end(), {"--roster", roster_->address(), "--scheduling", scheduling_->address(),
                              "--token", token.empty() ? Coordinator() : token});
     return RunCarectl(args);
+  }
+
+  template <typename Request, typename Response>
+  grpc::Status RosterCall(grpc::Status (rv1::RosterService::Stub::*method)(grpc::ClientContext*,
+                                                                           const Request&,
+                                                                           Response*),
+                          const Request& request, Response* response) {
+    grpc::ClientContext context;
+    PrepareContext(context, Coordinator(), absl::Seconds(10));
+    return (roster_stub_.get()->*method)(&context, request, response);
+  }
+
+  // A carer of sunrise with `skills`, available every day from 06:00 to 23:30, living near the
+  // clients.
+  rv1::Carer CreateCarer(const std::string& name, std::vector<std::string> skills = {},
+                         const std::string& locality = "north") {
+    rv1::CreateCarerRequest request;
+    *request.mutable_carer() = roster::SampleCarer(name, locality);
+    request.mutable_carer()->mutable_home()->set_latitude(51.53);
+    request.mutable_carer()->mutable_home()->set_longitude(-0.1);
+    request.mutable_carer()->clear_skills();
+    for (const std::string& skill : skills) request.mutable_carer()->add_skills()->set_skill(skill);
+    rv1::Carer carer;
+    EXPECT_THAT(RosterCall(&rv1::RosterService::Stub::CreateCarer, request, &carer), GrpcOk());
+    rv1::SetAvailabilityRequest availability;
+    availability.mutable_availability()->set_carer_id(carer.carer_id());
+    for (int day = 1; day <= 7; ++day) {
+      rv1::WeeklyBlock& block = *availability.mutable_availability()->add_weekly();
+      block.set_day(static_cast<common::v1::DayOfWeek>(day));
+      *block.mutable_time()->mutable_start() = TimeOfDayFromMinutes(6 * 60);
+      *block.mutable_time()->mutable_end() = TimeOfDayFromMinutes(23 * 60 + 30);
+    }
+    rv1::Availability stored;
+    EXPECT_THAT(RosterCall(&rv1::RosterService::Stub::SetAvailability, availability, &stored),
+                GrpcOk());
+    return carer;
+  }
+
+  rv1::Absence RecordAbsence(const std::string& carer_id, absl::Time start, absl::Time end) {
+    rv1::RecordAbsenceRequest request;
+    request.mutable_absence()->set_carer_id(carer_id);
+    request.mutable_absence()->set_kind(rv1::ABSENCE_KIND_SICKNESS);
+    *request.mutable_absence()->mutable_start_time() = TimeToProto(start);
+    *request.mutable_absence()->mutable_end_time() = TimeToProto(end);
+    rv1::Absence absence;
+    EXPECT_THAT(RosterCall(&rv1::RosterService::Stub::RecordAbsence, request, &absence), GrpcOk());
+    return absence;
+  }
+
+  grpc::Status Assign(const std::string& visit_id, std::vector<std::string> carer_ids,
+                      sv1::AssignCarersResponse* response, const std::string& request_id = "",
+                      Stub* stub = nullptr, bool override_preferences = false) {
+    sv1::AssignCarersRequest request;
+    request.set_visit_id(visit_id);
+    for (const std::string& id : carer_ids) request.add_carer_ids(id);
+    request.set_request_id(request_id);
+    request.set_override_preferences(override_preferences);
+    grpc::ClientContext context;
+    PrepareContext(context, Coordinator(), absl::Seconds(10));
+    return (stub != nullptr ? stub : stub_.get())->AssignCarers(&context, request, response);
+  }
+
+  sv1::Visit GetVisit(const std::string& visit_id) {
+    sv1::GetVisitRequest request;
+    request.set_visit_id(visit_id);
+    sv1::Visit visit;
+    EXPECT_THAT(Call(&Stub::GetVisit, Coordinator(), request, &visit), GrpcOk());
+    return visit;
+  }
+
+  // Edna with a morning visit (07:00-08:00, 30 minutes, medication) and a bedtime double-up
+  // (21:00-22:00, 45 minutes) every day, her visits made for 2 to 8 December 2030; the visits
+  // of each local date by pattern.
+  struct Week {
+    sv1::Client client;
+    std::map<int, sv1::Visit> morning;  // by day of December
+    std::map<int, sv1::Visit> bed;
+  };
+  Week EdnasWeek(const std::string& name = "Edna", double latitude = 51.52) {
+    sv1::Client asked = NewClient(name);
+    asked.clear_preferred_carer_gender();
+    asked.mutable_location()->set_latitude(latitude);
+    Week week;
+    week.client = CreateClient(asked);
+    sv1::VisitPattern morning = Pattern("morning", 7, 8, 30);
+    morning.add_required_skills("medication");
+    CreatePlan(week.client.client_id(), {morning, Pattern("bed", 21, 22, 45, /*carers=*/2)},
+               Day(2030, 12, 2));
+    Generate(Day(2030, 12, 2), Day(2030, 12, 8), week.client.client_id());
+    sv1::ListVisitsRequest request;
+    request.set_client_id(week.client.client_id());
+    for (const sv1::Visit& visit :
+         ListAll(request, Local(2030, 12, 1, 0), Local(2030, 12, 10, 0))) {
+      (visit.pattern_id() == "morning" ? week.morning : week.bed)[visit.local_date().day()] = visit;
+    }
+    return week;
+  }
+
+  // A change of no consequence to `visit_id` (its length to 50 minutes), to mark a place in
+  // the visit stream: what comes before it on a watch was written before it.
+  void Mark(const std::string& visit_id) {
+    sv1::UpdateVisitRequest marker;
+    marker.mutable_visit()->set_visit_id(visit_id);
+    marker.mutable_visit()->set_duration_minutes(50);
+    marker.mutable_update_mask()->add_paths("duration_minutes");
+    sv1::Visit marked;
+    ASSERT_THAT(Call(&Stub::UpdateVisit, Coordinator(), marker, &marked), GrpcOk());
   }
 
   std::string Coordinator(const std::string& tenant = kSunrise) const {
@@ -241,6 +351,7 @@ class SchedulingFixture : public ::testing::Test {
   std::unique_ptr<ServiceProcess> roster_;
   std::unique_ptr<ServiceProcess> scheduling_;
   std::unique_ptr<Stub> stub_;
+  std::unique_ptr<rv1::RosterService::Stub> roster_stub_;
   absl::Mutex carectl_mutex_;
   std::string carectl_dir_ ABSL_GUARDED_BY(carectl_mutex_);
   int carectl_runs_ ABSL_GUARDED_BY(carectl_mutex_) = 0;
