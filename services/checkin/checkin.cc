@@ -227,6 +227,9 @@ absl::StatusOr<v1::VisitRecord> CheckIns::GetVisitRecord(const std::string& tena
     if (absl::IsNotFound(visit.status())) return not_found;
     if (!visit.ok()) return visit.status();
     state->view = ViewFromVisit(*visit);
+    // Kept, as for a check-in: the stream's later changes of it apply on top.
+    absl::StatusOr<bool> kept = records_.PutVisitView(tenant_id, *state->view);
+    if (!kept.ok()) return kept.status();
   }
   v1::VisitRecord record = state->record.record;
   if (state->record.bytes.empty()) {
