@@ -161,6 +161,7 @@ class SchedulingFixture : public ::testing::Test {
                                       const std::string& token = "") {
     args.insert(args.end(), {"--roster", roster_->address(), "--scheduling", scheduling_->address(),
                              "--token", token.empty() ? Coordinator() : token});
+    if (!checkin_address_.empty()) args.insert(args.end(), {"--checkin", checkin_address_});
     return RunCarectl(args);
   }
 
@@ -352,6 +353,8 @@ class SchedulingFixture : public ::testing::Test {
   std::unique_ptr<ServiceProcess> scheduling_;
   std::unique_ptr<Stub> stub_;
   std::unique_ptr<rv1::RosterService::Stub> roster_stub_;
+  // Where carectl finds homecare-checkin, when a test runs one.
+  std::string checkin_address_;
   absl::Mutex carectl_mutex_;
   std::string carectl_dir_ ABSL_GUARDED_BY(carectl_mutex_);
   int carectl_runs_ ABSL_GUARDED_BY(carectl_mutex_) = 0;
