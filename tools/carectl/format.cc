@@ -124,6 +124,31 @@ std::string NameAndId(absl::string_view name, absl::string_view id) {
   return absl::StrCat(name, " (", id, ")");
 }
 
+std::string NameOf(const std::map<std::string, std::string>& names, const std::string& id) {
+  auto found = names.find(id);
+  return found == names.end() ? id : found->second;
+}
+
+std::string WithId(const std::map<std::string, std::string>& names, const std::string& id) {
+  if (id.empty()) return "";
+  return NameAndId(NameOf(names, id) == id ? "" : NameOf(names, id), id);
+}
+
+std::string NamesOf(const std::map<std::string, std::string>& names,
+                    const google::protobuf::RepeatedPtrField<std::string>& ids) {
+  return absl::StrJoin(ids, ", ", [&names](std::string* out, const std::string& id) {
+    out->append(NameOf(names, id));
+  });
+}
+
+std::string YesNo(bool value) { return value ? "yes" : "no"; }
+
+std::string Version(int64_t version, const google::protobuf::Timestamp& update_time,
+                    absl::TimeZone zone) {
+  std::string updated = FormatLocalTimeWithZone(update_time, zone);
+  return absl::StrCat(version, updated.empty() ? "" : ", changed " + updated);
+}
+
 std::string Table::Render() const {
   std::vector<size_t> widths(headers_.size());
   auto measure = [&widths](const std::vector<std::string>& cells) {
@@ -170,6 +195,14 @@ std::string Details::Render() const {
       first = false;
     }
   }
+  return out;
+}
+
+std::string Listing(const Table& table, const std::string& next_page_token,
+                    const std::string& empty) {
+  if (table.empty() && next_page_token.empty()) return empty + "\n";
+  std::string out = table.empty() ? "" : table.Render();
+  if (!next_page_token.empty()) absl::StrAppend(&out, "more: --page-token ", next_page_token, "\n");
   return out;
 }
 

@@ -5,13 +5,16 @@
 #define HOMECARE_TOOLS_CARECTL_FORMAT_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/generated_enum_reflection.h"
+#include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "homecare/common/v1/types.pb.h"
 
@@ -47,8 +50,32 @@ std::string EnumName(Enum value) {
   return EnumName(google::protobuf::GetEnumDescriptor<Enum>(), static_cast<int>(value));
 }
 
+// Every named value of Enum (not *_UNSPECIFIED) by its EnumName, for parsing a flag with
+// Lookup (parsing_common.h): the words carectl prints are the words it takes.
+template <typename Enum>
+std::map<std::string, Enum> EnumWords() {
+  const google::protobuf::EnumDescriptor* type = google::protobuf::GetEnumDescriptor<Enum>();
+  std::map<std::string, Enum> words;
+  for (int i = 0; i < type->value_count(); ++i) {
+    const int number = type->value(i)->number();
+    if (number != 0) words[EnumName(type, number)] = static_cast<Enum>(number);
+  }
+  return words;
+}
+
 // "Ann Lee (car_12)"; just the id when the name is unknown.
 std::string NameAndId(absl::string_view name, absl::string_view id);
+// The name of `id` in `names`; the id itself when unknown.
+std::string NameOf(const std::map<std::string, std::string>& names, const std::string& id);
+// NameAndId with the name from `names`; empty for an empty id.
+std::string WithId(const std::map<std::string, std::string>& names, const std::string& id);
+// Each id by its name where known: "Ann Lee, car_9".
+std::string NamesOf(const std::map<std::string, std::string>& names,
+                    const google::protobuf::RepeatedPtrField<std::string>& ids);
+std::string YesNo(bool value);
+// "3, changed Tue 2026-12-01 07:30 GMT".
+std::string Version(int64_t version, const google::protobuf::Timestamp& update_time,
+                    absl::TimeZone zone);
 
 // Columns padded to their widest cell (counting characters, not bytes: names and "£"); a
 // column empty in every row and in its header is left out (an "URGENT" mark nobody has).
@@ -75,6 +102,11 @@ class Details {
  private:
   std::vector<std::pair<std::string, std::string>> lines_;
 };
+
+// A list's table, then "more: --page-token ..." for a further page; `empty` when there is
+// nothing at all.
+std::string Listing(const Table& table, const std::string& next_page_token,
+                    const std::string& empty);
 
 }  // namespace homecare::carectl
 

@@ -15,41 +15,6 @@ namespace {
 namespace rv1 = roster::v1;
 namespace sv1 = scheduling::v1;
 
-std::string NameOf(const std::map<std::string, std::string>& names, const std::string& id) {
-  auto found = names.find(id);
-  return found == names.end() ? id : found->second;
-}
-
-std::string WithId(const std::map<std::string, std::string>& names, const std::string& id) {
-  if (id.empty()) return "";
-  return NameAndId(NameOf(names, id) == id ? "" : NameOf(names, id), id);
-}
-
-// Each id by its name where known: "Ann Lee, car_9".
-std::string NamesOf(const std::map<std::string, std::string>& names,
-                    const Repeated<std::string>& ids) {
-  return absl::StrJoin(ids, ", ", [&names](std::string* out, const std::string& id) {
-    out->append(NameOf(names, id));
-  });
-}
-
-std::string YesNo(bool value) { return value ? "yes" : "no"; }
-
-std::string Version(int64_t version, const google::protobuf::Timestamp& update_time,
-                    absl::TimeZone zone) {
-  std::string updated = FormatLocalTimeWithZone(update_time, zone);
-  return absl::StrCat(version, updated.empty() ? "" : ", changed " + updated);
-}
-
-// Appends "more: ..." for a further page, or says `empty` when there is nothing at all.
-std::string Listing(const Table& table, const std::string& next_page_token,
-                    const std::string& empty) {
-  if (table.empty() && next_page_token.empty()) return empty + "\n";
-  std::string out = table.empty() ? "" : table.Render();
-  if (!next_page_token.empty()) absl::StrAppend(&out, "more: --page-token ", next_page_token, "\n");
-  return out;
-}
-
 std::string Skills(const Repeated<rv1::CarerSkill>& skills) {
   return absl::StrJoin(skills, ", ", [](std::string* out, const rv1::CarerSkill& skill) {
     absl::StrAppend(out, skill.skill());
