@@ -33,6 +33,7 @@ using ::homecare::testing::ServiceProcess;
 using ::homecare::testing::Stub;
 using ::homecare::testing::ViolatedFields;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 using ::testing::UnorderedElementsAre;
@@ -514,6 +515,105 @@ TEST_F(CheckInTest, ThePolicyAndTheTagsDecideWhatIsVerified) {
   cv1::CheckOutResponse checked_out;
   ASSERT_THAT(CheckInCall(&CheckInStub::CheckOut, CarerToken(ann_), out, &checked_out), GrpcOk());
   EXPECT_THAT(Kinds(checked_out.exceptions()), ElementsAre(cv1::EXCEPTION_KIND_TAG_MISMATCH));
+}
+
+TEST_F(CheckInTest, CarectlRecordsOnACarersBehalfAndCorrectsTheRecord) {
+  const std::string morning = week_.morning[3].visit_id();
+  sv1::AssignCarersResponse assigned;
+  ASSERT_THAT(Assign(morning, {ann_.carer_id()}, &assigned), GrpcOk());
+  const std::string client = week_.client.client_id();
+  auto rfc3339 = [](absl::Time time) {
+    return absl::FormatTime(absl::RFC3339_sec, time, absl::UTCTimeZone());
+  };
+
+  auto [tagged, tag_output] = Carectl({"tag", "register", "--client", client, "--kind", "nfc",
+                                       "--payload", "nfc:04A224B2", "--label", "hall cupboard"});
+  ASSERT_EQ(tagged, 0) << tag_output;
+  EXPECT_THAT(tag_output, HasSubstr("client:     Edna"));
+  EXPECT_THAT(tag_output, HasSubstr("where:      hall cupboard"));
+  auto [listed, list_output] = Carectl({"tag", "list", "--client", client});
+  ASSERT_EQ(listed, 0) << list_output;
+  EXPECT_THAT(list_output, HasSubstr("nfc   nfc:04A224B2  hall cupboard"));
+
+  // The coordinator records Ann's arrival by her tag, from a phone call an hour later.
+  clock_.Set(Local(2030, 12, 3, 8, 5));
+  auto [in, in_output] =
+      Carectl({"check-in", "--visit", morning, "--carer", ann_.carer_id(), "--method", "nfc",
+               "--tag", "nfc:04A224B2", "--at", "2030-12-03T07:04", "--now", rfc3339(clock_.now()),
+               "--event-id", "ann-in"});
+  ASSERT_EQ(in, 0) << in_output;
+  EXPECT_THAT(in_output, HasSubstr("recorded\n"));
+  EXPECT_THAT(in_output, HasSubstr("state:     in-progress"));
+  EXPECT_THAT(in_output, HasSubstr("nfc, verified"));
+  auto [again, again_output] =
+      Carectl({"check-in", "--visit", morning, "--carer", ann_.carer_id(), "--method", "nfc",
+               "--tag", "nfc:04A224B2", "--at", "2030-12-03T07:04", "--now", rfc3339(clock_.now()),
+               "--event-id", "ann-in"});
+  ASSERT_EQ(again, 0) << again_output;
+  EXPECT_THAT(again_output, HasSubstr("already recorded (a repeat of that event)"));
+  auto [out, out_output] =
+      Carectl({"check-out", "--visit", morning, "--carer", ann_.carer_id(), "--at",
+               "2030-12-03T07:20", "--now", rfc3339(clock_.now()), "--tasks",
+               "t1=refused: had taken them already", "--note", "rang from the car"});
+  ASSERT_EQ(out, 0) << out_output;
+  EXPECT_THAT(out_output, HasSubstr("manual-method"));
+  EXPECT_THAT(out_output, HasSubstr("t1 refused: had taken them already"));
+
+  // 16 of 30 minutes is short; the coordinator confirms with Edna that Ann stayed till 07:34.
+  auto [shown, shown_output] = Carectl({"record", "get", "--visit", morning});
+  ASSERT_EQ(shown, 0) << shown_output;
+  EXPECT_THAT(shown_output, HasSubstr("state:     short"));
+  auto [fixed, fixed_output] =
+      Carectl({"record", "adjust", "--visit", morning, "--carer", ann_.carer_id(), "--check-out",
+               "2030-12-03T07:34", "--state", "completed", "--reason", "phone-fault",
+               "--resolution", "confirmed-with-client", "--note", "Edna says Ann stayed"});
+  ASSERT_EQ(fixed, 0) << fixed_output;
+  EXPECT_THAT(fixed_output, HasSubstr("state:     completed (adjusted; the events say short)"));
+  EXPECT_THAT(fixed_output, HasSubstr("check_out_time of Ann"));
+  EXPECT_THAT(fixed_output, HasSubstr("07:20 -> 07:34, phone-fault, confirmed-with-client: "
+                                      "Edna says Ann stayed"));
+  auto [records, records_output] =
+      Carectl({"record", "list", "--date", "2030-12-03", "--exceptions-only"});
+  ASSERT_EQ(records, 0) << records_output;
+  EXPECT_THAT(records_output, HasSubstr("Edna"));
+  EXPECT_THAT(records_output, HasSubstr(morning));
+  auto [none, none_output] =
+      Carectl({"record", "list", "--date", "2030-12-04", "--carer", ann_.carer_id()});
+  ASSERT_EQ(none, 0) << none_output;
+  EXPECT_THAT(none_output, HasSubstr("no visit records for that carer that day"));
+  // Ann reads her own record; she may not correct it.
+  auto [own, own_output] = Carectl({"record", "get", "--visit", morning}, CarerToken(ann_));
+  EXPECT_EQ(own, 0) << own_output;
+  auto [refused, refused_output] = Carectl({"record", "adjust", "--visit", morning, "--state",
+                                            "missed", "--reason", "other", "--resolution", "other"},
+                                           CarerToken(ann_));
+  EXPECT_EQ(refused, 1);
+  EXPECT_THAT(refused_output, HasSubstr("role \"carer\" may not call this"));
+
+  // The policy, changed one threshold at a time.
+  auto [set, set_output] =
+      Carectl({"policy", "set", "--geofence", "200", "--critical-late-after", "3m"});
+  ASSERT_EQ(set, 0) << set_output;
+  EXPECT_THAT(set_output, HasSubstr("geofence:        200 m"));
+  EXPECT_THAT(set_output, HasSubstr("time-critical:   late after 3m, missed after 1h"));
+  EXPECT_THAT(set_output, HasSubstr("standard visits: late after 15m"));
+  auto [bad, bad_output] = Carectl({"policy", "set", "--short-fraction", "3"});
+  EXPECT_EQ(bad, 1);
+  EXPECT_THAT(bad_output, HasSubstr("policy.standard.short_visit_fraction: must be from 0 to 1"));
+  auto [far, far_output] = Carectl({"policy", "set", "--geofence", "9000"});
+  EXPECT_EQ(far, 1);
+  EXPECT_THAT(far_output, HasSubstr("--geofence: must be"));
+  auto [nothing, nothing_output] = Carectl({"policy", "set"});
+  EXPECT_EQ(nothing, 1);
+  EXPECT_THAT(nothing_output, HasSubstr("nothing to change"));
+
+  // Mistyped words say what carectl takes.
+  auto [typo, typo_output] = Carectl({"check-in", "--visit", morning, "--method", "bluetooth"});
+  EXPECT_EQ(typo, 1);
+  EXPECT_THAT(typo_output, HasSubstr("--method: method \"bluetooth\" is not valid; expected gps"));
+  auto [tasks, tasks_output] = Carectl({"check-out", "--visit", morning, "--tasks", "t1 done"});
+  EXPECT_EQ(tasks, 1);
+  EXPECT_THAT(tasks_output, HasSubstr("--tasks: task \"t1 done\" is not valid"));
 }
 
 }  // namespace

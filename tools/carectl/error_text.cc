@@ -58,11 +58,23 @@ const std::map<std::string, std::vector<std::string>>& Aliases() {
       {"care_plan_id", {"plan", "id"}},
       {"visit_id", {"id"}},
       {"absence_id", {"id"}},
+      {"tag_id", {"id"}},
       {"tenant_id", {"id"}},
       {"minimum_hourly_pay_pence", {"minimum-hourly-pay-pence"}},
       {"sub_contractors", {"sub-contractors"}},
       {"suspensions", {"from"}},
       {"expected_latest_version", {"expected-latest-version"}},
+      {"geofence_meters", {"geofence"}},
+      {"max_clock_skew", {"max-clock-skew"}},
+      {"tag_payload", {"tag"}},
+      {"caller_number", {"caller"}},
+      {"accuracy_meters", {"accuracy"}},
+      {"device_time", {"at"}},
+      {"sent_time", {"now"}},
+      {"task_outcomes", {"tasks"}},
+      {"visit_outcome", {"outcome"}},
+      {"check_in_time", {"check-in"}},
+      {"check_out_time", {"check-out"}},
   };
   return *kAliases;
 }
@@ -126,7 +138,8 @@ std::string HintFor(absl::StatusCode code) {
 
 std::string FlagForField(absl::string_view field, const std::vector<std::string>& flags) {
   std::vector<absl::string_view> parts = absl::StrSplit(field, '.');
-  for (size_t i = parts.size(); i-- > 0;) {
+  // `parts[i]` as the flag that sets it, with the item and the rest of the path; or empty.
+  auto flag_of = [&](size_t i) -> std::string {
     absl::string_view name = parts[i];
     std::string item;
     if (size_t bracket = name.find('['); bracket != absl::string_view::npos) {
@@ -137,9 +150,18 @@ std::string FlagForField(absl::string_view field, const std::vector<std::string>
       name = name.substr(0, bracket);
     }
     std::string flag = FlagForPart(name, flags);
-    if (flag.empty()) continue;
+    if (flag.empty()) return "";
     std::string rest = absl::StrJoin(parts.begin() + i + 1, parts.end(), ".");
     return absl::StrCat("--", flag, item, rest.empty() ? "" : absl::StrCat(" (", rest, ")"));
+  };
+  // A list's flag sets every field of its items: "task_outcomes[3].note" is --tasks even when
+  // the command has a --note of its own.
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (!absl::StrContains(parts[i], '[')) continue;
+    if (std::string flag = flag_of(i); !flag.empty()) return flag;
+  }
+  for (size_t i = parts.size(); i-- > 0;) {
+    if (std::string flag = flag_of(i); !flag.empty()) return flag;
   }
   return "";
 }

@@ -30,6 +30,20 @@ TEST(ErrorTextTest, FieldsAreNamedByTheirFlags) {
   EXPECT_EQ(FlagForField("page_size", {"page-size"}), "--page-size");
 }
 
+TEST(ErrorTextTest, CheckInFieldsAreNamedByTheirFlags) {
+  const std::vector<std::string> check_out = {"visit", "carer",   "method", "location",
+                                              "tag",   "caller",  "at",     "now",
+                                              "tasks", "outcome", "note",   "event-id"};
+  EXPECT_EQ(FlagForField("visit_id", check_out), "--visit");
+  EXPECT_EQ(FlagForField("tag_payload", check_out), "--tag");
+  EXPECT_EQ(FlagForField("device_time", check_out), "--at");
+  EXPECT_EQ(FlagForField("task_outcomes[3].note", check_out), "--tasks item 4 (note)");
+  EXPECT_EQ(FlagForField("location.latitude", check_out), "--location (latitude)");
+  EXPECT_EQ(FlagForField("check_out_time", {"visit", "check-in", "check-out"}), "--check-out");
+  EXPECT_EQ(FlagForField("policy.geofence_meters", {"geofence"}), "--geofence");
+  EXPECT_EQ(FlagForField("tag_id", {"id"}), "--id");
+}
+
 TEST(ErrorTextTest, ViolationsArePrintedOnceWithFlags) {
   FieldViolations violations;
   violations.Add("carer.locality_id", "must be one of the tenant's localities");

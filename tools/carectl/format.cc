@@ -16,14 +16,6 @@
 namespace homecare::carectl {
 namespace {
 
-absl::Time ToTime(const google::protobuf::Timestamp& time) {
-  return absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
-}
-
-bool IsSet(const google::protobuf::Timestamp& time) {
-  return time.seconds() != 0 || time.nanos() != 0;
-}
-
 // "VisitStatus" is "VISIT_STATUS_", the prefix the style guide gives its values.
 std::string ValuePrefix(absl::string_view type_name) {
   std::string prefix;
@@ -47,6 +39,14 @@ void Pad(std::string& line, absl::string_view cell, size_t width) {
 }
 
 }  // namespace
+
+absl::Time ToTime(const google::protobuf::Timestamp& time) {
+  return absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
+}
+
+bool IsSet(const google::protobuf::Timestamp& time) {
+  return time.seconds() != 0 || time.nanos() != 0;
+}
 
 std::string FormatPence(int64_t pence) {
   const uint64_t magnitude = pence < 0 ? -static_cast<uint64_t>(pence) : pence;

@@ -20,6 +20,11 @@
 
 namespace homecare::carectl {
 
+// A response's timestamp as an instant (responses hold valid ones; nothing is checked).
+absl::Time ToTime(const google::protobuf::Timestamp& time);
+// False for an unset timestamp (the epoch).
+bool IsSet(const google::protobuf::Timestamp& time);
+
 // "£12.60" from 1260; "-£3.05".
 std::string FormatPence(int64_t pence);
 // "2026-12-04"; empty for an unset date.

@@ -11,6 +11,7 @@ namespace homecare::carectl {
 void RegisterCoreCommands();
 void RegisterRosterCommands();
 void RegisterSchedulingCommands();
+void RegisterCheckInCommands();
 void RegisterRpcCommands();
 }  // namespace homecare::carectl
 
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   homecare::carectl::RegisterCoreCommands();
   homecare::carectl::RegisterRosterCommands();
   homecare::carectl::RegisterSchedulingCommands();
+  homecare::carectl::RegisterCheckInCommands();
   homecare::carectl::RegisterRpcCommands();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {

@@ -1,0 +1,188 @@
+#include "tools/carectl/checkin_render.h"
+
+#include "common/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace homecare::carectl {
+namespace {
+
+namespace cv1 = checkin::v1;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+google::protobuf::Timestamp Utc(int month, int day, int hour, int minute) {
+  return TimeToProto(
+      absl::FromCivil(absl::CivilSecond(2030, month, day, hour, minute, 0), absl::UTCTimeZone()));
+}
+
+Directory London() {
+  roster::v1::Tenant tenant;
+  tenant.set_time_zone("Europe/London");
+  Directory directory;
+  directory.AddTenant(tenant);
+  directory.carers["car_1"] = "Ann Lee";
+  directory.carers["car_2"] = "Bob Hale";
+  directory.clients["cli_1"] = "Edna Clarke";
+  return directory;
+}
+
+// Edna's Tuesday morning: Ann in by GPS, out by NFC; a correction of her check-in; Bob's
+// check-in synced from a phone offline until the evening, outside the geofence.
+cv1::VisitRecord Tuesday() {
+  cv1::VisitRecord record;
+  record.set_visit_id("vis_9");
+  record.set_client_id("cli_1");
+  record.set_service_type("morning");
+  *record.mutable_service_date() = DateToProto(absl::CivilDay(2030, 12, 3));
+  *record.mutable_planned_start() = Utc(12, 3, 7, 0);
+  record.set_planned_duration_minutes(30);
+  record.set_carers_required(2);
+  record.set_state(cv1::DELIVERY_STATE_COMPLETED);
+  record.set_recorded_state(cv1::DELIVERY_STATE_SHORT);
+  *record.mutable_start_time() = Utc(12, 3, 7, 5);
+  *record.mutable_end_time() = Utc(12, 3, 7, 35);
+  record.set_actual_minutes(30);
+  record.set_visit_outcome(cv1::VISIT_OUTCOME_COMPLETED);
+  cv1::CarerSlot& ann = *record.add_slots();
+  ann.set_carer_id("car_1");
+  ann.set_assigned(true);
+  *ann.mutable_check_in_time() = Utc(12, 3, 7, 2);
+  ann.set_check_in_method(cv1::CHECK_IN_METHOD_GPS);
+  ann.set_check_in_verified(true);
+  ann.mutable_check_in_location()->set_latitude(51.52);
+  ann.set_check_in_distance_meters(12.4);
+  *ann.mutable_check_out_time() = Utc(12, 4, 0, 10);  // past midnight
+  ann.set_check_out_method(cv1::CHECK_IN_METHOD_NFC);
+  ann.set_check_out_verified(true);
+  *ann.mutable_adjusted_check_in_time() = Utc(12, 3, 7, 0);
+  cv1::CarerSlot& bob = *record.add_slots();
+  bob.set_carer_id("car_2");
+  *bob.mutable_check_in_time() = Utc(12, 3, 7, 5);
+  bob.set_check_in_method(cv1::CHECK_IN_METHOD_GPS);
+  bob.mutable_check_in_location()->set_latitude(51.53);
+  bob.set_check_in_distance_meters(412);
+  cv1::VisitException& far = *record.add_exceptions();
+  far.set_kind(cv1::EXCEPTION_KIND_LOCATION_MISMATCH);
+  far.set_carer_id("car_2");
+  far.set_event_id("bob-in");
+  far.set_detail("412 m from the client's home");
+  cv1::TaskOutcome& task = *record.add_task_outcomes();
+  task.set_task_id("t2");
+  task.set_status(cv1::TASK_STATUS_REFUSED);
+  task.set_note("had eaten");
+  cv1::AuditEntry& audit = *record.add_audit();
+  *audit.mutable_time() = Utc(12, 3, 9, 10);
+  audit.set_actor("coordinator:jo");
+  audit.set_action("adjust");
+  audit.set_field("check_in_time");
+  audit.set_carer_id("car_1");
+  audit.set_old_value("2030-12-03T07:02:00Z");
+  *audit.mutable_time_value() = Utc(12, 3, 7, 0);
+  audit.set_reason(cv1::ADJUSTMENT_REASON_CARER_FORGOT);
+  audit.set_resolution(cv1::ADJUSTMENT_RESOLUTION_CONFIRMED_WITH_CARER);
+  audit.set_note("rang Ann");
+  cv1::AuditEntry& state = *record.add_audit();
+  *state.mutable_time() = Utc(12, 3, 9, 11);
+  state.set_actor("coordinator:jo");
+  state.set_action("adjust");
+  state.set_field("state");
+  state.set_old_value("DELIVERY_STATE_SHORT");
+  state.set_state_value(cv1::DELIVERY_STATE_COMPLETED);
+  cv1::StoredEvent& late = *record.add_events();
+  late.set_event_id("bob-in");
+  late.set_carer_id("car_2");
+  late.mutable_event()->mutable_check_in()->set_method(cv1::CHECK_IN_METHOD_GPS);
+  *late.mutable_estimated_time() = Utc(12, 3, 7, 5);
+  *late.mutable_received_time() = Utc(12, 3, 19, 0);
+  record.set_version(4);
+  return record;
+}
+
+TEST(CheckInRenderTest, ARecordAsACoordinatorReviewsIt) {
+  std::string text = RenderVisitRecord(Tuesday(), London());
+  EXPECT_THAT(text, HasSubstr("client:    Edna Clarke (cli_1)\n"));
+  EXPECT_THAT(text, HasSubstr("planned:   Tue 2030-12-03 07:00 for 30m\n"));
+  EXPECT_THAT(text, HasSubstr("state:     completed (adjusted; the events say short)\n"));
+  EXPECT_THAT(text, HasSubstr("delivered: 07:05-07:35, 30m\n"));
+  EXPECT_THAT(text, HasSubstr("tasks:     t2 refused: had eaten\n"));
+  EXPECT_THAT(text, HasSubstr("to review: location-mismatch: Bob Hale, 412 m from the client's "
+                              "home (event bob-in)\n"));
+  // Bob's phone was offline: his event came almost twelve hours after he tapped.
+  EXPECT_THAT(text,
+              HasSubstr("07:05 in Bob Hale by gps (came 11h55m later, Tue 2030-12-03 19:00)"));
+  EXPECT_THAT(text, HasSubstr("coordinator:jo  adjust check_in_time of Ann Lee: 07:02 -> 07:00, "
+                              "carer-forgot, confirmed-with-carer: rang Ann"));
+  EXPECT_THAT(text, HasSubstr("adjust state: short -> completed"));
+  // The slots: how each event was verified, the adjustment beside what was recorded, and a
+  // time past midnight with its date.
+  EXPECT_THAT(text, HasSubstr("gps 12 m, verified"));
+  EXPECT_THAT(text, HasSubstr("Wed 2030-12-04 00:10"));
+  EXPECT_THAT(text, HasSubstr("nfc, verified"));
+  EXPECT_THAT(text, HasSubstr("in 07:00"));
+  EXPECT_THAT(text, HasSubstr("gps 412 m, to review"));
+  EXPECT_THAT(text, Not(HasSubstr("DELIVERY_STATE")));
+  EXPECT_THAT(text, Not(HasSubstr("not set")));
+}
+
+TEST(CheckInRenderTest, RecordsALineEach) {
+  cv1::ListVisitRecordsResponse response;
+  *response.add_records() = Tuesday();
+  response.set_next_page_token("next");
+  std::string text = RenderVisitRecords(response, London(), "none");
+  EXPECT_THAT(text, HasSubstr("Tue 2030-12-03 07:00  Edna Clarke  completed  2/2 Ann Lee, Bob Hale"
+                              "  07:05-07:35  30       1          vis_9"));
+  EXPECT_THAT(text, HasSubstr("more: --page-token next\n"));
+  EXPECT_EQ(RenderVisitRecords({}, London(), "nothing"), "nothing\n");
+  cv1::ListVisitRecordsRequest request;
+  request.set_exceptions_only(true);
+  request.set_carer_id("car_1");
+  *request.mutable_date() = DateToProto(absl::CivilDay(2030, 12, 3));
+  EXPECT_EQ(EmptyVisitRecordsMessage(request),
+            "no records with exceptions to review for that carer that day");
+}
+
+TEST(CheckInRenderTest, AnEventsResultSaysWhetherItWasARepeat) {
+  cv1::VisitRecord record = Tuesday();
+  std::string stored = RenderEventResult(false, record.exceptions(), record, London());
+  EXPECT_THAT(stored, HasSubstr("recorded\nto review:\n  location-mismatch: Bob Hale"));
+  std::string repeat = RenderEventResult(true, {}, record, London());
+  EXPECT_THAT(repeat, HasSubstr("already recorded (a repeat of that event): nothing changed\n"));
+  EXPECT_THAT(repeat, Not(HasSubstr("to review:\n  ")));
+}
+
+TEST(CheckInRenderTest, PolicyAndTags) {
+  cv1::CheckInPolicy policy;
+  policy.set_geofence_meters(150);
+  policy.mutable_max_clock_skew()->set_seconds(300);
+  policy.mutable_standard()->mutable_late_after()->set_seconds(900);
+  policy.mutable_standard()->mutable_missed_after()->set_seconds(3600);
+  policy.mutable_standard()->mutable_overdue_check_out_after()->set_seconds(1800);
+  policy.mutable_standard()->set_short_visit_fraction(0.75);
+  policy.set_version(2);
+  std::string text = RenderCheckInPolicy(policy, London());
+  EXPECT_THAT(text, HasSubstr("geofence:        150 m from the client's home\n"));
+  EXPECT_THAT(text, HasSubstr("phone clock:     trusted within 5m\n"));
+  EXPECT_THAT(text, HasSubstr("standard visits: late after 15m, missed after 1h, check-out "
+                              "overdue after 30m past the end, short under 75% of the length\n"));
+
+  cv1::Tag tag;
+  tag.set_tag_id("tag_1");
+  tag.set_client_id("cli_1");
+  tag.set_kind(cv1::TAG_KIND_LANDLINE);
+  tag.set_payload("+441632960001");
+  tag.set_label("hall phone");
+  *tag.mutable_register_time() = Utc(12, 1, 10, 0);
+  tag.set_registered_by("coordinator:jo");
+  std::string one = RenderTag(tag, London());
+  EXPECT_THAT(one, HasSubstr("number:     +441632960001\n"));
+  EXPECT_THAT(one, HasSubstr("registered: Sun 2030-12-01 10:00 GMT by coordinator:jo\n"));
+  EXPECT_THAT(one, Not(HasSubstr("retired")));
+  cv1::ListTagsResponse tags;
+  *tags.add_tags() = tag;
+  EXPECT_THAT(RenderTags(tags, London(), "none"), HasSubstr("landline  +441632960001  hall phone"));
+  EXPECT_EQ(RenderTags({}, London(), "no tags"), "no tags\n");
+}
+
+}  // namespace
+}  // namespace homecare::carectl
