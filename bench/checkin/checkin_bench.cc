@@ -126,7 +126,7 @@ int Main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<testing::ServiceProcess>> started = testing::ServiceProcess::Start(
       {.binary = HOMECARE_CHECKIN_BINARY,
        .args = {"--redis", redis.address(), "--secret-file", secret.path(), "--scheduling",
-                stack->scheduling->address()}});
+                stack->scheduling->address(), "--workers", "32", "--redis-pool-size", "32"}});
   if (!started.ok()) {
     std::cerr << started.status() << "\n";
     return 1;
@@ -328,6 +328,8 @@ int Main(int argc, char** argv) {
   for (int concurrency : *concurrencies) {
     results.push_back(RunClosedLoop("Health/Check (baseline)", concurrency, bench.warmup(),
                                     bench.measured(), health_check));
+    // On stderr, for a profiler to start on (see the README).
+    std::cerr << "measuring CheckIn at " << concurrency << " in flight\n";
     results.push_back(RunClosedLoop("CheckIn: a carer at the door (GPS)", concurrency,
                                     bench.warmup(), bench.measured(), check_in_calls));
   }

@@ -59,12 +59,6 @@ const v1::CarerSlot* SlotOf(const v1::VisitRecord& record, const std::string& ca
 
 }  // namespace
 
-absl::StatusOr<v1::CheckInPolicy> CheckIns::PolicyInForce(const std::string& tenant_id) {
-  absl::StatusOr<Snapshot<v1::CheckInPolicy>> stored = records_.ReadPolicy(tenant_id);
-  if (!stored.ok()) return stored.status();
-  return EffectivePolicy(stored->record);
-}
-
 absl::StatusOr<v1::VisitRecord> CheckIns::Rebuild(const std::string& tenant_id,
                                                   const CheckInRecords::VisitState& state,
                                                   const v1::StoredEvent* added,
@@ -76,19 +70,20 @@ absl::StatusOr<v1::VisitRecord> CheckIns::Rebuild(const std::string& tenant_id,
   if (added != nullptr) inputs.events.push_back(*added);
   if (inputs.view != nullptr) {
     inputs.visit_id = inputs.view->visit_id();
-    absl::StatusOr<std::vector<v1::Tag>> tags =
-        records_.ReadClientTags(tenant_id, inputs.view->client_id());
-    if (!tags.ok()) return tags.status();
-    inputs.tags = *std::move(tags);
+    // A read of its own, so made only for a visit with an event the tags verify.
+    if (std::any_of(inputs.events.begin(), inputs.events.end(), UsesTags)) {
+      absl::StatusOr<std::vector<v1::Tag>> tags =
+          records_.ReadClientTags(tenant_id, inputs.view->client_id());
+      if (!tags.ok()) return tags.status();
+      inputs.tags = *std::move(tags);
+    }
   }
   if (inputs.visit_id.empty() && added != nullptr) {
     inputs.visit_id = ViewOf(added->event()).visit_id;
   }
   inputs.adjustments = state.adjustments;
   inputs.adjustments.insert(inputs.adjustments.end(), adjustments.begin(), adjustments.end());
-  absl::StatusOr<v1::CheckInPolicy> policy = PolicyInForce(tenant_id);
-  if (!policy.ok()) return policy.status();
-  inputs.policy = *std::move(policy);
+  inputs.policy = EffectivePolicy(state.policy.record);
   v1::VisitRecord record = BuildRecord(inputs);
   record.set_version(state.record.record.version() + 1);
   *record.mutable_update_time() = TimeToProto(clock_.Now());
@@ -125,33 +120,35 @@ absl::StatusOr<CheckIns::Submitted> CheckIns::Submit(const std::string& tenant_i
   const std::string fingerprint = EventFingerprint(event, carer_id);
 
   // A repeat is answered with what the first one made, whatever has happened since.
-  auto answer_earlier = [&](const CheckInRecords::EventSeen& earlier) -> absl::StatusOr<Submitted> {
+  auto answer_earlier = [&](const CheckInRecords::EventSeen& earlier,
+                            const CheckInRecords::VisitState* read) -> absl::StatusOr<Submitted> {
     if (earlier.fingerprint != fingerprint) {
       return WithErrorInfo(
           absl::AlreadyExistsError(absl::StrCat("event_id ", view.event_id,
                                                 " was used for another event; make a new one")),
           "EVENT_ID_REUSED", kCheckInErrorDomain);
     }
-    absl::StatusOr<CheckInRecords::VisitState> state =
-        records_.ReadVisitState(tenant_id, earlier.visit_id);
-    if (!state.ok()) return state.status();
     Submitted submitted;
     submitted.duplicate = true;
-    submitted.record = state->record.record;
+    if (read != nullptr && earlier.visit_id == view.visit_id) {
+      submitted.record = read->record.record;
+    } else {
+      absl::StatusOr<CheckInRecords::VisitState> state =
+          records_.ReadVisitState(tenant_id, earlier.visit_id, "");
+      if (!state.ok()) return state.status();
+      submitted.record = state->record.record;
+    }
     submitted.exceptions = ExceptionsOf(submitted.record, view.event_id);
     return submitted;
   };
-  absl::StatusOr<std::optional<CheckInRecords::EventSeen>> seen =
-      records_.ReadEventSeen(tenant_id, view.event_id);
-  if (!seen.ok()) return seen.status();
-  if (seen->has_value()) return answer_earlier(**seen);
 
   const absl::Time received = clock_.Now();
   bool asked_scheduling = false;
   return RetryOnConflict<Submitted>([&]() -> absl::StatusOr<Submitted> {
     absl::StatusOr<CheckInRecords::VisitState> state =
-        records_.ReadVisitState(tenant_id, view.visit_id);
+        records_.ReadVisitState(tenant_id, view.visit_id, view.event_id);
     if (!state.ok()) return state.status();
+    if (state->seen.has_value()) return answer_earlier(*state->seen, &*state);
     if (!state->view.has_value() && !asked_scheduling) {
       // Not on the stream yet: asked once. Scheduling being down never stops a check-in: the
       // event is kept and checked once the visit is known.
@@ -176,7 +173,7 @@ absl::StatusOr<CheckIns::Submitted> CheckIns::Submit(const std::string& tenant_i
     absl::StatusOr<CheckInRecords::StoreOutcome> outcome =
         records_.StoreEvent(tenant_id, stored, fingerprint, state->record, *record);
     if (!outcome.ok()) return outcome.status();
-    if (outcome->earlier.has_value()) return answer_earlier(*outcome->earlier);
+    if (outcome->earlier.has_value()) return answer_earlier(*outcome->earlier, nullptr);
     Submitted submitted;
     submitted.exceptions = ExceptionsOf(*record, view.event_id);
     submitted.record = *std::move(record);
@@ -220,7 +217,8 @@ absl::StatusOr<v1::VisitRecord> CheckIns::GetVisitRecord(const std::string& tena
   if (absl::Status valid = ValidateId("visit_id", visit_id); !valid.ok()) return valid;
   const absl::Status not_found =
       absl::NotFoundError(absl::StrCat("visit ", visit_id, " not found"));
-  absl::StatusOr<CheckInRecords::VisitState> state = records_.ReadVisitState(tenant_id, visit_id);
+  absl::StatusOr<CheckInRecords::VisitState> state =
+      records_.ReadVisitState(tenant_id, visit_id, "");
   if (!state.ok()) return state.status();
   if (!state->view.has_value() && state->record.bytes.empty()) {
     absl::StatusOr<scheduling::v1::Visit> visit = visits_.GetVisit(tenant_id, visit_id);
@@ -376,7 +374,7 @@ absl::StatusOr<v1::VisitRecord> CheckIns::AdjustVisitRecord(
   if (!violations.empty()) return violations.ToStatus();
   return RetryOnConflict<v1::VisitRecord>([&]() -> absl::StatusOr<v1::VisitRecord> {
     absl::StatusOr<CheckInRecords::VisitState> state =
-        records_.ReadVisitState(tenant_id, request.visit_id());
+        records_.ReadVisitState(tenant_id, request.visit_id(), "");
     if (!state.ok()) return state.status();
     if (!state->view.has_value() && state->record.bytes.empty()) {
       return absl::NotFoundError(absl::StrCat("visit ", request.visit_id(), " not found"));
@@ -449,7 +447,9 @@ absl::StatusOr<v1::VisitRecord> CheckIns::AdjustVisitRecord(
 // Policy and tags
 
 absl::StatusOr<v1::CheckInPolicy> CheckIns::GetPolicy(const std::string& tenant_id) {
-  return PolicyInForce(tenant_id);
+  absl::StatusOr<Snapshot<v1::CheckInPolicy>> stored = records_.ReadPolicy(tenant_id);
+  if (!stored.ok()) return stored.status();
+  return EffectivePolicy(stored->record);
 }
 
 absl::StatusOr<v1::CheckInPolicy> CheckIns::UpdatePolicy(const std::string& tenant_id,
@@ -564,7 +564,8 @@ absl::Status CheckIns::FollowVisitChange(const scheduling::v1::VisitChange& chan
   const std::string& tenant_id = change.tenant_id();
   const std::string& visit_id = change.visit().visit_id();
   absl::StatusOr<bool> done = RetryOnConflict<bool>([&]() -> absl::StatusOr<bool> {
-    absl::StatusOr<CheckInRecords::VisitState> state = records_.ReadVisitState(tenant_id, visit_id);
+    absl::StatusOr<CheckInRecords::VisitState> state =
+        records_.ReadVisitState(tenant_id, visit_id, "");
     if (!state.ok()) return state.status();
     v1::VisitView view =
         ApplyVisitChange(state->view.has_value() ? &*state->view : nullptr, change);

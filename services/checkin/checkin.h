@@ -87,7 +87,6 @@ class CheckIns {
                                           const CheckInRecords::VisitState& state,
                                           const v1::StoredEvent* added,
                                           const std::vector<v1::AuditEntry>& adjustments);
-  absl::StatusOr<v1::CheckInPolicy> PolicyInForce(const std::string& tenant_id);
 
   CheckInRecords& records_;
   VisitSource& visits_;

@@ -23,29 +23,31 @@ class CheckInRecords {
 
   // --- Visits: the view, the events, the record and its adjustments ---
 
-  // Everything kept of one visit, read together.
-  struct VisitState {
-    std::optional<v1::VisitView> view;  // nullopt: the visit is not known here
-    std::vector<v1::StoredEvent> events;
-    Snapshot<v1::VisitRecord> record;         // empty bytes: no record yet
-    std::vector<v1::AuditEntry> adjustments;  // oldest first
-  };
-  virtual absl::StatusOr<VisitState> ReadVisitState(absl::string_view tenant_id,
-                                                    absl::string_view visit_id) = 0;
-
-  // Keeps `view` unless a view of the same or a later scheduling version is kept already;
-  // whether it was written.
-  virtual absl::StatusOr<bool> PutVisitView(absl::string_view tenant_id,
-                                            const v1::VisitView& view) = 0;
-
   // An event as first stored: its fingerprint and visit, for recognising a retry.
   struct EventSeen {
     std::string fingerprint;
     std::string visit_id;
   };
-  // nullopt when no event with this id was stored.
-  virtual absl::StatusOr<std::optional<EventSeen>> ReadEventSeen(absl::string_view tenant_id,
-                                                                 const std::string& event_id) = 0;
+
+  // Everything kept of one visit, with what every rebuild of its record needs besides.
+  struct VisitState {
+    std::optional<v1::VisitView> view;  // nullopt: the visit is not known here
+    std::vector<v1::StoredEvent> events;
+    Snapshot<v1::VisitRecord> record;         // empty bytes: no record yet
+    std::vector<v1::AuditEntry> adjustments;  // oldest first
+    Snapshot<v1::CheckInPolicy> policy;       // the tenant's; empty bytes: never changed
+    std::optional<EventSeen> seen;            // the event stored with the id asked about
+  };
+  // The visit's state in one read (one round trip: a check-in's latency is mostly Redis
+  // round trips); with a non-empty `event_id`, also whether an event with that id was stored.
+  virtual absl::StatusOr<VisitState> ReadVisitState(absl::string_view tenant_id,
+                                                    absl::string_view visit_id,
+                                                    absl::string_view event_id) = 0;
+
+  // Keeps `view` unless a view of the same or a later scheduling version is kept already;
+  // whether it was written.
+  virtual absl::StatusOr<bool> PutVisitView(absl::string_view tenant_id,
+                                            const v1::VisitView& view) = 0;
 
   // Stores `event` and replaces the record read (`read`) by `record`, indexed by date, client
   // and each carer with a slot; unless an event with its id was stored already (then

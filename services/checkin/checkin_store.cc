@@ -86,12 +86,15 @@ std::vector<std::string> CheckInStore::IndexKeys(absl::string_view tenant_id,
 }
 
 absl::StatusOr<CheckInRecords::VisitState> CheckInStore::ReadVisitState(
-    absl::string_view tenant_id, absl::string_view visit_id) {
-  absl::StatusOr<std::vector<RedisReply>> replies =
-      redis_->Pipeline({{"HGET", Key(tenant_id, "visit", visit_id), "b"},
-                        {"HVALS", Key(tenant_id, "events", visit_id)},
-                        {"GET", Key(tenant_id, "record", visit_id)},
-                        {"LRANGE", Key(tenant_id, "adjustments", visit_id), "0", "-1"}});
+    absl::string_view tenant_id, absl::string_view visit_id, absl::string_view event_id) {
+  std::vector<std::vector<std::string>> commands = {
+      {"HGET", Key(tenant_id, "visit", visit_id), "b"},
+      {"HVALS", Key(tenant_id, "events", visit_id)},
+      {"GET", Key(tenant_id, "record", visit_id)},
+      {"LRANGE", Key(tenant_id, "adjustments", visit_id), "0", "-1"},
+      {"GET", TenantKey(tenant_id, kService, "policy")}};
+  if (!event_id.empty()) commands.push_back({"GET", EventKey(tenant_id, std::string(event_id))});
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(commands);
   if (!replies.ok()) return replies.status();
   for (const RedisReply& reply : *replies) {
     if (reply.is_error()) return ErrorReplyToStatus(reply);
@@ -113,6 +116,14 @@ absl::StatusOr<CheckInRecords::VisitState> CheckInStore::ReadVisitState(
       ParseAll<v1::AuditEntry>((*replies)[3].elements, "adjustment");
   if (!adjustments.ok()) return adjustments.status();
   state.adjustments = *std::move(adjustments);
+  absl::StatusOr<Snapshot<v1::CheckInPolicy>> policy =
+      SnapshotOf<v1::CheckInPolicy>((*replies)[4], "check-in policy");
+  if (!policy.ok()) return policy.status();
+  state.policy = *std::move(policy);
+  if (!event_id.empty() && !(*replies)[5].is_nil()) {
+    state.seen = ParseSeen((*replies)[5].str);
+    if (!state.seen.has_value()) return CorruptRecord("event id");
+  }
   return state;
 }
 
@@ -126,16 +137,6 @@ absl::StatusOr<bool> CheckInStore::PutVisitView(absl::string_view tenant_id,
   if (outcome == "kept") return true;
   if (outcome == "older") return false;
   return UnexpectedOutcome(put_visit_view_, outcome);
-}
-
-absl::StatusOr<std::optional<CheckInRecords::EventSeen>> CheckInStore::ReadEventSeen(
-    absl::string_view tenant_id, const std::string& event_id) {
-  absl::StatusOr<RedisReply> reply = redis_->Command({"GET", EventKey(tenant_id, event_id)});
-  if (!reply.ok()) return reply.status();
-  if (reply->is_nil()) return std::optional<EventSeen>();
-  std::optional<EventSeen> seen = ParseSeen(reply->str);
-  if (!seen.has_value()) return CorruptRecord("event id");
-  return seen;
 }
 
 absl::StatusOr<CheckInRecords::StoreOutcome> CheckInStore::StoreEvent(

@@ -60,12 +60,10 @@ class CheckInStore final : public CheckInRecords {
   // SCRIPT LOAD of the store's scripts at start-up (best effort: they load on demand too).
   absl::Status LoadScripts();
 
-  absl::StatusOr<VisitState> ReadVisitState(absl::string_view tenant_id,
-                                            absl::string_view visit_id) override;
+  absl::StatusOr<VisitState> ReadVisitState(absl::string_view tenant_id, absl::string_view visit_id,
+                                            absl::string_view event_id) override;
   absl::StatusOr<bool> PutVisitView(absl::string_view tenant_id,
                                     const v1::VisitView& view) override;
-  absl::StatusOr<std::optional<EventSeen>> ReadEventSeen(absl::string_view tenant_id,
-                                                         const std::string& event_id) override;
   absl::StatusOr<StoreOutcome> StoreEvent(absl::string_view tenant_id, const v1::StoredEvent& event,
                                           const std::string& fingerprint,
                                           const Snapshot<v1::VisitRecord>& read,

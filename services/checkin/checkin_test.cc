@@ -39,8 +39,15 @@ absl::Time T(int hh, int mm, int ss = 0) {
 // written only over the bytes it was computed from.
 class MemoryRecords final : public CheckInRecords {
  public:
-  absl::StatusOr<VisitState> ReadVisitState(absl::string_view, absl::string_view visit) override {
+  absl::StatusOr<VisitState> ReadVisitState(absl::string_view, absl::string_view visit,
+                                            absl::string_view event_id) override {
     VisitState state;
+    if (!event_id.empty()) {
+      if (auto found = seen_.find(std::string(event_id)); found != seen_.end()) {
+        state.seen = found->second;
+      }
+    }
+    state.policy = policy_;
     const std::string id(visit);
     if (auto view = views_.find(id); view != views_.end()) state.view = view->second;
     for (const auto& [event_id, event] : events_[id]) state.events.push_back(event);
@@ -58,12 +65,6 @@ class MemoryRecords final : public CheckInRecords {
     }
     views_[view.visit_id()] = view;
     return true;
-  }
-  absl::StatusOr<std::optional<EventSeen>> ReadEventSeen(absl::string_view,
-                                                         const std::string& event_id) override {
-    auto found = seen_.find(event_id);
-    if (found == seen_.end()) return std::optional<EventSeen>();
-    return found->second;
   }
   absl::StatusOr<StoreOutcome> StoreEvent(absl::string_view, const v1::StoredEvent& event,
                                           const std::string& fingerprint,
@@ -152,7 +153,7 @@ class MemoryRecords final : public CheckInRecords {
     return absl::UnimplementedError("not kept here");
   }
   absl::StatusOr<Snapshot<v1::CheckInPolicy>> ReadPolicy(absl::string_view) override {
-    return Snapshot<v1::CheckInPolicy>();
+    return policy_;
   }
   absl::Status WritePolicy(absl::string_view, const Snapshot<v1::CheckInPolicy>&,
                            const v1::CheckInPolicy&) override {
@@ -168,6 +169,7 @@ class MemoryRecords final : public CheckInRecords {
   std::map<std::string, std::string> records_;
   std::map<std::string, std::vector<v1::AuditEntry>> adjustments_;
   std::vector<v1::Tag> tags_;
+  Snapshot<v1::CheckInPolicy> policy_;  // never changed here
 };
 
 // The scheduling service: a double-up at 07:00 for Edna, Ann and Bob on it; or down.

@@ -108,6 +108,21 @@ v1::VisitException& Raise(Raised& raised, v1::ExceptionKind kind, std::string de
   return exception;
 }
 
+}  // namespace
+
+bool UsesTags(const v1::StoredEvent& event) {
+  switch (ViewOf(event.event()).method) {
+    case v1::CHECK_IN_METHOD_NFC:
+    case v1::CHECK_IN_METHOD_QR:
+    case v1::CHECK_IN_METHOD_TELEPHONY:
+      return true;
+    default:
+      return false;
+  }
+}
+
+namespace {
+
 // What one event shows by its method and location, against the view and tags.
 void Verify(const RecordInputs& inputs, const v1::StoredEvent& stored, absl::Time at,
             Raised& raised) {

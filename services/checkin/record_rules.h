@@ -34,11 +34,15 @@ std::string CanonicalLandline(const std::string& number);
 // The record's place in date order: its service date as YYYYMMDD (0 when unknown).
 int64_t DateKey(const common::v1::Date& date);
 
+// Whether the event is verified against the client's tags (NFC, QR, telephony): only then
+// need they be read.
+bool UsesTags(const v1::StoredEvent& event);
+
 struct RecordInputs {
   std::string visit_id;
   const v1::VisitView* view = nullptr;      // nullptr: the visit is not known here yet
   std::vector<v1::StoredEvent> events;      // any order; no event twice
-  std::vector<v1::Tag> tags;                // the client's, retired ones too
+  std::vector<v1::Tag> tags;                // the client's, retired ones too (any UsesTags)
   std::vector<v1::AuditEntry> adjustments;  // oldest first
   v1::CheckInPolicy policy;                 // in force (EffectivePolicy)
 };
