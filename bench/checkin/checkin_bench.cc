@@ -96,12 +96,15 @@ int Main(int argc, char** argv) {
   int clients = 1000;
   int carer_count = 1000;
   int days = 10;
+  int workers = 0;
   FlagSet flags("checkin_bench");
   bench.Register(flags);
   flags.AddInt("sync-concurrency", &sync_concurrency, "SyncEvents calls in flight");
   flags.AddInt("clients", &clients, "Clients of the provider");
   flags.AddInt("carers", &carer_count, "Carers of the provider");
   flags.AddInt("days", &days, "Days of visits staffed: the supply of visits to check in to");
+  flags.AddInt("workers", &workers,
+               "homecare-checkin's --workers and --redis-pool-size (0: its defaults)");
   if (std::optional<int> exit_code = ParseBenchFlags(flags, argc, argv)) return *exit_code;
   absl::StatusOr<std::vector<int>> concurrencies = bench.Concurrencies();
   if (!concurrencies.ok()) {
@@ -123,10 +126,14 @@ int Main(int argc, char** argv) {
     return 1;
   }
   testing::RedisServer& redis = *stack->redis;
-  absl::StatusOr<std::unique_ptr<testing::ServiceProcess>> started = testing::ServiceProcess::Start(
-      {.binary = HOMECARE_CHECKIN_BINARY,
-       .args = {"--redis", redis.address(), "--secret-file", secret.path(), "--scheduling",
-                stack->scheduling->address(), "--workers", "32", "--redis-pool-size", "32"}});
+  std::vector<std::string> args = {"--redis",     redis.address(), "--secret-file",
+                                   secret.path(), "--scheduling",  stack->scheduling->address()};
+  if (workers > 0) {
+    args.insert(args.end(),
+                {"--workers", absl::StrCat(workers), "--redis-pool-size", absl::StrCat(workers)});
+  }
+  absl::StatusOr<std::unique_ptr<testing::ServiceProcess>> started =
+      testing::ServiceProcess::Start({.binary = HOMECARE_CHECKIN_BINARY, .args = args});
   if (!started.ok()) {
     std::cerr << started.status() << "\n";
     return 1;

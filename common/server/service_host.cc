@@ -185,6 +185,8 @@ int RunServiceMain(int argc, char** argv, const ServiceMainSpec& spec) {
   ServiceConfig config;
   config.server.service_name = spec.service_name;
   config.server.port = spec.default_port;
+  config.server.workers = spec.default_workers;
+  config.redis.pool_size = spec.default_workers;
   FlagSet flags(spec.program);
   config.RegisterFlags(flags);
   if (spec.add_flags) spec.add_flags(flags);

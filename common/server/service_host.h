@@ -135,6 +135,10 @@ struct ServiceMainSpec {
   std::string program;       // "homecare-roster"
   std::string service_name;  // "homecare.roster.v1.RosterService"
   int default_port = 0;
+  // Threads for blocking work and Redis connections, unless --workers and --redis-pool-size
+  // say otherwise: a service whose calls mostly wait on Redis round trips needs more of each
+  // to keep Redis busy (see bench/checkin).
+  int default_workers = 8;
   // Registers the service's own flags (its config lives in the caller's variables).
   std::function<void(FlagSet&)> add_flags;
   // Builds the service once the shared parts exist; an error stops start-up.

@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
       {.program = "homecare-checkin",
        .service_name = "homecare.checkin.v1.CheckInService",
        .default_port = 50053,
+       // A check-in is two Redis round trips with an fsync between them: 8 workers keep too
+       // few in flight (4,350 CheckIn/s at 64 calls in flight; 32 workers: 6,600).
+       .default_workers = 32,
        .add_flags =
            [&](homecare::FlagSet& flags) {
              flags.AddString("scheduling", &scheduling_address,
