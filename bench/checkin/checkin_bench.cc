@@ -143,26 +143,26 @@ int Main(int argc, char** argv) {
   const std::string token = secret.Token(Role::kCoordinator, kBenchTenant);
   auto scheduling = SchedulingService::NewStub(stack->scheduling->NewChannel());
   auto roster = rv1::RosterService::NewStub(stack->roster->NewChannel());
-  const absl::TimeZone zone = *LoadTimeZone("Europe/London");
   const absl::CivilDay monday = NextMonday();
-  std::vector<std::string> carers(carer_count);
-  std::vector<std::string> carer_tokens(carer_count);
-  for (int i = 0; i < carer_count; ++i) {
-    grpc::Status status = SeedCarer(*roster, token, i, carers[i]);
-    if (!status.ok()) {
-      std::cerr << "seeding carer " << i << ": " << status.error_message() << "\n";
-      return 1;
-    }
-    carer_tokens[i] = secret.Token(Role::kCarer, kBenchTenant, carers[i]);
+  absl::StatusOr<std::vector<std::string>> seeded = SeedCarers(*roster, token, carer_count);
+  absl::Status seeding = seeded.status();
+  if (seeding.ok()) seeding = SeedClients(*scheduling, token, clients, monday);
+  if (seeding.ok()) seeding = GenerateDays(*scheduling, token, monday, days);
+  absl::StatusOr<std::vector<sv1::Visit>> visits = absl::CancelledError("not seeded");
+  if (seeding.ok()) {
+    visits = ListDays(*scheduling, token, monday, days);
+    seeding = visits.status();
+  }
+  if (!seeding.ok()) {
+    std::cerr << seeding.message() << "\n";
+    return 1;
+  }
+  const std::vector<std::string>& carers = *seeded;
+  std::vector<std::string> carer_tokens;
+  for (const std::string& carer : carers) {
+    carer_tokens.push_back(secret.Token(Role::kCarer, kBenchTenant, carer));
   }
   std::map<std::string, common::v1::GeoPoint> homes;
-  for (int i = 0; i < clients; ++i) {
-    grpc::Status status = SeedClient(*scheduling, token, i, monday);
-    if (!status.ok()) {
-      std::cerr << "seeding client " << i << ": " << status.error_message() << "\n";
-      return 1;
-    }
-  }
   {
     sv1::ListClientsRequest request;
     request.set_page_size(200);
@@ -179,48 +179,10 @@ int Main(int argc, char** argv) {
       request.set_page_token(page.next_page_token());
     } while (!request.page_token().empty());
   }
-  {
-    sv1::GenerateVisitsRequest request;
-    *request.mutable_start_date() = DateToProto(monday);
-    *request.mutable_end_date() = DateToProto(monday + days - 1);
-    sv1::GenerateVisitsResponse generated;
-    grpc::ClientContext context;
-    PrepareContext(context, token, absl::Seconds(600));
-    if (grpc::Status status = scheduling->GenerateVisits(&context, request, &generated);
-        !status.ok()) {
-      std::cerr << "GenerateVisits: " << status.error_message() << "\n";
-      return 1;
-    }
-  }
-
-  // In each slot of each day (a pattern on a date) each single-carer visit gets a carer of its
-  // own, as far as there are carers.
-  std::map<std::pair<absl::CivilDay, std::string>, int> taken;
   std::vector<Pair> pairs;
-  {
-    sv1::ListVisitsRequest request;
-    *request.mutable_start_time() = TimeToProto(LocalToInstant(absl::CivilSecond(monday), zone));
-    *request.mutable_end_time() =
-        TimeToProto(LocalToInstant(absl::CivilSecond(monday + days), zone));
-    request.set_page_size(200);
-    do {
-      sv1::ListVisitsResponse page;
-      grpc::ClientContext context;
-      PrepareContext(context, token, absl::Seconds(30));
-      if (grpc::Status status = scheduling->ListVisits(&context, request, &page); !status.ok()) {
-        std::cerr << "ListVisits: " << status.error_message() << "\n";
-        return 1;
-      }
-      for (const sv1::Visit& visit : page.visits()) {
-        if (visit.carers_required() != 1) continue;
-        absl::CivilDay day = *DateFromProto(visit.local_date(), "local_date");
-        int& used = taken[{day, visit.pattern_id()}];
-        if (used < carer_count) {
-          pairs.push_back({visit.visit_id(), used++, homes[visit.client_id()], 0});
-        }
-      }
-      request.set_page_token(page.next_page_token());
-    } while (!request.page_token().empty());
+  for (const Staffing& staffing : OneCarerEach(*visits, carer_count)) {
+    pairs.push_back(
+        {staffing.visit->visit_id(), staffing.carer, homes[staffing.visit->client_id()], 0});
   }
   const bool staffed = ParallelFor(static_cast<int>(pairs.size()), 8, [&](int i) {
     static thread_local auto stub = SchedulingService::NewStub(stack->scheduling->NewChannel());

@@ -124,62 +124,25 @@ int Main(int argc, char** argv) {
   auto roster_stub = rv1::RosterService::NewStub(roster.NewChannel());
   const absl::TimeZone zone = *LoadTimeZone("Europe/London");
   const absl::CivilDay monday = NextMonday();
-  std::vector<std::string> carers(carer_count);
-  for (int i = 0; i < carer_count; ++i) {
-    grpc::Status status = SeedCarer(*roster_stub, token, i, carers[i]);
-    if (!status.ok()) {
-      std::cerr << "seeding carer " << i << ": " << status.error_message() << "\n";
-      return 1;
-    }
+  absl::StatusOr<std::vector<std::string>> seeded = SeedCarers(*roster_stub, token, carer_count);
+  absl::Status seeding = seeded.status();
+  if (seeding.ok()) seeding = SeedClients(*stub, token, clients, monday);
+  if (seeding.ok()) seeding = GenerateDays(*stub, token, monday, 7 * weeks);
+  absl::StatusOr<std::vector<sv1::Visit>> visits = absl::CancelledError("not seeded");
+  if (seeding.ok()) {
+    visits = ListDays(*stub, token, monday, 7 * weeks);
+    seeding = visits.status();
   }
-  for (int i = 0; i < clients; ++i) {
-    grpc::Status status = SeedClient(*stub, token, i, monday);
-    if (!status.ok()) {
-      std::cerr << "seeding client " << i << ": " << status.error_message() << "\n";
-      return 1;
-    }
+  if (!seeding.ok()) {
+    std::cerr << seeding.message() << "\n";
+    return 1;
   }
-  {
-    sv1::GenerateVisitsRequest request;
-    *request.mutable_start_date() = DateToProto(monday);
-    *request.mutable_end_date() = DateToProto(monday + 7 * weeks - 1);
-    sv1::GenerateVisitsResponse generated;
-    grpc::ClientContext context;
-    PrepareContext(context, token, absl::Seconds(600));
-    if (grpc::Status status = stub->GenerateVisits(&context, request, &generated); !status.ok()) {
-      std::cerr << "GenerateVisits: " << status.error_message() << "\n";
-      return 1;
-    }
-  }
-
-  // The pairs: in each slot of each day (a pattern on a date), the first visits each get a
-  // carer of their own, as many as there are carers.
-  std::map<std::pair<absl::CivilDay, std::string>, int> taken;
+  const std::vector<std::string>& carers = *seeded;
+  const int visit_count = static_cast<int>(visits->size());
+  // The pairs: in each slot of each day, the first visits each get a carer of their own.
   std::vector<Pair> pairs;
-  int visit_count = 0;
-  {
-    sv1::ListVisitsRequest request;
-    *request.mutable_start_time() = TimeToProto(LocalToInstant(absl::CivilSecond(monday), zone));
-    *request.mutable_end_time() =
-        TimeToProto(LocalToInstant(absl::CivilSecond(monday + 7 * weeks), zone));
-    request.set_page_size(200);
-    do {
-      sv1::ListVisitsResponse page;
-      grpc::ClientContext context;
-      PrepareContext(context, token, absl::Seconds(30));
-      if (grpc::Status status = stub->ListVisits(&context, request, &page); !status.ok()) {
-        std::cerr << "ListVisits: " << status.error_message() << "\n";
-        return 1;
-      }
-      for (const sv1::Visit& visit : page.visits()) {
-        ++visit_count;
-        if (visit.carers_required() != 1) continue;
-        absl::CivilDay day = *DateFromProto(visit.local_date(), "local_date");
-        int& used = taken[{day, visit.pattern_id()}];
-        if (used < carer_count) pairs.push_back({visit.visit_id(), used++, day});
-      }
-      request.set_page_token(page.next_page_token());
-    } while (!request.page_token().empty());
+  for (const Staffing& staffing : OneCarerEach(*visits, carer_count)) {
+    pairs.push_back({staffing.visit->visit_id(), staffing.carer, staffing.day});
   }
   // In the list's order (planned start), calls made together name different carers, as
   // coordinators staffing a round do.

@@ -1,5 +1,6 @@
 #include "bench/scheduling/provider.h"
 
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -136,6 +137,75 @@ grpc::Status SeedCarer(rv1::RosterService::Stub& stub, const std::string& token,
   grpc::ClientContext context;
   PrepareContext(context, token, absl::Seconds(10));
   return stub.SetAvailability(&context, availability, &stored);
+}
+
+absl::StatusOr<std::vector<std::string>> SeedCarers(rv1::RosterService::Stub& stub,
+                                                    const std::string& token, int count) {
+  std::vector<std::string> ids(count);
+  for (int i = 0; i < count; ++i) {
+    grpc::Status status = SeedCarer(stub, token, i, ids[i]);
+    if (!status.ok()) {
+      return absl::InternalError(absl::StrCat("seeding carer ", i, ": ", status.error_message()));
+    }
+  }
+  return ids;
+}
+
+absl::Status SeedClients(sv1::SchedulingService::Stub& stub, const std::string& token, int count,
+                         absl::CivilDay effective) {
+  for (int i = 0; i < count; ++i) {
+    grpc::Status status = SeedClient(stub, token, i, effective);
+    if (!status.ok()) {
+      return absl::InternalError(absl::StrCat("seeding client ", i, ": ", status.error_message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status GenerateDays(sv1::SchedulingService::Stub& stub, const std::string& token,
+                          absl::CivilDay first, int days) {
+  sv1::GenerateVisitsRequest request;
+  *request.mutable_start_date() = DateToProto(first);
+  *request.mutable_end_date() = DateToProto(first + days - 1);
+  sv1::GenerateVisitsResponse generated;
+  grpc::ClientContext context;
+  PrepareContext(context, token, absl::Seconds(600));
+  grpc::Status status = stub.GenerateVisits(&context, request, &generated);
+  if (!status.ok()) return absl::InternalError("GenerateVisits: " + status.error_message());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<sv1::Visit>> ListDays(sv1::SchedulingService::Stub& stub,
+                                                 const std::string& token, absl::CivilDay first,
+                                                 int days) {
+  const absl::TimeZone zone = *LoadTimeZone("Europe/London");
+  sv1::ListVisitsRequest request;
+  *request.mutable_start_time() = TimeToProto(LocalToInstant(absl::CivilSecond(first), zone));
+  *request.mutable_end_time() = TimeToProto(LocalToInstant(absl::CivilSecond(first + days), zone));
+  request.set_page_size(200);
+  std::vector<sv1::Visit> visits;
+  do {
+    sv1::ListVisitsResponse page;
+    grpc::ClientContext context;
+    PrepareContext(context, token, absl::Seconds(30));
+    grpc::Status status = stub.ListVisits(&context, request, &page);
+    if (!status.ok()) return absl::InternalError("ListVisits: " + status.error_message());
+    for (sv1::Visit& visit : *page.mutable_visits()) visits.push_back(std::move(visit));
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  return visits;
+}
+
+std::vector<Staffing> OneCarerEach(const std::vector<sv1::Visit>& visits, int carers) {
+  std::map<std::pair<absl::CivilDay, std::string>, int> taken;
+  std::vector<Staffing> staffing;
+  for (const sv1::Visit& visit : visits) {
+    if (visit.carers_required() != 1) continue;
+    const absl::CivilDay day = *DateFromProto(visit.local_date(), "local_date");
+    int& used = taken[{day, visit.pattern_id()}];
+    if (used < carers) staffing.push_back({&visit, used++, day});
+  }
+  return staffing;
 }
 
 }  // namespace homecare::bench

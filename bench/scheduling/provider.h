@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -47,6 +48,31 @@ grpc::Status SeedClient(scheduling::v1::SchedulingService::Stub& stub, const std
 // available every day from 07:00 to 22:00, at most 10 hours a day. Its id in `carer_id`.
 grpc::Status SeedCarer(roster::v1::RosterService::Stub& stub, const std::string& token, int i,
                        std::string& carer_id);
+
+// Carers 0 to count-1 (SeedCarer): their ids, in order.
+absl::StatusOr<std::vector<std::string>> SeedCarers(roster::v1::RosterService::Stub& stub,
+                                                    const std::string& token, int count);
+// Clients 0 to count-1 (SeedClient) with plans in force from `effective`.
+absl::Status SeedClients(scheduling::v1::SchedulingService::Stub& stub, const std::string& token,
+                         int count, absl::CivilDay effective);
+// GenerateVisits for `days` days from `first`.
+absl::Status GenerateDays(scheduling::v1::SchedulingService::Stub& stub, const std::string& token,
+                          absl::CivilDay first, int days);
+// Every visit planned in the `days` local days from `first` (London), in planned-start order.
+absl::StatusOr<std::vector<scheduling::v1::Visit>> ListDays(
+    scheduling::v1::SchedulingService::Stub& stub, const std::string& token, absl::CivilDay first,
+    int days);
+
+// A carer (by index) for a visit: what an assignment benchmark staffs.
+struct Staffing {
+  const scheduling::v1::Visit* visit = nullptr;
+  int carer = 0;
+  absl::CivilDay day;
+};
+// In each slot of each day (a pattern on a date), each single-carer visit with a carer of its
+// own, as far as there are `carers`: assignments that break no rule, since no carer has two
+// visits of one slot and the slots of a day are hours apart.
+std::vector<Staffing> OneCarerEach(const std::vector<scheduling::v1::Visit>& visits, int carers);
 
 }  // namespace homecare::bench
 

@@ -58,19 +58,15 @@ int Main(int argc, char** argv) {
     return 1;
   }
   testing::RedisServer& redis = *stack->redis;
-  testing::ServiceProcess& roster = *stack->roster;
   testing::ServiceProcess& service = *stack->scheduling;
 
   const std::string token = secret.Token(Role::kCoordinator, kBenchTenant);
   auto stub = SchedulingService::NewStub(service.NewChannel());
   const absl::TimeZone zone = *LoadTimeZone("Europe/London");
   const absl::CivilDay monday = NextMonday();
-  for (int i = 0; i < clients; ++i) {
-    grpc::Status status = SeedClient(*stub, token, i, monday);
-    if (!status.ok()) {
-      std::cerr << "seeding client " << i << ": " << status.error_message() << "\n";
-      return 1;
-    }
+  if (absl::Status seeded = SeedClients(*stub, token, clients, monday); !seeded.ok()) {
+    std::cerr << seeded.message() << "\n";
+    return 1;
   }
 
   // GenerateVisits for the week, then again (every visit already present).
