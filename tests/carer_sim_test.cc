@@ -80,6 +80,17 @@ class CarerSimTest : public testing::CheckInFixture {
     });
   }
 
+  // Ann on Edna's Tuesday morning, Ann and Bob on its bedtime double-up, as the check-in
+  // service knows them.
+  void StaffTuesday() {
+    sv1::AssignCarersResponse assigned;
+    ASSERT_THAT(Assign(week_.morning[3].visit_id(), {ann_.carer_id()}, &assigned), GrpcOk());
+    ASSERT_THAT(Assign(week_.bed[3].visit_id(), {ann_.carer_id(), bob_.carer_id()}, &assigned),
+                GrpcOk());
+    AwaitAssigned(week_.morning[3].visit_id(), 1);
+    AwaitAssigned(week_.bed[3].visit_id(), 2);
+  }
+
   // The lines of `output` that report an event.
   static std::vector<std::string> EventLines(const std::string& output) {
     std::vector<std::string> lines;
@@ -96,11 +107,7 @@ class CarerSimTest : public testing::CheckInFixture {
 TEST_F(CarerSimTest, ADayWithAnOfflineMorningSyncedLaterThenPlayedAgain) {
   const std::string morning = week_.morning[3].visit_id();
   const std::string bed = week_.bed[3].visit_id();
-  sv1::AssignCarersResponse assigned;
-  ASSERT_THAT(Assign(morning, {ann_.carer_id()}, &assigned), GrpcOk());
-  ASSERT_THAT(Assign(bed, {ann_.carer_id(), bob_.carer_id()}, &assigned), GrpcOk());
-  AwaitAssigned(morning, 1);
-  AwaitAssigned(bed, 2);
+  ASSERT_NO_FATAL_FAILURE(StaffTuesday());
 
   // The evening after: Ann had no signal all morning; her queue went out when it came back.
   clock_.Set(Local(2030, 12, 3, 23, 30));
@@ -193,11 +200,7 @@ TEST_F(CarerSimTest, ADayWithAnOfflineMorningSyncedLaterThenPlayedAgain) {
 TEST_F(CarerSimTest, ADayStopsAtThePhonesClockANobodysDayIsEmptyAndNoSignalFails) {
   const std::string morning = week_.morning[3].visit_id();
   const std::string bed = week_.bed[3].visit_id();
-  sv1::AssignCarersResponse assigned;
-  ASSERT_THAT(Assign(morning, {ann_.carer_id()}, &assigned), GrpcOk());
-  ASSERT_THAT(Assign(bed, {ann_.carer_id(), bob_.carer_id()}, &assigned), GrpcOk());
-  AwaitAssigned(morning, 1);
-  AwaitAssigned(bed, 2);
+  ASSERT_NO_FATAL_FAILURE(StaffTuesday());
 
   // Noon: the morning is done; a phone cannot tap its bedtime visit yet.
   clock_.Set(Local(2030, 12, 3, 12, 0));
