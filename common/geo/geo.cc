@@ -72,6 +72,20 @@ double DistanceMeters(LatLng a, LatLng b) {
   return HaversineMeters(a, b);
 }
 
+LatLng DestinationPoint(LatLng from, double meters, double bearing_radians) {
+  const double lat1 = Radians(from.latitude);
+  const double angle = meters / kMeanRadius;
+  const double lat2 = std::asin(std::sin(lat1) * std::cos(angle) +
+                                std::cos(lat1) * std::sin(angle) * std::cos(bearing_radians));
+  double longitude =
+      from.longitude + std::atan2(std::sin(bearing_radians) * std::sin(angle) * std::cos(lat1),
+                                  std::cos(angle) - std::sin(lat1) * std::sin(lat2)) *
+                           180.0 / kPi;
+  if (longitude > 180) longitude -= 360;
+  if (longitude < -180) longitude += 360;
+  return {lat2 * 180.0 / kPi, longitude};
+}
+
 LatLng FromProto(const common::v1::GeoPoint& point) {
   return LatLng{point.latitude(), point.longitude()};
 }

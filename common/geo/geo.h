@@ -22,6 +22,10 @@ double DistanceMeters(LatLng a, LatLng b);
 // Great-circle distance on a sphere of the WGS84 mean radius (6,371,008.8 m).
 double HaversineMeters(LatLng a, LatLng b);
 
+// The point `meters` from `from` on the bearing `bearing_radians` (clockwise from north) on the
+// same sphere: within centimetres of the ellipsoid for the tens of metres a GPS fix is off by.
+LatLng DestinationPoint(LatLng from, double meters, double bearing_radians);
+
 LatLng FromProto(const common::v1::GeoPoint& point);
 
 // Latitude in [-90, 90] and longitude in [-180, 180], both finite. INVALID_ARGUMENT names

@@ -1,5 +1,7 @@
 #include "common/geo/geo.h"
 
+#include <numbers>
+
 #include <limits>
 
 #include "common/status/errors.h"
@@ -35,6 +37,21 @@ TEST(DistanceMetersTest, NearlyAntipodalFallsBackInsteadOfFailing) {
   double d = DistanceMeters({0, 0}, {0.5, 179.7});
   EXPECT_GT(d, 19900000);
   EXPECT_LT(d, 20040000);
+}
+
+TEST(DestinationPointTest, LandsTheDistanceAwayOnTheBearing) {
+  LatLng home{51.515, -0.105};
+  for (double bearing : {0.0, 1.0, 2.5, 4.0, 6.0}) {
+    for (double meters : {10.0, 60.0, 400.0}) {
+      LatLng there = DestinationPoint(home, meters, bearing);
+      EXPECT_NEAR(DistanceMeters(home, there), meters, meters * 0.005) << bearing;
+    }
+  }
+  // North raises the latitude only; east the longitude only; across the antimeridian it wraps.
+  EXPECT_GT(DestinationPoint(home, 100, 0).latitude, home.latitude);
+  EXPECT_NEAR(DestinationPoint(home, 100, 0).longitude, home.longitude, 1e-9);
+  EXPECT_GT(DestinationPoint(home, 100, std::numbers::pi / 2).longitude, home.longitude);
+  EXPECT_LT(DestinationPoint({0, 179.9999}, 100, std::numbers::pi / 2).longitude, -179.9);
 }
 
 TEST(ValidateGeoPointTest, NamesTheBadCoordinate) {

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/geo/geo.h"
 #include "common/ids/ids.h"
 #include "common/time/time.h"
 
@@ -16,8 +17,6 @@ namespace {
 
 namespace cv1 = checkin::v1;
 namespace sv1 = scheduling::v1;
-
-constexpr double kEarthMeanRadiusMeters = 6371008.8;
 
 // SplitMix64, seeded from SHA-256 of the parts: small, fast, and the same on every platform and
 // standard library (std::normal_distribution is not), so a seed means the same day everywhere.
@@ -71,7 +70,11 @@ Fix Noisy(Rng& rng, const common::v1::GeoPoint& at, double noise_meters) {
   const double bearing = 2.0 * std::numbers::pi * rng.Uniform();
   const double meters =
       std::min(std::abs(rng.Normal()) * noise_meters, kMaxNoiseDeviations * noise_meters);
-  return {Offset(at, meters, bearing), noise_meters};
+  const LatLng there = DestinationPoint(FromProto(at), meters, bearing);
+  common::v1::GeoPoint fix;
+  fix.set_latitude(there.latitude);
+  fix.set_longitude(there.longitude);
+  return {fix, noise_meters};
 }
 
 template <typename Request>
@@ -228,26 +231,6 @@ std::string DeterministicUuid(const std::vector<std::string>& parts) {
   hex[16] = kVariant[(hex[16] >= 'a' ? hex[16] - 'a' + 10 : hex[16] - '0') & 3];
   return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
                       hex.substr(16, 4), "-", hex.substr(20, 12));
-}
-
-common::v1::GeoPoint Offset(const common::v1::GeoPoint& from, double meters,
-                            double bearing_radians) {
-  const double degrees = std::numbers::pi / 180.0;
-  const double lat1 = from.latitude() * degrees;
-  const double lng1 = from.longitude() * degrees;
-  const double angle = meters / kEarthMeanRadiusMeters;
-  const double lat2 = std::asin(std::sin(lat1) * std::cos(angle) +
-                                std::cos(lat1) * std::sin(angle) * std::cos(bearing_radians));
-  const double lng2 =
-      lng1 + std::atan2(std::sin(bearing_radians) * std::sin(angle) * std::cos(lat1),
-                        std::cos(angle) - std::sin(lat1) * std::sin(lat2));
-  common::v1::GeoPoint to;
-  to.set_latitude(lat2 / degrees);
-  double longitude = lng2 / degrees;
-  if (longitude > 180) longitude -= 360;
-  if (longitude < -180) longitude += 360;
-  to.set_longitude(longitude);
-  return to;
 }
 
 }  // namespace homecare::carer_sim

@@ -88,11 +88,6 @@ std::vector<Send> SendOrder(const DayPlan& plan, int max_batch = 100);
 // always give the same id.
 std::string DeterministicUuid(const std::vector<std::string>& parts);
 
-// The point `meters` away from `from` on bearing `bearing_radians` (clockwise from north), on a
-// sphere of the Earth's mean radius: close enough for tens of metres.
-common::v1::GeoPoint Offset(const common::v1::GeoPoint& from, double meters,
-                            double bearing_radians);
-
 }  // namespace homecare::carer_sim
 
 #endif  // HOMECARE_TOOLS_CARER_SIM_DAY_PLAN_H_
