@@ -1,8 +1,7 @@
 #include "common/geo/geo.h"
 
-#include <numbers>
-
 #include <limits>
+#include <numbers>
 
 #include "common/status/errors.h"
 #include "gmock/gmock.h"
