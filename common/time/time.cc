@@ -132,6 +132,10 @@ absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& time
       timestamp.nanos() < 0 || timestamp.nanos() > 999999999) {
     return InvalidArgumentError(field, "is not a valid timestamp");
   }
+  return StoredTime(timestamp);
+}
+
+absl::Time StoredTime(const google::protobuf::Timestamp& timestamp) {
   return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
 }
 

@@ -73,6 +73,9 @@ absl::StatusOr<LocalRange> LocalRangeFromProto(const common::v1::LocalTimeRange&
 absl::StatusOr<absl::Time> TimeFromProto(const google::protobuf::Timestamp& timestamp,
                                          absl::string_view field);
 google::protobuf::Timestamp TimeToProto(absl::Time time);
+// A timestamp that was validated when it was stored or built (a record's, a view's): read
+// without checking again.
+absl::Time StoredTime(const google::protobuf::Timestamp& timestamp);
 
 // The source of "now", injected so that timing rules are tested without sleeping.
 class Clock {

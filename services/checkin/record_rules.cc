@@ -19,11 +19,6 @@ namespace {
 
 namespace sv1 = scheduling::v1;
 
-// Stored timestamps were validated when written.
-absl::Time At(const google::protobuf::Timestamp& timestamp) {
-  return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
-}
-
 absl::Duration ToDuration(const google::protobuf::Duration& duration) {
   return absl::Seconds(duration.seconds()) + absl::Nanoseconds(duration.nanos());
 }
@@ -79,7 +74,8 @@ int64_t DateKey(const common::v1::Date& date) {
 namespace {
 
 bool TagInUse(const v1::Tag& tag, absl::Time at) {
-  return At(tag.register_time()) <= at && (!tag.has_retire_time() || at < At(tag.retire_time()));
+  return StoredTime(tag.register_time()) <= at &&
+         (!tag.has_retire_time() || at < StoredTime(tag.retire_time()));
 }
 
 // Whether `carer` was on the visit at `at`, or is on it now (a carer put on a visit after the
@@ -88,8 +84,8 @@ bool Assigned(const v1::VisitView& view, const std::string& carer, absl::Time at
   if (Contains(view.carer_ids(), carer)) return true;
   for (const v1::AssignmentSpan& span : view.assignments()) {
     if (span.carer_id() != carer) continue;
-    const bool started = !span.has_from_time() || At(span.from_time()) <= at;
-    const bool not_ended = !span.has_to_time() || at < At(span.to_time());
+    const bool started = !span.has_from_time() || StoredTime(span.from_time()) <= at;
+    const bool not_ended = !span.has_to_time() || at < StoredTime(span.to_time());
     if (started && not_ended) return true;
   }
   return false;
@@ -204,15 +200,16 @@ Timing TimingOf(const std::vector<v1::CarerSlot>& slots, bool adjusted, int care
                 int planned_minutes, double short_fraction, v1::VisitOutcome outcome,
                 bool cancelled) {
   auto in_time = [adjusted](const v1::CarerSlot& slot) -> std::optional<absl::Time> {
-    if (adjusted && slot.has_adjusted_check_in_time()) return At(slot.adjusted_check_in_time());
-    if (slot.has_check_in_time()) return At(slot.check_in_time());
+    if (adjusted && slot.has_adjusted_check_in_time())
+      return StoredTime(slot.adjusted_check_in_time());
+    if (slot.has_check_in_time()) return StoredTime(slot.check_in_time());
     return std::nullopt;
   };
   auto out_time = [adjusted](const v1::CarerSlot& slot) -> std::optional<absl::Time> {
     if (adjusted && slot.has_adjusted_check_out_time()) {
-      return At(slot.adjusted_check_out_time());
+      return StoredTime(slot.adjusted_check_out_time());
     }
-    if (slot.has_check_out_time()) return At(slot.check_out_time());
+    if (slot.has_check_out_time()) return StoredTime(slot.check_out_time());
     return std::nullopt;
   };
   Timing timing;
@@ -329,8 +326,8 @@ v1::VisitRecord BuildRecord(const RecordInputs& inputs) {
 
   std::vector<v1::StoredEvent> events = inputs.events;
   std::sort(events.begin(), events.end(), [](const v1::StoredEvent& a, const v1::StoredEvent& b) {
-    const absl::Time ta = At(a.estimated_time());
-    const absl::Time tb = At(b.estimated_time());
+    const absl::Time ta = StoredTime(a.estimated_time());
+    const absl::Time tb = StoredTime(b.estimated_time());
     return ta != tb ? ta < tb : a.event_id() < b.event_id();
   });
 
@@ -358,7 +355,7 @@ v1::VisitRecord BuildRecord(const RecordInputs& inputs) {
   std::string last_check_out;
   for (v1::StoredEvent& stored : events) {
     stored.clear_exceptions();
-    const absl::Time at = At(stored.estimated_time());
+    const absl::Time at = StoredTime(stored.estimated_time());
     const EventView event = ViewOf(stored.event());
     Raised raised;
     if (view == nullptr) {
@@ -369,11 +366,11 @@ v1::VisitRecord BuildRecord(const RecordInputs& inputs) {
       if (!Assigned(*view, stored.carer_id(), at)) {
         Raise(raised, v1::EXCEPTION_KIND_NOT_ASSIGNED, "the carer was not on this visit then");
       }
-      if (view->cancelled() && At(view->cancel_time()) <= at) {
+      if (view->cancelled() && StoredTime(view->cancel_time()) <= at) {
         Raise(raised, v1::EXCEPTION_KIND_VISIT_CANCELLED, "the visit had been cancelled");
       }
     }
-    const absl::Duration skew = At(stored.received_time()) - At(stored.sent_time());
+    const absl::Duration skew = StoredTime(stored.received_time()) - StoredTime(stored.sent_time());
     if (absl::AbsDuration(skew) > max_skew) {
       Raise(
           raised, v1::EXCEPTION_KIND_CLOCK_SKEW,
@@ -391,9 +388,9 @@ v1::VisitRecord BuildRecord(const RecordInputs& inputs) {
         slot.set_check_in_distance_meters(std::max(0.0, raised.distance_meters));
         slot.set_check_in_event_id(stored.event_id());
         if (view != nullptr &&
-            at > At(view->planned_start()) + ToDuration(thresholds.late_after())) {
+            at > StoredTime(view->planned_start()) + ToDuration(thresholds.late_after())) {
           Raise(raised, v1::EXCEPTION_KIND_LATE_ARRIVAL,
-                absl::StrCat(absl::ToInt64Minutes(at - At(view->planned_start())),
+                absl::StrCat(absl::ToInt64Minutes(at - StoredTime(view->planned_start())),
                              " minutes after the planned start"));
         }
       }
@@ -467,8 +464,8 @@ v1::VisitRecord BuildRecord(const RecordInputs& inputs) {
   record.set_visit_outcome(visit_outcome);
   if (view == nullptr && !events.empty()) {
     // Until the visit is known, its date is the first event's (in UTC), so that lists find it.
-    *record.mutable_service_date() =
-        DateToProto(absl::ToCivilDay(At(events.front().estimated_time()), absl::UTCTimeZone()));
+    *record.mutable_service_date() = DateToProto(
+        absl::ToCivilDay(StoredTime(events.front().estimated_time()), absl::UTCTimeZone()));
   }
   for (v1::StoredEvent& stored : events) *record.add_events() = std::move(stored);
   return record;

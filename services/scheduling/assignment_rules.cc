@@ -12,11 +12,6 @@
 namespace homecare::scheduling {
 namespace {
 
-// Stored timestamps were validated when written.
-absl::Time At(const google::protobuf::Timestamp& timestamp) {
-  return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
-}
-
 std::string CarerSubject(const std::string& carer_id) { return absl::StrCat("carers/", carer_id); }
 
 std::string LocalText(absl::Time time, absl::TimeZone zone) {
@@ -129,7 +124,7 @@ void Warn(std::vector<v1::AssignmentWarning>& warnings, const std::string& carer
 
 }  // namespace
 
-absl::Time PlannedStart(const v1::Visit& visit) { return At(visit.planned_start()); }
+absl::Time PlannedStart(const v1::Visit& visit) { return StoredTime(visit.planned_start()); }
 
 absl::Time PlannedEnd(const v1::Visit& visit) {
   return PlannedStart(visit) + absl::Minutes(visit.duration_minutes());
@@ -139,7 +134,7 @@ void CheckVisitOpen(const v1::Visit& visit, absl::Time now, PreconditionViolatio
   const std::string subject = absl::StrCat("visits/", visit.visit_id());
   if (visit.status() == v1::VISIT_STATUS_CANCELLED) {
     refused.Add("VISIT_CANCELLED", subject, "the visit is cancelled");
-  } else if (At(visit.window_end()) <= now) {
+  } else if (StoredTime(visit.window_end()) <= now) {
     refused.Add("VISIT_ENDED", subject, "the visit's window has ended");
   }
 }

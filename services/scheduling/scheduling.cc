@@ -12,6 +12,7 @@
 #include "common/ids/ids.h"
 #include "common/logging/log.h"
 #include "common/status/errors.h"
+#include "common/time/time.h"
 #include "services/scheduling/care_plan_rules.h"
 #include "services/scheduling/client_rules.h"
 #include "services/scheduling/visit_rules.h"
@@ -28,12 +29,8 @@ absl::Status CheckExpectedVersion(int64_t expected, int64_t stored, absl::string
   return homecare::CheckExpectedVersion(expected, stored, what, kSchedulingErrorDomain);
 }
 
-absl::Time At(const google::protobuf::Timestamp& timestamp) {
-  return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
-}
-
 std::string VisitCursor(const v1::Visit& visit) {
-  return absl::StrCat(absl::ToUnixMillis(At(visit.planned_start())), ":", visit.visit_id());
+  return absl::StrCat(absl::ToUnixMillis(StoredTime(visit.planned_start())), ":", visit.visit_id());
 }
 
 // The latest version of each plan, for lists.

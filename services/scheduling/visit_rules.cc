@@ -22,13 +22,8 @@ constexpr absl::Duration kMaxOneOffWindow = absl::Hours(24);
 // A request time a little ahead of ours is a phone's clock; far ahead is a mistake.
 constexpr absl::Duration kClockSkewAllowance = absl::Minutes(5);
 
-// Stored timestamps were validated when written.
-absl::Time At(const google::protobuf::Timestamp& timestamp) {
-  return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
-}
-
 absl::Time PlannedEnd(const v1::Visit& visit) {
-  return At(visit.planned_start()) + absl::Minutes(visit.duration_minutes());
+  return StoredTime(visit.planned_start()) + absl::Minutes(visit.duration_minutes());
 }
 
 bool OnDay(const v1::VisitPattern& pattern, common::v1::DayOfWeek day) {
@@ -80,7 +75,7 @@ v1::Visit Withdrawn(const v1::Visit& visit, const v1::Client& client, absl::Time
   }
   *cancellation.mutable_request_time() = TimeToProto(now);
   cancellation.set_notice_minutes(
-      std::max<int64_t>(0, absl::ToInt64Minutes(At(visit.planned_start()) - now)));
+      std::max<int64_t>(0, absl::ToInt64Minutes(StoredTime(visit.planned_start()) - now)));
   cancellation.set_cancelled_by(std::string(kReconciliationActor));
   withdrawn.set_status(v1::VISIT_STATUS_CANCELLED);
   withdrawn.set_version(visit.version() + 1);
@@ -171,7 +166,7 @@ VisitReconciliation ReconcileVisits(const DueVisits& due, const std::vector<v1::
     // undone) is due again; one a person cancelled stays cancelled.
     const bool withdrawn =
         cancelled && stored.cancellation().cancelled_by() == kReconciliationActor;
-    if (At(stored.planned_start()) <= now || (cancelled && !withdrawn) ||
+    if (StoredTime(stored.planned_start()) <= now || (cancelled && !withdrawn) ||
         (!cancelled && stored.care_plan_version() == visit.care_plan_version())) {
       ++result.already_present;
       continue;
@@ -181,7 +176,7 @@ VisitReconciliation ReconcileVisits(const DueVisits& due, const std::vector<v1::
     // withdrawn visit, whose carers were freed meanwhile) they come off and the visit needs
     // carers again.
     const bool same_needs =
-        !cancelled && At(stored.planned_start()) == At(visit.planned_start()) &&
+        !cancelled && StoredTime(stored.planned_start()) == StoredTime(visit.planned_start()) &&
         stored.duration_minutes() == visit.duration_minutes() &&
         std::set<std::string>(stored.required_skills().begin(), stored.required_skills().end()) ==
             std::set<std::string>(visit.required_skills().begin(), visit.required_skills().end()) &&
@@ -205,7 +200,8 @@ VisitReconciliation ReconcileVisits(const DueVisits& due, const std::vector<v1::
   }
   for (const v1::Visit& stored : existing) {
     if (due_ids.count(stored.visit_id()) > 0 || stored.pattern_id().empty() ||
-        stored.status() == v1::VISIT_STATUS_CANCELLED || At(stored.planned_start()) <= now) {
+        stored.status() == v1::VISIT_STATUS_CANCELLED ||
+        StoredTime(stored.planned_start()) <= now) {
       continue;
     }
     result.to_withdraw.push_back(Withdrawn(stored, client, now));
@@ -242,14 +238,14 @@ absl::StatusOr<v1::Visit> NewOneOffVisit(const v1::Visit& requested, const v1::C
   visit.set_urgent(requested.urgent());
   FieldViolations violations;
   CheckVisit(violations, visit);
-  if (violations.empty() && At(visit.window_end()) <= now) {
+  if (violations.empty() && StoredTime(visit.window_end()) <= now) {
     violations.Add("visit.window_end", "must be in the future: a visit is planned ahead");
   }
   if (!violations.empty()) return violations.ToStatus();
   visit.set_status(v1::VISIT_STATUS_NEEDS_CARER);
   *visit.mutable_location() = client.location();
   visit.set_locality_id(client.locality_id());
-  *visit.mutable_local_date() = DateToProto(LocalDay(At(visit.window_start()), zone));
+  *visit.mutable_local_date() = DateToProto(LocalDay(StoredTime(visit.window_start()), zone));
   *visit.mutable_create_time() = TimeToProto(now);
   *visit.mutable_update_time() = TimeToProto(now);
   visit.set_version(1);
@@ -293,8 +289,8 @@ absl::StatusOr<v1::Visit> ApplyVisitUpdate(const v1::Visit& stored, const v1::Vi
   const bool sets_planned = std::find(paths.begin(), paths.end(), "planned_start") != paths.end();
   if (moves_window && !sets_planned) {
     // The window moved and the planned start was not named: keep it if it still fits.
-    absl::Time planned = At(visit.planned_start());
-    if (planned < At(visit.window_start()) || planned > At(visit.window_end())) {
+    absl::Time planned = StoredTime(visit.planned_start());
+    if (planned < StoredTime(visit.window_start()) || planned > StoredTime(visit.window_end())) {
       *visit.mutable_planned_start() = visit.window_start();
     }
   }
@@ -302,7 +298,7 @@ absl::StatusOr<v1::Visit> ApplyVisitUpdate(const v1::Visit& stored, const v1::Vi
   FieldViolations violations;
   CheckVisit(violations, visit);
   if (!violations.empty()) return violations.ToStatus();
-  *visit.mutable_local_date() = DateToProto(LocalDay(At(visit.window_start()), zone));
+  *visit.mutable_local_date() = DateToProto(LocalDay(StoredTime(visit.window_start()), zone));
   visit.set_status(PlanningStatus(visit));
   visit.set_version(stored.version() + 1);
   *visit.mutable_update_time() = TimeToProto(now);
@@ -360,7 +356,7 @@ absl::StatusOr<v1::Visit> CancelledVisit(const v1::Visit& stored,
   recorded = cancellation;
   *recorded.mutable_request_time() = TimeToProto(requested);
   recorded.set_notice_minutes(
-      std::max<int64_t>(0, absl::ToInt64Minutes(At(stored.planned_start()) - requested)));
+      std::max<int64_t>(0, absl::ToInt64Minutes(StoredTime(stored.planned_start()) - requested)));
   recorded.set_cancelled_by(actor);
   visit.set_status(v1::VISIT_STATUS_CANCELLED);
   visit.set_version(stored.version() + 1);

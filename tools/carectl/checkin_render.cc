@@ -17,7 +17,7 @@ namespace cv1 = checkin::v1;
 std::string Clock(const google::protobuf::Timestamp& time, const cv1::VisitRecord& record,
                   absl::TimeZone zone) {
   if (!IsSet(time)) return "";
-  const absl::Time instant = ToTime(time);
+  const absl::Time instant = StoredTime(time);
   absl::StatusOr<absl::CivilDay> service_day = DateFromProto(record.service_date(), "");
   if (service_day.ok() && absl::ToCivilDay(instant, zone) == *service_day) {
     return absl::FormatTime("%H:%M", instant, zone);
@@ -119,7 +119,8 @@ std::string Event(const cv1::StoredEvent& event, const cv1::VisitRecord& record,
       absl::StrCat(Clock(event.estimated_time(), record, directory.zone),
                    event.is_check_out() ? " out " : " in ",
                    NameOf(directory.carers, event.carer_id()), " by ", EnumName(method));
-  const absl::Duration late = ToTime(event.received_time()) - ToTime(event.estimated_time());
+  const absl::Duration late =
+      StoredTime(event.received_time()) - StoredTime(event.estimated_time());
   if (late > absl::Minutes(5)) {
     absl::StrAppend(&line, " (came ", FormatMinutes(absl::ToInt64Minutes(late)), " later, ",
                     FormatLocalTime(event.received_time(), directory.zone), ")");

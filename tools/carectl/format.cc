@@ -11,6 +11,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/time/time.h"
 #include "google/protobuf/descriptor.h"
 
 namespace homecare::carectl {
@@ -39,10 +40,6 @@ void Pad(std::string& line, absl::string_view cell, size_t width) {
 }
 
 }  // namespace
-
-absl::Time ToTime(const google::protobuf::Timestamp& time) {
-  return absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
-}
 
 bool IsSet(const google::protobuf::Timestamp& time) {
   return time.seconds() != 0 || time.nanos() != 0;
@@ -102,12 +99,12 @@ std::string FormatGeoPoint(const common::v1::GeoPoint& point) {
 
 std::string FormatLocalTime(const google::protobuf::Timestamp& time, absl::TimeZone zone) {
   if (!IsSet(time)) return "";
-  return absl::FormatTime("%a %Y-%m-%d %H:%M", ToTime(time), zone);
+  return absl::FormatTime("%a %Y-%m-%d %H:%M", StoredTime(time), zone);
 }
 
 std::string FormatLocalTimeWithZone(const google::protobuf::Timestamp& time, absl::TimeZone zone) {
   if (!IsSet(time)) return "";
-  return absl::FormatTime("%a %Y-%m-%d %H:%M %Z", ToTime(time), zone);
+  return absl::FormatTime("%a %Y-%m-%d %H:%M %Z", StoredTime(time), zone);
 }
 
 std::string EnumName(const google::protobuf::EnumDescriptor* type, int number) {

@@ -20,8 +20,6 @@
 
 namespace homecare::carectl {
 
-// A response's timestamp as an instant (responses hold valid ones; nothing is checked).
-absl::Time ToTime(const google::protobuf::Timestamp& time);
 // False for an unset timestamp (the epoch).
 bool IsSet(const google::protobuf::Timestamp& time);
 
