@@ -1,6 +1,7 @@
 #include "services/checkin/checkin.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
@@ -10,7 +11,9 @@
 #include "common/api/request.h"
 #include "common/api/write.h"
 #include "common/ids/ids.h"
+#include "common/logging/log.h"
 #include "common/status/errors.h"
+#include "services/checkin/alert_rules.h"
 #include "services/checkin/event_rules.h"
 #include "services/checkin/policy_rules.h"
 #include "services/checkin/record_rules.h"
@@ -23,6 +26,7 @@ constexpr int kMaxListDays = 92;
 constexpr size_t kMaxAdjustmentNote = 2000;
 constexpr size_t kMaxTagLabel = 200;
 constexpr int kMaxTagsPerClient = 200;
+constexpr size_t kMaxAlertNote = 2000;
 
 std::vector<v1::VisitException> ExceptionsOf(const v1::VisitRecord& record,
                                              const std::string& event_id) {
@@ -42,6 +46,39 @@ absl::Status ValidDate(FieldViolations& violations, const common::v1::Date& date
   absl::Status valid = DateFromProto(date, field).status();
   violations.AddFrom(valid);
   return valid;
+}
+
+// A list's local days: `date`, or `start` to `end` (inclusive, at most kMaxListDays); nullopt
+// after adding what is wrong to `violations`.
+std::optional<std::pair<absl::CivilDay, absl::CivilDay>> DateRange(
+    FieldViolations& violations, const common::v1::Date& date, bool has_date,
+    const common::v1::Date& start, bool has_start, const common::v1::Date& end, bool has_end) {
+  if (has_date) {
+    if (has_start || has_end) {
+      violations.Add("date", "give date, or start_date and end_date, not both");
+      return std::nullopt;
+    }
+    if (!ValidDate(violations, date, "date").ok()) return std::nullopt;
+    const absl::CivilDay day = *DateFromProto(date, "date");
+    return std::pair(day, day);
+  }
+  if (!has_start) violations.Add("start_date", "must be set (or date)");
+  if (!has_end) violations.Add("end_date", "must be set (or date)");
+  if (!has_start || !has_end || !ValidDate(violations, start, "start_date").ok() ||
+      !ValidDate(violations, end, "end_date").ok()) {
+    return std::nullopt;
+  }
+  const absl::CivilDay first = *DateFromProto(start, "start_date");
+  const absl::CivilDay last = *DateFromProto(end, "end_date");
+  if (last < first) {
+    violations.Add("end_date", "must not be before start_date");
+    return std::nullopt;
+  }
+  if (last - first >= kMaxListDays) {
+    violations.Add("end_date", absl::StrCat("at most ", kMaxListDays, " days from start_date"));
+    return std::nullopt;
+  }
+  return std::pair(first, last);
 }
 
 std::string TimeText(const google::protobuf::Timestamp& time) {
@@ -159,7 +196,7 @@ absl::StatusOr<CheckIns::Submitted> CheckIns::Submit(const std::string& tenant_i
       }
       if (visit.ok()) {
         state->view = ViewFromVisit(*visit);
-        absl::StatusOr<bool> kept = records_.PutVisitView(tenant_id, *state->view);
+        absl::StatusOr<bool> kept = KeepView(tenant_id, *state->view, state->policy);
         if (!kept.ok()) return kept.status();
       }
     }
@@ -174,6 +211,15 @@ absl::StatusOr<CheckIns::Submitted> CheckIns::Submit(const std::string& tenant_i
         records_.StoreEvent(tenant_id, stored, fingerprint, state->record, *record);
     if (!outcome.ok()) return outcome.status();
     if (outcome->earlier.has_value()) return answer_earlier(*outcome->earlier, nullptr);
+    if (state->view.has_value()) {
+      // The event is stored whatever happens here: an alert left unsettled is settled by the
+      // visit's next change.
+      if (absl::Status reviewed =
+              ReviewAlerts(tenant_id, *state->view, *record, state->alerts, state->policy);
+          !reviewed.ok()) {
+        LogWarning("alerts of visit ", view.visit_id, " not reviewed: ", reviewed.message());
+      }
+    }
     Submitted submitted;
     submitted.exceptions = ExceptionsOf(*record, view.event_id);
     submitted.record = *std::move(record);
@@ -226,7 +272,7 @@ absl::StatusOr<v1::VisitRecord> CheckIns::GetVisitRecord(const std::string& tena
     if (!visit.ok()) return visit.status();
     state->view = ViewFromVisit(*visit);
     // Kept, as for a check-in: the stream's later changes of it apply on top.
-    absl::StatusOr<bool> kept = records_.PutVisitView(tenant_id, *state->view);
+    absl::StatusOr<bool> kept = KeepView(tenant_id, *state->view, state->policy);
     if (!kept.ok()) return kept.status();
   }
   v1::VisitRecord record = state->record.record;
@@ -256,29 +302,9 @@ absl::StatusOr<v1::ListVisitRecordsResponse> CheckIns::ListVisitRecords(
   FieldViolations violations;
   absl::StatusOr<int> page_size = PageSize(request.page_size());
   violations.AddFrom(page_size.status());
-  absl::CivilDay first;
-  absl::CivilDay last;
-  if (request.has_date()) {
-    if (request.has_start_date() || request.has_end_date()) {
-      violations.Add("date", "give date, or start_date and end_date, not both");
-    } else if (ValidDate(violations, request.date(), "date").ok()) {
-      first = last = *DateFromProto(request.date(), "date");
-    }
-  } else {
-    if (!request.has_start_date()) violations.Add("start_date", "must be set (or date)");
-    if (!request.has_end_date()) violations.Add("end_date", "must be set (or date)");
-    if (request.has_start_date() && request.has_end_date() &&
-        ValidDate(violations, request.start_date(), "start_date").ok() &&
-        ValidDate(violations, request.end_date(), "end_date").ok()) {
-      first = *DateFromProto(request.start_date(), "start_date");
-      last = *DateFromProto(request.end_date(), "end_date");
-      if (last < first) {
-        violations.Add("end_date", "must not be before start_date");
-      } else if (last - first >= kMaxListDays) {
-        violations.Add("end_date", absl::StrCat("at most ", kMaxListDays, " days from start_date"));
-      }
-    }
-  }
+  std::optional<std::pair<absl::CivilDay, absl::CivilDay>> days =
+      DateRange(violations, request.date(), request.has_date(), request.start_date(),
+                request.has_start_date(), request.end_date(), request.has_end_date());
   if (!request.carer_id().empty()) violations.AddFrom(ValidateId("carer_id", request.carer_id()));
   if (!request.client_id().empty()) {
     violations.AddFrom(ValidateId("client_id", request.client_id()));
@@ -287,6 +313,7 @@ absl::StatusOr<v1::ListVisitRecordsResponse> CheckIns::ListVisitRecords(
     violations.Add("state", "must be a DeliveryState");
   }
   if (!violations.empty()) return violations.ToStatus();
+  const auto [first, last] = *days;
   const std::string carer = only_carer.empty() ? request.carer_id() : only_carer;
   const std::string query =
       absl::StrCat("records?from=", absl::FormatCivilTime(first),
@@ -439,6 +466,13 @@ absl::StatusOr<v1::VisitRecord> CheckIns::AdjustVisitRecord(
         !written.ok()) {
       return written;
     }
+    if (state->view.has_value()) {
+      if (absl::Status reviewed =
+              ReviewAlerts(tenant_id, *state->view, *record, state->alerts, state->policy);
+          !reviewed.ok()) {
+        LogWarning("alerts of visit ", request.visit_id(), " not reviewed: ", reviewed.message());
+      }
+    }
     return record;
   });
 }
@@ -472,6 +506,9 @@ absl::StatusOr<v1::CheckInPolicy> CheckIns::UpdatePolicy(const std::string& tena
     if (absl::Status written = records_.WritePolicy(tenant_id, *read, *updated); !written.ok()) {
       return written;
     }
+    // The pending checks move to the new thresholds now, not when each comes due: a tighter
+    // threshold must not wait for the old, later one.
+    if (absl::Status moved = RescheduleChecks(tenant_id); !moved.ok()) return moved;
     return EffectivePolicy(*updated);
   });
 }
@@ -572,20 +609,280 @@ absl::Status CheckIns::FollowVisitChange(const scheduling::v1::VisitChange& chan
     if (state->view.has_value() && view.SerializeAsString() == state->view->SerializeAsString()) {
       return false;  // an older change, or one handled already
     }
-    absl::StatusOr<bool> kept = records_.PutVisitView(tenant_id, view);
+    absl::StatusOr<bool> kept = KeepView(tenant_id, view, state->policy);
     if (!kept.ok()) return kept.status();
-    if (!*kept || state->record.bytes.empty()) return *kept;
-    // The visit has a record: rebuilt against the visit as it is now.
-    state->view = std::move(view);
-    absl::StatusOr<v1::VisitRecord> record = Rebuild(tenant_id, *state, nullptr, {});
-    if (!record.ok()) return record.status();
-    if (absl::Status written = records_.WriteRecord(tenant_id, state->record, *record, {});
-        !written.ok()) {
-      return written;
+    if (!*kept) return false;
+    v1::VisitRecord record = state->record.record;
+    if (!state->record.bytes.empty()) {
+      // The visit has a record: rebuilt against the visit as it is now.
+      state->view = view;
+      absl::StatusOr<v1::VisitRecord> rebuilt = Rebuild(tenant_id, *state, nullptr, {});
+      if (!rebuilt.ok()) return rebuilt.status();
+      if (absl::Status written = records_.WriteRecord(tenant_id, state->record, *rebuilt, {});
+          !written.ok()) {
+        return written;
+      }
+      record = *std::move(rebuilt);
+    }
+    // Handled again if this fails: the follower retries the change.
+    if (absl::Status reviewed = ReviewAlerts(tenant_id, view, record, state->alerts, state->policy);
+        !reviewed.ok()) {
+      return reviewed;
     }
     return true;
   });
   return done.status();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alerts
+
+absl::StatusOr<bool> CheckIns::KeepView(const std::string& tenant_id, const v1::VisitView& view,
+                                        const Snapshot<v1::CheckInPolicy>& policy) {
+  absl::StatusOr<bool> kept = records_.PutVisitView(tenant_id, view);
+  if (!kept.ok() || !*kept) return kept;
+  absl::Status scheduled = records_.ScheduleChecks(
+      tenant_id, {{view.visit_id(), DueChecks(view, EffectivePolicy(policy.record))}});
+  if (!scheduled.ok()) return scheduled;
+  return true;
+}
+
+absl::Status CheckIns::ReviewAlerts(const std::string& tenant_id, const v1::VisitView& view,
+                                    const v1::VisitRecord& record,
+                                    const std::vector<Snapshot<v1::Alert>>& alerts,
+                                    const Snapshot<v1::CheckInPolicy>& policy) {
+  const absl::Time now = clock_.Now();
+  std::set<std::string> known;
+  for (const Snapshot<v1::Alert>& first : alerts) {
+    known.insert(first.record.alert_id());
+    bool fresh = true;
+    absl::StatusOr<bool> settled = RetryOnConflict<bool>([&]() -> absl::StatusOr<bool> {
+      // The alert as read with the visit, then as it is after someone else changed it.
+      absl::StatusOr<Snapshot<v1::Alert>> read =
+          fresh ? first : records_.ReadAlert(tenant_id, first.record.alert_id());
+      fresh = false;
+      if (!read.ok()) return read.status();
+      std::optional<Settlement> settlement = SettlementOf(read->record, view, record);
+      if (!settlement.has_value()) return false;
+      absl::Status written =
+          records_.UpdateAlert(tenant_id, *read, Settled(read->record, *settlement, now));
+      if (!written.ok()) return written;
+      return true;
+    });
+    if (!settled.ok()) return settled.status();
+  }
+  // What the checks already passed find in the visit as it now is: a double-up's missing carer
+  // once evidence shows the other was in, the new carers of a visit given to others. The
+  // engine may not have run a check that came due a moment ago: an alert raised here or there
+  // is the same alert.
+  std::vector<v1::Alert> raise;
+  for (const DueCheck& check : DueChecks(view, EffectivePolicy(policy.record))) {
+    if (check.at > now || now - check.at > kStaleCheck) continue;
+    for (v1::Alert& alert : AlertsDue(check.rule, check.at, view, record, now)) {
+      if (!known.contains(alert.alert_id())) raise.push_back(std::move(alert));
+    }
+  }
+  if (std::optional<v1::Alert> short_visit = ShortVisitAlert(view, record, now);
+      short_visit.has_value() && !known.contains(short_visit->alert_id())) {
+    raise.push_back(*std::move(short_visit));
+  }
+  if (raise.empty()) return absl::OkStatus();
+  return records_.RaiseAlerts(tenant_id, view.visit_id(), raise, nullptr).status();
+}
+
+absl::StatusOr<int> CheckIns::RunDueChecks(const std::string& tenant_id, int limit) {
+  const absl::Time now = clock_.Now();
+  absl::StatusOr<std::vector<CheckInRecords::ClaimedCheck>> claimed =
+      records_.ClaimChecks(tenant_id, now, now + kCheckLease, limit);
+  if (!claimed.ok()) return claimed.status();
+  for (const CheckInRecords::ClaimedCheck& check : *claimed) {
+    // A failure leaves the rest claimed: their leases lapse and a later pass takes them.
+    if (absl::Status done = RunCheck(tenant_id, check, now); !done.ok()) return done;
+  }
+  return static_cast<int>(claimed->size());
+}
+
+absl::Status CheckIns::RunCheck(const std::string& tenant_id,
+                                const CheckInRecords::ClaimedCheck& check, absl::Time now) {
+  absl::StatusOr<CheckInRecords::VisitState> state =
+      records_.ReadVisitState(tenant_id, check.visit_id, "");
+  if (!state.ok()) return state.status();
+  std::vector<v1::Alert> alerts;
+  if (state->view.has_value()) {
+    const std::vector<DueCheck> checks =
+        DueChecks(*state->view, EffectivePolicy(state->policy.record));
+    for (const DueCheck& due : checks) {
+      if (due.rule != check.rule) continue;
+      if (due.at > now) {
+        // Its time moved later (the visit, or a looser policy): looked at then.
+        if (absl::Status scheduled = records_.ScheduleChecks(tenant_id, {{check.visit_id, checks}});
+            !scheduled.ok()) {
+          return scheduled;
+        }
+      } else if (now - due.at <= kStaleCheck) {
+        alerts = AlertsDue(check.rule, due.at, *state->view, state->record.record, now);
+      }
+    }
+  }
+  return records_.RaiseAlerts(tenant_id, check.visit_id, alerts, &check).status();
+}
+
+absl::Status CheckIns::RescheduleChecks(const std::string& tenant_id) {
+  absl::StatusOr<std::vector<std::string>> visits =
+      records_.VisitsWithChecks(tenant_id, clock_.Now());
+  if (!visits.ok()) return visits.status();
+  absl::StatusOr<Snapshot<v1::CheckInPolicy>> stored = records_.ReadPolicy(tenant_id);
+  if (!stored.ok()) return stored.status();
+  const v1::CheckInPolicy policy = EffectivePolicy(stored->record);
+  for (size_t first = 0; first < visits->size(); first += kScanBatch) {
+    const std::vector<std::string> batch(
+        visits->begin() + first, visits->begin() + std::min(visits->size(), first + kScanBatch));
+    absl::StatusOr<std::vector<v1::VisitView>> views = records_.ReadViews(tenant_id, batch);
+    if (!views.ok()) return views.status();
+    std::vector<CheckInRecords::VisitChecks> checks;
+    for (const v1::VisitView& view : *views) {
+      checks.push_back({view.visit_id(), DueChecks(view, policy)});
+    }
+    if (absl::Status scheduled = records_.ScheduleChecks(tenant_id, checks); !scheduled.ok()) {
+      return scheduled;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ListAlertsResponse> CheckIns::ListAlerts(const std::string& tenant_id,
+                                                            const v1::ListAlertsRequest& request) {
+  FieldViolations violations;
+  absl::StatusOr<int> page_size = PageSize(request.page_size());
+  violations.AddFrom(page_size.status());
+  std::optional<std::pair<absl::CivilDay, absl::CivilDay>> days =
+      DateRange(violations, request.date(), request.has_date(), request.start_date(),
+                request.has_start_date(), request.end_date(), request.has_end_date());
+  if (!request.locality_id().empty()) {
+    violations.AddFrom(ValidateSlug("locality_id", request.locality_id()));
+  }
+  if (!v1::AlertKind_IsValid(request.kind())) violations.Add("kind", "must be an AlertKind");
+  if (!v1::AlertState_IsValid(request.state())) violations.Add("state", "must be an AlertState");
+  if (!request.visit_id().empty()) violations.AddFrom(ValidateId("visit_id", request.visit_id()));
+  if (!violations.empty()) return violations.ToStatus();
+  const auto [first, last] = *days;
+  auto wanted = [&](const v1::Alert& alert) {
+    absl::StatusOr<absl::CivilDay> day = DateFromProto(alert.service_date(), "service_date");
+    return day.ok() && *day >= first && *day <= last &&
+           (request.locality_id().empty() || alert.locality_id() == request.locality_id()) &&
+           (request.kind() == v1::ALERT_KIND_UNSPECIFIED || alert.kind() == request.kind()) &&
+           (request.state() == v1::ALERT_STATE_UNSPECIFIED || alert.state() == request.state()) &&
+           (request.visit_id().empty() || alert.visit_id() == request.visit_id());
+  };
+  const std::string query = absl::StrCat(
+      "alerts?from=", absl::FormatCivilTime(first), "&to=", absl::FormatCivilTime(last),
+      "&locality=", request.locality_id(), "&kind=", static_cast<int>(request.kind()),
+      "&state=", static_cast<int>(request.state()), "&visit=", request.visit_id());
+  absl::StatusOr<std::string> cursor = ReadPageToken(request.page_token(), query);
+  if (!cursor.ok()) return cursor.status();
+  // Alerts are indexed by due time, which no zone turns into a local date here: the days are
+  // read with a day's margin either side (every zone is within 14 hours of UTC) and the
+  // alerts kept by their visits' own dates.
+  const absl::Time from = absl::FromCivil(first - 1, absl::UTCTimeZone());
+  const absl::Time before = absl::FromCivil(last + 2, absl::UTCTimeZone());
+  v1::ListAlertsResponse response;
+  while (true) {
+    absl::StatusOr<ScoredIdPage> page =
+        records_.ListAlertIds(tenant_id, from, before, *cursor, kScanBatch);
+    if (!page.ok()) return page.status();
+    absl::StatusOr<std::vector<v1::Alert>> alerts = records_.ReadAlerts(tenant_id, page->ids);
+    if (!alerts.ok()) return alerts.status();
+    for (v1::Alert& alert : *alerts) {
+      if (!wanted(alert)) continue;
+      *response.add_alerts() = std::move(alert);
+      if (response.alerts_size() == *page_size) {
+        const v1::Alert& last_alert = *response.alerts().rbegin();
+        response.set_next_page_token(
+            MakePageToken(absl::StrCat(absl::ToUnixMillis(StoredTime(last_alert.due_time())), ":",
+                                       last_alert.alert_id()),
+                          query));
+        return response;
+      }
+    }
+    if (page->exhausted) return response;
+    *cursor = page->last_cursor;
+  }
+}
+
+absl::StatusOr<v1::Alert> CheckIns::AcknowledgeAlert(const std::string& tenant_id,
+                                                     const std::string& actor,
+                                                     const v1::AcknowledgeAlertRequest& request) {
+  FieldViolations violations;
+  violations.AddFrom(ValidateId("alert_id", request.alert_id()));
+  CheckText(violations, "note", request.note(),
+            {kMaxAlertNote, /*required=*/false, TextLines::kMultiple});
+  if (!violations.empty()) return violations.ToStatus();
+  return RetryOnConflict<v1::Alert>([&]() -> absl::StatusOr<v1::Alert> {
+    absl::StatusOr<Snapshot<v1::Alert>> read = records_.ReadAlert(tenant_id, request.alert_id());
+    if (!read.ok()) return read.status();
+    switch (read->record.state()) {
+      case v1::ALERT_STATE_ACKNOWLEDGED:
+        return read->record;
+      case v1::ALERT_STATE_RESOLVED:
+        return absl::FailedPreconditionError(
+            absl::StrCat("alert ", request.alert_id(), " is resolved already"));
+      default:
+        break;
+    }
+    const absl::Time now = clock_.Now();
+    v1::Alert alert = read->record;
+    alert.set_state(v1::ALERT_STATE_ACKNOWLEDGED);
+    alert.set_acknowledged_by(actor);
+    *alert.mutable_acknowledge_time() = TimeToProto(now);
+    alert.set_acknowledge_note(request.note());
+    alert.set_version(alert.version() + 1);
+    *alert.mutable_update_time() = TimeToProto(now);
+    if (absl::Status written = records_.UpdateAlert(tenant_id, *read, alert); !written.ok()) {
+      return written;
+    }
+    return alert;
+  });
+}
+
+absl::StatusOr<v1::Alert> CheckIns::ResolveAlert(const std::string& tenant_id,
+                                                 const std::string& actor,
+                                                 const v1::ResolveAlertRequest& request) {
+  FieldViolations violations;
+  violations.AddFrom(ValidateId("alert_id", request.alert_id()));
+  if (!v1::AlertResolution_IsValid(request.resolution()) ||
+      request.resolution() < v1::ALERT_RESOLUTION_CARER_ARRIVED_LATE) {
+    violations.Add("resolution",
+                   "must be a coordinator's: ALERT_RESOLUTION_CARER_ARRIVED_LATE "
+                   "to ALERT_RESOLUTION_OTHER");
+  }
+  CheckText(violations, "note", request.note(),
+            {kMaxAlertNote, /*required=*/true, TextLines::kMultiple});
+  if (!violations.empty()) return violations.ToStatus();
+  return RetryOnConflict<v1::Alert>([&]() -> absl::StatusOr<v1::Alert> {
+    absl::StatusOr<Snapshot<v1::Alert>> read = records_.ReadAlert(tenant_id, request.alert_id());
+    if (!read.ok()) return read.status();
+    if (read->record.state() == v1::ALERT_STATE_RESOLVED) {
+      if (read->record.resolution() == request.resolution() &&
+          read->record.resolution_note() == request.note() && read->record.resolved_by() == actor) {
+        return read->record;  // a retry
+      }
+      return absl::FailedPreconditionError(
+          absl::StrCat("alert ", request.alert_id(), " is resolved already"));
+    }
+    const absl::Time now = clock_.Now();
+    v1::Alert alert = read->record;
+    alert.set_state(v1::ALERT_STATE_RESOLVED);
+    alert.set_resolved_by(actor);
+    *alert.mutable_resolve_time() = TimeToProto(now);
+    alert.set_resolution(request.resolution());
+    alert.set_resolution_note(request.note());
+    alert.set_version(alert.version() + 1);
+    *alert.mutable_update_time() = TimeToProto(now);
+    if (absl::Status written = records_.UpdateAlert(tenant_id, *read, alert); !written.ok()) {
+      return written;
+    }
+    return alert;
+  });
 }
 
 }  // namespace homecare::checkin

@@ -75,6 +75,32 @@ class CheckIns {
   absl::StatusOr<v1::ListTagsResponse> ListTags(const std::string& tenant_id,
                                                 const v1::ListTagsRequest& request);
 
+  // --- Alerts ---
+
+  // The alert engine's work for one tenant, run by every replica: claims up to `limit` checks
+  // due by now (and any another replica claimed and never finished), reads each visit, raises
+  // the alerts its check finds (each once, whichever replica gets there) and ends the claim.
+  // A check whose time moved later is set again; one over kStaleCheck old raises nothing. How
+  // many checks were run.
+  static constexpr absl::Duration kCheckLease = absl::Seconds(30);
+  static constexpr absl::Duration kStaleCheck = absl::Hours(12);
+  absl::StatusOr<int> RunDueChecks(const std::string& tenant_id, int limit);
+  // Every tenant the engine runs checks for.
+  absl::StatusOr<std::vector<std::string>> AlertTenants() { return records_.TenantIds(); }
+
+  // Alerts by their visits' local dates (one day, or a range of up to 92), filtered by
+  // locality, kind, state or visit; by due time, paginated.
+  absl::StatusOr<v1::ListAlertsResponse> ListAlerts(const std::string& tenant_id,
+                                                    const v1::ListAlertsRequest& request);
+  // By a coordinator (`actor`): acknowledging an acknowledged alert again changes nothing; a
+  // resolved one is FAILED_PRECONDITION.
+  absl::StatusOr<v1::Alert> AcknowledgeAlert(const std::string& tenant_id, const std::string& actor,
+                                             const v1::AcknowledgeAlertRequest& request);
+  // A coordinator's resolution code (CARER_ARRIVED_LATE or after) and a note. Resolving it
+  // again the same way changes nothing; otherwise a resolved alert is FAILED_PRECONDITION.
+  absl::StatusOr<v1::Alert> ResolveAlert(const std::string& tenant_id, const std::string& actor,
+                                         const v1::ResolveAlertRequest& request);
+
   // One change of the scheduling service's visit stream: the view kept, and the visit's record
   // rebuilt with it when there is one. Handling the same change twice, or an older one, does
   // nothing.
@@ -87,6 +113,21 @@ class CheckIns {
                                           const CheckInRecords::VisitState& state,
                                           const v1::StoredEvent* added,
                                           const std::vector<v1::AuditEntry>& adjustments);
+  // Keeps `view` (unless a newer one is kept) and, when kept, sets its alert checks under
+  // `policy`; whether it was kept.
+  absl::StatusOr<bool> KeepView(const std::string& tenant_id, const v1::VisitView& view,
+                                const Snapshot<v1::CheckInPolicy>& policy);
+  // After the visit changed (its view, events or corrections): settles its alerts that the
+  // visit as it now is answers, and raises what its passed checks find in it now, and
+  // SHORT_VISIT for a short record.
+  absl::Status ReviewAlerts(const std::string& tenant_id, const v1::VisitView& view,
+                            const v1::VisitRecord& record,
+                            const std::vector<Snapshot<v1::Alert>>& alerts,
+                            const Snapshot<v1::CheckInPolicy>& policy);
+  absl::Status RunCheck(const std::string& tenant_id, const CheckInRecords::ClaimedCheck& check,
+                        absl::Time now);
+  // Sets every pending check of the tenant again, under its policy as it now is.
+  absl::Status RescheduleChecks(const std::string& tenant_id);
 
   CheckInRecords& records_;
   VisitSource& visits_;

@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "common/api/records.h"
 #include "homecare/checkin/v1/checkin.pb.h"
+#include "services/checkin/alert_rules.h"
 
 namespace homecare::checkin {
 
@@ -37,6 +38,7 @@ class CheckInRecords {
     std::vector<v1::AuditEntry> adjustments;  // oldest first
     Snapshot<v1::CheckInPolicy> policy;       // the tenant's; empty bytes: never changed
     std::optional<EventSeen> seen;            // the event stored with the id asked about
+    std::vector<Snapshot<v1::Alert>> alerts;  // the visit's alerts, every state
   };
   // The visit's state in one read (one round trip: a check-in's latency is mostly Redis
   // round trips); with a non-empty `event_id`, also whether an event with that id was stored.
@@ -86,6 +88,53 @@ class CheckInRecords {
   // The records of `visit_ids` that exist, in the same order.
   virtual absl::StatusOr<std::vector<v1::VisitRecord>> ReadRecords(
       absl::string_view tenant_id, const std::vector<std::string>& visit_ids) = 0;
+
+  // --- Alerts and the checks that raise them ---
+
+  // Sets when the alert engine looks at each visit: each of its checks at its time; the
+  // visit's other checks are dropped.
+  struct VisitChecks {
+    std::string visit_id;
+    std::vector<DueCheck> checks;
+  };
+  virtual absl::Status ScheduleChecks(absl::string_view tenant_id,
+                                      const std::vector<VisitChecks>& visits) = 0;
+  // The visits with a check due at or after `from` (to set them again under a new policy).
+  virtual absl::StatusOr<std::vector<std::string>> VisitsWithChecks(absl::string_view tenant_id,
+                                                                    absl::Time from) = 0;
+  // The views of `visit_ids` kept here, in the same order; unknown ones left out.
+  virtual absl::StatusOr<std::vector<v1::VisitView>> ReadViews(
+      absl::string_view tenant_id, const std::vector<std::string>& visit_ids) = 0;
+  // A check one replica of the engine holds until it finishes it or its lease runs out.
+  struct ClaimedCheck {
+    std::string visit_id;
+    DueRule rule;
+  };
+  // Claims up to `limit` checks due by `now`, and any whose claim lapsed, until `lease_until`.
+  virtual absl::StatusOr<std::vector<ClaimedCheck>> ClaimChecks(absl::string_view tenant_id,
+                                                                absl::Time now,
+                                                                absl::Time lease_until,
+                                                                int limit) = 0;
+  // Raises the visit's `alerts`, each once (an id raised before stays as it is), and ends
+  // `check`'s claim when given; how many were raised.
+  virtual absl::StatusOr<int> RaiseAlerts(absl::string_view tenant_id, absl::string_view visit_id,
+                                          const std::vector<v1::Alert>& alerts,
+                                          const ClaimedCheck* check) = 0;
+  // Replaces the alert read by `updated`; ABORTED (kConcurrentWriteReason) when it changed.
+  virtual absl::Status UpdateAlert(absl::string_view tenant_id, const Snapshot<v1::Alert>& read,
+                                   const v1::Alert& updated) = 0;
+  // NOT_FOUND when the tenant has no such alert.
+  virtual absl::StatusOr<Snapshot<v1::Alert>> ReadAlert(absl::string_view tenant_id,
+                                                        absl::string_view alert_id) = 0;
+  // Alert ids due in [from, before), by due time, after the cursor, at most `limit`.
+  virtual absl::StatusOr<ScoredIdPage> ListAlertIds(absl::string_view tenant_id, absl::Time from,
+                                                    absl::Time before, const std::string& after,
+                                                    int limit) = 0;
+  // The alerts of `alert_ids` that exist, in the same order.
+  virtual absl::StatusOr<std::vector<v1::Alert>> ReadAlerts(
+      absl::string_view tenant_id, const std::vector<std::string>& alert_ids) = 0;
+  // Every tenant whose visits are known here: whose checks the engine runs.
+  virtual absl::StatusOr<std::vector<std::string>> TenantIds() = 0;
 
   // --- Tags ---
 

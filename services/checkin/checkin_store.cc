@@ -1,14 +1,18 @@
 #include "services/checkin/checkin_store.h"
 
+#include <algorithm>
+#include <set>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "common/api/write.h"
 #include "common/ids/ids.h"
 #include "common/redis/keys.h"
 #include "common/redis/scored_index.h"
 #include "common/status/errors.h"
+#include "common/time/time.h"
 #include "services/checkin/checkin_lua.h"
 #include "services/checkin/record_rules.h"
 
@@ -34,6 +38,21 @@ std::string TagPayloadKey(absl::string_view tenant, const v1::Tag& tag) {
 // The index score of a record: its service date, YYYYMMDD.
 std::string DateScore(const v1::VisitRecord& record) {
   return absl::StrCat(DateKey(record.service_date()));
+}
+
+constexpr absl::string_view kTenantRegistry = "hc:checkin:tenants";
+
+// A check's member in the checks and claimed sets: "<visit>|<rule>".
+std::string CheckMember(absl::string_view visit_id, DueRule rule) {
+  return absl::StrCat(visit_id, "|", DueRuleName(rule));
+}
+
+std::optional<CheckInRecords::ClaimedCheck> ParseCheckMember(absl::string_view member) {
+  const size_t bar = member.rfind('|');
+  if (bar == absl::string_view::npos) return std::nullopt;
+  std::optional<DueRule> rule = DueRuleNamed(member.substr(bar + 1));
+  if (!rule.has_value()) return std::nullopt;
+  return CheckInRecords::ClaimedCheck{std::string(member.substr(0, bar)), *rule};
 }
 
 absl::Status Conflict(absl::string_view what) {
@@ -68,11 +87,20 @@ CheckInStore::CheckInStore(RedisClient* redis)
       put_visit_view_(
           LuaScript(lua::kPutVisitViewLuaName, lua::kPutVisitViewLua, lua::kPutVisitViewLuaKeys)),
       create_tag_(LuaScript(lua::kCreateTagLuaName, lua::kCreateTagLua, lua::kCreateTagLuaKeys)),
-      retire_tag_(LuaScript(lua::kRetireTagLuaName, lua::kRetireTagLua, lua::kRetireTagLuaKeys)) {}
+      retire_tag_(LuaScript(lua::kRetireTagLuaName, lua::kRetireTagLua, lua::kRetireTagLuaKeys)),
+      schedule_checks_(LuaScript(lua::kScheduleChecksLuaName, lua::kScheduleChecksLua,
+                                 lua::kScheduleChecksLuaKeys)),
+      claim_checks_(
+          LuaScript(lua::kClaimChecksLuaName, lua::kClaimChecksLua, lua::kClaimChecksLuaKeys)),
+      raise_alerts_(
+          LuaScript(lua::kRaiseAlertsLuaName, lua::kRaiseAlertsLua, lua::kRaiseAlertsLuaKeys)),
+      update_alert_(
+          LuaScript(lua::kUpdateAlertLuaName, lua::kUpdateAlertLua, lua::kUpdateAlertLuaKeys)) {}
 
 absl::Status CheckInStore::LoadScripts() {
   return redis_->LoadScripts({&store_event_, &write_record_, &put_visit_view_, &create_tag_,
-                              &retire_tag_, &PutIfUnchangedScript()});
+                              &retire_tag_, &schedule_checks_, &claim_checks_, &raise_alerts_,
+                              &update_alert_, &PutIfUnchangedScript()});
 }
 
 std::vector<std::string> CheckInStore::IndexKeys(absl::string_view tenant_id,
@@ -92,7 +120,8 @@ absl::StatusOr<CheckInRecords::VisitState> CheckInStore::ReadVisitState(
       {"HVALS", Key(tenant_id, "events", visit_id)},
       {"GET", Key(tenant_id, "record", visit_id)},
       {"LRANGE", Key(tenant_id, "adjustments", visit_id), "0", "-1"},
-      {"GET", TenantKey(tenant_id, kService, "policy")}};
+      {"GET", TenantKey(tenant_id, kService, "policy")},
+      {"HVALS", Key(tenant_id, "visit-alerts", visit_id)}};
   if (!event_id.empty()) commands.push_back({"GET", EventKey(tenant_id, std::string(event_id))});
   absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(commands);
   if (!replies.ok()) return replies.status();
@@ -120,8 +149,13 @@ absl::StatusOr<CheckInRecords::VisitState> CheckInStore::ReadVisitState(
       SnapshotOf<v1::CheckInPolicy>((*replies)[4], "check-in policy");
   if (!policy.ok()) return policy.status();
   state.policy = *std::move(policy);
-  if (!event_id.empty() && !(*replies)[5].is_nil()) {
-    state.seen = ParseSeen((*replies)[5].str);
+  for (const RedisReply& alert : (*replies)[5].elements) {
+    Snapshot<v1::Alert>& read = state.alerts.emplace_back();
+    read.bytes = alert.str;
+    if (!read.record.ParseFromString(alert.str)) return CorruptRecord("alert");
+  }
+  if (!event_id.empty() && !(*replies)[6].is_nil()) {
+    state.seen = ParseSeen((*replies)[6].str);
     if (!state.seen.has_value()) return CorruptRecord("event id");
   }
   return state;
@@ -129,6 +163,7 @@ absl::StatusOr<CheckInRecords::VisitState> CheckInStore::ReadVisitState(
 
 absl::StatusOr<bool> CheckInStore::PutVisitView(absl::string_view tenant_id,
                                                 const v1::VisitView& view) {
+  if (absl::Status registered = RegisterTenant(tenant_id); !registered.ok()) return registered;
   absl::StatusOr<RedisReply> reply =
       RunTransition(*redis_, put_visit_view_, {Key(tenant_id, "visit", view.visit_id())},
                     {absl::StrCat(view.scheduling_version()), view.SerializeAsString()});
@@ -277,6 +312,178 @@ absl::Status CheckInStore::WritePolicy(absl::string_view tenant_id,
                                        const v1::CheckInPolicy& updated) {
   return PutIfUnchanged(*redis_, TenantKey(tenant_id, kService, "policy"), read.bytes,
                         updated.SerializeAsString(), "the check-in policy", kCheckInErrorDomain);
+}
+
+absl::Status CheckInStore::RegisterTenant(absl::string_view tenant_id) {
+  {
+    absl::MutexLock lock(&registered_mutex_);
+    if (registered_.contains(tenant_id)) return absl::OkStatus();
+  }
+  absl::StatusOr<RedisReply> added =
+      redis_->Command({"SADD", std::string(kTenantRegistry), std::string(tenant_id)});
+  if (!added.ok()) return added.status();
+  absl::MutexLock lock(&registered_mutex_);
+  registered_.insert(std::string(tenant_id));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> CheckInStore::TenantIds() {
+  absl::StatusOr<RedisReply> members = redis_->Command({"SMEMBERS", std::string(kTenantRegistry)});
+  if (!members.ok()) return members.status();
+  std::vector<std::string> tenants;
+  for (const RedisReply& member : members->elements) tenants.push_back(member.str);
+  std::sort(tenants.begin(), tenants.end());
+  return tenants;
+}
+
+absl::Status CheckInStore::ScheduleChecks(absl::string_view tenant_id,
+                                          const std::vector<VisitChecks>& visits) {
+  if (visits.empty()) return absl::OkStatus();
+  std::vector<std::string> args;
+  for (const VisitChecks& visit : visits) {
+    for (DueRule rule : {DueRule::kStart, DueRule::kLate, DueRule::kMissed, DueRule::kOverdue}) {
+      args.push_back(CheckMember(visit.visit_id, rule));
+      auto check = std::find_if(visit.checks.begin(), visit.checks.end(),
+                                [rule](const DueCheck& check) { return check.rule == rule; });
+      args.push_back(check == visit.checks.end() ? ""
+                                                 : absl::StrCat(absl::ToUnixMillis(check->at)));
+    }
+  }
+  absl::StatusOr<RedisReply> reply =
+      RunTransition(*redis_, schedule_checks_, {TenantKey(tenant_id, kService, "checks")}, args);
+  return reply.status();
+}
+
+absl::StatusOr<std::vector<std::string>> CheckInStore::VisitsWithChecks(absl::string_view tenant_id,
+                                                                        absl::Time from) {
+  absl::StatusOr<RedisReply> members =
+      redis_->Command({"ZRANGEBYSCORE", TenantKey(tenant_id, kService, "checks"),
+                       absl::StrCat(absl::ToUnixMillis(from)), "+inf"});
+  if (!members.ok()) return members.status();
+  std::vector<std::string> visits;
+  std::set<std::string> seen;
+  for (const RedisReply& member : members->elements) {
+    std::optional<ClaimedCheck> check = ParseCheckMember(member.str);
+    if (check.has_value() && seen.insert(check->visit_id).second) {
+      visits.push_back(check->visit_id);
+    }
+  }
+  return visits;
+}
+
+absl::StatusOr<std::vector<v1::VisitView>> CheckInStore::ReadViews(
+    absl::string_view tenant_id, const std::vector<std::string>& visit_ids) {
+  if (visit_ids.empty()) return std::vector<v1::VisitView>();
+  std::vector<std::vector<std::string>> reads;
+  for (const std::string& id : visit_ids)
+    reads.push_back({"HGET", Key(tenant_id, "visit", id), "b"});
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(reads);
+  if (!replies.ok()) return replies.status();
+  for (const RedisReply& reply : *replies) {
+    if (reply.is_error()) return ErrorReplyToStatus(reply);
+  }
+  return ParseAll<v1::VisitView>(*replies, "visit view");
+}
+
+absl::StatusOr<std::vector<CheckInRecords::ClaimedCheck>> CheckInStore::ClaimChecks(
+    absl::string_view tenant_id, absl::Time now, absl::Time lease_until, int limit) {
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, claim_checks_,
+      {TenantKey(tenant_id, kService, "checks"), TenantKey(tenant_id, kService, "claimed")},
+      {absl::StrCat(absl::ToUnixMillis(now)), absl::StrCat(absl::ToUnixMillis(lease_until)),
+       absl::StrCat(limit)});
+  if (!reply.ok()) return reply.status();
+  std::vector<ClaimedCheck> claimed;
+  for (const RedisReply& member : absl::MakeConstSpan(reply->elements).subspan(1)) {
+    std::optional<ClaimedCheck> check = ParseCheckMember(member.str);
+    if (!check.has_value()) return CorruptRecord("alert check");
+    claimed.push_back(*std::move(check));
+  }
+  return claimed;
+}
+
+absl::StatusOr<int> CheckInStore::RaiseAlerts(absl::string_view tenant_id,
+                                              absl::string_view visit_id,
+                                              const std::vector<v1::Alert>& alerts,
+                                              const ClaimedCheck* check) {
+  std::vector<std::string> keys = {
+      Key(tenant_id, "visit-alerts", visit_id), TenantKey(tenant_id, kService, "alerts"),
+      TenantKey(tenant_id, kService, "alert-log"), TenantKey(tenant_id, kService, "claimed")};
+  std::vector<std::string> args = {
+      check == nullptr ? "" : CheckMember(check->visit_id, check->rule),
+      absl::StrCat(kAlertLogLength), std::string(visit_id)};
+  for (const v1::Alert& alert : alerts) {
+    keys.push_back(Key(tenant_id, "alert", alert.alert_id()));
+    v1::AlertEvent event;
+    *event.mutable_alert() = alert;
+    args.insert(args.end(), {alert.alert_id(), alert.SerializeAsString(),
+                             absl::StrCat(absl::ToUnixMillis(StoredTime(alert.due_time()))),
+                             event.SerializeAsString()});
+  }
+  absl::StatusOr<RedisReply> reply = RunTransition(*redis_, raise_alerts_, keys, args);
+  if (!reply.ok()) return reply.status();
+  if (reply->elements.size() != 2) return UnexpectedOutcome(raise_alerts_, reply->elements[0].str);
+  return static_cast<int>(reply->elements[1].integer);
+}
+
+absl::Status CheckInStore::UpdateAlert(absl::string_view tenant_id, const Snapshot<v1::Alert>& read,
+                                       const v1::Alert& updated) {
+  v1::AlertEvent event;
+  *event.mutable_alert() = updated;
+  absl::StatusOr<RedisReply> reply =
+      RunTransition(*redis_, update_alert_,
+                    {Key(tenant_id, "visit-alerts", updated.visit_id()),
+                     TenantKey(tenant_id, kService, "alert-log")},
+                    {updated.alert_id(), read.bytes, updated.SerializeAsString(),
+                     event.SerializeAsString(), absl::StrCat(kAlertLogLength)});
+  if (!reply.ok()) return reply.status();
+  const std::string& outcome = reply->elements[0].str;
+  if (outcome == "written") return absl::OkStatus();
+  if (outcome == "conflict") return Conflict("the alert");
+  return UnexpectedOutcome(update_alert_, outcome);
+}
+
+absl::StatusOr<Snapshot<v1::Alert>> CheckInStore::ReadAlert(absl::string_view tenant_id,
+                                                            absl::string_view alert_id) {
+  const absl::Status not_found =
+      absl::NotFoundError(absl::StrCat("alert ", alert_id, " not found"));
+  absl::StatusOr<RedisReply> visit = redis_->Command({"GET", Key(tenant_id, "alert", alert_id)});
+  if (!visit.ok()) return visit.status();
+  if (visit->is_nil()) return not_found;
+  absl::StatusOr<RedisReply> reply =
+      redis_->Command({"HGET", Key(tenant_id, "visit-alerts", visit->str), std::string(alert_id)});
+  if (!reply.ok()) return reply.status();
+  if (reply->is_nil()) return not_found;
+  return SnapshotOf<v1::Alert>(*reply, "alert");
+}
+
+absl::StatusOr<ScoredIdPage> CheckInStore::ListAlertIds(absl::string_view tenant_id,
+                                                        absl::Time from, absl::Time before,
+                                                        const std::string& after, int limit) {
+  return ReadScoredIds(*redis_, TenantKey(tenant_id, kService, "alerts"), from, before, after,
+                       limit);
+}
+
+absl::StatusOr<std::vector<v1::Alert>> CheckInStore::ReadAlerts(
+    absl::string_view tenant_id, const std::vector<std::string>& alert_ids) {
+  if (alert_ids.empty()) return std::vector<v1::Alert>();
+  std::vector<std::string> mget = {"MGET"};
+  for (const std::string& id : alert_ids) mget.push_back(Key(tenant_id, "alert", id));
+  absl::StatusOr<RedisReply> visits = redis_->Command(mget);
+  if (!visits.ok()) return visits.status();
+  std::vector<std::vector<std::string>> reads;
+  for (size_t i = 0; i < alert_ids.size(); ++i) {
+    if (visits->elements[i].is_nil()) continue;
+    reads.push_back(
+        {"HGET", Key(tenant_id, "visit-alerts", visits->elements[i].str), alert_ids[i]});
+  }
+  if (reads.empty()) return std::vector<v1::Alert>();
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(reads);
+  if (!replies.ok()) return replies.status();
+  for (const RedisReply& reply : *replies) {
+    if (reply.is_error()) return ErrorReplyToStatus(reply);
+  }
+  return ParseAll<v1::Alert>(*replies, "alert");
 }
 
 }  // namespace homecare::checkin

@@ -29,6 +29,22 @@
 //   hc:{T}:checkin:tag-payload:<kind>:<digest> STRING the tag in use with that payload.
 //   hc:{T}:checkin:policy                     STRING  CheckInPolicy; absent until first
 //                                                     changed. put_if_unchanged.lua.
+//   hc:{T}:checkin:checks                     ZSET    "<visit>|<rule>" -> when the alert engine
+//                                                     looks at the visit (ms; alert_rules.h's
+//                                                     DueRule names). schedule_checks.lua.
+//   hc:{T}:checkin:claimed                    ZSET    checks a replica of the engine holds ->
+//                                                     when its claim lapses (ms): another
+//                                                     replica takes them over then.
+//                                                     claim_checks.lua, raise_alerts.lua.
+//   hc:{T}:checkin:visit-alerts:<visit>       HASH    alert id -> Alert: the visit's alerts,
+//                                                     read with the visit. raise_alerts.lua,
+//                                                     update_alert.lua.
+//   hc:{T}:checkin:alert:<alert>              STRING  the alert's visit id. raise_alerts.lua.
+//   hc:{T}:checkin:alerts                     ZSET    every alert id, by due time (ms).
+//   hc:{T}:checkin:alert-log                  STREAM  AlertEvent ("event") of each alert raised
+//                                                     or changed, for WatchAlerts; about
+//                                                     kAlertLogLength entries kept.
+//   hc:checkin:tenants                        SET     every tenant whose visits are known here.
 //   hc:checkin:follow:scheduling              STRING  the resume token of scheduling's WatchVisits
 //                                                     this service follows
 //                                                     (common/redis/follow_position.h).
@@ -39,9 +55,11 @@
 #define HOMECARE_SERVICES_CHECKIN_CHECKIN_STORE_H_
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/redis/lua_script.h"
 #include "common/redis/record.h"
@@ -53,6 +71,7 @@ namespace homecare::checkin {
 class CheckInStore final : public CheckInRecords {
  public:
   static constexpr absl::Duration kRetryWindow = absl::Hours(24 * 7);
+  static constexpr int kAlertLogLength = 100000;
 
   // `redis` must outlive the store.
   explicit CheckInStore(RedisClient* redis);
@@ -76,6 +95,27 @@ class CheckInStore final : public CheckInRecords {
                                              const std::string& after, int limit) override;
   absl::StatusOr<std::vector<v1::VisitRecord>> ReadRecords(
       absl::string_view tenant_id, const std::vector<std::string>& visit_ids) override;
+  absl::Status ScheduleChecks(absl::string_view tenant_id,
+                              const std::vector<VisitChecks>& visits) override;
+  absl::StatusOr<std::vector<std::string>> VisitsWithChecks(absl::string_view tenant_id,
+                                                            absl::Time from) override;
+  absl::StatusOr<std::vector<v1::VisitView>> ReadViews(
+      absl::string_view tenant_id, const std::vector<std::string>& visit_ids) override;
+  absl::StatusOr<std::vector<ClaimedCheck>> ClaimChecks(absl::string_view tenant_id, absl::Time now,
+                                                        absl::Time lease_until, int limit) override;
+  absl::StatusOr<int> RaiseAlerts(absl::string_view tenant_id, absl::string_view visit_id,
+                                  const std::vector<v1::Alert>& alerts,
+                                  const ClaimedCheck* check) override;
+  absl::Status UpdateAlert(absl::string_view tenant_id, const Snapshot<v1::Alert>& read,
+                           const v1::Alert& updated) override;
+  absl::StatusOr<Snapshot<v1::Alert>> ReadAlert(absl::string_view tenant_id,
+                                                absl::string_view alert_id) override;
+  absl::StatusOr<ScoredIdPage> ListAlertIds(absl::string_view tenant_id, absl::Time from,
+                                            absl::Time before, const std::string& after,
+                                            int limit) override;
+  absl::StatusOr<std::vector<v1::Alert>> ReadAlerts(
+      absl::string_view tenant_id, const std::vector<std::string>& alert_ids) override;
+  absl::StatusOr<std::vector<std::string>> TenantIds() override;
   absl::StatusOr<std::vector<v1::Tag>> ReadClientTags(absl::string_view tenant_id,
                                                       absl::string_view client_id) override;
   absl::StatusOr<Created<v1::Tag>> CreateTag(absl::string_view tenant_id, const v1::Tag& tag,
@@ -93,12 +133,21 @@ class CheckInStore final : public CheckInRecords {
   std::vector<std::string> IndexKeys(absl::string_view tenant_id,
                                      const v1::VisitRecord& record) const;
 
+  // Adds the tenant to hc:checkin:tenants, once a process.
+  absl::Status RegisterTenant(absl::string_view tenant_id);
+
   RedisClient* redis_;
+  absl::Mutex registered_mutex_;
+  std::set<std::string, std::less<>> registered_ ABSL_GUARDED_BY(registered_mutex_);
   LuaScript store_event_;
   LuaScript write_record_;
   LuaScript put_visit_view_;
   LuaScript create_tag_;
   LuaScript retire_tag_;
+  LuaScript schedule_checks_;
+  LuaScript claim_checks_;
+  LuaScript raise_alerts_;
+  LuaScript update_alert_;
 };
 
 }  // namespace homecare::checkin

@@ -48,6 +48,11 @@ class MemoryRecords final : public CheckInRecords {
       }
     }
     state.policy = policy_;
+    for (const auto& [id, bytes] : alerts_[std::string(visit)]) {
+      Snapshot<v1::Alert>& alert = state.alerts.emplace_back();
+      alert.bytes = bytes;
+      alert.record.ParseFromString(bytes);
+    }
     const std::string id(visit);
     if (auto view = views_.find(id); view != views_.end()) state.view = view->second;
     for (const auto& [event_id, event] : events_[id]) state.events.push_back(event);
@@ -155,21 +160,112 @@ class MemoryRecords final : public CheckInRecords {
   absl::StatusOr<Snapshot<v1::CheckInPolicy>> ReadPolicy(absl::string_view) override {
     return policy_;
   }
-  absl::Status WritePolicy(absl::string_view, const Snapshot<v1::CheckInPolicy>&,
-                           const v1::CheckInPolicy&) override {
+  absl::Status WritePolicy(absl::string_view, const Snapshot<v1::CheckInPolicy>& read,
+                           const v1::CheckInPolicy& updated) override {
+    if (read.bytes != policy_.bytes) return ConcurrentWriteError("policy", kCheckInErrorDomain);
+    policy_.bytes = updated.SerializeAsString();
+    policy_.record = updated;
+    return absl::OkStatus();
+  }
+
+  absl::Status ScheduleChecks(absl::string_view, const std::vector<VisitChecks>& visits) override {
+    for (const VisitChecks& visit : visits) {
+      for (auto it = checks_.begin(); it != checks_.end();) {
+        it = it->second.visit_id == visit.visit_id ? checks_.erase(it) : std::next(it);
+      }
+      for (const DueCheck& check : visit.checks) {
+        checks_.emplace(check.at, ClaimedCheck{visit.visit_id, check.rule});
+      }
+    }
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<std::string>> VisitsWithChecks(absl::string_view,
+                                                            absl::Time from) override {
+    std::set<std::string> visits;
+    for (auto it = checks_.lower_bound(from); it != checks_.end(); ++it) {
+      visits.insert(it->second.visit_id);
+    }
+    return std::vector<std::string>(visits.begin(), visits.end());
+  }
+  absl::StatusOr<std::vector<v1::VisitView>> ReadViews(
+      absl::string_view, const std::vector<std::string>& visit_ids) override {
+    std::vector<v1::VisitView> views;
+    for (const std::string& id : visit_ids) {
+      if (auto view = views_.find(id); view != views_.end()) views.push_back(view->second);
+    }
+    return views;
+  }
+  // No leases here: a claimed check is simply taken out (one engine, one thread).
+  absl::StatusOr<std::vector<ClaimedCheck>> ClaimChecks(absl::string_view, absl::Time now,
+                                                        absl::Time, int limit) override {
+    std::vector<ClaimedCheck> claimed;
+    while (!checks_.empty() && checks_.begin()->first <= now &&
+           static_cast<int>(claimed.size()) < limit) {
+      claimed.push_back(checks_.begin()->second);
+      checks_.erase(checks_.begin());
+    }
+    return claimed;
+  }
+  absl::StatusOr<int> RaiseAlerts(absl::string_view, absl::string_view visit_id,
+                                  const std::vector<v1::Alert>& alerts,
+                                  const ClaimedCheck*) override {
+    int raised = 0;
+    for (const v1::Alert& alert : alerts) {
+      if (alerts_[std::string(visit_id)]
+              .emplace(alert.alert_id(), alert.SerializeAsString())
+              .second) {
+        alert_visits_[alert.alert_id()] = std::string(visit_id);
+        log.push_back(alert);
+        ++raised;
+      }
+    }
+    return raised;
+  }
+  absl::Status UpdateAlert(absl::string_view, const Snapshot<v1::Alert>& read,
+                           const v1::Alert& updated) override {
+    std::string& bytes = alerts_[updated.visit_id()][updated.alert_id()];
+    if (bytes != read.bytes) return ConcurrentWriteError("the alert", kCheckInErrorDomain);
+    bytes = updated.SerializeAsString();
+    log.push_back(updated);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<Snapshot<v1::Alert>> ReadAlert(absl::string_view,
+                                                absl::string_view alert_id) override {
+    auto visit = alert_visits_.find(std::string(alert_id));
+    if (visit == alert_visits_.end()) return absl::NotFoundError("alert not found");
+    Snapshot<v1::Alert> read;
+    read.bytes = alerts_[visit->second][std::string(alert_id)];
+    read.record.ParseFromString(read.bytes);
+    return read;
+  }
+  absl::StatusOr<ScoredIdPage> ListAlertIds(absl::string_view, absl::Time, absl::Time,
+                                            const std::string&, int) override {
     return absl::UnimplementedError("not kept here");
+  }
+  absl::StatusOr<std::vector<v1::Alert>> ReadAlerts(absl::string_view,
+                                                    const std::vector<std::string>&) override {
+    return absl::UnimplementedError("not kept here");
+  }
+  absl::StatusOr<std::vector<std::string>> TenantIds() override {
+    return std::vector<std::string>{kTenant};
   }
 
   int writes = 0;
+  // Every alert as raised or changed, in order: what WatchAlerts would carry.
+  std::vector<v1::Alert> log;
+  // When the checks of the visits are due.
+  std::multimap<absl::Time, ClaimedCheck> checks_;
 
  private:
+  std::map<std::string, std::map<std::string, std::string>> alerts_;  // visit -> id -> Alert
+  std::map<std::string, std::string> alert_visits_;
   std::map<std::string, v1::VisitView> views_;
   std::map<std::string, std::map<std::string, v1::StoredEvent>> events_;
   std::map<std::string, EventSeen> seen_;
   std::map<std::string, std::string> records_;
   std::map<std::string, std::vector<v1::AuditEntry>> adjustments_;
   std::vector<v1::Tag> tags_;
-  Snapshot<v1::CheckInPolicy> policy_;  // never changed here
+  Snapshot<v1::CheckInPolicy> policy_;
 };
 
 // The scheduling service: a double-up at 07:00 for Edna, Ann and Bob on it; or down.
@@ -446,6 +542,143 @@ TEST_F(CheckInsTest, CorrectionsKeepWhatWasRecordedAndAreRetriedOnce) {
   adjust.set_request_id("fix-2");
   EXPECT_THAT(checkins_->AdjustVisitRecord(kTenant, "sue", adjust).status(),
               StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
+// The stream brings Edna's double-up at 07:00 (Ann and Bob, 40 minutes, window to 08:00).
+scheduling::v1::VisitChange Change(FakeVisits& visits, absl::Time at) {
+  scheduling::v1::VisitChange change;
+  change.set_tenant_id(kTenant);
+  change.set_kind(scheduling::v1::VisitChange::KIND_ASSIGNED);
+  *change.mutable_visit() = *visits.GetVisit(kTenant, "vis_1");
+  *change.mutable_change_time() = TimeToProto(at);
+  return change;
+}
+
+std::vector<std::pair<v1::AlertKind, v1::AlertState>> Logged(const std::vector<v1::Alert>& log) {
+  std::vector<std::pair<v1::AlertKind, v1::AlertState>> logged;
+  for (const v1::Alert& alert : log) logged.emplace_back(alert.kind(), alert.state());
+  return logged;
+}
+
+TEST_F(CheckInsTest, AlertsComeOnceAtTheirThresholdsAndEvidenceArrivingLateSettlesThem) {
+  using Pair = std::pair<v1::AlertKind, v1::AlertState>;
+  clock_.Set(T(6, 0));
+  ASSERT_THAT(checkins_->FollowVisitChange(Change(visits_, T(6, 0))), IsOk());
+  clock_.Set(T(7, 14));
+  ASSERT_THAT(checkins_->RunDueChecks(kTenant, 100).status(), IsOk());
+  EXPECT_THAT(records_->log, IsEmpty()) << "07:00 is the start; nobody is late before 07:15";
+  clock_.Set(T(7, 15));
+  absl::StatusOr<int> ran = checkins_->RunDueChecks(kTenant, 100);
+  ASSERT_THAT(ran.status(), IsOk());
+  EXPECT_EQ(*ran, 1);
+  ASSERT_THAT(Logged(records_->log), ElementsAre(Pair{v1::ALERT_KIND_LATE, v1::ALERT_STATE_OPEN}));
+  EXPECT_THAT(records_->log[0].carer_ids(), ElementsAre("car_ann", "car_bob"));
+  EXPECT_EQ(*checkins_->RunDueChecks(kTenant, 100), 0) << "each check runs once";
+
+  // Ann's phone had no signal: her check-in at 07:10 arrives at 07:40. Nobody was late after
+  // all, but Bob was not there by 07:15.
+  SendBatch({Tap("a1", "car_ann", false, T(7, 10))}, T(7, 40), absl::ZeroDuration());
+  ASSERT_THAT(Logged(records_->log),
+              ElementsAre(Pair{v1::ALERT_KIND_LATE, v1::ALERT_STATE_OPEN},
+                          Pair{v1::ALERT_KIND_LATE, v1::ALERT_STATE_RESOLVED},
+                          Pair{v1::ALERT_KIND_CARER_MISSING, v1::ALERT_STATE_OPEN}));
+  EXPECT_EQ(records_->log[1].resolution(), v1::ALERT_RESOLUTION_EVIDENCE_ARRIVED);
+  EXPECT_EQ(records_->log[1].evidence_event_id(), "a1");
+  EXPECT_THAT(records_->log[2].carer_ids(), ElementsAre("car_bob"));
+  // Bob's phone was offline too: in at 07:12. Nothing is missing any more; nothing is
+  // raised again by the engine's later checks.
+  SendBatch({Tap("b1", "car_bob", false, T(7, 12))}, T(7, 45), absl::ZeroDuration());
+  ASSERT_EQ(records_->log.size(), 4u);
+  EXPECT_EQ(records_->log[3].kind(), v1::ALERT_KIND_CARER_MISSING);
+  EXPECT_EQ(records_->log[3].state(), v1::ALERT_STATE_RESOLVED);
+  clock_.Set(T(8, 0));
+  ASSERT_THAT(checkins_->RunDueChecks(kTenant, 100).status(), IsOk());
+  EXPECT_EQ(records_->log.size(), 4u) << "not missed: both were in";
+  // Nobody checked out: overdue at the planned end (07:40) + 30 minutes.
+  clock_.Set(T(8, 10));
+  ASSERT_THAT(checkins_->RunDueChecks(kTenant, 100).status(), IsOk());
+  ASSERT_EQ(records_->log.size(), 5u);
+  EXPECT_EQ(records_->log[4].kind(), v1::ALERT_KIND_OVERDUE_CHECK_OUT);
+  EXPECT_THAT(records_->log[4].carer_ids(), ElementsAre("car_ann", "car_bob"));
+}
+
+TEST_F(CheckInsTest, ACoordinatorAcknowledgesAndResolvesAndACancellationSettlesTheRest) {
+  clock_.Set(T(6, 0));
+  ASSERT_THAT(checkins_->FollowVisitChange(Change(visits_, T(6, 0))), IsOk());
+  clock_.Set(T(8, 0));
+  ASSERT_THAT(checkins_->RunDueChecks(kTenant, 100).status(), IsOk());
+  ASSERT_EQ(records_->log.size(), 2u);  // late, then missed
+  const std::string late = records_->log[0].alert_id();
+  const std::string missed = records_->log[1].alert_id();
+  v1::AcknowledgeAlertRequest acknowledge;
+  acknowledge.set_alert_id(late);
+  acknowledge.set_note("ringing Ann");
+  absl::StatusOr<v1::Alert> acknowledged = checkins_->AcknowledgeAlert(kTenant, "sue", acknowledge);
+  ASSERT_THAT(acknowledged.status(), IsOk());
+  EXPECT_EQ(acknowledged->state(), v1::ALERT_STATE_ACKNOWLEDGED);
+  EXPECT_EQ(acknowledged->acknowledged_by(), "sue");
+  EXPECT_EQ(checkins_->AcknowledgeAlert(kTenant, "sue", acknowledge)->version(),
+            acknowledged->version())
+      << "again: nothing changes";
+  v1::ResolveAlertRequest resolve;
+  resolve.set_alert_id(late);
+  resolve.set_resolution(v1::ALERT_RESOLUTION_EVIDENCE_ARRIVED);
+  EXPECT_THAT(ViolatedFields(checkins_->ResolveAlert(kTenant, "sue", resolve).status()),
+              ::testing::UnorderedElementsAre("resolution", "note"));
+  resolve.set_resolution(v1::ALERT_RESOLUTION_ANOTHER_CARER_SENT);
+  resolve.set_note("Cat went instead");
+  absl::StatusOr<v1::Alert> resolved = checkins_->ResolveAlert(kTenant, "sue", resolve);
+  ASSERT_THAT(resolved.status(), IsOk());
+  EXPECT_EQ(resolved->state(), v1::ALERT_STATE_RESOLVED);
+  EXPECT_EQ(checkins_->ResolveAlert(kTenant, "sue", resolve)->version(), resolved->version());
+  resolve.set_note("something else");
+  EXPECT_THAT(checkins_->ResolveAlert(kTenant, "sue", resolve).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(checkins_->AcknowledgeAlert(kTenant, "sue", acknowledge).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  acknowledge.set_alert_id("alt_nothing");
+  EXPECT_THAT(checkins_->AcknowledgeAlert(kTenant, "sue", acknowledge).status(),
+              StatusIs(absl::StatusCode::kNotFound));
+
+  // The visit is cancelled: the MISSED alert still open is settled with that reason.
+  scheduling::v1::VisitChange cancelled = Change(visits_, T(8, 5));
+  cancelled.set_kind(scheduling::v1::VisitChange::KIND_CANCELLED);
+  cancelled.mutable_visit()->set_status(scheduling::v1::VISIT_STATUS_CANCELLED);
+  cancelled.mutable_visit()->set_version(4);
+  clock_.Set(T(8, 5));
+  ASSERT_THAT(checkins_->FollowVisitChange(cancelled), IsOk());
+  const v1::Alert& last = records_->log.back();
+  EXPECT_EQ(last.alert_id(), missed);
+  EXPECT_EQ(last.state(), v1::ALERT_STATE_RESOLVED);
+  EXPECT_EQ(last.resolution(), v1::ALERT_RESOLUTION_VISIT_CANCELLED);
+  EXPECT_EQ(last.resolved_by(), "system");
+}
+
+TEST_F(CheckInsTest, ATighterPolicyMovesThePendingChecksAndOldChecksRaiseNothing) {
+  clock_.Set(T(6, 0));
+  ASSERT_THAT(checkins_->FollowVisitChange(Change(visits_, T(6, 0))), IsOk());
+  clock_.Set(T(6, 30));
+  v1::UpdatePolicyRequest tighter;
+  tighter.mutable_policy()->mutable_standard()->mutable_late_after()->set_seconds(5 * 60);
+  tighter.mutable_policy()->mutable_standard()->mutable_missed_after()->set_seconds(60 * 60);
+  tighter.mutable_policy()->mutable_standard()->mutable_overdue_check_out_after()->set_seconds(30 *
+                                                                                               60);
+  tighter.mutable_policy()->mutable_standard()->set_short_visit_fraction(0.75);
+  tighter.mutable_update_mask()->add_paths("standard");
+  ASSERT_THAT(checkins_->UpdatePolicy(kTenant, tighter).status(), IsOk());
+  clock_.Set(T(7, 5));
+  ASSERT_THAT(checkins_->RunDueChecks(kTenant, 100).status(), IsOk());
+  ASSERT_THAT(Logged(records_->log),
+              ElementsAre(std::pair{v1::ALERT_KIND_LATE, v1::ALERT_STATE_OPEN}));
+  EXPECT_EQ(records_->log[0].due_time().seconds(), absl::ToUnixSeconds(T(7, 5)));
+
+  // A check long past when it is first seen (the service was down all day) raises nothing.
+  Reset();
+  clock_.Set(T(6, 0));
+  ASSERT_THAT(checkins_->FollowVisitChange(Change(visits_, T(6, 0))), IsOk());
+  clock_.Set(T(23, 0));
+  ASSERT_THAT(checkins_->RunDueChecks(kTenant, 100).status(), IsOk());
+  EXPECT_THAT(records_->log, IsEmpty());
 }
 
 }  // namespace
