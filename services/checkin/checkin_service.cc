@@ -1,6 +1,10 @@
 #include "services/checkin/checkin_service.h"
 
+#include <set>
 #include <utility>
+
+#include "common/ids/ids.h"
+#include "common/status/errors.h"
 
 namespace homecare::checkin {
 namespace {
@@ -12,6 +16,9 @@ constexpr Role kSenders[] = {Role::kCoordinator, Role::kSystem, Role::kCarer};
 constexpr Role kReaders[] = {Role::kCoordinator, Role::kSystem, Role::kCarer};
 // Who keeps the tenant's policy and tags: its coordinators and its services.
 constexpr Role kManagers[] = {Role::kCoordinator, Role::kSystem};
+// Who watches and handles alerts: the back office and the tenant's systems (an on-call pager),
+// never a carer.
+constexpr Role kAlertHandlers[] = {Role::kCoordinator, Role::kSystem};
 // Who corrects records (visit maintenance): coordinators, a person accountable for it.
 constexpr Role kMaintainers[] = {Role::kCoordinator};
 
@@ -141,6 +148,61 @@ grpc::ServerUnaryReactor* CheckInService::ListTags(grpc::CallbackServerContext* 
                          [=, this](const Principal& principal, const std::string& tenant) {
                            return Reply(checkins_.ListTags(tenant, *request), response);
                          });
+}
+
+grpc::ServerWriteReactor<v1::AlertEvent>* CheckInService::WatchAlerts(
+    grpc::CallbackServerContext* context, const v1::WatchAlertsRequest* request) {
+  absl::StatusOr<Principal> principal = calls_.Authorize(*context, kAlertHandlers);
+  if (!principal.ok()) return Watches::Refuse<v1::AlertEvent>(principal.status());
+  FieldViolations violations;
+  if (!request->locality_id().empty()) {
+    violations.AddFrom(ValidateSlug("locality_id", request->locality_id()));
+  }
+  std::set<int> kinds;
+  for (int kind : request->kinds()) {
+    if (!v1::AlertKind_IsValid(kind) || kind == v1::ALERT_KIND_UNSPECIFIED) {
+      violations.Add("kinds", "must be AlertKinds");
+      break;
+    }
+    kinds.insert(kind);
+  }
+  if (!violations.empty()) return Watches::Refuse<v1::AlertEvent>(violations.ToStatus());
+  Watches::Filter<v1::AlertEvent> keep;
+  if (!request->locality_id().empty() || !kinds.empty()) {
+    keep = [locality = request->locality_id(), kinds](v1::AlertEvent& event) {
+      return (locality.empty() || event.alert().locality_id() == locality) &&
+             (kinds.empty() || kinds.contains(event.alert().kind()));
+    };
+  }
+  return watches_.Start<v1::AlertEvent>(*principal, request->resume_token(), &store_.alert_log(),
+                                        std::move(keep));
+}
+
+grpc::ServerUnaryReactor* CheckInService::ListAlerts(grpc::CallbackServerContext* context,
+                                                     const v1::ListAlertsRequest* request,
+                                                     v1::ListAlertsResponse* response) {
+  return calls_.OnTenant(context, kAlertHandlers,
+                         [=, this](const Principal&, const std::string& tenant) {
+                           return Reply(checkins_.ListAlerts(tenant, *request), response);
+                         });
+}
+
+grpc::ServerUnaryReactor* CheckInService::AcknowledgeAlert(
+    grpc::CallbackServerContext* context, const v1::AcknowledgeAlertRequest* request,
+    v1::Alert* response) {
+  return calls_.OnTenant(
+      context, kAlertHandlers, [=, this](const Principal& principal, const std::string& tenant) {
+        return Reply(checkins_.AcknowledgeAlert(tenant, principal.subject, *request), response);
+      });
+}
+
+grpc::ServerUnaryReactor* CheckInService::ResolveAlert(grpc::CallbackServerContext* context,
+                                                       const v1::ResolveAlertRequest* request,
+                                                       v1::Alert* response) {
+  return calls_.OnTenant(
+      context, kAlertHandlers, [=, this](const Principal& principal, const std::string& tenant) {
+        return Reply(checkins_.ResolveAlert(tenant, principal.subject, *request), response);
+      });
 }
 
 }  // namespace homecare::checkin

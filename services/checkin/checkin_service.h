@@ -1,11 +1,12 @@
 // The gRPC adapter of homecare.checkin.v1.CheckInService: authorise, pick the tenant from the
 // token, call CheckIns (the domain operations), map the result. Nothing else lives here. The
-// alert RPCs (WatchAlerts, AcknowledgeAlert, ResolveAlert) come later: until then they answer
-// UNIMPLEMENTED (the generated default).
+// live board (GetBoard, WatchBoard) comes later: until then it answers UNIMPLEMENTED (the
+// generated default).
 #ifndef HOMECARE_SERVICES_CHECKIN_CHECKIN_SERVICE_H_
 #define HOMECARE_SERVICES_CHECKIN_CHECKIN_SERVICE_H_
 
 #include "common/server/call_runner.h"
+#include "common/server/event_watch.h"
 #include "common/time/time.h"
 #include "homecare/checkin/v1/checkin.grpc.pb.h"
 #include "services/checkin/checkin.h"
@@ -17,8 +18,9 @@ namespace homecare::checkin {
 class CheckInService final : public v1::CheckInService::CallbackService {
  public:
   // All must outlive the service.
-  CheckInService(CallRunner* calls, CheckInStore* store, VisitSource* visits, const Clock* clock)
-      : calls_(*calls), checkins_(store, visits, clock) {}
+  CheckInService(CallRunner* calls, Watches* watches, CheckInStore* store, VisitSource* visits,
+                 const Clock* clock)
+      : calls_(*calls), watches_(*watches), store_(*store), checkins_(store, visits, clock) {}
 
   grpc::ServerUnaryReactor* CheckIn(grpc::CallbackServerContext* context,
                                     const v1::CheckInRequest* request,
@@ -54,11 +56,26 @@ class CheckInService final : public v1::CheckInService::CallbackService {
                                      const v1::ListTagsRequest* request,
                                      v1::ListTagsResponse* response) override;
 
-  // The domain operations, for the service's background work (following the visit stream).
+  grpc::ServerWriteReactor<v1::AlertEvent>* WatchAlerts(
+      grpc::CallbackServerContext* context, const v1::WatchAlertsRequest* request) override;
+  grpc::ServerUnaryReactor* ListAlerts(grpc::CallbackServerContext* context,
+                                       const v1::ListAlertsRequest* request,
+                                       v1::ListAlertsResponse* response) override;
+  grpc::ServerUnaryReactor* AcknowledgeAlert(grpc::CallbackServerContext* context,
+                                             const v1::AcknowledgeAlertRequest* request,
+                                             v1::Alert* response) override;
+  grpc::ServerUnaryReactor* ResolveAlert(grpc::CallbackServerContext* context,
+                                         const v1::ResolveAlertRequest* request,
+                                         v1::Alert* response) override;
+
+  // The domain operations, for the service's background work (following the visit stream,
+  // running the alert checks).
   CheckIns& checkins() { return checkins_; }
 
  private:
   CallRunner& calls_;
+  Watches& watches_;
+  CheckInStore& store_;
   CheckIns checkins_;
 };
 

@@ -80,6 +80,12 @@ absl::StatusOr<std::vector<Record>> ParseAll(const std::vector<RedisReply>& elem
 
 CheckInStore::CheckInStore(RedisClient* redis)
     : redis_(redis),
+      alert_log_(
+          redis,
+          {.key = [](absl::string_view tenant) { return TenantKey(tenant, kService, "alert-log"); },
+           .field = "event",
+           .tenant_ids = [this] { return TenantIds(); },
+           .when_lost = "list the alerts again and watch from now on"}),
       store_event_(
           LuaScript(lua::kStoreEventLuaName, lua::kStoreEventLua, lua::kStoreEventLuaKeys)),
       write_record_(

@@ -61,6 +61,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/redis/event_log.h"
 #include "common/redis/lua_script.h"
 #include "common/redis/record.h"
 #include "common/redis/redis_client.h"
@@ -78,6 +79,9 @@ class CheckInStore final : public CheckInRecords {
 
   // SCRIPT LOAD of the store's scripts at start-up (best effort: they load on demand too).
   absl::Status LoadScripts();
+
+  // Every tenant's alert log, for WatchAlerts.
+  EventSource& alert_log() { return alert_log_; }
 
   absl::StatusOr<VisitState> ReadVisitState(absl::string_view tenant_id, absl::string_view visit_id,
                                             absl::string_view event_id) override;
@@ -137,6 +141,7 @@ class CheckInStore final : public CheckInRecords {
   absl::Status RegisterTenant(absl::string_view tenant_id);
 
   RedisClient* redis_;
+  RedisEventLog alert_log_;
   absl::Mutex registered_mutex_;
   std::set<std::string, std::less<>> registered_ ABSL_GUARDED_BY(registered_mutex_);
   LuaScript store_event_;

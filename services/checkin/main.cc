@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   namespace sv1 = homecare::scheduling::v1;
   std::string scheduling_address = "127.0.0.1:50052";
   absl::Duration scheduling_timeout = absl::Seconds(2);
+  absl::Duration alert_interval = absl::Seconds(1);
   std::unique_ptr<CheckInStore> store;
   std::unique_ptr<SchedulingVisits> visits;
   std::unique_ptr<sv1::SchedulingService::Stub> stream_stub;
@@ -37,6 +38,8 @@ int main(int argc, char** argv) {
                              "The scheduling service: host:port or unix:/path");
              flags.AddDuration("scheduling-timeout", &scheduling_timeout,
                                "Deadline of each call to the scheduling service");
+             flags.AddDuration("alert-interval", &alert_interval,
+                               "How often the alert engine looks for checks that came due");
            },
        .make_service =
            [&](homecare::ServiceDeps& deps) -> absl::StatusOr<std::unique_ptr<grpc::Service>> {
@@ -47,8 +50,8 @@ int main(int argc, char** argv) {
          }
          std::shared_ptr<grpc::Channel> scheduling = homecare::MakeChannel(scheduling_address);
          visits = std::make_unique<SchedulingVisits>(scheduling, &deps.tokens, scheduling_timeout);
-         auto service =
-             std::make_unique<CheckInService>(&deps.calls, store.get(), visits.get(), &deps.clock);
+         auto service = std::make_unique<CheckInService>(&deps.calls, &deps.watches, store.get(),
+                                                         visits.get(), &deps.clock);
          // The visits and their carers, from scheduling's stream: what a carer checks in
          // against while scheduling cannot be reached.
          stream_stub = sv1::SchedulingService::NewStub(scheduling);
@@ -82,6 +85,21 @@ int main(int argc, char** argv) {
                              [&](const homecare::BackgroundWork::Context& context) {
                                return follower->Run(context);
                              });
+         // Late, missed and overdue visits: every replica runs the checks that came due; each
+         // check is claimed by one, so each alert is raised once.
+         deps.background.Every("alert-engine", alert_interval, [checkins]() -> absl::Status {
+           absl::StatusOr<std::vector<std::string>> tenants = checkins->AlertTenants();
+           if (!tenants.ok()) return tenants.status();
+           constexpr int kBatch = 200;
+           for (const std::string& tenant : *tenants) {
+             absl::StatusOr<int> ran;
+             do {
+               ran = checkins->RunDueChecks(tenant, kBatch);
+               if (!ran.ok()) return ran.status();
+             } while (*ran == kBatch);
+           }
+           return absl::OkStatus();
+         });
          return service;
        }});
 }
