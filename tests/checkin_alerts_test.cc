@@ -276,5 +276,45 @@ TEST_F(CheckInAlertsTest, CoordinatorsAcknowledgeAndResolveCarersAndOtherTenants
       ::testing::UnorderedElementsAre("start_date", "end_date", "kind", "locality_id"));
 }
 
+TEST_F(CheckInAlertsTest, CarectlWatchesListsAcknowledgesAndResolves) {
+  const std::string morning = StaffTuesdayMorning();
+  AlertWatch ours(*checkin_stub_, Coordinator());
+  ours.WaitUntilWatching();
+  // 10:01: Tuesday morning late and missed; Monday's bedtime too long ago to raise anything.
+  clock_.Set(Local(2030, 12, 3, 10, 1));
+  std::optional<cv1::AlertEvent> late = NextFor(ours, morning);
+  ASSERT_TRUE(late.has_value());
+  const std::string alert_id = late->alert().alert_id();
+  // carectl's watch picks up after the LATE alert, however late it connects: it sees the
+  // acknowledgement and the resolution below.
+  std::pair<int, std::string> watched;
+  std::thread watcher([&] {
+    watched = Carectl({"alerts", "watch", "--count", "2", "--kinds", "late", "--resume-token",
+                       late->resume_token()});
+  });
+  auto [listed, listed_output] = Carectl({"alerts", "list", "--date", "2030-12-03"});
+  ASSERT_EQ(listed, 0) << listed_output;
+  EXPECT_THAT(listed_output, ::testing::HasSubstr("late    open   Edna"));
+  EXPECT_THAT(listed_output, ::testing::HasSubstr("missed  open   Edna"));
+  auto [acked, acked_output] = Carectl({"alert", "ack", "--id", alert_id, "--note", "on it"});
+  ASSERT_EQ(acked, 0) << acked_output;
+  EXPECT_THAT(acked_output, ::testing::HasSubstr("state:        acknowledged"));
+  auto [bad, bad_output] =
+      Carectl({"alert", "resolve", "--id", alert_id, "--resolution", "evidence-arrived"});
+  EXPECT_EQ(bad, 1);
+  EXPECT_THAT(bad_output, ::testing::HasSubstr("--resolution: resolution \"evidence-arrived\""));
+  auto [resolved, resolved_output] =
+      Carectl({"alert", "resolve", "--id", alert_id, "--resolution", "carer-arrived-late", "--note",
+               "stuck behind a bin lorry"});
+  ASSERT_EQ(resolved, 0) << resolved_output;
+  EXPECT_THAT(resolved_output,
+              ::testing::HasSubstr("carer-arrived-late: stuck behind a bin lorry"));
+  watcher.join();
+  ASSERT_EQ(watched.first, 0) << watched.second;
+  EXPECT_THAT(watched.second, ::testing::HasSubstr("late  acknowledged  Edna  Ann  (by test-"));
+  EXPECT_THAT(watched.second,
+              ::testing::HasSubstr("late  resolved  Edna  Ann  (carer-arrived-late"));
+}
+
 }  // namespace
 }  // namespace homecare

@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/ids/ids.h"
 #include "common/time/time.h"
@@ -296,6 +297,144 @@ int RunRecordAdjust(const std::vector<std::string>& args) {
                      RecordView(connection));
 }
 
+Wanted WantedBy(const cv1::Alert& alert) {
+  return Wanted{.carers = {alert.carer_ids().begin(), alert.carer_ids().end()},
+                .clients = {alert.client_id()}};
+}
+
+auto AlertView(const ClientFlags& connection) {
+  return [&connection](const cv1::Alert& alert) {
+    return RenderAlert(alert, LoadDirectory(connection, WantedBy(alert)));
+  };
+}
+
+int RunAlertsWatch(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  cv1::WatchAlertsRequest request;
+  std::string kinds;
+  int64_t count = 0;
+  FlagSet flags("carectl alerts watch");
+  connection.Register(flags);
+  flags.AddString("locality", request.mutable_locality_id(), "Only this locality's alerts");
+  flags.AddString("kinds", &kinds,
+                  "Only these kinds, comma-separated: late, missed, overdue-check-out, "
+                  "short-visit, carer-missing");
+  flags.AddString("resume-token", request.mutable_resume_token(),
+                  "Resume after the alert that carried this token (printed with --json)");
+  flags.AddInt("count", &count, "Stop after this many (0: until Ctrl-C)");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  for (absl::string_view kind : absl::StrSplit(kinds, ',', absl::SkipWhitespace())) {
+    absl::StatusOr<cv1::AlertKind> parsed = ParseAlertKind(kind);
+    if (!parsed.ok()) return PrintError(ForFlag("kinds", parsed.status()));
+    request.add_kinds(*parsed);
+  }
+  Stub stub(connection.Channel(connection.checkin));
+  std::unique_ptr<grpc::ClientContext> context = connection.StreamContext();
+  std::unique_ptr<grpc::ClientReader<cv1::AlertEvent>> stream =
+      stub.WatchAlerts(context.get(), request);
+  return ShowWatch(
+      connection, *context, *stream, count,
+      [](const cv1::AlertEvent& event) { return WantedBy(event.alert()); }, RenderAlertEvent);
+}
+
+int RunAlertsList(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  cv1::ListAlertsRequest request;
+  std::string date, from, to, kind, state;
+  bool all = false;
+  int64_t page_size = 0;
+  FlagSet flags("carectl alerts list");
+  connection.Register(flags);
+  flags.AddString("date", &date, "The visits' local day: YYYY-MM-DD");
+  flags.AddString("from", &from, "Or from this day: YYYY-MM-DD");
+  flags.AddString("to", &to, "...to this day (inclusive)");
+  flags.AddString("locality", request.mutable_locality_id(), "Only this locality's");
+  flags.AddString("kind", &kind, "Only this kind: late, missed, overdue-check-out...");
+  flags.AddString("state", &state, "Only open, acknowledged or resolved alerts");
+  flags.AddString("visit", request.mutable_visit_id(), "Only this visit's");
+  flags.AddInt("page-size", &page_size, "At most this many a page (max 200)");
+  flags.AddString("page-token", request.mutable_page_token(), "From a previous page");
+  flags.AddBool("all", &all, "Every page, to the end");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  if (!date.empty() && (!from.empty() || !to.empty())) {
+    return PrintError(absl::InvalidArgumentError("--date cannot be combined with --from or --to"));
+  }
+  for (auto [flag, text, field] :
+       {std::tuple{"date", &date, &cv1::ListAlertsRequest::mutable_date},
+        std::tuple{"from", &from, &cv1::ListAlertsRequest::mutable_start_date},
+        std::tuple{"to", &to, &cv1::ListAlertsRequest::mutable_end_date}}) {
+    if (text->empty()) continue;
+    if (absl::Status ok = ParseDayFlag(flag, *text, *(request.*field)()); !ok.ok()) {
+      return PrintError(ok);
+    }
+  }
+  if (!kind.empty()) {
+    absl::StatusOr<cv1::AlertKind> parsed = ParseAlertKind(kind);
+    if (!parsed.ok()) return PrintError(ForFlag("kind", parsed.status()));
+    request.set_kind(*parsed);
+  }
+  if (!state.empty()) {
+    absl::StatusOr<cv1::AlertState> parsed = ParseAlertState(state);
+    if (!parsed.ok()) return PrintError(ForFlag("state", parsed.status()));
+    request.set_state(*parsed);
+  }
+  request.set_page_size(static_cast<int32_t>(page_size));
+  cv1::ListAlertsResponse alerts;
+  while (true) {
+    absl::StatusOr<cv1::ListAlertsResponse> page =
+        Call(connection, connection.checkin, &Stub::ListAlerts, request);
+    if (!page.ok()) return PrintError(page.status(), connection.FlagNames());
+    for (cv1::Alert& alert : *page->mutable_alerts()) *alerts.add_alerts() = std::move(alert);
+    alerts.set_next_page_token(page->next_page_token());
+    if (!all || page->next_page_token().empty()) break;
+    if (page->next_page_token() == request.page_token()) {
+      return PrintError(absl::InternalError("the server returned the same page token again"));
+    }
+    request.set_page_token(page->next_page_token());
+  }
+  return Show(connection, alerts, [&](const cv1::ListAlertsResponse& response) {
+    Wanted wanted;
+    for (const cv1::Alert& alert : response.alerts()) {
+      wanted.clients.insert(alert.client_id());
+      wanted.carers.insert(alert.carer_ids().begin(), alert.carer_ids().end());
+    }
+    return RenderAlerts(
+        response, LoadDirectory(connection, wanted),
+        request.state() == cv1::ALERT_STATE_UNSPECIFIED ? "no alerts" : "no alerts in that state");
+  });
+}
+
+int RunAlertAcknowledge(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  cv1::AcknowledgeAlertRequest request;
+  FlagSet flags("carectl alert ack");
+  connection.Register(flags);
+  flags.AddString("id", request.mutable_alert_id(), "Alert id");
+  flags.AddString("note", request.mutable_note(), "What is being done");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  return CallAndShow(connection, connection.checkin, &Stub::AcknowledgeAlert, request,
+                     AlertView(connection));
+}
+
+int RunAlertResolve(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  cv1::ResolveAlertRequest request;
+  std::string resolution;
+  FlagSet flags("carectl alert resolve");
+  connection.Register(flags);
+  flags.AddString("id", request.mutable_alert_id(), "Alert id");
+  flags.AddString("resolution", &resolution,
+                  "carer-arrived-late, another-carer-sent, client-not-home, family-covered, "
+                  "visit-not-needed, record-corrected or other");
+  flags.AddString("note", request.mutable_note(), "What happened");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  absl::StatusOr<cv1::AlertResolution> parsed = ParseAlertResolution(resolution);
+  if (!parsed.ok()) return PrintError(ForFlag("resolution", parsed.status()));
+  request.set_resolution(*parsed);
+  return CallAndShow(connection, connection.checkin, &Stub::ResolveAlert, request,
+                     AlertView(connection));
+}
+
 auto PolicyView(const ClientFlags& connection) {
   return [&connection](const cv1::CheckInPolicy& policy) {
     return RenderCheckInPolicy(policy, LoadDirectory(connection));
@@ -478,6 +617,14 @@ void RegisterCheckInCommands() {
   commands.push_back({{"record", "adjust"},
                       "Correct a record's times or state, with a reason (kept in its audit)",
                       RunRecordAdjust});
+  commands.push_back({{"alerts", "watch"},
+                      "Late, missed and overdue visits as they are raised and handled",
+                      RunAlertsWatch});
+  commands.push_back({{"alerts", "list"}, "Alerts of a day or period, filtered", RunAlertsList});
+  commands.push_back(
+      {{"alert", "ack"}, "Acknowledge an alert: someone is on it", RunAlertAcknowledge});
+  commands.push_back(
+      {{"alert", "resolve"}, "Resolve an alert with what happened", RunAlertResolve});
   commands.push_back(
       {{"policy", "get"}, "The check-in policy: geofence, thresholds", RunPolicyGet});
   commands.push_back(

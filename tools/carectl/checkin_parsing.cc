@@ -68,6 +68,25 @@ absl::StatusOr<cv1::TagKind> ParseTagKind(absl::string_view text) {
   return ParseWord<cv1::TagKind>("tag kind", text);
 }
 
+absl::StatusOr<cv1::AlertKind> ParseAlertKind(absl::string_view text) {
+  return ParseWord<cv1::AlertKind>("alert kind", text);
+}
+
+absl::StatusOr<cv1::AlertState> ParseAlertState(absl::string_view text) {
+  return ParseWord<cv1::AlertState>("alert state", text);
+}
+
+absl::StatusOr<cv1::AlertResolution> ParseAlertResolution(absl::string_view text) {
+  static const auto* words = [] {
+    auto* all = new std::map<std::string, cv1::AlertResolution>(EnumWords<cv1::AlertResolution>());
+    std::erase_if(*all, [](const auto& word) {
+      return word.second < cv1::ALERT_RESOLUTION_CARER_ARRIVED_LATE;
+    });
+    return all;
+  }();
+  return Lookup("resolution", text, *words);
+}
+
 absl::StatusOr<std::vector<cv1::TaskOutcome>> ParseTaskOutcomes(absl::string_view text) {
   return ParseReports<cv1::TaskStatus, cv1::TaskOutcome>(
       "task", text,

@@ -19,6 +19,11 @@ absl::StatusOr<checkin::v1::DeliveryState> ParseDeliveryState(absl::string_view 
 absl::StatusOr<checkin::v1::AdjustmentReason> ParseAdjustmentReason(absl::string_view text);
 absl::StatusOr<checkin::v1::AdjustmentResolution> ParseAdjustmentResolution(absl::string_view text);
 absl::StatusOr<checkin::v1::TagKind> ParseTagKind(absl::string_view text);
+absl::StatusOr<checkin::v1::AlertKind> ParseAlertKind(absl::string_view text);
+absl::StatusOr<checkin::v1::AlertState> ParseAlertState(absl::string_view text);
+// A coordinator's resolutions only (carer-arrived-late to other): the others are the
+// service's own.
+absl::StatusOr<checkin::v1::AlertResolution> ParseAlertResolution(absl::string_view text);
 
 // ';'-separated "<task id>=<status>[: <note>]", status done, refused, not-done or
 // partially-done. The service asks for a note with not-done; that rule is its to state.

@@ -31,6 +31,18 @@ TEST(CheckInParsingTest, EnumsByTheWordsCarectlPrints) {
   EXPECT_FALSE(ParseDeliveryState("unspecified").ok());
 }
 
+TEST(CheckInParsingTest, AlertsByTheirWords) {
+  EXPECT_EQ(*ParseAlertKind("carer-missing"), cv1::ALERT_KIND_CARER_MISSING);
+  EXPECT_EQ(*ParseAlertState("acknowledged"), cv1::ALERT_STATE_ACKNOWLEDGED);
+  EXPECT_EQ(*ParseAlertResolution("another-carer-sent"), cv1::ALERT_RESOLUTION_ANOTHER_CARER_SENT);
+  // The service's own resolutions are not a coordinator's to give.
+  EXPECT_THAT(ParseAlertResolution("evidence-arrived").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("expected another-carer-sent, carer-arrived-late, "
+                                 "client-not-home, family-covered, other, record-corrected, "
+                                 "visit-not-needed")));
+}
+
 TEST(CheckInParsingTest, TasksWithTheirNotes) {
   auto tasks =
       ParseTaskOutcomes("t1=done; t2=refused: had eaten, thanks ;meds=not-done: none left");

@@ -257,6 +257,69 @@ std::string RenderEventResult(bool duplicate, const Repeated<cv1::VisitException
   return absl::StrCat(out, "\n", RenderVisitRecord(record, directory));
 }
 
+std::string RenderAlert(const cv1::Alert& alert, const Directory& directory) {
+  std::string acknowledged;
+  if (alert.has_acknowledge_time()) {
+    acknowledged = absl::StrCat(
+        FormatLocalTime(alert.acknowledge_time(), directory.zone), " by ", alert.acknowledged_by(),
+        alert.acknowledge_note().empty() ? "" : ": " + alert.acknowledge_note());
+  }
+  std::string resolved;
+  if (alert.has_resolve_time()) {
+    resolved = absl::StrCat(FormatLocalTime(alert.resolve_time(), directory.zone), " by ",
+                            alert.resolved_by(), ", ", EnumName(alert.resolution()));
+    if (!alert.resolution_note().empty()) absl::StrAppend(&resolved, ": ", alert.resolution_note());
+    if (!alert.evidence_event_id().empty()) {
+      absl::StrAppend(&resolved, " (event ", alert.evidence_event_id(), ")");
+    }
+  }
+  Details details;
+  details.Add("alert", alert.alert_id());
+  details.Add("kind", EnumName(alert.kind()));
+  details.Add("state", EnumName(alert.state()));
+  details.Add("visit", alert.visit_id());
+  details.Add("client", WithId(directory.clients, alert.client_id()));
+  details.Add("carers", alert.carer_ids().empty() ? "nobody on the visit"
+                                                  : NamesOf(directory.carers, alert.carer_ids()));
+  details.Add("locality", WithId(directory.localities, alert.locality_id()));
+  details.Add("planned", absl::StrCat(FormatLocalTime(alert.planned_start(), directory.zone),
+                                      alert.time_critical() ? ", time-critical" : ""));
+  details.Add("due", FormatLocalTime(alert.due_time(), directory.zone));
+  details.Add("raised", FormatLocalTime(alert.raise_time(), directory.zone));
+  details.Add("acknowledged", acknowledged);
+  details.Add("resolved", resolved);
+  return details.Render();
+}
+
+std::string RenderAlerts(const cv1::ListAlertsResponse& response, const Directory& directory,
+                         const std::string& empty) {
+  Table table({"DUE", "KIND", "STATE", "CLIENT", "CARERS", "LOCALITY", "VISIT", "ALERT"});
+  for (const cv1::Alert& alert : response.alerts()) {
+    table.AddRow({FormatLocalTime(alert.due_time(), directory.zone), EnumName(alert.kind()),
+                  EnumName(alert.state()), NameOf(directory.clients, alert.client_id()),
+                  NamesOf(directory.carers, alert.carer_ids()),
+                  NameOf(directory.localities, alert.locality_id()), alert.visit_id(),
+                  alert.alert_id()});
+  }
+  return Listing(table, response.next_page_token(), empty);
+}
+
+std::string RenderAlertEvent(const cv1::AlertEvent& event, const Directory& directory) {
+  const cv1::Alert& alert = event.alert();
+  std::vector<std::string> parts = {FormatLocalTime(alert.due_time(), directory.zone),
+                                    EnumName(alert.kind()), EnumName(alert.state()),
+                                    NameOf(directory.clients, alert.client_id())};
+  if (!alert.carer_ids().empty()) parts.push_back(NamesOf(directory.carers, alert.carer_ids()));
+  if (alert.state() == cv1::ALERT_STATE_RESOLVED) {
+    parts.push_back(
+        absl::StrCat("(", EnumName(alert.resolution()), " by ", alert.resolved_by(), ")"));
+  } else if (alert.state() == cv1::ALERT_STATE_ACKNOWLEDGED) {
+    parts.push_back(absl::StrCat("(by ", alert.acknowledged_by(), ")"));
+  }
+  parts.push_back(alert.alert_id());
+  return absl::StrJoin(parts, "  ") + "\n";
+}
+
 std::string RenderCheckInPolicy(const cv1::CheckInPolicy& policy, const Directory& directory) {
   Details details;
   details.Add("geofence", Meters(policy.geofence_meters()) + " from the client's home");

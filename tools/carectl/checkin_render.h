@@ -24,6 +24,14 @@ std::string RenderEventResult(bool duplicate,
                               const Repeated<checkin::v1::VisitException>& exceptions,
                               const checkin::v1::VisitRecord& record, const Directory& directory);
 
+// One alert in full: what, about whom, when due, and what was done about it.
+std::string RenderAlert(const checkin::v1::Alert& alert, const Directory& directory);
+// A line per alert, by due time.
+std::string RenderAlerts(const checkin::v1::ListAlertsResponse& response,
+                         const Directory& directory, const std::string& empty);
+// One line per raise or change, for `alerts watch`.
+std::string RenderAlertEvent(const checkin::v1::AlertEvent& event, const Directory& directory);
+
 std::string RenderCheckInPolicy(const checkin::v1::CheckInPolicy& policy,
                                 const Directory& directory);
 

@@ -151,6 +151,43 @@ TEST(CheckInRenderTest, AnEventsResultSaysWhetherItWasARepeat) {
   EXPECT_THAT(repeat, Not(HasSubstr("to review:\n  ")));
 }
 
+TEST(CheckInRenderTest, AlertsAsTheBackOfficeSeesThem) {
+  cv1::Alert alert;
+  alert.set_alert_id("alt_1");
+  alert.set_visit_id("vis_9");
+  alert.set_kind(cv1::ALERT_KIND_CARER_MISSING);
+  alert.set_state(cv1::ALERT_STATE_RESOLVED);
+  alert.set_client_id("cli_1");
+  alert.add_carer_ids("car_2");
+  *alert.mutable_planned_start() = Utc(12, 3, 7, 0);
+  alert.set_time_critical(true);
+  *alert.mutable_due_time() = Utc(12, 3, 7, 5);
+  *alert.mutable_raise_time() = Utc(12, 3, 7, 5);
+  *alert.mutable_resolve_time() = Utc(12, 3, 7, 40);
+  alert.set_resolved_by("system");
+  alert.set_resolution(cv1::ALERT_RESOLUTION_EVIDENCE_ARRIVED);
+  alert.set_evidence_event_id("bob-in");
+  std::string one = RenderAlert(alert, London());
+  EXPECT_THAT(one, HasSubstr("kind:     carer-missing\n"));
+  EXPECT_THAT(one, HasSubstr("carers:   Bob Hale\n"));
+  EXPECT_THAT(one, HasSubstr("planned:  Tue 2030-12-03 07:00, time-critical\n"));
+  EXPECT_THAT(one, HasSubstr("resolved: Tue 2030-12-03 07:40 by system, evidence-arrived "
+                             "(event bob-in)\n"));
+  EXPECT_THAT(one, Not(HasSubstr("acknowledged")));
+  cv1::AlertEvent event;
+  *event.mutable_alert() = alert;
+  EXPECT_EQ(RenderAlertEvent(event, London()),
+            "Tue 2030-12-03 07:05  carer-missing  resolved  Edna Clarke  Bob Hale  "
+            "(evidence-arrived by system)  alt_1\n");
+  cv1::ListAlertsResponse alerts;
+  alert.clear_carer_ids();
+  *alerts.add_alerts() = alert;
+  EXPECT_THAT(RenderAlerts(alerts, London(), "none"),
+              HasSubstr("Tue 2030-12-03 07:05  carer-missing  resolved  Edna Clarke"));
+  EXPECT_EQ(RenderAlerts({}, London(), "no alerts"), "no alerts\n");
+  EXPECT_THAT(RenderAlert(alert, London()), HasSubstr("carers:   nobody on the visit\n"));
+}
+
 TEST(CheckInRenderTest, PolicyAndTags) {
   cv1::CheckInPolicy policy;
   policy.set_geofence_meters(150);

@@ -6,6 +6,7 @@
 
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
+#include <grpcpp/support/sync_stream.h>
 
 #include <functional>
 #include <iostream>
@@ -128,6 +129,46 @@ struct Wanted {
 // more, so that a day's visits cost a few calls rather than one per client. What cannot be
 // read is left out: the id is shown instead.
 Directory LoadDirectory(const ClientFlags& client, const Wanted& wanted = {});
+
+// Prints each event of a watch as it comes, until `count` events (0: until the stream ends or
+// Ctrl-C): as JSON with --json, otherwise `render(event, directory)`, looking up the names
+// `wanted(event)` asks for that are not known yet, once each. The exit code.
+template <typename Event, typename Wants, typename Render>
+int ShowWatch(const ClientFlags& client, grpc::ClientContext& context,
+              grpc::ClientReader<Event>& stream, int64_t count, Wants&& wanted, Render&& render) {
+  Directory directory = client.json ? Directory() : LoadDirectory(client);
+  Event event;
+  int64_t seen = 0;
+  while ((count == 0 || seen < count) && stream.Read(&event)) {
+    ++seen;
+    if (client.json) {
+      PrintJson(event);
+    } else {
+      Wanted missing;
+      for (const std::string& id : wanted(event).clients) {
+        if (!id.empty() && !directory.clients.contains(id)) missing.clients.insert(id);
+      }
+      for (const std::string& id : wanted(event).carers) {
+        if (!id.empty() && !directory.carers.contains(id)) missing.carers.insert(id);
+      }
+      if (!missing.clients.empty() || !missing.carers.empty()) {
+        Directory found = LoadDirectory(client, missing);
+        directory.clients.insert(found.clients.begin(), found.clients.end());
+        directory.carers.insert(found.carers.begin(), found.carers.end());
+      }
+      std::cout << render(event, directory);
+    }
+    std::cout.flush();
+  }
+  if (count > 0 && seen == count) {
+    context.TryCancel();
+    stream.Finish();
+    return 0;
+  }
+  grpc::Status ended = stream.Finish();
+  if (!ended.ok()) return PrintError(FromGrpcStatus(ended), client.FlagNames());
+  return 0;
+}
 
 // The caller's tenant's time zone (from the roster service), for local times on the command
 // line and in tables.

@@ -59,6 +59,7 @@ const std::map<std::string, std::vector<std::string>>& Aliases() {
       {"visit_id", {"id"}},
       {"absence_id", {"id"}},
       {"tag_id", {"id"}},
+      {"alert_id", {"id"}},
       {"tenant_id", {"id"}},
       {"minimum_hourly_pay_pence", {"minimum-hourly-pay-pence"}},
       {"sub_contractors", {"sub-contractors"}},

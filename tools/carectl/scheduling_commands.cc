@@ -738,40 +738,14 @@ int RunVisitsWatch(const std::vector<std::string>& args) {
   std::unique_ptr<grpc::ClientContext> context = connection.StreamContext();
   std::unique_ptr<grpc::ClientReader<sv1::VisitChange>> stream =
       stub.WatchVisits(context.get(), request);
-  // Names are looked up as changes name new ids, once each.
-  Directory directory = connection.json ? Directory() : LoadDirectory(connection);
-  sv1::VisitChange change;
-  int64_t seen = 0;
-  while ((count == 0 || seen < count) && stream->Read(&change)) {
-    ++seen;
-    if (connection.json) {
-      PrintJson(change);
-    } else {
-      Wanted missing;
-      if (!change.visit().client_id().empty() &&
-          !directory.clients.contains(change.visit().client_id())) {
-        missing.clients.insert(change.visit().client_id());
-      }
-      for (const std::string& id : change.visit().carer_ids()) {
-        if (!directory.carers.contains(id)) missing.carers.insert(id);
-      }
-      if (!missing.clients.empty() || !missing.carers.empty()) {
-        Directory found = LoadDirectory(connection, missing);
-        directory.clients.insert(found.clients.begin(), found.clients.end());
-        directory.carers.insert(found.carers.begin(), found.carers.end());
-      }
-      std::cout << RenderVisitChange(change, directory);
-    }
-    std::cout.flush();
-  }
-  if (count > 0 && seen == count) {
-    context->TryCancel();
-    stream->Finish();
-    return 0;
-  }
-  grpc::Status ended = stream->Finish();
-  if (!ended.ok()) return PrintError(FromGrpcStatus(ended), connection.FlagNames());
-  return 0;
+  return ShowWatch(
+      connection, *context, *stream, count,
+      [](const sv1::VisitChange& change) {
+        return Wanted{
+            .carers = {change.visit().carer_ids().begin(), change.visit().carer_ids().end()},
+            .clients = {change.visit().client_id()}};
+      },
+      RenderVisitChange);
 }
 
 int RunSettingsGet(const std::vector<std::string>& args) {
