@@ -316,5 +316,102 @@ TEST_F(CheckInAlertsTest, CarectlWatchesListsAcknowledgesAndResolves) {
               ::testing::HasSubstr("late  resolved  Edna  Ann  (carer-arrived-late"));
 }
 
+class BoardWatch : public testing::WatchReader<cv1::BoardChange> {
+ public:
+  BoardWatch(CheckInStub& stub, const std::string& token, cv1::WatchBoardRequest request)
+      : WatchReader([&stub, token, request](grpc::ClientContext& context) {
+          PrepareContext(context, token, absl::Seconds(30));
+          return stub.WatchBoard(&context, request);
+        }) {}
+};
+
+// The next change of `visit_id`'s entry in state `state`.
+std::optional<cv1::BoardEntry> NextState(BoardWatch& watch, const std::string& visit_id,
+                                         cv1::BoardState state) {
+  while (std::optional<cv1::BoardChange> change = watch.Next()) {
+    if (change->entry().visit_id() == visit_id && change->entry().state() == state) {
+      return change->entry();
+    }
+  }
+  return std::nullopt;
+}
+
+TEST_F(CheckInAlertsTest, TheBoardShowsTheDayAndWatchingItFollowsEachVisit) {
+  const std::string morning = StaffTuesdayMorning();
+  const std::string bed = week_.bed[3].visit_id();
+  clock_.Set(Local(2030, 12, 3, 6, 0));
+  cv1::GetBoardRequest request;
+  *request.mutable_date() = testing::Day(2030, 12, 3);
+  cv1::Board board;
+  // The service learns Edna's visits from scheduling's stream a moment after they are made.
+  const absl::Time give_up = absl::Now() + absl::Seconds(20);
+  do {
+    ASSERT_THAT(CheckInCall(&CheckInStub::GetBoard, Coordinator(), request, &board), GrpcOk());
+  } while (board.entries_size() < 2 && absl::Now() < give_up &&
+           (absl::SleepFor(absl::Milliseconds(20)), true));
+  ASSERT_THAT(board.entries(), SizeIs(2)) << board.DebugString();
+  EXPECT_EQ(board.entries(0).visit_id(), morning);
+  EXPECT_EQ(board.entries(0).state(), cv1::BOARD_STATE_NOT_DUE);
+  EXPECT_THAT(board.entries(0).carer_ids(), ElementsAre(ann_.carer_id()));
+  EXPECT_EQ(board.entries(1).visit_id(), bed);
+  ASSERT_THAT(board.counts(), SizeIs(1));
+  EXPECT_EQ(board.counts(0).locality_id(), "north");
+  EXPECT_EQ(board.counts(0).state(), cv1::BOARD_STATE_NOT_DUE);
+  EXPECT_EQ(board.counts(0).visits(), 2);
+
+  // From the board's token: the morning becomes due, then late, then in progress, completed.
+  cv1::WatchBoardRequest watch_request;
+  watch_request.set_resume_token(board.resume_token());
+  *watch_request.mutable_date() = testing::Day(2030, 12, 3);
+  BoardWatch watch(*checkin_stub_, Coordinator(), watch_request);
+  clock_.Set(Local(2030, 12, 3, 7, 0));
+  ASSERT_TRUE(NextState(watch, morning, cv1::BOARD_STATE_DUE).has_value());
+  clock_.Set(Local(2030, 12, 3, 7, 15));
+  std::optional<cv1::BoardEntry> late = NextState(watch, morning, cv1::BOARD_STATE_LATE);
+  ASSERT_TRUE(late.has_value());
+  EXPECT_THAT(late->open_alerts(), ElementsAre(cv1::ALERT_KIND_LATE));
+  clock_.Set(Local(2030, 12, 3, 7, 20));
+  cv1::CheckInResponse in;
+  ASSERT_THAT(
+      CheckInCall(&CheckInStub::CheckIn, CarerToken(ann_),
+                  Event<cv1::CheckInRequest>("ann-in", morning, Local(2030, 12, 3, 7, 20)), &in),
+      GrpcOk());
+  std::optional<cv1::BoardEntry> in_progress =
+      NextState(watch, morning, cv1::BOARD_STATE_IN_PROGRESS);
+  ASSERT_TRUE(in_progress.has_value());
+  EXPECT_EQ(in_progress->delivery_state(), cv1::DELIVERY_STATE_IN_PROGRESS);
+  clock_.Set(Local(2030, 12, 3, 7, 50));
+  cv1::CheckOutResponse out;
+  ASSERT_THAT(
+      CheckInCall(&CheckInStub::CheckOut, CarerToken(ann_),
+                  Event<cv1::CheckOutRequest>("ann-out", morning, Local(2030, 12, 3, 7, 50)), &out),
+      GrpcOk());
+  ASSERT_TRUE(NextState(watch, morning, cv1::BOARD_STATE_COMPLETED).has_value());
+
+  // The board now, for the north: one completed, the double-up not due until 21:00.
+  request.set_locality_id("north");
+  ASSERT_THAT(CheckInCall(&CheckInStub::GetBoard, Coordinator(), request, &board), GrpcOk());
+  ASSERT_THAT(board.entries(), SizeIs(2));
+  EXPECT_EQ(board.entries(0).state(), cv1::BOARD_STATE_COMPLETED);
+  EXPECT_THAT(board.entries(0).open_alerts(), ElementsAre(cv1::ALERT_KIND_LATE));
+  EXPECT_EQ(board.entries(1).state(), cv1::BOARD_STATE_NOT_DUE);
+  request.set_locality_id("south");
+  ASSERT_THAT(CheckInCall(&CheckInStub::GetBoard, Coordinator(), request, &board), GrpcOk());
+  EXPECT_THAT(board.entries(), IsEmpty());
+
+  // Carers and other tenants: no board; a board needs its day.
+  EXPECT_THAT(CheckInCall(&CheckInStub::GetBoard, CarerToken(ann_), request, &board),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  request.clear_locality_id();
+  ASSERT_THAT(CheckInCall(&CheckInStub::GetBoard, Coordinator(kOak), request, &board), GrpcOk());
+  EXPECT_THAT(board.entries(), IsEmpty());
+  EXPECT_THAT(testing::ViolatedFields(CheckInCall(&CheckInStub::GetBoard, Coordinator(),
+                                                  cv1::GetBoardRequest(), &board)),
+              ElementsAre("date"));
+  BoardWatch carers(*checkin_stub_, CarerToken(ann_), cv1::WatchBoardRequest());
+  EXPECT_FALSE(carers.Next().has_value());
+  EXPECT_THAT(carers.Finish(), GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+}
+
 }  // namespace
 }  // namespace homecare

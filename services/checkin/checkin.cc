@@ -1,6 +1,7 @@
 #include "services/checkin/checkin.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/request.h"
+#include "common/api/resume_token.h"
 #include "common/api/write.h"
 #include "common/ids/ids.h"
 #include "common/logging/log.h"
@@ -79,6 +81,12 @@ std::optional<std::pair<absl::CivilDay, absl::CivilDay>> DateRange(
     return std::nullopt;
   }
   return std::pair(first, last);
+}
+
+std::vector<v1::Alert> AlertsOf(const std::vector<Snapshot<v1::Alert>>& alerts) {
+  std::vector<v1::Alert> records;
+  for (const Snapshot<v1::Alert>& alert : alerts) records.push_back(alert.record);
+  return records;
 }
 
 std::string TimeText(const google::protobuf::Timestamp& time) {
@@ -195,9 +203,9 @@ absl::StatusOr<CheckIns::Submitted> CheckIns::Submit(const std::string& tenant_i
         return absl::NotFoundError(absl::StrCat("visit ", view.visit_id, " not found"));
       }
       if (visit.ok()) {
-        state->view = ViewFromVisit(*visit);
-        absl::StatusOr<bool> kept = KeepView(tenant_id, *state->view, state->policy);
+        absl::StatusOr<bool> kept = KeepView(tenant_id, ViewFromVisit(*visit), *state);
         if (!kept.ok()) return kept.status();
+        state->view = ViewFromVisit(*visit);
       }
     }
     if (static_cast<int>(state->events.size()) >= kMaxEventsPerVisit) {
@@ -207,8 +215,12 @@ absl::StatusOr<CheckIns::Submitted> CheckIns::Submit(const std::string& tenant_i
     const v1::StoredEvent stored = NewStoredEvent(event, carer_id, received);
     absl::StatusOr<v1::VisitRecord> record = Rebuild(tenant_id, *state, &stored, {});
     if (!record.ok()) return record.status();
-    absl::StatusOr<CheckInRecords::StoreOutcome> outcome =
-        records_.StoreEvent(tenant_id, stored, fingerprint, state->record, *record);
+    std::optional<v1::BoardEntry> board;
+    if (state->view.has_value()) {
+      board = Board(*state->view, *record, AlertsOf(state->alerts), state->policy);
+    }
+    absl::StatusOr<CheckInRecords::StoreOutcome> outcome = records_.StoreEvent(
+        tenant_id, stored, fingerprint, state->record, *record, board ? &*board : nullptr);
     if (!outcome.ok()) return outcome.status();
     if (outcome->earlier.has_value()) return answer_earlier(*outcome->earlier, nullptr);
     if (state->view.has_value()) {
@@ -270,9 +282,9 @@ absl::StatusOr<v1::VisitRecord> CheckIns::GetVisitRecord(const std::string& tena
     absl::StatusOr<scheduling::v1::Visit> visit = visits_.GetVisit(tenant_id, visit_id);
     if (absl::IsNotFound(visit.status())) return not_found;
     if (!visit.ok()) return visit.status();
-    state->view = ViewFromVisit(*visit);
     // Kept, as for a check-in: the stream's later changes of it apply on top.
-    absl::StatusOr<bool> kept = KeepView(tenant_id, *state->view, state->policy);
+    absl::StatusOr<bool> kept = KeepView(tenant_id, ViewFromVisit(*visit), *state);
+    state->view = ViewFromVisit(*visit);
     if (!kept.ok()) return kept.status();
   }
   v1::VisitRecord record = state->record.record;
@@ -462,7 +474,12 @@ absl::StatusOr<v1::VisitRecord> CheckIns::AdjustVisitRecord(
     }
     absl::StatusOr<v1::VisitRecord> record = Rebuild(tenant_id, *state, nullptr, entries);
     if (!record.ok()) return record.status();
-    if (absl::Status written = records_.WriteRecord(tenant_id, state->record, *record, entries);
+    std::optional<v1::BoardEntry> board;
+    if (state->view.has_value()) {
+      board = Board(*state->view, *record, AlertsOf(state->alerts), state->policy);
+    }
+    if (absl::Status written = records_.WriteRecord(tenant_id, state->record, *record, entries,
+                                                    board ? &*board : nullptr);
         !written.ok()) {
       return written;
     }
@@ -609,7 +626,7 @@ absl::Status CheckIns::FollowVisitChange(const scheduling::v1::VisitChange& chan
     if (state->view.has_value() && view.SerializeAsString() == state->view->SerializeAsString()) {
       return false;  // an older change, or one handled already
     }
-    absl::StatusOr<bool> kept = KeepView(tenant_id, view, state->policy);
+    absl::StatusOr<bool> kept = KeepView(tenant_id, view, *state);
     if (!kept.ok()) return kept.status();
     if (!*kept) return false;
     v1::VisitRecord record = state->record.record;
@@ -618,7 +635,9 @@ absl::Status CheckIns::FollowVisitChange(const scheduling::v1::VisitChange& chan
       state->view = view;
       absl::StatusOr<v1::VisitRecord> rebuilt = Rebuild(tenant_id, *state, nullptr, {});
       if (!rebuilt.ok()) return rebuilt.status();
-      if (absl::Status written = records_.WriteRecord(tenant_id, state->record, *rebuilt, {});
+      const v1::BoardEntry board = Board(view, *rebuilt, AlertsOf(state->alerts), state->policy);
+      if (absl::Status written =
+              records_.WriteRecord(tenant_id, state->record, *rebuilt, {}, &board);
           !written.ok()) {
         return written;
       }
@@ -638,11 +657,14 @@ absl::Status CheckIns::FollowVisitChange(const scheduling::v1::VisitChange& chan
 // Alerts
 
 absl::StatusOr<bool> CheckIns::KeepView(const std::string& tenant_id, const v1::VisitView& view,
-                                        const Snapshot<v1::CheckInPolicy>& policy) {
-  absl::StatusOr<bool> kept = records_.PutVisitView(tenant_id, view);
+                                        const CheckInRecords::VisitState& state) {
+  const v1::BoardEntry board =
+      Board(view, state.record.record, AlertsOf(state.alerts), state.policy);
+  absl::StatusOr<bool> kept = records_.PutVisitView(
+      tenant_id, view, state.view.has_value() ? &*state.view : nullptr, &board);
   if (!kept.ok() || !*kept) return kept;
   absl::Status scheduled = records_.ScheduleChecks(
-      tenant_id, {{view.visit_id(), DueChecks(view, EffectivePolicy(policy.record))}});
+      tenant_id, {{view.visit_id(), DueChecks(view, EffectivePolicy(state.policy.record))}});
   if (!scheduled.ok()) return scheduled;
   return true;
 }
@@ -653,7 +675,10 @@ absl::Status CheckIns::ReviewAlerts(const std::string& tenant_id, const v1::Visi
                                     const Snapshot<v1::CheckInPolicy>& policy) {
   const absl::Time now = clock_.Now();
   std::set<std::string> known;
-  for (const Snapshot<v1::Alert>& first : alerts) {
+  // The visit's alerts as they become: each board entry logged shows them so.
+  std::vector<v1::Alert> current = AlertsOf(alerts);
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    const Snapshot<v1::Alert>& first = alerts[i];
     known.insert(first.record.alert_id());
     bool fresh = true;
     absl::StatusOr<bool> settled = RetryOnConflict<bool>([&]() -> absl::StatusOr<bool> {
@@ -664,8 +689,9 @@ absl::Status CheckIns::ReviewAlerts(const std::string& tenant_id, const v1::Visi
       if (!read.ok()) return read.status();
       std::optional<Settlement> settlement = SettlementOf(read->record, view, record);
       if (!settlement.has_value()) return false;
-      absl::Status written =
-          records_.UpdateAlert(tenant_id, *read, Settled(read->record, *settlement, now));
+      current[i] = Settled(read->record, *settlement, now);
+      const v1::BoardEntry board = Board(view, record, current, policy);
+      absl::Status written = records_.UpdateAlert(tenant_id, *read, current[i], &board);
       if (!written.ok()) return written;
       return true;
     });
@@ -687,7 +713,9 @@ absl::Status CheckIns::ReviewAlerts(const std::string& tenant_id, const v1::Visi
     raise.push_back(*std::move(short_visit));
   }
   if (raise.empty()) return absl::OkStatus();
-  return records_.RaiseAlerts(tenant_id, view.visit_id(), raise, nullptr).status();
+  current.insert(current.end(), raise.begin(), raise.end());
+  const v1::BoardEntry board = Board(view, record, current, policy);
+  return records_.RaiseAlerts(tenant_id, view.visit_id(), raise, nullptr, &board).status();
 }
 
 absl::StatusOr<int> CheckIns::RunDueChecks(const std::string& tenant_id, int limit) {
@@ -708,6 +736,7 @@ absl::Status CheckIns::RunCheck(const std::string& tenant_id,
       records_.ReadVisitState(tenant_id, check.visit_id, "");
   if (!state.ok()) return state.status();
   std::vector<v1::Alert> alerts;
+  std::optional<v1::BoardEntry> board;
   if (state->view.has_value()) {
     const std::vector<DueCheck> checks =
         DueChecks(*state->view, EffectivePolicy(state->policy.record));
@@ -721,10 +750,15 @@ absl::Status CheckIns::RunCheck(const std::string& tenant_id,
         }
       } else if (now - due.at <= kStaleCheck) {
         alerts = AlertsDue(check.rule, due.at, *state->view, state->record.record, now);
+        // The check moves the board on (due, late, missed) whether or not it raises anything.
+        std::vector<v1::Alert> after = AlertsOf(state->alerts);
+        after.insert(after.end(), alerts.begin(), alerts.end());
+        board = Board(*state->view, state->record.record, after, state->policy);
       }
     }
   }
-  return records_.RaiseAlerts(tenant_id, check.visit_id, alerts, &check).status();
+  return records_.RaiseAlerts(tenant_id, check.visit_id, alerts, &check, board ? &*board : nullptr)
+      .status();
 }
 
 absl::Status CheckIns::RescheduleChecks(const std::string& tenant_id) {
@@ -809,6 +843,54 @@ absl::StatusOr<v1::ListAlertsResponse> CheckIns::ListAlerts(const std::string& t
   }
 }
 
+absl::StatusOr<v1::Board> CheckIns::GetBoard(const std::string& tenant_id,
+                                             const v1::GetBoardRequest& request) {
+  FieldViolations violations;
+  if (!request.has_date()) {
+    violations.Add("date", "must be set: the tenant's local day");
+  } else {
+    (void)ValidDate(violations, request.date(), "date");
+  }
+  if (!request.locality_id().empty()) {
+    violations.AddFrom(ValidateSlug("locality_id", request.locality_id()));
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  // The log's position first: a change made while the board is read comes again on the
+  // watch, which does no harm (an entry is the visit's whole state).
+  absl::StatusOr<std::string> position = records_.BoardPosition(tenant_id);
+  if (!position.ok()) return position.status();
+  absl::StatusOr<std::vector<std::string>> ids =
+      records_.ReadDayVisits(tenant_id, DateKey(request.date()));
+  if (!ids.ok()) return ids.status();
+  absl::StatusOr<std::vector<CheckInRecords::BoardVisit>> visits =
+      records_.ReadBoardVisits(tenant_id, *ids);
+  if (!visits.ok()) return visits.status();
+  absl::StatusOr<Snapshot<v1::CheckInPolicy>> stored = records_.ReadPolicy(tenant_id);
+  if (!stored.ok()) return stored.status();
+  const v1::CheckInPolicy policy = EffectivePolicy(stored->record);
+  const absl::Time now = clock_.Now();
+  v1::Board board;
+  *board.mutable_date() = request.date();
+  *board.mutable_as_of() = TimeToProto(now);
+  board.set_resume_token(EncodeResumeToken({{tenant_id, *position}}));
+  std::map<std::pair<std::string, int>, int> counts;
+  for (const CheckInRecords::BoardVisit& visit : *visits) {
+    if (!request.locality_id().empty() && visit.view.locality_id() != request.locality_id()) {
+      continue;
+    }
+    v1::BoardEntry& entry = *board.add_entries();
+    entry = BoardEntryOf(visit.view, visit.record, policy, visit.alerts, now);
+    ++counts[{entry.locality_id(), entry.state()}];
+  }
+  for (const auto& [key, visits_in] : counts) {
+    v1::BoardCount& count = *board.add_counts();
+    count.set_locality_id(key.first);
+    count.set_state(static_cast<v1::BoardState>(key.second));
+    count.set_visits(visits_in);
+  }
+  return board;
+}
+
 absl::StatusOr<v1::Alert> CheckIns::AcknowledgeAlert(const std::string& tenant_id,
                                                      const std::string& actor,
                                                      const v1::AcknowledgeAlertRequest& request) {
@@ -837,7 +919,9 @@ absl::StatusOr<v1::Alert> CheckIns::AcknowledgeAlert(const std::string& tenant_i
     alert.set_acknowledge_note(request.note());
     alert.set_version(alert.version() + 1);
     *alert.mutable_update_time() = TimeToProto(now);
-    if (absl::Status written = records_.UpdateAlert(tenant_id, *read, alert); !written.ok()) {
+    // Still open on the board: no board entry changes.
+    if (absl::Status written = records_.UpdateAlert(tenant_id, *read, alert, nullptr);
+        !written.ok()) {
       return written;
     }
     return alert;
@@ -878,7 +962,20 @@ absl::StatusOr<v1::Alert> CheckIns::ResolveAlert(const std::string& tenant_id,
     alert.set_resolution_note(request.note());
     alert.set_version(alert.version() + 1);
     *alert.mutable_update_time() = TimeToProto(now);
-    if (absl::Status written = records_.UpdateAlert(tenant_id, *read, alert); !written.ok()) {
+    absl::StatusOr<CheckInRecords::VisitState> state =
+        records_.ReadVisitState(tenant_id, alert.visit_id(), "");
+    if (!state.ok()) return state.status();
+    std::optional<v1::BoardEntry> board;
+    if (state->view.has_value()) {
+      std::vector<v1::Alert> after = AlertsOf(state->alerts);
+      for (v1::Alert& other : after) {
+        if (other.alert_id() == alert.alert_id()) other = alert;
+      }
+      board = Board(*state->view, state->record.record, after, state->policy);
+    }
+    if (absl::Status written =
+            records_.UpdateAlert(tenant_id, *read, alert, board ? &*board : nullptr);
+        !written.ok()) {
       return written;
     }
     return alert;

@@ -12,7 +12,9 @@
 #include "common/time/time.h"
 #include "homecare/checkin/v1/checkin.pb.h"
 #include "homecare/scheduling/v1/scheduling.pb.h"
+#include "services/checkin/alert_rules.h"
 #include "services/checkin/checkin_records.h"
+#include "services/checkin/policy_rules.h"
 #include "services/checkin/visit_source.h"
 
 namespace homecare::checkin {
@@ -101,6 +103,13 @@ class CheckIns {
   absl::StatusOr<v1::Alert> ResolveAlert(const std::string& tenant_id, const std::string& actor,
                                          const v1::ResolveAlertRequest& request);
 
+  // --- The live board ---
+
+  // A local day's visits as they stand now (locality: only its), counted by locality and
+  // state, with the resume token WatchBoard picks up from: every change after this board.
+  absl::StatusOr<v1::Board> GetBoard(const std::string& tenant_id,
+                                     const v1::GetBoardRequest& request);
+
   // One change of the scheduling service's visit stream: the view kept, and the visit's record
   // rebuilt with it when there is one. Handling the same change twice, or an older one, does
   // nothing.
@@ -113,10 +122,16 @@ class CheckIns {
                                           const CheckInRecords::VisitState& state,
                                           const v1::StoredEvent* added,
                                           const std::vector<v1::AuditEntry>& adjustments);
-  // Keeps `view` (unless a newer one is kept) and, when kept, sets its alert checks under
-  // `policy`; whether it was kept.
+  // Keeps `view` in place of `state`'s (unless a newer one is kept) and, when kept, sets its
+  // alert checks under the policy; whether it was kept.
   absl::StatusOr<bool> KeepView(const std::string& tenant_id, const v1::VisitView& view,
-                                const Snapshot<v1::CheckInPolicy>& policy);
+                                const CheckInRecords::VisitState& state);
+  // The visit's board entry now, from what it will be after a write.
+  v1::BoardEntry Board(const v1::VisitView& view, const v1::VisitRecord& record,
+                       const std::vector<v1::Alert>& alerts,
+                       const Snapshot<v1::CheckInPolicy>& policy) const {
+    return BoardEntryOf(view, record, EffectivePolicy(policy.record), alerts, clock_.Now());
+  }
   // After the visit changed (its view, events or corrections): settles its alerts that the
   // visit as it now is answers, and raises what its passed checks find in it now, and
   // SHORT_VISIT for a short record.

@@ -46,10 +46,12 @@ class CheckInRecords {
                                                     absl::string_view visit_id,
                                                     absl::string_view event_id) = 0;
 
-  // Keeps `view` unless a view of the same or a later scheduling version is kept already;
-  // whether it was written.
-  virtual absl::StatusOr<bool> PutVisitView(absl::string_view tenant_id,
-                                            const v1::VisitView& view) = 0;
+  // Keeps `view` unless a view of the same or a later scheduling version is kept already, filed
+  // under its local date (`before`: the view it replaces, whose date it leaves), with `board`
+  // (when given) logged as the visit's board entry; whether it was written.
+  virtual absl::StatusOr<bool> PutVisitView(absl::string_view tenant_id, const v1::VisitView& view,
+                                            const v1::VisitView* before,
+                                            const v1::BoardEntry* board) = 0;
 
   // Stores `event` and replaces the record read (`read`) by `record`, indexed by date, client
   // and each carer with a slot; unless an event with its id was stored already (then
@@ -59,11 +61,14 @@ class CheckInRecords {
     bool stored = false;
     std::optional<EventSeen> earlier;
   };
+  // `board` (when given) is logged as the visit's board entry in the same write; so for the
+  // writes below.
   virtual absl::StatusOr<StoreOutcome> StoreEvent(absl::string_view tenant_id,
                                                   const v1::StoredEvent& event,
                                                   const std::string& fingerprint,
                                                   const Snapshot<v1::VisitRecord>& read,
-                                                  const v1::VisitRecord& record) = 0;
+                                                  const v1::VisitRecord& record,
+                                                  const v1::BoardEntry* board) = 0;
 
   // Replaces the record read by `record` (a rebuild after the view changed), indexed as
   // StoreEvent does, and appends `adjustments` to the visit's in the same write. ABORTED when
@@ -71,7 +76,8 @@ class CheckInRecords {
   virtual absl::Status WriteRecord(absl::string_view tenant_id,
                                    const Snapshot<v1::VisitRecord>& read,
                                    const v1::VisitRecord& record,
-                                   const std::vector<v1::AuditEntry>& adjustments) = 0;
+                                   const std::vector<v1::AuditEntry>& adjustments,
+                                   const v1::BoardEntry* board) = 0;
 
   // Which index ListRecordIds reads: the client's when set, else the carer's, else every
   // record of the tenant. Records are ordered by service date (then visit id).
@@ -119,10 +125,11 @@ class CheckInRecords {
   // `check`'s claim when given; how many were raised.
   virtual absl::StatusOr<int> RaiseAlerts(absl::string_view tenant_id, absl::string_view visit_id,
                                           const std::vector<v1::Alert>& alerts,
-                                          const ClaimedCheck* check) = 0;
+                                          const ClaimedCheck* check,
+                                          const v1::BoardEntry* board) = 0;
   // Replaces the alert read by `updated`; ABORTED (kConcurrentWriteReason) when it changed.
   virtual absl::Status UpdateAlert(absl::string_view tenant_id, const Snapshot<v1::Alert>& read,
-                                   const v1::Alert& updated) = 0;
+                                   const v1::Alert& updated, const v1::BoardEntry* board) = 0;
   // NOT_FOUND when the tenant has no such alert.
   virtual absl::StatusOr<Snapshot<v1::Alert>> ReadAlert(absl::string_view tenant_id,
                                                         absl::string_view alert_id) = 0;
@@ -135,6 +142,23 @@ class CheckInRecords {
       absl::string_view tenant_id, const std::vector<std::string>& alert_ids) = 0;
   // Every tenant whose visits are known here: whose checks the engine runs.
   virtual absl::StatusOr<std::vector<std::string>> TenantIds() = 0;
+
+  // --- The board ---
+
+  // The visits filed under a local date (DateKey, YYYYMMDD), by planned start.
+  virtual absl::StatusOr<std::vector<std::string>> ReadDayVisits(absl::string_view tenant_id,
+                                                                 int64_t day) = 0;
+  // What the board shows of each visit: its view, record and alerts, for `visit_ids` known
+  // here, in the same order.
+  struct BoardVisit {
+    v1::VisitView view;
+    v1::VisitRecord record;
+    std::vector<v1::Alert> alerts;
+  };
+  virtual absl::StatusOr<std::vector<BoardVisit>> ReadBoardVisits(
+      absl::string_view tenant_id, const std::vector<std::string>& visit_ids) = 0;
+  // Where the board log stands now (a stream position), for a board's resume token.
+  virtual absl::StatusOr<std::string> BoardPosition(absl::string_view tenant_id) = 0;
 
   // --- Tags ---
 

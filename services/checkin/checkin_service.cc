@@ -5,6 +5,8 @@
 
 #include "common/ids/ids.h"
 #include "common/status/errors.h"
+#include "common/time/time.h"
+#include "services/checkin/record_rules.h"
 
 namespace homecare::checkin {
 namespace {
@@ -16,8 +18,8 @@ constexpr Role kSenders[] = {Role::kCoordinator, Role::kSystem, Role::kCarer};
 constexpr Role kReaders[] = {Role::kCoordinator, Role::kSystem, Role::kCarer};
 // Who keeps the tenant's policy and tags: its coordinators and its services.
 constexpr Role kManagers[] = {Role::kCoordinator, Role::kSystem};
-// Who watches and handles alerts: the back office and the tenant's systems (an on-call pager),
-// never a carer.
+// Who watches and handles alerts, and sees the live board: the back office and the tenant's
+// systems (an on-call pager, a wallboard), never a carer.
 constexpr Role kAlertHandlers[] = {Role::kCoordinator, Role::kSystem};
 // Who corrects records (visit maintenance): coordinators, a person accountable for it.
 constexpr Role kMaintainers[] = {Role::kCoordinator};
@@ -203,6 +205,39 @@ grpc::ServerUnaryReactor* CheckInService::ResolveAlert(grpc::CallbackServerConte
       context, kAlertHandlers, [=, this](const Principal& principal, const std::string& tenant) {
         return Reply(checkins_.ResolveAlert(tenant, principal.subject, *request), response);
       });
+}
+
+grpc::ServerUnaryReactor* CheckInService::GetBoard(grpc::CallbackServerContext* context,
+                                                   const v1::GetBoardRequest* request,
+                                                   v1::Board* response) {
+  return calls_.OnTenant(context, kAlertHandlers,
+                         [=, this](const Principal&, const std::string& tenant) {
+                           return Reply(checkins_.GetBoard(tenant, *request), response);
+                         });
+}
+
+grpc::ServerWriteReactor<v1::BoardChange>* CheckInService::WatchBoard(
+    grpc::CallbackServerContext* context, const v1::WatchBoardRequest* request) {
+  absl::StatusOr<Principal> principal = calls_.Authorize(*context, kAlertHandlers);
+  if (!principal.ok()) return Watches::Refuse<v1::BoardChange>(principal.status());
+  FieldViolations violations;
+  if (request->has_date()) {
+    violations.AddFrom(DateFromProto(request->date(), "date").status());
+  }
+  if (!request->locality_id().empty()) {
+    violations.AddFrom(ValidateSlug("locality_id", request->locality_id()));
+  }
+  if (!violations.empty()) return Watches::Refuse<v1::BoardChange>(violations.ToStatus());
+  Watches::Filter<v1::BoardChange> keep;
+  if (request->has_date() || !request->locality_id().empty()) {
+    keep = [date = request->has_date() ? DateKey(request->date()) : 0,
+            locality = request->locality_id()](v1::BoardChange& change) {
+      return (date == 0 || DateKey(change.entry().local_date()) == date) &&
+             (locality.empty() || change.entry().locality_id() == locality);
+    };
+  }
+  return watches_.Start<v1::BoardChange>(*principal, request->resume_token(), &store_.board_log(),
+                                         std::move(keep));
 }
 
 }  // namespace homecare::checkin

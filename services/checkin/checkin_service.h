@@ -1,7 +1,5 @@
 // The gRPC adapter of homecare.checkin.v1.CheckInService: authorise, pick the tenant from the
-// token, call CheckIns (the domain operations), map the result. Nothing else lives here. The
-// live board (GetBoard, WatchBoard) comes later: until then it answers UNIMPLEMENTED (the
-// generated default).
+// token, call CheckIns (the domain operations), map the result. Nothing else lives here.
 #ifndef HOMECARE_SERVICES_CHECKIN_CHECKIN_SERVICE_H_
 #define HOMECARE_SERVICES_CHECKIN_CHECKIN_SERVICE_H_
 
@@ -67,6 +65,12 @@ class CheckInService final : public v1::CheckInService::CallbackService {
   grpc::ServerUnaryReactor* ResolveAlert(grpc::CallbackServerContext* context,
                                          const v1::ResolveAlertRequest* request,
                                          v1::Alert* response) override;
+
+  grpc::ServerUnaryReactor* GetBoard(grpc::CallbackServerContext* context,
+                                     const v1::GetBoardRequest* request,
+                                     v1::Board* response) override;
+  grpc::ServerWriteReactor<v1::BoardChange>* WatchBoard(
+      grpc::CallbackServerContext* context, const v1::WatchBoardRequest* request) override;
 
   // The domain operations, for the service's background work (following the visit stream,
   // running the alert checks).

@@ -42,6 +42,20 @@ std::string DateScore(const v1::VisitRecord& record) {
 
 constexpr absl::string_view kTenantRegistry = "hc:checkin:tenants";
 
+std::string BoardLogKey(absl::string_view tenant) {
+  return TenantKey(tenant, kService, "board-log");
+}
+std::string DayKey(absl::string_view tenant, const common::v1::Date& date) {
+  return Key(tenant, "day-visits", absl::StrCat(DateKey(date)));
+}
+// What a board watch sends for `entry`, without its resume token; "" for no entry.
+std::string BoardChangeBytes(const v1::BoardEntry* entry) {
+  if (entry == nullptr) return "";
+  v1::BoardChange change;
+  *change.mutable_entry() = *entry;
+  return change.SerializeAsString();
+}
+
 // A check's member in the checks and claimed sets: "<visit>|<rule>".
 std::string CheckMember(absl::string_view visit_id, DueRule rule) {
   return absl::StrCat(visit_id, "|", DueRuleName(rule));
@@ -86,6 +100,10 @@ CheckInStore::CheckInStore(RedisClient* redis)
            .field = "event",
            .tenant_ids = [this] { return TenantIds(); },
            .when_lost = "list the alerts again and watch from now on"}),
+      board_log_(redis, {.key = &BoardLogKey,
+                         .field = "change",
+                         .tenant_ids = [this] { return TenantIds(); },
+                         .when_lost = "get the board again and watch from its resume token"}),
       store_event_(
           LuaScript(lua::kStoreEventLuaName, lua::kStoreEventLua, lua::kStoreEventLuaKeys)),
       write_record_(
@@ -168,11 +186,18 @@ absl::StatusOr<CheckInRecords::VisitState> CheckInStore::ReadVisitState(
 }
 
 absl::StatusOr<bool> CheckInStore::PutVisitView(absl::string_view tenant_id,
-                                                const v1::VisitView& view) {
+                                                const v1::VisitView& view,
+                                                const v1::VisitView* before,
+                                                const v1::BoardEntry* board) {
   if (absl::Status registered = RegisterTenant(tenant_id); !registered.ok()) return registered;
-  absl::StatusOr<RedisReply> reply =
-      RunTransition(*redis_, put_visit_view_, {Key(tenant_id, "visit", view.visit_id())},
-                    {absl::StrCat(view.scheduling_version()), view.SerializeAsString()});
+  const std::string day = DayKey(tenant_id, view.local_date());
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, put_visit_view_,
+      {Key(tenant_id, "visit", view.visit_id()), day,
+       before == nullptr ? day : DayKey(tenant_id, before->local_date()), BoardLogKey(tenant_id)},
+      {absl::StrCat(view.scheduling_version()), view.SerializeAsString(), view.visit_id(),
+       absl::StrCat(absl::ToUnixMillis(StoredTime(view.planned_start()))), BoardChangeBytes(board),
+       absl::StrCat(kAlertLogLength)});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   if (outcome == "kept") return true;
@@ -182,17 +207,19 @@ absl::StatusOr<bool> CheckInStore::PutVisitView(absl::string_view tenant_id,
 
 absl::StatusOr<CheckInRecords::StoreOutcome> CheckInStore::StoreEvent(
     absl::string_view tenant_id, const v1::StoredEvent& event, const std::string& fingerprint,
-    const Snapshot<v1::VisitRecord>& read, const v1::VisitRecord& record) {
+    const Snapshot<v1::VisitRecord>& read, const v1::VisitRecord& record,
+    const v1::BoardEntry* board) {
   const std::string& visit_id = record.visit_id();
   std::vector<std::string> keys = {EventKey(tenant_id, event.event_id()),
                                    Key(tenant_id, "events", visit_id),
-                                   Key(tenant_id, "record", visit_id)};
+                                   Key(tenant_id, "record", visit_id), BoardLogKey(tenant_id)};
   std::vector<std::string> indexes = IndexKeys(tenant_id, record);
   keys.insert(keys.end(), indexes.begin(), indexes.end());
-  absl::StatusOr<RedisReply> reply = RunTransition(
-      *redis_, store_event_, keys,
-      {event.event_id(), absl::StrCat(fingerprint, "\n", visit_id), event.SerializeAsString(),
-       read.bytes, record.SerializeAsString(), visit_id, DateScore(record)});
+  absl::StatusOr<RedisReply> reply =
+      RunTransition(*redis_, store_event_, keys,
+                    {event.event_id(), absl::StrCat(fingerprint, "\n", visit_id),
+                     event.SerializeAsString(), read.bytes, record.SerializeAsString(), visit_id,
+                     DateScore(record), BoardChangeBytes(board), absl::StrCat(kAlertLogLength)});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   if (outcome == "stored") return StoreOutcome{.stored = true};
@@ -208,14 +235,16 @@ absl::StatusOr<CheckInRecords::StoreOutcome> CheckInStore::StoreEvent(
 absl::Status CheckInStore::WriteRecord(absl::string_view tenant_id,
                                        const Snapshot<v1::VisitRecord>& read,
                                        const v1::VisitRecord& record,
-                                       const std::vector<v1::AuditEntry>& adjustments) {
+                                       const std::vector<v1::AuditEntry>& adjustments,
+                                       const v1::BoardEntry* board) {
   const std::string& visit_id = record.visit_id();
   std::vector<std::string> keys = {Key(tenant_id, "record", visit_id),
-                                   Key(tenant_id, "adjustments", visit_id)};
+                                   Key(tenant_id, "adjustments", visit_id), BoardLogKey(tenant_id)};
   std::vector<std::string> indexes = IndexKeys(tenant_id, record);
   keys.insert(keys.end(), indexes.begin(), indexes.end());
-  std::vector<std::string> args = {read.bytes, record.SerializeAsString(), visit_id,
-                                   DateScore(record)};
+  std::vector<std::string> args = {
+      read.bytes,        record.SerializeAsString(), visit_id,
+      DateScore(record), BoardChangeBytes(board),    absl::StrCat(kAlertLogLength)};
   for (const v1::AuditEntry& adjustment : adjustments) {
     args.push_back(adjustment.SerializeAsString());
   }
@@ -411,13 +440,15 @@ absl::StatusOr<std::vector<CheckInRecords::ClaimedCheck>> CheckInStore::ClaimChe
 absl::StatusOr<int> CheckInStore::RaiseAlerts(absl::string_view tenant_id,
                                               absl::string_view visit_id,
                                               const std::vector<v1::Alert>& alerts,
-                                              const ClaimedCheck* check) {
+                                              const ClaimedCheck* check,
+                                              const v1::BoardEntry* board) {
   std::vector<std::string> keys = {
       Key(tenant_id, "visit-alerts", visit_id), TenantKey(tenant_id, kService, "alerts"),
-      TenantKey(tenant_id, kService, "alert-log"), TenantKey(tenant_id, kService, "claimed")};
+      TenantKey(tenant_id, kService, "alert-log"), TenantKey(tenant_id, kService, "claimed"),
+      BoardLogKey(tenant_id)};
   std::vector<std::string> args = {
       check == nullptr ? "" : CheckMember(check->visit_id, check->rule),
-      absl::StrCat(kAlertLogLength), std::string(visit_id)};
+      absl::StrCat(kAlertLogLength), std::string(visit_id), BoardChangeBytes(board)};
   for (const v1::Alert& alert : alerts) {
     keys.push_back(Key(tenant_id, "alert", alert.alert_id()));
     v1::AlertEvent event;
@@ -433,15 +464,15 @@ absl::StatusOr<int> CheckInStore::RaiseAlerts(absl::string_view tenant_id,
 }
 
 absl::Status CheckInStore::UpdateAlert(absl::string_view tenant_id, const Snapshot<v1::Alert>& read,
-                                       const v1::Alert& updated) {
+                                       const v1::Alert& updated, const v1::BoardEntry* board) {
   v1::AlertEvent event;
   *event.mutable_alert() = updated;
-  absl::StatusOr<RedisReply> reply =
-      RunTransition(*redis_, update_alert_,
-                    {Key(tenant_id, "visit-alerts", updated.visit_id()),
-                     TenantKey(tenant_id, kService, "alert-log")},
-                    {updated.alert_id(), read.bytes, updated.SerializeAsString(),
-                     event.SerializeAsString(), absl::StrCat(kAlertLogLength)});
+  absl::StatusOr<RedisReply> reply = RunTransition(
+      *redis_, update_alert_,
+      {Key(tenant_id, "visit-alerts", updated.visit_id()),
+       TenantKey(tenant_id, kService, "alert-log"), BoardLogKey(tenant_id)},
+      {updated.alert_id(), read.bytes, updated.SerializeAsString(), event.SerializeAsString(),
+       absl::StrCat(kAlertLogLength), BoardChangeBytes(board)});
   if (!reply.ok()) return reply.status();
   const std::string& outcome = reply->elements[0].str;
   if (outcome == "written") return absl::OkStatus();
@@ -490,6 +521,53 @@ absl::StatusOr<std::vector<v1::Alert>> CheckInStore::ReadAlerts(
     if (reply.is_error()) return ErrorReplyToStatus(reply);
   }
   return ParseAll<v1::Alert>(*replies, "alert");
+}
+
+absl::StatusOr<std::vector<std::string>> CheckInStore::ReadDayVisits(absl::string_view tenant_id,
+                                                                     int64_t day) {
+  absl::StatusOr<RedisReply> members =
+      redis_->Command({"ZRANGE", Key(tenant_id, "day-visits", absl::StrCat(day)), "0", "-1"});
+  if (!members.ok()) return members.status();
+  std::vector<std::string> visits;
+  for (const RedisReply& member : members->elements) visits.push_back(member.str);
+  return visits;
+}
+
+absl::StatusOr<std::vector<CheckInRecords::BoardVisit>> CheckInStore::ReadBoardVisits(
+    absl::string_view tenant_id, const std::vector<std::string>& visit_ids) {
+  std::vector<BoardVisit> visits;
+  constexpr size_t kBatch = 200;
+  for (size_t first = 0; first < visit_ids.size(); first += kBatch) {
+    std::vector<std::vector<std::string>> reads;
+    for (size_t i = first; i < std::min(visit_ids.size(), first + kBatch); ++i) {
+      reads.push_back({"HGET", Key(tenant_id, "visit", visit_ids[i]), "b"});
+      reads.push_back({"GET", Key(tenant_id, "record", visit_ids[i])});
+      reads.push_back({"HVALS", Key(tenant_id, "visit-alerts", visit_ids[i])});
+    }
+    absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(reads);
+    if (!replies.ok()) return replies.status();
+    for (const RedisReply& reply : *replies) {
+      if (reply.is_error()) return ErrorReplyToStatus(reply);
+    }
+    for (size_t i = 0; i + 2 < replies->size(); i += 3) {
+      if ((*replies)[i].is_nil()) continue;
+      BoardVisit& visit = visits.emplace_back();
+      if (!visit.view.ParseFromString((*replies)[i].str)) return CorruptRecord("visit view");
+      const RedisReply& record = (*replies)[i + 1];
+      if (!record.is_nil() && !visit.record.ParseFromString(record.str)) {
+        return CorruptRecord("visit record");
+      }
+      absl::StatusOr<std::vector<v1::Alert>> alerts =
+          ParseAll<v1::Alert>((*replies)[i + 2].elements, "alert");
+      if (!alerts.ok()) return alerts.status();
+      visit.alerts = *std::move(alerts);
+    }
+  }
+  return visits;
+}
+
+absl::StatusOr<std::string> CheckInStore::BoardPosition(absl::string_view tenant_id) {
+  return board_log_.Latest(tenant_id);
 }
 
 }  // namespace homecare::checkin

@@ -44,6 +44,12 @@
 //   hc:{T}:checkin:alert-log                  STREAM  AlertEvent ("event") of each alert raised
 //                                                     or changed, for WatchAlerts; about
 //                                                     kAlertLogLength entries kept.
+//   hc:{T}:checkin:day-visits:<YYYYMMDD>      ZSET    the visits of a local date -> planned start
+//                                                     (ms), for the board. put_visit_view.lua.
+//   hc:{T}:checkin:board-log                  STREAM  BoardChange ("change"): a visit's board
+//                                                     entry each time it changes, logged by the
+//                                                     write that changed it; about
+//                                                     kAlertLogLength entries kept.
 //   hc:checkin:tenants                        SET     every tenant whose visits are known here.
 //   hc:checkin:follow:scheduling              STRING  the resume token of scheduling's WatchVisits
 //                                                     this service follows
@@ -80,20 +86,24 @@ class CheckInStore final : public CheckInRecords {
   // SCRIPT LOAD of the store's scripts at start-up (best effort: they load on demand too).
   absl::Status LoadScripts();
 
-  // Every tenant's alert log, for WatchAlerts.
+  // Every tenant's alert log, for WatchAlerts, and board log, for WatchBoard.
   EventSource& alert_log() { return alert_log_; }
+  EventSource& board_log() { return board_log_; }
 
   absl::StatusOr<VisitState> ReadVisitState(absl::string_view tenant_id, absl::string_view visit_id,
                                             absl::string_view event_id) override;
-  absl::StatusOr<bool> PutVisitView(absl::string_view tenant_id,
-                                    const v1::VisitView& view) override;
+  absl::StatusOr<bool> PutVisitView(absl::string_view tenant_id, const v1::VisitView& view,
+                                    const v1::VisitView* before,
+                                    const v1::BoardEntry* board) override;
   absl::StatusOr<StoreOutcome> StoreEvent(absl::string_view tenant_id, const v1::StoredEvent& event,
                                           const std::string& fingerprint,
                                           const Snapshot<v1::VisitRecord>& read,
-                                          const v1::VisitRecord& record) override;
+                                          const v1::VisitRecord& record,
+                                          const v1::BoardEntry* board) override;
   absl::Status WriteRecord(absl::string_view tenant_id, const Snapshot<v1::VisitRecord>& read,
                            const v1::VisitRecord& record,
-                           const std::vector<v1::AuditEntry>& adjustments) override;
+                           const std::vector<v1::AuditEntry>& adjustments,
+                           const v1::BoardEntry* board) override;
   absl::StatusOr<ScoredIdPage> ListRecordIds(absl::string_view tenant_id, const RecordIndex& index,
                                              int64_t first_day, int64_t last_day,
                                              const std::string& after, int limit) override;
@@ -108,10 +118,10 @@ class CheckInStore final : public CheckInRecords {
   absl::StatusOr<std::vector<ClaimedCheck>> ClaimChecks(absl::string_view tenant_id, absl::Time now,
                                                         absl::Time lease_until, int limit) override;
   absl::StatusOr<int> RaiseAlerts(absl::string_view tenant_id, absl::string_view visit_id,
-                                  const std::vector<v1::Alert>& alerts,
-                                  const ClaimedCheck* check) override;
+                                  const std::vector<v1::Alert>& alerts, const ClaimedCheck* check,
+                                  const v1::BoardEntry* board) override;
   absl::Status UpdateAlert(absl::string_view tenant_id, const Snapshot<v1::Alert>& read,
-                           const v1::Alert& updated) override;
+                           const v1::Alert& updated, const v1::BoardEntry* board) override;
   absl::StatusOr<Snapshot<v1::Alert>> ReadAlert(absl::string_view tenant_id,
                                                 absl::string_view alert_id) override;
   absl::StatusOr<ScoredIdPage> ListAlertIds(absl::string_view tenant_id, absl::Time from,
@@ -120,6 +130,11 @@ class CheckInStore final : public CheckInRecords {
   absl::StatusOr<std::vector<v1::Alert>> ReadAlerts(
       absl::string_view tenant_id, const std::vector<std::string>& alert_ids) override;
   absl::StatusOr<std::vector<std::string>> TenantIds() override;
+  absl::StatusOr<std::vector<std::string>> ReadDayVisits(absl::string_view tenant_id,
+                                                         int64_t day) override;
+  absl::StatusOr<std::vector<BoardVisit>> ReadBoardVisits(
+      absl::string_view tenant_id, const std::vector<std::string>& visit_ids) override;
+  absl::StatusOr<std::string> BoardPosition(absl::string_view tenant_id) override;
   absl::StatusOr<std::vector<v1::Tag>> ReadClientTags(absl::string_view tenant_id,
                                                       absl::string_view client_id) override;
   absl::StatusOr<Created<v1::Tag>> CreateTag(absl::string_view tenant_id, const v1::Tag& tag,
@@ -142,6 +157,7 @@ class CheckInStore final : public CheckInRecords {
 
   RedisClient* redis_;
   RedisEventLog alert_log_;
+  RedisEventLog board_log_;
   absl::Mutex registered_mutex_;
   std::set<std::string, std::less<>> registered_ ABSL_GUARDED_BY(registered_mutex_);
   LuaScript store_event_;

@@ -63,18 +63,21 @@ class MemoryRecords final : public CheckInRecords {
     state.adjustments = adjustments_[id];
     return state;
   }
-  absl::StatusOr<bool> PutVisitView(absl::string_view, const v1::VisitView& view) override {
+  absl::StatusOr<bool> PutVisitView(absl::string_view, const v1::VisitView& view,
+                                    const v1::VisitView*, const v1::BoardEntry* entry) override {
     auto found = views_.find(view.visit_id());
     if (found != views_.end() && found->second.scheduling_version() >= view.scheduling_version()) {
       return false;
     }
     views_[view.visit_id()] = view;
+    if (entry != nullptr) board.push_back(*entry);
     return true;
   }
   absl::StatusOr<StoreOutcome> StoreEvent(absl::string_view, const v1::StoredEvent& event,
                                           const std::string& fingerprint,
                                           const Snapshot<v1::VisitRecord>& read,
-                                          const v1::VisitRecord& record) override {
+                                          const v1::VisitRecord& record,
+                                          const v1::BoardEntry* entry) override {
     if (auto found = seen_.find(event.event_id()); found != seen_.end()) {
       return StoreOutcome{.stored = false, .earlier = found->second};
     }
@@ -84,16 +87,19 @@ class MemoryRecords final : public CheckInRecords {
     seen_[event.event_id()] = EventSeen{fingerprint, record.visit_id()};
     events_[record.visit_id()][event.event_id()] = event;
     records_[record.visit_id()] = record.SerializeAsString();
+    if (entry != nullptr) board.push_back(*entry);
     ++writes;
     return StoreOutcome{.stored = true};
   }
   absl::Status WriteRecord(absl::string_view, const Snapshot<v1::VisitRecord>& read,
                            const v1::VisitRecord& record,
-                           const std::vector<v1::AuditEntry>& adjustments) override {
+                           const std::vector<v1::AuditEntry>& adjustments,
+                           const v1::BoardEntry* entry) override {
     if (records_[record.visit_id()] != read.bytes) {
       return ConcurrentWriteError("the record", kCheckInErrorDomain);
     }
     records_[record.visit_id()] = record.SerializeAsString();
+    if (entry != nullptr) board.push_back(*entry);
     auto& kept = adjustments_[record.visit_id()];
     kept.insert(kept.end(), adjustments.begin(), adjustments.end());
     ++writes;
@@ -207,8 +213,9 @@ class MemoryRecords final : public CheckInRecords {
     return claimed;
   }
   absl::StatusOr<int> RaiseAlerts(absl::string_view, absl::string_view visit_id,
-                                  const std::vector<v1::Alert>& alerts,
-                                  const ClaimedCheck*) override {
+                                  const std::vector<v1::Alert>& alerts, const ClaimedCheck*,
+                                  const v1::BoardEntry* entry) override {
+    if (entry != nullptr) board.push_back(*entry);
     int raised = 0;
     for (const v1::Alert& alert : alerts) {
       if (alerts_[std::string(visit_id)]
@@ -222,10 +229,11 @@ class MemoryRecords final : public CheckInRecords {
     return raised;
   }
   absl::Status UpdateAlert(absl::string_view, const Snapshot<v1::Alert>& read,
-                           const v1::Alert& updated) override {
+                           const v1::Alert& updated, const v1::BoardEntry* entry) override {
     std::string& bytes = alerts_[updated.visit_id()][updated.alert_id()];
     if (bytes != read.bytes) return ConcurrentWriteError("the alert", kCheckInErrorDomain);
     bytes = updated.SerializeAsString();
+    if (entry != nullptr) board.push_back(*entry);
     log.push_back(updated);
     return absl::OkStatus();
   }
@@ -249,10 +257,35 @@ class MemoryRecords final : public CheckInRecords {
   absl::StatusOr<std::vector<std::string>> TenantIds() override {
     return std::vector<std::string>{kTenant};
   }
+  absl::StatusOr<std::vector<std::string>> ReadDayVisits(absl::string_view, int64_t day) override {
+    std::vector<std::string> visits;
+    for (const auto& [id, view] : views_) {
+      if (DateKey(view.local_date()) == day) visits.push_back(id);
+    }
+    return visits;
+  }
+  absl::StatusOr<std::vector<BoardVisit>> ReadBoardVisits(
+      absl::string_view tenant, const std::vector<std::string>& visit_ids) override {
+    std::vector<BoardVisit> visits;
+    for (const std::string& id : visit_ids) {
+      absl::StatusOr<VisitState> state = ReadVisitState(tenant, id, "");
+      if (!state.ok() || !state->view.has_value()) continue;
+      BoardVisit& visit = visits.emplace_back();
+      visit.view = *state->view;
+      visit.record = state->record.record;
+      for (const Snapshot<v1::Alert>& alert : state->alerts) visit.alerts.push_back(alert.record);
+    }
+    return visits;
+  }
+  absl::StatusOr<std::string> BoardPosition(absl::string_view) override {
+    return absl::StrCat(board.size(), "-0");
+  }
 
   int writes = 0;
   // Every alert as raised or changed, in order: what WatchAlerts would carry.
   std::vector<v1::Alert> log;
+  // Every board entry logged, in order: what WatchBoard would carry.
+  std::vector<v1::BoardEntry> board;
   // When the checks of the visits are due.
   std::multimap<absl::Time, ClaimedCheck> checks_;
 

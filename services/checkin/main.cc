@@ -1,6 +1,7 @@
 // homecare-checkin: carers' evidence of delivery, online and offline.
 #include <memory>
 
+#include "common/api/resume_token.h"
 #include "common/client/channel.h"
 #include "common/logging/log.h"
 #include "common/redis/follow_position.h"
@@ -69,10 +70,16 @@ int main(int argc, char** argv) {
                        return std::unique_ptr<grpc::ClientReaderInterface<sv1::VisitChange>>(
                            stream_stub->WatchVisits(call, request));
                      },
-                 .read_position =
-                     [redis] {
-                       return homecare::ReadFollowPosition(*redis, "checkin", "scheduling");
-                     },
+                 .read_position = [redis]() -> absl::StatusOr<std::string> {
+                   absl::StatusOr<std::string> saved =
+                       homecare::ReadFollowPosition(*redis, "checkin", "scheduling");
+                   if (!saved.ok() || !saved->empty()) return saved;
+                   // Never followed yet: from the start of what scheduling keeps of every
+                   // tenant, so that visits made before this service first ran are known
+                   // (the board shows them, their checks are set), not only those changed
+                   // from now on.
+                   return homecare::EncodeResumeToken({});
+                 },
                  .save_position =
                      [redis](const std::string& token) {
                        return homecare::SaveFollowPosition(*redis, "checkin", "scheduling", token);
