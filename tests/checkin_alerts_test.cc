@@ -398,6 +398,10 @@ TEST_F(CheckInAlertsTest, TheBoardShowsTheDayAndWatchingItFollowsEachVisit) {
   request.set_locality_id("south");
   ASSERT_THAT(CheckInCall(&CheckInStub::GetBoard, Coordinator(), request, &board), GrpcOk());
   EXPECT_THAT(board.entries(), IsEmpty());
+  auto [shown, shown_output] = Carectl({"board", "--date", "2030-12-03"});
+  ASSERT_EQ(shown, 0) << shown_output;
+  EXPECT_THAT(shown_output, ::testing::HasSubstr("north: 1 not-due, 1 completed"));
+  EXPECT_THAT(shown_output, ::testing::HasSubstr("07:00    completed  Edna"));
 
   // Carers and other tenants: no board; a board needs its day.
   EXPECT_THAT(CheckInCall(&CheckInStub::GetBoard, CarerToken(ann_), request, &board),

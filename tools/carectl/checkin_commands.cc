@@ -435,6 +435,66 @@ int RunAlertResolve(const std::vector<std::string>& args) {
                      AlertView(connection));
 }
 
+Wanted WantedBy(const cv1::BoardEntry& entry) {
+  return Wanted{.carers = {entry.carer_ids().begin(), entry.carer_ids().end()},
+                .clients = {entry.client_id()}};
+}
+
+int RunBoard(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  cv1::GetBoardRequest request;
+  std::string date;
+  bool table = false;
+  FlagSet flags("carectl board");
+  connection.Register(flags);
+  flags.AddString("date", &date, "The local day: YYYY-MM-DD (required)");
+  flags.AddString("locality", request.mutable_locality_id(), "Only this locality's visits");
+  flags.AddBool("table", &table, "The visits' lines only, without the counts");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  if (!date.empty()) {
+    if (absl::Status ok = ParseDayFlag("date", date, *request.mutable_date()); !ok.ok()) {
+      return PrintError(ok);
+    }
+  }
+  return CallAndShow(connection, connection.checkin, &Stub::GetBoard, request,
+                     [&](const cv1::Board& board) {
+                       Wanted wanted;
+                       for (const cv1::BoardEntry& entry : board.entries()) {
+                         Wanted one = WantedBy(entry);
+                         wanted.carers.insert(one.carers.begin(), one.carers.end());
+                         wanted.clients.insert(one.clients.begin(), one.clients.end());
+                       }
+                       return RenderBoard(board, LoadDirectory(connection, wanted), table);
+                     });
+}
+
+int RunBoardWatch(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  cv1::WatchBoardRequest request;
+  std::string date;
+  int64_t count = 0;
+  FlagSet flags("carectl board watch");
+  connection.Register(flags);
+  flags.AddString("date", &date, "Only this local day's visits: YYYY-MM-DD");
+  flags.AddString("locality", request.mutable_locality_id(), "Only this locality's visits");
+  flags.AddString("resume-token", request.mutable_resume_token(),
+                  "Resume after a board or change that carried this token (printed with --json)");
+  flags.AddInt("count", &count, "Stop after this many changes (0: until Ctrl-C)");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  if (!date.empty()) {
+    if (absl::Status ok = ParseDayFlag("date", date, *request.mutable_date()); !ok.ok()) {
+      return PrintError(ok);
+    }
+  }
+  Stub stub(connection.Channel(connection.checkin));
+  std::unique_ptr<grpc::ClientContext> context = connection.StreamContext();
+  std::unique_ptr<grpc::ClientReader<cv1::BoardChange>> stream =
+      stub.WatchBoard(context.get(), request);
+  return ShowWatch(
+      connection, *context, *stream, count,
+      [](const cv1::BoardChange& change) { return WantedBy(change.entry()); }, RenderBoardChange);
+}
+
 auto PolicyView(const ClientFlags& connection) {
   return [&connection](const cv1::CheckInPolicy& policy) {
     return RenderCheckInPolicy(policy, LoadDirectory(connection));
@@ -625,6 +685,9 @@ void RegisterCheckInCommands() {
       {{"alert", "ack"}, "Acknowledge an alert: someone is on it", RunAlertAcknowledge});
   commands.push_back(
       {{"alert", "resolve"}, "Resolve an alert with what happened", RunAlertResolve});
+  commands.push_back(
+      {{"board"}, "The live board of a day: each visit's state, counted by locality", RunBoard});
+  commands.push_back({{"board", "watch"}, "Each visit's board entry as it changes", RunBoardWatch});
   commands.push_back(
       {{"policy", "get"}, "The check-in policy: geofence, thresholds", RunPolicyGet});
   commands.push_back(

@@ -1,6 +1,7 @@
 #include "tools/carectl/checkin_render.h"
 
 #include <cmath>
+#include <map>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -317,6 +318,78 @@ std::string RenderAlertEvent(const cv1::AlertEvent& event, const Directory& dire
     parts.push_back(absl::StrCat("(by ", alert.acknowledged_by(), ")"));
   }
   parts.push_back(alert.alert_id());
+  return absl::StrJoin(parts, "  ") + "\n";
+}
+
+namespace {
+
+// "Ann Lee, Bob Hale" or "1/2 Ann Lee": who is on it, and how many of how many when short.
+std::string BoardCarers(const cv1::BoardEntry& entry, const Directory& directory) {
+  std::string names = NamesOf(directory.carers, entry.carer_ids());
+  if (entry.carer_ids_size() >= entry.carers_required()) return names;
+  return absl::StrCat(entry.carer_ids_size(), "/", entry.carers_required(),
+                      names.empty() ? "" : " " + names);
+}
+
+std::string OpenAlerts(const cv1::BoardEntry& entry) {
+  return absl::StrJoin(entry.open_alerts(), ", ", [](std::string* out, int kind) {
+    out->append(EnumName(static_cast<cv1::AlertKind>(kind)));
+  });
+}
+
+std::string Planned(const cv1::BoardEntry& entry, absl::TimeZone zone) {
+  return absl::StrCat(absl::FormatTime("%H:%M", StoredTime(entry.planned_start()), zone),
+                      entry.time_critical() ? "*" : "");
+}
+
+}  // namespace
+
+std::string RenderBoard(const cv1::Board& board, const Directory& directory, bool table) {
+  std::string out;
+  if (!table) {
+    std::map<std::string, std::vector<std::string>> by_locality;
+    for (const cv1::BoardCount& count : board.counts()) {
+      by_locality[count.locality_id()].push_back(
+          absl::StrCat(count.visits(), " ", EnumName(count.state())));
+    }
+    absl::StrAppend(&out, "board of ", FormatDate(board.date()), " as of ",
+                    FormatLocalTimeWithZone(board.as_of(), directory.zone), "\n");
+    for (const auto& [locality, counts] : by_locality) {
+      absl::StrAppend(&out, WithId(directory.localities, locality), ": ",
+                      absl::StrJoin(counts, ", "), "\n");
+    }
+    if (board.entries().empty()) return out + "no visits that day\n";
+    out += "\n";
+  }
+  Table lines({"PLANNED", "STATE", "CLIENT", "CARERS", "IN-OUT", "ALERTS", "LOCALITY", "VISIT"});
+  for (const cv1::BoardEntry& entry : board.entries()) {
+    std::string in_out;
+    if (IsSet(entry.start_time())) {
+      in_out = absl::StrCat(
+          absl::FormatTime("%H:%M", StoredTime(entry.start_time()), directory.zone), "-");
+      if (IsSet(entry.end_time())) {
+        absl::StrAppend(&in_out,
+                        absl::FormatTime("%H:%M", StoredTime(entry.end_time()), directory.zone));
+      }
+    }
+    lines.AddRow({Planned(entry, directory.zone), EnumName(entry.state()),
+                  NameOf(directory.clients, entry.client_id()), BoardCarers(entry, directory),
+                  in_out, OpenAlerts(entry), NameOf(directory.localities, entry.locality_id()),
+                  entry.visit_id()});
+  }
+  return out + Listing(lines, "", "no visits that day");
+}
+
+std::string RenderBoardChange(const cv1::BoardChange& change, const Directory& directory) {
+  const cv1::BoardEntry& entry = change.entry();
+  std::vector<std::string> parts = {FormatDate(entry.local_date()), Planned(entry, directory.zone),
+                                    EnumName(entry.state()),
+                                    NameOf(directory.clients, entry.client_id())};
+  if (std::string carers = BoardCarers(entry, directory); !carers.empty()) {
+    parts.push_back(carers);
+  }
+  if (!entry.open_alerts().empty()) parts.push_back("alerts: " + OpenAlerts(entry));
+  parts.push_back(entry.visit_id());
   return absl::StrJoin(parts, "  ") + "\n";
 }
 

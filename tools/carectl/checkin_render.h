@@ -32,6 +32,12 @@ std::string RenderAlerts(const checkin::v1::ListAlertsResponse& response,
 // One line per raise or change, for `alerts watch`.
 std::string RenderAlertEvent(const checkin::v1::AlertEvent& event, const Directory& directory);
 
+// The live board: the counts by locality and state, then a line per visit (`table`: the
+// lines only).
+std::string RenderBoard(const checkin::v1::Board& board, const Directory& directory, bool table);
+// One line per change of a visit's entry, for `board watch`.
+std::string RenderBoardChange(const checkin::v1::BoardChange& change, const Directory& directory);
+
 std::string RenderCheckInPolicy(const checkin::v1::CheckInPolicy& policy,
                                 const Directory& directory);
 

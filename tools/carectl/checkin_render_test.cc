@@ -188,6 +188,51 @@ TEST(CheckInRenderTest, AlertsAsTheBackOfficeSeesThem) {
   EXPECT_THAT(RenderAlert(alert, London()), HasSubstr("carers:   nobody on the visit\n"));
 }
 
+TEST(CheckInRenderTest, TheBoardCountsThenLines) {
+  cv1::Board board;
+  *board.mutable_date() = DateToProto(absl::CivilDay(2030, 12, 3));
+  *board.mutable_as_of() = Utc(12, 3, 7, 30);
+  cv1::BoardEntry& late = *board.add_entries();
+  late.set_visit_id("vis_1");
+  late.set_client_id("cli_1");
+  late.set_locality_id("north");
+  *late.mutable_planned_start() = Utc(12, 3, 7, 0);
+  late.set_time_critical(true);
+  late.set_carers_required(2);
+  late.add_carer_ids("car_1");
+  late.set_state(cv1::BOARD_STATE_LATE);
+  late.add_open_alerts(cv1::ALERT_KIND_LATE);
+  cv1::BoardEntry& in = *board.add_entries();
+  in.set_visit_id("vis_2");
+  in.set_client_id("cli_2");
+  in.set_locality_id("north");
+  *in.mutable_planned_start() = Utc(12, 3, 7, 15);
+  in.set_carers_required(1);
+  in.add_carer_ids("car_2");
+  in.set_state(cv1::BOARD_STATE_IN_PROGRESS);
+  *in.mutable_start_time() = Utc(12, 3, 7, 12);
+  cv1::BoardCount& count = *board.add_counts();
+  count.set_locality_id("north");
+  count.set_state(cv1::BOARD_STATE_LATE);
+  count.set_visits(1);
+  *board.add_counts() = count;
+  board.mutable_counts(1)->set_state(cv1::BOARD_STATE_IN_PROGRESS);
+  std::string text = RenderBoard(board, London(), /*table=*/false);
+  EXPECT_THAT(text, HasSubstr("board of 2030-12-03 as of Tue 2030-12-03 07:30 GMT\n"));
+  EXPECT_THAT(text, HasSubstr("north: 1 late, 1 in-progress\n"));
+  EXPECT_THAT(text, HasSubstr("07:00*   late         Edna Clarke  1/2 Ann Lee          late    north     vis_1"));
+  EXPECT_THAT(text, HasSubstr("07:15    in-progress  cli_2        Bob Hale     07:12-"));
+  EXPECT_THAT(RenderBoard(board, London(), /*table=*/true), Not(HasSubstr("board of")));
+  cv1::BoardChange change;
+  *change.mutable_entry() = late;
+  change.mutable_entry()->mutable_local_date()->set_year(2030);
+  change.mutable_entry()->mutable_local_date()->set_month(12);
+  change.mutable_entry()->mutable_local_date()->set_day(3);
+  EXPECT_EQ(RenderBoardChange(change, London()),
+            "2030-12-03  07:00*  late  Edna Clarke  1/2 Ann Lee  alerts: late  vis_1\n");
+  EXPECT_THAT(RenderBoard(cv1::Board(), London(), false), HasSubstr("no visits that day"));
+}
+
 TEST(CheckInRenderTest, PolicyAndTags) {
   cv1::CheckInPolicy policy;
   policy.set_geofence_meters(150);
