@@ -33,21 +33,23 @@ sv1::VisitPattern Pattern(const std::string& id, int start_minutes, int duration
 
 absl::StatusOr<SchedulingStack> StartSchedulingStack(const testing::TestSecret& secret,
                                                      const std::string& roster_binary,
-                                                     const std::string& scheduling_binary) {
+                                                     const std::string& scheduling_binary,
+                                                     const testing::TestClock* clock) {
   SchedulingStack stack;
   absl::StatusOr<std::unique_ptr<testing::RedisServer>> redis = testing::RedisServer::Start();
   if (!redis.ok()) return redis.status();
   stack.redis = *std::move(redis);
   absl::StatusOr<std::unique_ptr<testing::ServiceProcess>> roster = testing::ServiceProcess::Start(
       {.binary = roster_binary,
-       .args = {"--redis", stack.redis->address(), "--secret-file", secret.path()}});
+       .args = {"--redis", stack.redis->address(), "--secret-file", secret.path()},
+       .clock = clock});
   if (!roster.ok()) return roster.status();
   stack.roster = *std::move(roster);
   absl::StatusOr<std::unique_ptr<testing::ServiceProcess>> scheduling =
-      testing::ServiceProcess::Start(
-          {.binary = scheduling_binary,
-           .args = {"--redis", stack.redis->address(), "--secret-file", secret.path(), "--roster",
-                    stack.roster->address()}});
+      testing::ServiceProcess::Start({.binary = scheduling_binary,
+                                      .args = {"--redis", stack.redis->address(), "--secret-file",
+                                               secret.path(), "--roster", stack.roster->address()},
+                                      .clock = clock});
   if (!scheduling.ok()) return scheduling.status();
   stack.scheduling = *std::move(scheduling);
   if (absl::Status created =

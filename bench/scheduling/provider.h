@@ -14,6 +14,7 @@
 #include "absl/time/civil_time.h"
 #include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
+#include "common/testing/test_clock.h"
 #include "common/testing/tokens.h"
 #include "homecare/roster/v1/roster.grpc.pb.h"
 #include "homecare/scheduling/v1/scheduling.grpc.pb.h"
@@ -30,9 +31,11 @@ struct SchedulingStack {
   std::unique_ptr<testing::ServiceProcess> roster;
   std::unique_ptr<testing::ServiceProcess> scheduling;
 };
+// `clock`: the services' rules run on it (nullptr: the real clock).
 absl::StatusOr<SchedulingStack> StartSchedulingStack(const testing::TestSecret& secret,
                                                      const std::string& roster_binary,
-                                                     const std::string& scheduling_binary);
+                                                     const std::string& scheduling_binary,
+                                                     const testing::TestClock* clock = nullptr);
 
 // The Monday after today (London): the first day of the week a benchmark plans.
 absl::CivilDay NextMonday();
