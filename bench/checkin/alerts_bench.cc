@@ -1,13 +1,15 @@
-// Benchmark of the alert engine: the morning peak of a provider's day (every client's morning
-// visit, 1,000 by default, all planned at 07:30) played by the carer-app simulator's day plans
-// (tools/carer_sim/day_plan.h) at 60x speed on the services' test clock, with a share of carers
-// late and a share missing. It measures, on a WatchAlerts stream, the delay from each
-// threshold passing (in real time) to its alert arriving, with one homecare-checkin and then
-// with two; compares the alerts raised with those the plans imply; and reports the CPU the
-// check-in replicas and Redis spent per 1,000 visits due. Real redis-server (appendfsync
-// always), homecare-roster, homecare-scheduling and homecare-checkin.
+// Benchmark of the alert engine: a provider's day of about 3,000 visits (1,000 clients, their
+// morning, lunch, tea and bed visits; a third of them, every client's morning visit, planned at
+// 07:30) played by the carer-app simulator's day plans (tools/carer_sim/day_plan.h) at 60x speed
+// on the services' test clock, with a share of carers late and a share missing. By default it
+// plays the morning peak (07:00-09:00); --whole-day plays 07:00-22:00. It measures, on a
+// WatchAlerts stream, the delay from each threshold passing (in real time) to its alert arriving,
+// with one homecare-checkin and then with two; compares the alerts raised with those the plans
+// imply; and reports the CPU the check-in replicas and Redis spent per 1,000 visits due. Real
+// redis-server (appendfsync always), homecare-roster, homecare-scheduling and homecare-checkin.
 //
 //   build/bench/alerts_bench [--clients 1000] [--speed 60] [--late 0.2] [--missing 0.05]
+//                            [--whole-day]
 //
 // All the morning visits start at 07:30, so their LATE checks (07:45), MISSED checks (08:30)
 // and OVERDUE checks (08:45) each come due in the same instant: the worst minute the engine
@@ -103,23 +105,29 @@ struct Played {
   int events = 0;
 };
 
-// Plays `day`'s morning visits (assigned, one carer each) from 07:00 to 09:00 of simulated time.
-absl::StatusOr<Played> PlayMorning(testing::TestClock& clock, testing::RedisServer& redis,
-                                   const std::vector<testing::ServiceProcess*>& checkins,
-                                   SchedulingService::Stub& scheduling,
-                                   const testing::TestSecret& secret, const std::string& token,
-                                   const std::vector<std::string>& carers,
-                                   const std::vector<sv1::Visit>& visits, absl::CivilDay day,
-                                   double speed, double late_share, double missing_share) {
+// Plays `day`'s staffed `visits` from 07:00 to `until` (local hour) of simulated time.
+absl::StatusOr<Played> PlayDay(testing::TestClock& clock, testing::RedisServer& redis,
+                               const std::vector<testing::ServiceProcess*>& checkins,
+                               SchedulingService::Stub& scheduling,
+                               const testing::TestSecret& secret, const std::string& token,
+                               const std::vector<sv1::Visit>& visits, absl::CivilDay day, int until,
+                               double speed, double late_share, double missing_share) {
   const absl::TimeZone zone = *LoadTimeZone("Europe/London");
   Played played;
   // Each carer's day as the simulator plans it: late carers up to 35 minutes late.
-  std::vector<carer_sim::PlannedEvent> events;
-  std::map<std::string, const sv1::Visit*> by_visit;
-  for (const sv1::Visit& visit : visits) by_visit[visit.visit_id()] = &visit;
-  std::map<std::string, std::string> carer_token;
+  struct Tap {
+    std::string carer;
+    carer_sim::PlannedEvent planned;
+  };
+  std::vector<Tap> events;
+  std::set<std::string> by_visit;
+  std::set<std::string> carers;
   for (const sv1::Visit& visit : visits) {
-    const std::string& carer = visit.carer_ids(0);
+    by_visit.insert(visit.visit_id());
+    carers.insert(visit.carer_ids().begin(), visit.carer_ids().end());
+  }
+  std::map<std::string, std::string> carer_token;
+  for (const std::string& carer : carers) {
     sv1::GetRotaRequest request;
     request.set_carer_id(carer);
     *request.mutable_start_date() = DateToProto(day);
@@ -140,33 +148,57 @@ absl::StatusOr<Played> PlayMorning(testing::TestClock& clock, testing::RedisServ
     absl::StatusOr<carer_sim::DayPlan> plan = carer_sim::PlanDay(rota, options);
     if (!plan.ok()) return plan.status();
     carer_token[carer] = secret.Token(Role::kCarer, kBenchTenant, carer);
-    for (carer_sim::PlannedEvent& event : plan->events) events.push_back(std::move(event));
+    for (carer_sim::PlannedEvent& event : plan->events) {
+      events.push_back({carer, std::move(event)});
+    }
   }
-  std::sort(events.begin(), events.end(),
-            [](const auto& a, const auto& b) { return a.device_time < b.device_time; });
-  played.events = static_cast<int>(events.size());
+  std::sort(events.begin(), events.end(), [](const Tap& a, const Tap& b) {
+    return a.planned.device_time < b.planned.device_time;
+  });
 
   // What the plans imply, under the default policy.
-  std::map<std::string, std::pair<std::optional<absl::Time>, std::optional<absl::Time>>> times;
-  for (const carer_sim::PlannedEvent& event : events) {
-    auto& [in, out] = times[event.visit_id];
-    (event.is_check_out ? out : in) = event.device_time;
-  }
   const absl::Time sim_start = LocalToInstant(absl::CivilSecond(day) + 7 * 3600, zone);
-  const absl::Time sim_end = sim_start + absl::Hours(2);
+  const absl::Time sim_end = LocalToInstant(absl::CivilSecond(day) + until * 3600, zone);
+  struct Times {
+    std::optional<absl::Time> in, out;
+  };
+  std::map<std::pair<std::string, std::string>, Times> times;  // by visit and carer
+  for (const Tap& tap : events) {
+    if (tap.planned.device_time >= sim_end) break;
+    ++played.events;
+    Times& carer_times = times[{tap.planned.visit_id, tap.carer}];
+    (tap.planned.is_check_out ? carer_times.out : carer_times.in) = tap.planned.device_time;
+  }
   for (const sv1::Visit& visit : visits) {
     const absl::Time start = StoredTime(visit.planned_start());
     const absl::Time late = start + (visit.time_critical() ? absl::Minutes(5) : absl::Minutes(15));
     const absl::Time missed = std::max(start + absl::Minutes(60), StoredTime(visit.window_end()));
     const absl::Time overdue = start + absl::Minutes(visit.duration_minutes() + 30);
-    const auto& [in, out] = times[visit.visit_id()];
-    if (late < sim_end && (!in || *in > late)) {
+    auto carers_in_by = [&](absl::Time at) {
+      int in = 0;
+      for (const std::string& carer : visit.carer_ids()) {
+        const Times& carer_times = times[{visit.visit_id(), carer}];
+        in += carer_times.in && *carer_times.in <= at ? 1 : 0;
+      }
+      return in;
+    };
+    auto still_in_at = [&](absl::Time at) {
+      return std::any_of(visit.carer_ids().begin(), visit.carer_ids().end(), [&](const auto& c) {
+        const Times& carer_times = times[{visit.visit_id(), c}];
+        return carer_times.in && *carer_times.in <= at &&
+               (!carer_times.out || *carer_times.out > at);
+      });
+    };
+    if (late < sim_end && carers_in_by(late) == 0) {
       played.expected.insert({visit.visit_id(), cv1::ALERT_KIND_LATE});
     }
-    if (missed < sim_end && (!in || *in > missed)) {
+    if (late < sim_end && carers_in_by(late) > 0 && carers_in_by(late) < visit.carer_ids_size()) {
+      played.expected.insert({visit.visit_id(), cv1::ALERT_KIND_CARER_MISSING});
+    }
+    if (missed < sim_end && carers_in_by(missed) == 0) {
       played.expected.insert({visit.visit_id(), cv1::ALERT_KIND_MISSED});
     }
-    if (overdue < sim_end && in && *in <= overdue && (!out || *out > overdue)) {
+    if (overdue < sim_end && still_in_at(overdue)) {
       played.expected.insert({visit.visit_id(), cv1::ALERT_KIND_OVERDUE_CHECK_OUT});
     }
   }
@@ -186,8 +218,8 @@ absl::StatusOr<Played> PlayMorning(testing::TestClock& clock, testing::RedisServ
   std::thread reader([&] {
     while (std::optional<cv1::AlertEvent> event = watch.Next()) {
       const cv1::Alert& alert = event->alert();
-      // The day before's later visits (nobody on them) pass their thresholds as the clock
-      // jumps to this morning: not this run's.
+      // Visits not played (nobody on them) pass their thresholds too, some as the clock jumps
+      // to this morning: not this run's.
       if (!by_visit.contains(alert.visit_id())) continue;
       std::lock_guard<std::mutex> lock(seen_mutex);
       if (alert.state() == cv1::ALERT_STATE_OPEN && !arrived.contains(alert.alert_id())) {
@@ -217,7 +249,7 @@ absl::StatusOr<Played> PlayMorning(testing::TestClock& clock, testing::RedisServ
   });
   std::mutex queue_mutex;
   std::condition_variable queued;
-  std::deque<const carer_sim::PlannedEvent*> queue;
+  std::deque<const Tap*> queue;
   bool all_queued = false;
   std::atomic<int> failures{0};
   std::vector<std::thread> phones;
@@ -225,7 +257,7 @@ absl::StatusOr<Played> PlayMorning(testing::TestClock& clock, testing::RedisServ
     phones.emplace_back([&, i] {
       auto stub = CheckInService::NewStub(checkins[i % checkins.size()]->NewChannel());
       while (true) {
-        const carer_sim::PlannedEvent* event;
+        const Tap* event;
         {
           std::unique_lock<std::mutex> lock(queue_mutex);
           queued.wait(lock, [&] { return !queue.empty() || all_queued; });
@@ -234,12 +266,12 @@ absl::StatusOr<Played> PlayMorning(testing::TestClock& clock, testing::RedisServ
           queue.pop_front();
         }
         cv1::SyncEventsRequest request;
-        *request.add_events() = event->event;
+        *request.add_events() = event->planned.event;
         const google::protobuf::Timestamp sent = TimeToProto(timeline.SimNow());
         cv1::QueuedEvent& sending = *request.mutable_events(0);
         *(sending.has_check_in() ? sending.mutable_check_in()->mutable_sent_time()
                                  : sending.mutable_check_out()->mutable_sent_time()) = sent;
-        const std::string& carer = by_visit[event->visit_id]->carer_ids(0);
+        const std::string& carer = event->carer;
         cv1::SyncEventsResponse response;
         grpc::ClientContext context;
         PrepareContext(context, carer_token[carer], absl::Seconds(10));
@@ -248,9 +280,9 @@ absl::StatusOr<Played> PlayMorning(testing::TestClock& clock, testing::RedisServ
       }
     });
   }
-  for (const carer_sim::PlannedEvent& event : events) {
-    if (event.device_time >= sim_end) break;
-    absl::SleepFor(timeline.RealAt(event.device_time) - absl::Now());
+  for (const Tap& event : events) {
+    if (event.planned.device_time >= sim_end) break;
+    absl::SleepFor(timeline.RealAt(event.planned.device_time) - absl::Now());
     std::lock_guard<std::mutex> lock(queue_mutex);
     queue.push_back(&event);
     queued.notify_one();
@@ -308,8 +340,11 @@ int Main(int argc, char** argv) {
   double late = 0.2;
   double missing = 0.05;
   bool smoke = false;
+  bool whole_day = false;
   FlagSet flags("alerts_bench");
   flags.AddInt("clients", &clients, "Clients, each with a morning visit at 07:30");
+  flags.AddBool("whole-day", &whole_day,
+                "Play every visit from 07:00 to 22:00, not only the morning peak to 09:00");
   flags.AddDouble("speed", &speed, "Simulated seconds per real second");
   flags.AddDouble("late", &late, "Share of carers up to 35 minutes late");
   flags.AddDouble("missing", &missing, "Share of carers who never come");
@@ -366,10 +401,32 @@ int Main(int argc, char** argv) {
     std::cerr << seeded.message() << "\n";
     return 1;
   }
-  // Every morning visit of both days gets a carer of its own.
-  std::map<absl::CivilDay, std::vector<sv1::Visit>> mornings;
+  // Every visit played gets carers of its own in its slot (a pattern on a day): the single
+  // visits the first carers, the double-ups two each from the last.
+  std::map<absl::CivilDay, std::vector<sv1::Visit>> played_visits;
+  std::map<std::pair<absl::CivilDay, std::string>, int> doubles_in_slot;
+  for (const sv1::Visit& visit : *all) {
+    if (visit.carers_required() < 2) continue;  // OneCarerEach staffs the others below
+    if (!whole_day && visit.pattern_id() != "morning") continue;
+    const absl::CivilDay day = *DateFromProto(visit.local_date(), "local_date");
+    sv1::AssignCarersRequest request;
+    request.set_visit_id(visit.visit_id());
+    int& doubles = doubles_in_slot[{day, visit.pattern_id()}];
+    for (int k = 0; k < visit.carers_required(); ++k) {
+      request.add_carer_ids((*carers)[clients - 1 - doubles++]);
+    }
+    sv1::AssignCarersResponse response;
+    grpc::ClientContext context;
+    PrepareContext(context, token, absl::Seconds(30));
+    if (grpc::Status status = scheduling->AssignCarers(&context, request, &response);
+        !status.ok()) {
+      std::cerr << "AssignCarers: " << status.error_message() << "\n";
+      return 1;
+    }
+    played_visits[day].push_back(response.visit());
+  }
   for (const Staffing& staffing : OneCarerEach(*all, clients)) {
-    if (staffing.visit->pattern_id() != "morning") continue;
+    if (!whole_day && staffing.visit->pattern_id() != "morning") continue;
     sv1::AssignCarersRequest request;
     request.set_visit_id(staffing.visit->visit_id());
     request.add_carer_ids((*carers)[staffing.carer]);
@@ -381,11 +438,11 @@ int Main(int argc, char** argv) {
       std::cerr << "AssignCarers: " << status.error_message() << "\n";
       return 1;
     }
-    mornings[staffing.day].push_back(response.visit());
+    played_visits[staffing.day].push_back(response.visit());
   }
   // The check-in service has every view (and so every check) before the clock moves.
   auto checkin_stub = CheckInService::NewStub((*first)->NewChannel());
-  for (const auto& [day, visits] : mornings) {
+  for (const auto& [day, visits] : played_visits) {
     cv1::GetBoardRequest request;
     *request.mutable_date() = DateToProto(day);
     const absl::Time give_up = absl::Now() + absl::Minutes(5);
@@ -394,9 +451,10 @@ int Main(int argc, char** argv) {
       grpc::ClientContext context;
       PrepareContext(context, token, absl::Seconds(30));
       grpc::Status status = checkin_stub->GetBoard(&context, request, &board);
-      int staffed = 0;
+      int staffed = 0, places = 0;
       for (const cv1::BoardEntry& entry : board.entries()) staffed += entry.carer_ids_size();
-      if (status.ok() && staffed >= static_cast<int>(visits.size())) break;
+      for (const sv1::Visit& visit : visits) places += visit.carers_required();
+      if (status.ok() && staffed >= places) break;
       if (absl::Now() > give_up) {
         std::cerr << "the check-in service did not follow the assignments within 5 minutes\n";
         return 1;
@@ -405,14 +463,22 @@ int Main(int argc, char** argv) {
     }
   }
 
+  const int until = whole_day ? 22 : 9;
   std::cout << absl::StrFormat(
-      "Morning peak: %d visits a day planned at 07:30 (window 07:30-08:30, 45 minutes), each "
-      "with a carer of its own; %.0f%% of carers up to 35 minutes late, %.0f%% never come; "
-      "played 07:00-09:00 at %.0fx\n",
-      clients, late * 100, missing * 100, speed);
+      "%d clients, %d visits on the first day, %d of them at 07:30 (window 07:30-08:30, 45 "
+      "minutes), each with carers of its own; %.0f%% of carers up to 35 minutes late, %.0f%% "
+      "never come; played 07:00-%02d:00 at %.0fx\n",
+      clients,
+      std::count_if(all->begin(), all->end(),
+                    [&](const sv1::Visit& visit) {
+                      return *DateFromProto(visit.local_date(), "local_date") == monday;
+                    }),
+      std::count_if(played_visits[monday].begin(), played_visits[monday].end(),
+                    [](const sv1::Visit& visit) { return visit.pattern_id() == "morning"; }),
+      late * 100, missing * 100, until, speed);
   absl::StatusOr<Played> one =
-      PlayMorning(clock, *stack->redis, {first->get()}, *scheduling, secret, token, *carers,
-                  mornings[monday], monday, speed, late, missing);
+      PlayDay(clock, *stack->redis, {first->get()}, *scheduling, secret, token,
+              played_visits[monday], monday, until, speed, late, missing);
   if (!one.ok()) {
     std::cerr << one.status() << "\n";
     return 1;
@@ -424,8 +490,8 @@ int Main(int argc, char** argv) {
     return 1;
   }
   absl::StatusOr<Played> two =
-      PlayMorning(clock, *stack->redis, {first->get(), second->get()}, *scheduling, secret, token,
-                  *carers, mornings[monday + 1], monday + 1, speed, late, missing);
+      PlayDay(clock, *stack->redis, {first->get(), second->get()}, *scheduling, secret, token,
+              played_visits[monday + 1], monday + 1, until, speed, late, missing);
   if (!two.ok()) {
     std::cerr << two.status() << "\n";
     return 1;
