@@ -323,7 +323,8 @@ std::string Summary(const std::string& name, const Played& played) {
   return absl::StrFormat(
       "%s: %d visits due, %d events; alerts expected %d, raised %d (%s; %d more raised and "
       "settled by an event sent a moment late); threshold -> alert on the stream: p50 %s, p99 "
-      "%s, max %s; CPU per 1,000 visits due: homecare-checkin %.2f s, redis-server %.2f s\n",
+      "%s, max %s; CPU per 1,000 visits due (recording their events and the alert engine "
+      "together): homecare-checkin %.2f s, redis-server %.2f s\n",
       name, played.visits, played.events, played.expected.size(), played.raised.size(),
       missing.empty() && extra.empty()
           ? "the same alerts"
