@@ -20,8 +20,7 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(Options op
     for (std::string& arg : options.clock->ServiceArgs()) argv.push_back(std::move(arg));
     env = TestClock::ServiceEnv();
   }
-  absl::StatusOr<Subprocess> process =
-      Subprocess::Spawn(argv, service->dir_ + "/service.log", env);
+  absl::StatusOr<Subprocess> process = Subprocess::Spawn(argv, service->dir_ + "/service.log", env);
   if (!process.ok()) return process.status();
   service->process_ = *std::move(process);
 

@@ -220,7 +220,9 @@ TEST(CheckInRenderTest, TheBoardCountsThenLines) {
   std::string text = RenderBoard(board, London(), /*table=*/false);
   EXPECT_THAT(text, HasSubstr("board of 2030-12-03 as of Tue 2030-12-03 07:30 GMT\n"));
   EXPECT_THAT(text, HasSubstr("north: 1 late, 1 in-progress\n"));
-  EXPECT_THAT(text, HasSubstr("07:00*   late         Edna Clarke  1/2 Ann Lee          late    north     vis_1"));
+  EXPECT_THAT(
+      text,
+      HasSubstr("07:00*   late         Edna Clarke  1/2 Ann Lee          late    north     vis_1"));
   EXPECT_THAT(text, HasSubstr("07:15    in-progress  cli_2        Bob Hale     07:12-"));
   EXPECT_THAT(RenderBoard(board, London(), /*table=*/true), Not(HasSubstr("board of")));
   cv1::BoardChange change;
