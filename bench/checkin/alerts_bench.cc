@@ -405,41 +405,33 @@ int Main(int argc, char** argv) {
   // Every visit played gets carers of its own in its slot (a pattern on a day): the single
   // visits the first carers, the double-ups two each from the last.
   std::map<absl::CivilDay, std::vector<sv1::Visit>> played_visits;
+  auto staff = [&](const sv1::Visit& visit, absl::CivilDay day, std::vector<int> carer_indexes) {
+    sv1::AssignCarersRequest request;
+    request.set_visit_id(visit.visit_id());
+    for (int index : carer_indexes) request.add_carer_ids((*carers)[index]);
+    sv1::AssignCarersResponse response;
+    grpc::ClientContext context;
+    PrepareContext(context, token, absl::Seconds(30));
+    grpc::Status status = scheduling->AssignCarers(&context, request, &response);
+    if (!status.ok()) std::cerr << "AssignCarers: " << status.error_message() << "\n";
+    played_visits[day].push_back(response.visit());
+    return status.ok();
+  };
   std::map<std::pair<absl::CivilDay, std::string>, int> doubles_in_slot;
   for (const sv1::Visit& visit : *all) {
     if (visit.carers_required() < 2) continue;  // OneCarerEach staffs the others below
     if (!whole_day && visit.pattern_id() != "morning") continue;
     const absl::CivilDay day = *DateFromProto(visit.local_date(), "local_date");
-    sv1::AssignCarersRequest request;
-    request.set_visit_id(visit.visit_id());
     int& doubles = doubles_in_slot[{day, visit.pattern_id()}];
-    for (int k = 0; k < visit.carers_required(); ++k) {
-      request.add_carer_ids((*carers)[clients - 1 - doubles++]);
+    std::vector<int> indexes;
+    while (static_cast<int>(indexes.size()) < visit.carers_required()) {
+      indexes.push_back(clients - 1 - doubles++);
     }
-    sv1::AssignCarersResponse response;
-    grpc::ClientContext context;
-    PrepareContext(context, token, absl::Seconds(30));
-    if (grpc::Status status = scheduling->AssignCarers(&context, request, &response);
-        !status.ok()) {
-      std::cerr << "AssignCarers: " << status.error_message() << "\n";
-      return 1;
-    }
-    played_visits[day].push_back(response.visit());
+    if (!staff(visit, day, indexes)) return 1;
   }
   for (const Staffing& staffing : OneCarerEach(*all, clients)) {
     if (!whole_day && staffing.visit->pattern_id() != "morning") continue;
-    sv1::AssignCarersRequest request;
-    request.set_visit_id(staffing.visit->visit_id());
-    request.add_carer_ids((*carers)[staffing.carer]);
-    sv1::AssignCarersResponse response;
-    grpc::ClientContext context;
-    PrepareContext(context, token, absl::Seconds(30));
-    if (grpc::Status status = scheduling->AssignCarers(&context, request, &response);
-        !status.ok()) {
-      std::cerr << "AssignCarers: " << status.error_message() << "\n";
-      return 1;
-    }
-    played_visits[staffing.day].push_back(response.visit());
+    if (!staff(*staffing.visit, staffing.day, {staffing.carer})) return 1;
   }
   // The check-in service has every view (and so every check) before the clock moves.
   auto checkin_stub = CheckInService::NewStub((*first)->NewChannel());

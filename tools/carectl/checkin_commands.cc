@@ -178,14 +178,13 @@ int RunRecordGet(const std::vector<std::string>& args) {
 int RunRecordList(const std::vector<std::string>& args) {
   ClientFlags connection;
   cv1::ListVisitRecordsRequest request;
-  std::string date, from, to, state;
+  DayRangeFlags days;
+  std::string state;
   bool exceptions_only = false, all = false;
   int64_t page_size = 0;
   FlagSet flags("carectl record list");
   connection.Register(flags);
-  flags.AddString("date", &date, "One local day: YYYY-MM-DD");
-  flags.AddString("from", &from, "Or from this day: YYYY-MM-DD");
-  flags.AddString("to", &to, "...to this day (inclusive)");
+  days.Register(flags, "One local day: YYYY-MM-DD");
   flags.AddString("carer", request.mutable_carer_id(), "Only this carer's");
   flags.AddString("client", request.mutable_client_id(), "Only this client's");
   flags.AddString("state", &state,
@@ -196,18 +195,7 @@ int RunRecordList(const std::vector<std::string>& args) {
   flags.AddString("page-token", request.mutable_page_token(), "From a previous page");
   flags.AddBool("all", &all, "Every page, to the end");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
-  if (!date.empty() && (!from.empty() || !to.empty())) {
-    return PrintError(absl::InvalidArgumentError("--date cannot be combined with --from or --to"));
-  }
-  for (auto [flag, text, field] :
-       {std::tuple{"date", &date, &cv1::ListVisitRecordsRequest::mutable_date},
-        std::tuple{"from", &from, &cv1::ListVisitRecordsRequest::mutable_start_date},
-        std::tuple{"to", &to, &cv1::ListVisitRecordsRequest::mutable_end_date}}) {
-    if (text->empty()) continue;
-    if (absl::Status ok = ParseDayFlag(flag, *text, *(request.*field)()); !ok.ok()) {
-      return PrintError(ok);
-    }
-  }
+  if (absl::Status ok = days.Fill(request); !ok.ok()) return PrintError(ok);
   if (!state.empty()) {
     absl::StatusOr<cv1::DeliveryState> parsed = ParseDeliveryState(state);
     if (!parsed.ok()) return PrintError(ForFlag("state", parsed.status()));
@@ -215,22 +203,11 @@ int RunRecordList(const std::vector<std::string>& args) {
   }
   request.set_exceptions_only(exceptions_only);
   request.set_page_size(static_cast<int32_t>(page_size));
-  cv1::ListVisitRecordsResponse records;
-  while (true) {
-    absl::StatusOr<cv1::ListVisitRecordsResponse> page =
-        Call(connection, connection.checkin, &Stub::ListVisitRecords, request);
-    if (!page.ok()) return PrintError(page.status(), connection.FlagNames());
-    for (cv1::VisitRecord& record : *page->mutable_records()) {
-      *records.add_records() = std::move(record);
-    }
-    records.set_next_page_token(page->next_page_token());
-    if (!all || page->next_page_token().empty()) break;
-    if (page->next_page_token() == request.page_token()) {
-      return PrintError(absl::InternalError("the server returned the same page token again"));
-    }
-    request.set_page_token(page->next_page_token());
-  }
-  return Show(connection, records, [&](const cv1::ListVisitRecordsResponse& response) {
+  absl::StatusOr<cv1::ListVisitRecordsResponse> records =
+      CallPages(connection, connection.checkin, &Stub::ListVisitRecords, request, all,
+                &cv1::ListVisitRecordsResponse::mutable_records);
+  if (!records.ok()) return PrintError(records.status(), connection.FlagNames());
+  return Show(connection, *records, [&](const cv1::ListVisitRecordsResponse& response) {
     Wanted wanted;
     for (const cv1::VisitRecord& record : response.records()) {
       wanted.clients.insert(record.client_id());
@@ -340,14 +317,13 @@ int RunAlertsWatch(const std::vector<std::string>& args) {
 int RunAlertsList(const std::vector<std::string>& args) {
   ClientFlags connection;
   cv1::ListAlertsRequest request;
-  std::string date, from, to, kind, state;
+  DayRangeFlags days;
+  std::string kind, state;
   bool all = false;
   int64_t page_size = 0;
   FlagSet flags("carectl alerts list");
   connection.Register(flags);
-  flags.AddString("date", &date, "The visits' local day: YYYY-MM-DD");
-  flags.AddString("from", &from, "Or from this day: YYYY-MM-DD");
-  flags.AddString("to", &to, "...to this day (inclusive)");
+  days.Register(flags, "The visits' local day: YYYY-MM-DD");
   flags.AddString("locality", request.mutable_locality_id(), "Only this locality's");
   flags.AddString("kind", &kind, "Only this kind: late, missed, overdue-check-out...");
   flags.AddString("state", &state, "Only open, acknowledged or resolved alerts");
@@ -356,18 +332,7 @@ int RunAlertsList(const std::vector<std::string>& args) {
   flags.AddString("page-token", request.mutable_page_token(), "From a previous page");
   flags.AddBool("all", &all, "Every page, to the end");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
-  if (!date.empty() && (!from.empty() || !to.empty())) {
-    return PrintError(absl::InvalidArgumentError("--date cannot be combined with --from or --to"));
-  }
-  for (auto [flag, text, field] :
-       {std::tuple{"date", &date, &cv1::ListAlertsRequest::mutable_date},
-        std::tuple{"from", &from, &cv1::ListAlertsRequest::mutable_start_date},
-        std::tuple{"to", &to, &cv1::ListAlertsRequest::mutable_end_date}}) {
-    if (text->empty()) continue;
-    if (absl::Status ok = ParseDayFlag(flag, *text, *(request.*field)()); !ok.ok()) {
-      return PrintError(ok);
-    }
-  }
+  if (absl::Status ok = days.Fill(request); !ok.ok()) return PrintError(ok);
   if (!kind.empty()) {
     absl::StatusOr<cv1::AlertKind> parsed = ParseAlertKind(kind);
     if (!parsed.ok()) return PrintError(ForFlag("kind", parsed.status()));
@@ -379,20 +344,11 @@ int RunAlertsList(const std::vector<std::string>& args) {
     request.set_state(*parsed);
   }
   request.set_page_size(static_cast<int32_t>(page_size));
-  cv1::ListAlertsResponse alerts;
-  while (true) {
-    absl::StatusOr<cv1::ListAlertsResponse> page =
-        Call(connection, connection.checkin, &Stub::ListAlerts, request);
-    if (!page.ok()) return PrintError(page.status(), connection.FlagNames());
-    for (cv1::Alert& alert : *page->mutable_alerts()) *alerts.add_alerts() = std::move(alert);
-    alerts.set_next_page_token(page->next_page_token());
-    if (!all || page->next_page_token().empty()) break;
-    if (page->next_page_token() == request.page_token()) {
-      return PrintError(absl::InternalError("the server returned the same page token again"));
-    }
-    request.set_page_token(page->next_page_token());
-  }
-  return Show(connection, alerts, [&](const cv1::ListAlertsResponse& response) {
+  absl::StatusOr<cv1::ListAlertsResponse> alerts =
+      CallPages(connection, connection.checkin, &Stub::ListAlerts, request, all,
+                &cv1::ListAlertsResponse::mutable_alerts);
+  if (!alerts.ok()) return PrintError(alerts.status(), connection.FlagNames());
+  return Show(connection, *alerts, [&](const cv1::ListAlertsResponse& response) {
     Wanted wanted;
     for (const cv1::Alert& alert : response.alerts()) {
       wanted.clients.insert(alert.client_id());

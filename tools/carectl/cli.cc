@@ -203,6 +203,12 @@ absl::Status ParseDayFlag(absl::string_view flag, const std::string& text,
   return absl::OkStatus();
 }
 
+void DayRangeFlags::Register(FlagSet& flags, absl::string_view date_help) {
+  flags.AddString("date", &date, date_help);
+  flags.AddString("from", &from, "Or from this day: YYYY-MM-DD");
+  flags.AddString("to", &to, "...to this day (inclusive)");
+}
+
 absl::Status ParseTrueFalse(const std::string& flag, const std::string& text, bool& value) {
   if (text != "true" && text != "false") {
     return absl::InvalidArgumentError("--" + flag + " must be true or false");

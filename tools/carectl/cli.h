@@ -96,6 +96,29 @@ absl::StatusOr<Response> Call(const ClientFlags& client, const std::string& addr
   return response;
 }
 
+// Calls a list `method` for the page `request` asks for or, with `all`, for every page to the
+// end, gathering the items `items` names (e.g. &ListAlertsResponse::mutable_alerts) into one
+// response.
+template <typename Stub, typename Request, typename Response, typename Items>
+absl::StatusOr<Response> CallPages(const ClientFlags& client, const std::string& address,
+                                   grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                                const Request&, Response*),
+                                   Request request, bool all, Items* (Response::*items)()) {
+  Response gathered;
+  while (true) {
+    absl::StatusOr<Response> page = Call(client, address, method, request);
+    if (!page.ok()) return page.status();
+    for (auto& item : *((*page).*items)()) *(gathered.*items)()->Add() = std::move(item);
+    gathered.set_next_page_token(page->next_page_token());
+    if (!all || page->next_page_token().empty()) return gathered;
+    // A server handing back the token it was given would otherwise keep this going forever.
+    if (page->next_page_token() == request.page_token()) {
+      return absl::InternalError("the server returned the same page token again");
+    }
+    request.set_page_token(page->next_page_token());
+  }
+}
+
 // Prints `response` as JSON with --json, otherwise what `render(response)` makes of it (only
 // then are the names and the zone it may need looked up); the exit code.
 template <typename Response, typename Render>
@@ -184,6 +207,29 @@ absl::Status ParseTimeFlag(absl::string_view flag, const std::string& text, absl
                            google::protobuf::Timestamp& field);
 // --<flag>'s date, YYYY-MM-DD, into `field`.
 absl::Status ParseDayFlag(absl::string_view flag, const std::string& text, common::v1::Date& field);
+// One local day (--date) or a range of them (--from, --to), for a list request with the fields
+// date, start_date and end_date.
+struct DayRangeFlags {
+  std::string date, from, to;
+
+  void Register(FlagSet& flags, absl::string_view date_help);
+  // The days given into `request`; INVALID_ARGUMENT naming the flag.
+  template <typename Request>
+  absl::Status Fill(Request& request) const {
+    if (!date.empty() && (!from.empty() || !to.empty())) {
+      return absl::InvalidArgumentError("--date cannot be combined with --from or --to");
+    }
+    if (!date.empty()) return ParseDayFlag("date", date, *request.mutable_date());
+    if (!from.empty()) {
+      if (absl::Status ok = ParseDayFlag("from", from, *request.mutable_start_date()); !ok.ok()) {
+        return ok;
+      }
+    }
+    if (!to.empty()) return ParseDayFlag("to", to, *request.mutable_end_date());
+    return absl::OkStatus();
+  }
+};
+
 // "true" or "false" given to `--<flag>`.
 absl::Status ParseTrueFalse(const std::string& flag, const std::string& text, bool& value);
 

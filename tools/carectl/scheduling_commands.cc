@@ -468,21 +468,11 @@ int RunVisitList(const std::vector<std::string>& args) {
     }
   }
 
-  sv1::ListVisitsResponse visits;
-  while (true) {
-    absl::StatusOr<sv1::ListVisitsResponse> page =
-        Call(connection, connection.scheduling, &Stub::ListVisits, request);
-    if (!page.ok()) return PrintError(page.status(), connection.FlagNames());
-    for (sv1::Visit& visit : *page->mutable_visits()) *visits.add_visits() = std::move(visit);
-    visits.set_next_page_token(page->next_page_token());
-    if (!all || page->next_page_token().empty()) break;
-    // A server handing back the token it was given would otherwise keep this going forever.
-    if (page->next_page_token() == request.page_token()) {
-      return PrintError(absl::InternalError("the server returned the same page token again"));
-    }
-    request.set_page_token(page->next_page_token());
-  }
-  return Show(connection, visits, [&](const sv1::ListVisitsResponse& response) {
+  absl::StatusOr<sv1::ListVisitsResponse> visits =
+      CallPages(connection, connection.scheduling, &Stub::ListVisits, request, all,
+                &sv1::ListVisitsResponse::mutable_visits);
+  if (!visits.ok()) return PrintError(visits.status(), connection.FlagNames());
+  return Show(connection, *visits, [&](const sv1::ListVisitsResponse& response) {
     Wanted wanted;
     for (const sv1::Visit& visit : response.visits()) {
       wanted.clients.insert(visit.client_id());
