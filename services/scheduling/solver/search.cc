@@ -51,7 +51,8 @@ Search::Search(const SearchContext& context, std::uint64_t seed, const SearchPar
       best_(context.model),
       candidate_(context.model),
       scratch_(context.model),
-      is_removed_(context.model.num_units(), 0) {
+      is_removed_(context.model.num_units(), 0),
+      untried_(context.model.num_units(), 0) {
   destroy_weight_.fill(0);
   destroy_score_.fill(0);
   destroy_uses_.fill(0);
@@ -75,19 +76,51 @@ Search::Search(const SearchContext& context, std::uint64_t seed, const SearchPar
   }
 }
 
-void Search::Construct() {
+void Search::Construct(const Budget& budget) {
+  budget_ = &budget;
   candidate_ = Plan(model_);
-  GreedyInsert(candidate_, /*by_window=*/true);
+  std::vector<int> not_reached;
+  GreedyInsert(candidate_, /*by_window=*/true, &not_reached);
+  for (int u : not_reached) untried_[u] = 1;
   Relocate(candidate_);
+  budget_ = nullptr;
   current_ = candidate_;
   best_ = candidate_;
   start_cost_ = std::max(
       1.0, best_.cost() - model_.weights().unassigned_visit * best_.parts().unassigned_visits);
+  PublishBest();
 }
 
-void Search::Adopt(const Plan& plan) {
+void Search::Adopt(const Plan& plan, const std::vector<char>& untried) {
   best_ = plan;
   current_ = plan;
+  untried_ = untried;
+  PublishBest();
+}
+
+bool Search::Interrupted() {
+  if (budget_ == nullptr) return false;
+  // A clock read costs tens of nanoseconds; a unit placed costs microseconds or more.
+  if (++interrupt_checks_ % 8 != 0) return false;
+  if (budget_->stop != nullptr && budget_->stop->load(std::memory_order_relaxed)) return true;
+  return budget_->has_deadline && std::chrono::steady_clock::now() >= budget_->deadline;
+}
+
+void Search::PublishBest() {
+  published_cost_.store(best_.cost(), std::memory_order_relaxed);
+  published_unassigned_.store(best_.parts().unassigned_visits, std::memory_order_relaxed);
+  published_has_plan_.store(true, std::memory_order_release);
+}
+
+Search::Snapshot Search::Published() const {
+  Snapshot snapshot;
+  snapshot.iterations = published_iterations_.load(std::memory_order_relaxed);
+  snapshot.has_plan = published_has_plan_.load(std::memory_order_acquire);
+  if (snapshot.has_plan) {
+    snapshot.best_cost = published_cost_.load(std::memory_order_relaxed);
+    snapshot.unassigned_visits = published_unassigned_.load(std::memory_order_relaxed);
+  }
+  return snapshot;
 }
 
 double Search::Temperature(double progress) const {
@@ -97,6 +130,13 @@ double Search::Temperature(double progress) const {
 }
 
 StopReason Search::Run(std::int64_t count, const Budget& budget) {
+  budget_ = &budget;
+  const StopReason reason = RunIterations(count, budget);
+  budget_ = nullptr;
+  return reason;
+}
+
+StopReason Search::RunIterations(std::int64_t count, const Budget& budget) {
   for (std::int64_t i = 0; i < count; ++i) {
     if (budget.stop != nullptr && budget.stop->load(std::memory_order_relaxed)) {
       return StopReason::kRequested;
@@ -119,6 +159,7 @@ StopReason Search::Run(std::int64_t count, const Budget& budget) {
     }
     Iterate(progress);
     ++iterations_;
+    published_iterations_.store(iterations_, std::memory_order_relaxed);
   }
   return StopReason::kNone;
 }
@@ -187,6 +228,7 @@ void Search::Iterate(double progress) {
     Relocate(candidate_);
     best_ = candidate_;
     current_ = candidate_;
+    PublishBest();
     score = kScoreBest;
   } else if (cost < current_.cost() - kImprovement) {
     current_ = candidate_;
@@ -626,7 +668,7 @@ bool Search::Commit(Plan& plan, const Option& option) {
   return false;
 }
 
-void Search::GreedyInsert(Plan& plan, bool by_window) {
+void Search::GreedyInsert(Plan& plan, bool by_window, std::vector<int>* not_reached) {
   std::vector<int> units;
   for (int u = 0; u < model_.num_units(); ++u) {
     if (!plan.unit_assigned(u) && !context_.unplaceable[u]) units.push_back(u);
@@ -641,8 +683,12 @@ void Search::GreedyInsert(Plan& plan, bool by_window) {
     });
   }
   Option option;
-  for (int u : units) {
-    if (BestOptions(plan, u, 1, params_.blink, &option) > 0) Commit(plan, option);
+  for (size_t i = 0; i < units.size(); ++i) {
+    if (Interrupted()) {
+      if (not_reached != nullptr) not_reached->assign(units.begin() + i, units.end());
+      return;
+    }
+    if (BestOptions(plan, units[i], 1, params_.blink, &option) > 0) Commit(plan, option);
   }
 }
 
@@ -664,7 +710,7 @@ void Search::RegretInsert(Plan& plan, int k) {
   std::vector<Minutes> before(model_.num_tasks());
   Option options[4];
   Option chosen;
-  while (!units.empty()) {
+  while (!units.empty() && !Interrupted()) {
     int chosen_index = -1;
     double chosen_regret = -1;
     chosen.cost = kInfeasible;
@@ -737,6 +783,7 @@ void Search::Relocate(Plan& plan) {
   }
   const double unassigned_weight = model_.weights().unassigned_visit;
   for (int u : units) {
+    if (Interrupted()) return;
     scratch_ = plan;
     scratch_.RemoveUnit(u);
     if (!scratch_.Refresh()) continue;

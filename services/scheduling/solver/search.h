@@ -46,12 +46,6 @@ class Search {
 
   Search(const SearchContext& context, std::uint64_t seed, const SearchParams& params);
 
-  // Builds the first plan by regret insertion and polishes it.
-  void Construct();
-
-  // Runs iterations until `count` more have run, the deadline passes or *stop is set. progress
-  // (0 to 1) drives the annealing temperature; with an iteration budget it is computed from
-  // iterations only, so runs are reproducible.
   struct Budget {
     std::int64_t total_iterations = 0;  // 0: no iteration budget
     std::chrono::steady_clock::time_point begin;
@@ -59,14 +53,36 @@ class Search {
     bool has_deadline = false;
     const std::atomic<bool>* stop = nullptr;
   };
+
+  // Builds the first plan by greedy insertion in order of window and polishes it. When the
+  // deadline passes or *stop is set first, it stops with what it has placed (a valid plan) and
+  // the units it never tried are listed by untried().
+  void Construct(const Budget& budget);
+
+  // Runs iterations until `count` more have run, the deadline passes or *stop is set. progress
+  // (0 to 1) drives the annealing temperature; with an iteration budget it is computed from
+  // iterations only, so runs are reproducible. The polish of a new best also stops at the
+  // deadline or *stop, so that a limit is kept on a large day.
   StopReason Run(std::int64_t count, const Budget& budget);
 
   const Plan& best() const { return best_; }
+  // By unit: 1 for those construction never tried because it was stopped.
+  const std::vector<char>& untried() const { return untried_; }
+  // What another thread may read while the search runs (for progress reports): iterations run,
+  // and the best plan's cost and unassigned visits once construction has made one.
+  struct Snapshot {
+    std::int64_t iterations = 0;
+    bool has_plan = false;
+    double best_cost = 0;
+    int unassigned_visits = 0;
+  };
+  Snapshot Published() const;
   const Plan& current() const { return current_; }
   std::int64_t iterations() const { return iterations_; }
   std::int64_t evaluations() const { return evaluator_.evaluations(); }
-  // Takes another search's best plan as this search's best and current plan.
-  void Adopt(const Plan& plan);
+  // Takes another search's best plan (and what its construction left untried) as this search's
+  // best and current plan.
+  void Adopt(const Plan& plan, const std::vector<char>& untried);
 
  private:
   // One task placed alone. `lower` bounds its cost without the maximum-lateness term from below:
@@ -97,8 +113,16 @@ class Search {
   void StringRemoval(Plan& plan, int target);
   void RouteRemoval(Plan& plan, int target);
 
-  // Recreate.
-  void GreedyInsert(Plan& plan, bool by_window);
+  // Whether the budget's deadline has passed or *stop is set; only looked at every few calls
+  // (and never without a budget), since it is asked once per unit placed.
+  bool Interrupted();
+  void PublishBest();
+
+  StopReason RunIterations(std::int64_t count, const Budget& budget);
+
+  // Recreate. Both stop early when Interrupted(); GreedyInsert then lists the units it did not
+  // reach in `not_reached`, when given.
+  void GreedyInsert(Plan& plan, bool by_window, std::vector<int>* not_reached = nullptr);
   void RegretInsert(Plan& plan, int k);
   // The k cheapest options for a unit, distinct by route (by route pair for two-task units),
   // cheapest first; fewer when fewer exist.
@@ -111,7 +135,7 @@ class Search {
                       Option* options);
   bool Commit(Plan& plan, const Option& option);
 
-  // Moves single units to their best place while that lowers the cost.
+  // Moves single units to their best place while that lowers the cost, until Interrupted().
   void Relocate(Plan& plan);
 
   // Roulette wheel: an index drawn with probability proportional to its weight.
@@ -133,6 +157,13 @@ class Search {
   std::vector<char> is_removed_;
   double start_cost_ = 1;
   std::int64_t iterations_ = 0;
+  const Budget* budget_ = nullptr;  // while Construct or Run runs
+  int interrupt_checks_ = 0;
+  std::vector<char> untried_;
+  std::atomic<std::int64_t> published_iterations_{0};
+  std::atomic<bool> published_has_plan_{false};
+  std::atomic<double> published_cost_{0};
+  std::atomic<int> published_unassigned_{0};
 
   std::array<double, kNumDestroyOperators> destroy_weight_;
   std::array<double, kNumDestroyOperators> destroy_score_;

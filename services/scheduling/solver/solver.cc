@@ -4,7 +4,9 @@
 #include <barrier>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -27,6 +29,10 @@ absl::Status ValidateOptions(const SolveOptions& options) {
   if (options.threads < 1 || options.threads > kMaxThreads) {
     return absl::InvalidArgumentError(
         absl::StrCat("options.threads: must be between 1 and ", kMaxThreads));
+  }
+  if (!std::isfinite(options.progress_interval_seconds) || options.progress_interval_seconds < 0) {
+    return absl::InvalidArgumentError(
+        "options.progress_interval_seconds: must be finite and not negative");
   }
   if (!std::isfinite(options.time_limit_seconds)) {
     return absl::InvalidArgumentError("options.time_limit_seconds: must be finite");
@@ -84,11 +90,20 @@ UnassignedReason ReasonForTask(const Problem& problem, const TaskModel& model, i
 }
 
 std::vector<UnassignedVisit> UnassignedVisits(const Problem& problem, const TaskModel& model,
-                                              const Plan& plan) {
+                                              const Plan& plan, const std::vector<char>& untried) {
   std::vector<UnassignedVisit> result;
   for (int u = 0; u < model.num_units(); ++u) {
     if (plan.unit_assigned(u)) continue;
     const Unit& unit = model.unit(u);
+    if (untried[u]) {
+      for (int i = 0; i < unit.size; ++i) {
+        const int visit = model.task(unit.tasks[i]).visit;
+        if (i == 0 || visit != model.task(unit.tasks[0]).visit) {
+          result.push_back({visit, UnassignedReason::kStoppedBeforeTried});
+        }
+      }
+      continue;
+    }
     UnassignedReason reasons[2] = {UnassignedReason::kNoFeasiblePosition,
                                    UnassignedReason::kNoFeasiblePosition};
     for (int i = 0; i < unit.size; ++i) reasons[i] = ReasonForTask(problem, model, unit.tasks[i]);
@@ -125,7 +140,8 @@ std::vector<UnassignedVisit> UnassignedVisits(const Problem& problem, const Task
   return result;
 }
 
-Solution BuildSolution(const Problem& problem, const TaskModel& model, const Plan& plan) {
+Solution BuildSolution(const Problem& problem, const TaskModel& model, const Plan& plan,
+                       const std::vector<char>& untried) {
   Solution solution;
   const ObjectiveWeights& w = model.weights();
   ObjectiveBreakdown& objective = solution.objective;
@@ -155,7 +171,7 @@ Solution BuildSolution(const Problem& problem, const TaskModel& model, const Pla
     route.end = plan.route_end(c);
     solution.routes.push_back(std::move(route));
   }
-  solution.unassigned = UnassignedVisits(problem, model, plan);
+  solution.unassigned = UnassignedVisits(problem, model, plan, untried);
   objective.unassigned_visits = plan.parts().unassigned_visits;
   objective.travel = plan.parts().travel;
   objective.total_lateness = plan.parts().total_lateness;
@@ -179,6 +195,8 @@ std::string_view UnassignedReasonName(UnassignedReason reason) {
       return "linked visit not placed";
     case UnassignedReason::kNoFeasiblePosition:
       return "no feasible position";
+    case UnassignedReason::kStoppedBeforeTried:
+      return "stopped before it was tried";
   }
   return "unknown";
 }
@@ -210,18 +228,21 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
   // The exchange: after every epoch the best plan of all threads is copied here (by the barrier's
   // completion step, while every thread waits), and each thread then adopts it if it is better.
   Plan exchange(model);
+  std::vector<char> exchange_untried;  // what the construction of `exchange` left untried
   std::vector<StopReason> reasons(threads, StopReason::kNone);
   bool finished = false;
+  const bool ticking = options.on_progress && options.progress_interval_seconds > 0;
   auto complete = [&]() noexcept {
     int leader = 0;
     for (int i = 1; i < threads; ++i) {
       if (searches[i]->best().cost() < searches[leader]->best().cost()) leader = i;
     }
     exchange = searches[leader]->best();
+    exchange_untried = searches[leader]->untried();
     for (StopReason reason : reasons) {
       if (reason != StopReason::kNone) finished = true;
     }
-    if (options.on_progress) {
+    if (options.on_progress && !ticking) {
       Progress progress;
       for (const auto& search : searches) progress.iterations += search->iterations();
       progress.seconds =
@@ -234,20 +255,68 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
   std::barrier sync(threads, complete);
   auto body = [&](int i) {
     Search& search = *searches[i];
-    search.Construct();
+    search.Construct(budget);
     sync.arrive_and_wait();
     while (!finished) {
-      if (exchange.cost() < search.best().cost() - kImprovement) search.Adopt(exchange);
+      if (exchange.cost() < search.best().cost() - kImprovement)
+        search.Adopt(exchange, exchange_untried);
       reasons[i] = search.Run(kEpoch, budget);
       sync.arrive_and_wait();
     }
   };
+  // With an interval, progress comes from a thread of its own, from what each search publishes,
+  // so that it keeps coming while a large first plan is built or an epoch runs long.
+  auto published = [&]() {
+    Progress progress;
+    progress.has_plan = false;
+    for (const auto& search : searches) {
+      const Search::Snapshot snapshot = search->Published();
+      progress.iterations += snapshot.iterations;
+      if (snapshot.has_plan &&
+          (!progress.has_plan || snapshot.best_cost < progress.best_objective)) {
+        progress.has_plan = true;
+        progress.best_objective = snapshot.best_cost;
+        progress.unassigned_visits = snapshot.unassigned_visits;
+      }
+    }
+    progress.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    return progress;
+  };
+  std::mutex ticker_mutex;
+  std::condition_variable ticker_wake;
+  bool solved = false;
+  std::thread ticker;
+  if (ticking) {
+    ticker = std::thread([&] {
+      const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double>(options.progress_interval_seconds));
+      std::unique_lock<std::mutex> lock(ticker_mutex);
+      for (auto next = begin + interval;; next += interval) {
+        if (ticker_wake.wait_until(lock, next, [&] { return solved; })) return;
+        options.on_progress(published());
+      }
+    });
+  }
   std::vector<std::thread> workers;
   for (int i = 1; i < threads; ++i) workers.emplace_back(body, i);
   body(0);
   for (std::thread& worker : workers) worker.join();
+  if (ticking) {
+    {
+      std::lock_guard<std::mutex> lock(ticker_mutex);
+      solved = true;
+    }
+    ticker_wake.notify_one();
+    ticker.join();
+    Progress last = published();
+    last.has_plan = true;
+    last.best_objective = exchange.cost();
+    last.unassigned_visits = exchange.parts().unassigned_visits;
+    options.on_progress(last);
+  }
 
-  Solution solution = BuildSolution(problem, model, exchange);
+  Solution solution = BuildSolution(problem, model, exchange, exchange_untried);
   for (const auto& search : searches) {
     solution.stats.iterations += search->iterations();
     solution.stats.evaluations += search->evaluations();

@@ -52,6 +52,8 @@ enum class UnassignedReason {
   kLinkedVisitNotPlaced,
   // Qualified carers exist, but the visit fits none of their routes with the rest of the plan.
   kNoFeasiblePosition,
+  // The time limit or the stop flag came before the first plan had tried to place it.
+  kStoppedBeforeTried,
 };
 
 std::string_view UnassignedReasonName(UnassignedReason reason);
@@ -95,6 +97,8 @@ struct Solution {
 struct Progress {
   std::int64_t iterations = 0;
   double seconds = 0;
+  // False while the first plan is being built: best_objective and unassigned_visits are then 0.
+  bool has_plan = true;
   double best_objective = 0;
   int unassigned_visits = 0;
 };
@@ -109,8 +113,12 @@ struct SolveOptions {
   int threads = 1;
   // Set from another thread to stop early; the best plan so far is returned.
   const std::atomic<bool>* stop = nullptr;
-  // Called from one thread after every exchange of plans (about every few hundred iterations).
+  // Called from one thread at a time: with progress_interval_seconds 0, after every exchange of
+  // plans (every few hundred iterations, which on a large problem can be seconds apart, and
+  // never while the first plan is built); otherwise every that many seconds from the start,
+  // building included, from a thread of its own, and once more with the final plan.
   std::function<void(const Progress&)> on_progress;
+  double progress_interval_seconds = 0;
   // Advanced: the search's tuning.
   SearchParams search;
 };

@@ -13,6 +13,7 @@
 namespace homecare::scheduling::solver {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
@@ -20,6 +21,7 @@ using testing::LineTravel;
 using testing::MakeCarer;
 using testing::MakeLink;
 using testing::MakeVisit;
+using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
 SolveOptions Budget(int iterations = 200, int threads = 1) {
@@ -165,6 +167,8 @@ TEST(SolverTest, UnplaceableVisitsComeBackWithTheirReason) {
   EXPECT_EQ(solution.unassigned[3].visit, 3);
   EXPECT_EQ(solution.objective.unassigned_visits, 4);
   EXPECT_EQ(UnassignedReasonName(UnassignedReason::kOutsideEveryShift), "outside every shift");
+  EXPECT_EQ(UnassignedReasonName(UnassignedReason::kStoppedBeforeTried),
+            "stopped before it was tried");
 }
 
 TEST(SolverTest, LatenessIsSoftAndWeighted) {
@@ -344,6 +348,42 @@ TEST(SolverTest, StopFlagEndsTheSearchWithAValidPlan) {
   const Solution solution = SolveAndCheck(problem, options);
   EXPECT_EQ(solution.stats.iterations, 0);
   EXPECT_FALSE(solution.routes.empty());
+  // Stopped before it began, the first plan holds the few units placed before the flag was first
+  // looked at; the rest are said never to have been tried, not to fit nowhere.
+  EXPECT_THAT(solution.unassigned,
+              Contains(Field(&UnassignedVisit::reason, UnassignedReason::kStoppedBeforeTried)));
+  EXPECT_THAT(
+      solution.unassigned,
+      Not(Contains(Field(&UnassignedVisit::reason, UnassignedReason::kNoFeasiblePosition))));
+}
+
+TEST(SolverTest, WithAnIntervalReportsFromItsOwnThreadFromTheStartToTheFinalPlan) {
+  const Problem problem = RandomProblem(7);
+  std::atomic<bool> stop{false};
+  SolveOptions options;
+  options.stop = &stop;
+  options.threads = 2;
+  options.progress_interval_seconds = 0.001;
+  // Called from one thread at a time, so the list needs no lock; the solve ends only when the
+  // fifth report sets the flag.
+  std::vector<Progress> reports;
+  options.on_progress = [&](const Progress& progress) {
+    reports.push_back(progress);
+    if (reports.size() == 5) stop = true;
+  };
+  const Solution solution = SolveAndCheck(problem, options);
+  ASSERT_GE(reports.size(), 6u);  // five ticks at least, then the final plan
+  for (size_t i = 1; i < reports.size(); ++i) {
+    EXPECT_GE(reports[i].iterations, reports[i - 1].iterations);
+    EXPECT_GE(reports[i].seconds, reports[i - 1].seconds);
+    if (!reports[i - 1].has_plan) continue;
+    EXPECT_TRUE(reports[i].has_plan);
+    EXPECT_LE(reports[i].best_objective, reports[i - 1].best_objective + 1e-9);
+  }
+  EXPECT_TRUE(reports.back().has_plan);
+  EXPECT_DOUBLE_EQ(reports.back().best_objective, solution.objective.weighted);
+  EXPECT_EQ(reports.back().unassigned_visits, solution.objective.unassigned_visits);
+  EXPECT_EQ(reports.back().iterations, solution.stats.iterations);
 }
 
 TEST(SolverTest, ReportsProgressWithAFallingBest) {
@@ -369,6 +409,10 @@ TEST(SolverTest, RejectsBadOptionsAndModels) {
   options.threads = 0;
   EXPECT_THAT(std::string(Solve(problem, options).status().message()),
               HasSubstr("options.threads"));
+  options = Budget();
+  options.progress_interval_seconds = -1;
+  EXPECT_THAT(std::string(Solve(problem, options).status().message()),
+              HasSubstr("options.progress_interval_seconds"));
   options = Budget();
   problem.visits.push_back(MakeVisit(3, 0, 10, 5));
   EXPECT_EQ(Solve(problem, options).status().code(), absl::StatusCode::kInvalidArgument);
