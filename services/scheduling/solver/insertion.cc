@@ -131,12 +131,12 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
     const Task& task = m.task(tasks_[i]);
     // A partner already in the plan must not share the route when the link forbids it.
     if (task.partner >= 0 && task.distinct_from_partner && plan.assigned(task.partner) &&
-        plan.route_of(task.partner) == routes_[i]) {
+        m.same_person(plan.route_of(task.partner), routes_[i])) {
       return kInfeasible;
     }
   }
-  if (count_ == 2 && routes_[0] == routes_[1] && m.task(tasks_[0]).partner == tasks_[1] &&
-      m.task(tasks_[0]).distinct_from_partner) {
+  if (count_ == 2 && m.same_person(routes_[0], routes_[1]) &&
+      m.task(tasks_[0]).partner == tasks_[1] && m.task(tasks_[0]).distinct_from_partner) {
     return kInfeasible;
   }
 
@@ -152,7 +152,7 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
     return m.travel(plan.location_after(route, from_task), plan.location_before(route, to_task));
   };
   auto fits_work = [&](int route, Minutes added) {
-    return WithinWorkingTime(plan.route_work(route) + added, m.carer(route).max_work);
+    return WithinWorkingTime(plan.route_work(route) + added, plan.route_max_work(route));
   };
   if (count_ == 2 && routes_[0] == routes_[1]) {
     const int route = routes_[0];

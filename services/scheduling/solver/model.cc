@@ -56,6 +56,9 @@ absl::Status ValidateCarer(const Carer& carer, int index, const Problem& problem
   if (std::isnan(carer.max_working_minutes) || carer.max_working_minutes < 0) {
     return Invalid(field + ".max_working_minutes", "must not be negative");
   }
+  if (carer.person < -1 || carer.person >= static_cast<int>(problem.people.size())) {
+    return Invalid(field + ".person", "is neither -1 nor a person of the problem");
+  }
   return CheckIndexList(carer.never_visit_clients, static_cast<int>(problem.clients.size()),
                         field + ".never_visit_clients");
 }
@@ -159,6 +162,34 @@ absl::Status ValidateWeights(const ObjectiveWeights& weights) {
   return absl::OkStatus();
 }
 
+// Each person's limit, and stretches that do not overlap: a person is in one place at a time.
+absl::Status ValidatePeople(const Problem& problem) {
+  std::vector<std::vector<int>> stretches(problem.people.size());
+  for (size_t i = 0; i < problem.carers.size(); ++i) {
+    if (problem.carers[i].person >= 0) {
+      stretches[problem.carers[i].person].push_back(static_cast<int>(i));
+    }
+  }
+  for (size_t p = 0; p < problem.people.size(); ++p) {
+    const Minutes limit = problem.people[p].max_working_minutes;
+    if (std::isnan(limit) || limit < 0) {
+      return Invalid(absl::StrCat("people[", p, "].max_working_minutes"), "must not be negative");
+    }
+    std::vector<int>& own = stretches[p];
+    std::sort(own.begin(), own.end(), [&](int a, int b) {
+      return problem.carers[a].shift_start < problem.carers[b].shift_start;
+    });
+    for (size_t k = 1; k < own.size(); ++k) {
+      if (problem.carers[own[k]].shift_start < problem.carers[own[k - 1]].shift_end) {
+        return Invalid(
+            absl::StrCat("carers[", own[k], "].shift_start"),
+            absl::StrCat("overlaps carers[", own[k - 1], "], a stretch of the same person"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateProblem(const Problem& problem) {
   if (absl::Status s = ValidateTravel(problem.travel); !s.ok()) return s;
   for (size_t i = 0; i < problem.carers.size(); ++i) {
@@ -166,6 +197,7 @@ absl::Status ValidateProblem(const Problem& problem) {
       return s;
     }
   }
+  if (absl::Status s = ValidatePeople(problem); !s.ok()) return s;
   for (size_t i = 0; i < problem.clients.size(); ++i) {
     if (absl::Status s = ValidateClient(problem.clients[i], static_cast<int>(i), problem);
         !s.ok()) {

@@ -47,8 +47,16 @@ struct TravelMatrix {
   Minutes operator()(int from, int to) const { return minutes[from * size + to]; }
 };
 
-// One carer's working shift for the day. A carer with two separate blocks of availability is two
-// Carer entries.
+// A person who works several stretches of one day (a split shift: a morning and an evening),
+// each a Carer entry naming the person, with one limit on their working time over all of them.
+struct Person {
+  std::string id;
+  // Working time (as Carer::max_working_minutes counts it) over all the person's stretches.
+  Minutes max_working_minutes = kUnlimited;
+};
+
+// One carer's working shift for the day: a route. A person with two separate blocks of
+// availability is two Carer entries with the same `person`.
 struct Carer {
   std::string id;
   SkillSet skills = 0;
@@ -64,6 +72,10 @@ struct Carer {
   Minutes max_working_minutes = kUnlimited;
   // Indices into Problem::clients this carer must never be sent to.
   std::vector<int> never_visit_clients;
+  // Index into Problem::people when this is one stretch of a person's day; -1 when the entry is
+  // a person of its own. Two stretches of one person must not overlap in time, and count as one
+  // carer for VisitLink::distinct_carers.
+  int person = -1;
 };
 
 struct Client {
@@ -109,6 +121,7 @@ struct VisitLink {
 
 struct Problem {
   std::vector<Carer> carers;
+  std::vector<Person> people;
   std::vector<Client> clients;
   std::vector<Visit> visits;
   std::vector<VisitLink> links;

@@ -114,6 +114,23 @@ TEST(ModelTest, RejectsUnknownClientsAndCarers) {
   EXPECT_THAT(ErrorOf(problem), HasSubstr("clients[0].known_carers[0]"));
 }
 
+TEST(ModelTest, RejectsUnknownPeopleAndOverlappingStretches) {
+  Problem problem = ValidProblem();
+  problem.carers[0].person = 0;
+  EXPECT_THAT(ErrorOf(problem), HasSubstr("carers[0].person"));
+  problem.people = {{"ann", -1}};
+  EXPECT_THAT(ErrorOf(problem), HasSubstr("people[0].max_working_minutes"));
+  problem.people[0].max_working_minutes = 300;
+  problem.carers[0].shift_start = 0;
+  problem.carers[0].shift_end = 120;
+  problem.carers[1].person = 0;
+  problem.carers[1].shift_start = 100;
+  problem.carers[1].shift_end = 200;
+  EXPECT_THAT(ErrorOf(problem), HasSubstr("overlaps carers[0], a stretch of the same person"));
+  problem.carers[1].shift_start = 120;  // back to back is two stretches
+  EXPECT_TRUE(ValidateProblem(problem).ok());
+}
+
 TEST(ModelTest, RejectsNegativeWeights) {
   ObjectiveWeights weights;
   weights.travel = -1;

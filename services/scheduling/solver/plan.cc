@@ -25,6 +25,7 @@ Plan::Plan(const TaskModel& model)
       start_(model.num_tasks(), 0),
       route_travel_(model.num_carers(), 0),
       route_work_(model.num_carers(), 0),
+      route_max_work_(model.num_carers(), 0),
       route_end_(model.num_carers(), 0),
       pending_(model.num_tasks(), 0),
       floor_(model.num_tasks(), 0) {
@@ -191,7 +192,21 @@ bool Plan::Refresh() {
                         m.travel(location, carer.end_location);
     parts_.travel += travel;
     if (route_end_[route] > carer.shift_end + kTimeTolerance) ok = false;
-    if (!WithinWorkingTime(work, carer.max_work)) ok = false;
+  }
+  for (int route = 0; route < num_routes(); ++route) {
+    route_max_work_[route] = m.carer(route).max_work;
+    if (!WithinWorkingTime(route_work_[route], route_max_work_[route])) ok = false;
+  }
+  if (m.has_people()) {
+    for (int person = 0; person < m.num_people(); ++person) {
+      Minutes work = 0;
+      for (int route : m.person_routes(person)) work += route_work_[route];
+      if (!WithinWorkingTime(work, m.person_max_work(person))) ok = false;
+      for (int route : m.person_routes(person)) {
+        route_max_work_[route] = std::min(route_max_work_[route],
+                                          m.person_max_work(person) - (work - route_work_[route]));
+      }
+    }
   }
   for (int u = 0; u < m.num_units(); ++u) {
     if (unit_assigned(u)) continue;

@@ -62,6 +62,9 @@ class Plan {
   Minutes route_travel(int route) const { return route_travel_[route]; }
   // Travel plus visit durations of the route: the paid working minutes.
   Minutes route_work(int route) const { return route_work_[route]; }
+  // The most working time the route may have with the person's other stretches as they are:
+  // the carer's own limit, lowered by what a split shift's other stretches already take.
+  Minutes route_max_work(int route) const { return route_max_work_[route]; }
   // Arrival back at the carer's end place.
   Minutes route_end(int route) const { return route_end_[route]; }
 
@@ -94,6 +97,7 @@ class Plan {
   std::vector<Minutes> start_;
   std::vector<Minutes> route_travel_;
   std::vector<Minutes> route_work_;
+  std::vector<Minutes> route_max_work_;
   std::vector<Minutes> route_end_;
   PlanCost parts_;
   double cost_ = 0;

@@ -479,7 +479,7 @@ void Search::FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPos
   list.clear();
   const std::vector<int>& r = plan.route(carer);
   const int n = static_cast<int>(r.size());
-  const Minutes max_work = model_.carer(carer).max_work;
+  const Minutes max_work = plan.route_max_work(carer);
   for (int p = 0; p <= n; ++p) {
     const int before = p > 0 ? r[p - 1] : -1;
     const int after = p < n ? r[p] : -1;
@@ -596,7 +596,8 @@ int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k
         if (!b->exact) break;
         continue;
       }
-      if (a->route == b->route && (distinct || a->position > b->position)) continue;
+      if (a->route == b->route && a->position > b->position) continue;
+      if (distinct && model_.same_person(a->route, b->route)) continue;
       Refine(plan, u.tasks[1], *b, kInfeasible);
       if (a->lower + b->lower >= limit) continue;
       if (a->route != b->route) {
@@ -766,6 +767,11 @@ void Search::RegretInsert(Plan& plan, int k) {
     for (int j = 0; j < chosen.insertion.size; ++j) {
       dirty[chosen.insertion.route[j]] = 1;
       before[chosen.insertion.task[j]] = 0;
+      // The person's other stretches now have less working time left.
+      const int person = model_.carer(chosen.insertion.route[j]).person;
+      if (person >= 0) {
+        for (int route : model_.person_routes(person)) dirty[route] = 1;
+      }
     }
     units[chosen_index] = units.back();
     units.pop_back();

@@ -28,9 +28,18 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
   std::vector<std::string> broken;
   ObjectiveBreakdown objective;
   const int num_visits = static_cast<int>(problem.visits.size());
-  // Carers and start times of each visit.
+  // The humans (a carer's index, or past them a person's of a split shift) and start times of
+  // each visit.
   std::vector<std::vector<int>> carers_of(num_visits);
   std::vector<std::vector<Minutes>> starts_of(num_visits);
+  const int num_carers = static_cast<int>(problem.carers.size());
+  auto human = [&](int c) {
+    if (c < 0 || c >= num_carers) return c;
+    const int person = problem.carers[c].person;
+    return person >= 0 && person < static_cast<int>(problem.people.size()) ? num_carers + person
+                                                                           : c;
+  };
+  std::vector<Minutes> person_work(problem.people.size(), 0);
 
   if (solution.routes.size() != problem.carers.size()) {
     broken.push_back(absl::StrCat("expected ", problem.carers.size(), " routes, found ",
@@ -54,8 +63,8 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
       }
       const Visit& visit = problem.visits[scheduled.visit];
       const std::string what = absl::StrCat(who, " visit ", visit.id);
-      if (Contains(carers_of[scheduled.visit], c)) broken.push_back(what + ": done twice");
-      carers_of[scheduled.visit].push_back(c);
+      if (Contains(carers_of[scheduled.visit], human(c))) broken.push_back(what + ": done twice");
+      carers_of[scheduled.visit].push_back(human(c));
       starts_of[scheduled.visit].push_back(scheduled.start);
       if ((visit.required_skills & ~carer.skills) != 0) broken.push_back(what + ": missing skill");
       if (visit.client >= 0) {
@@ -106,6 +115,14 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
       broken.push_back(
           absl::StrCat(who, ": works ", work, " minutes, more than ", carer.max_working_minutes));
     }
+    if (human(c) >= num_carers) person_work[human(c) - num_carers] += work;
+  }
+  for (size_t p = 0; p < problem.people.size(); ++p) {
+    if (!WithinWorkingTime(person_work[p], problem.people[p].max_working_minutes, kTolerance)) {
+      broken.push_back(absl::StrCat("person ", problem.people[p].id, ": works ", person_work[p],
+                                    " minutes over their stretches, more than ",
+                                    problem.people[p].max_working_minutes));
+    }
   }
 
   std::vector<bool> reported_unassigned(num_visits, false);
@@ -130,7 +147,7 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
       continue;
     }
     for (int pinned : visit.pinned_carers) {
-      if (!Contains(carers_of[v], pinned)) {
+      if (!Contains(carers_of[v], human(pinned))) {
         broken.push_back(absl::StrCat("visit ", visit.id, ": pinned carer ", pinned, " not on it"));
       }
     }

@@ -117,6 +117,16 @@ TEST(SolutionCheckTest, RejectsShiftEndAndWorkingLimit) {
   EXPECT_THAT(Broken(problem, Valid()), HasSubstr("works 60 minutes"));
 }
 
+TEST(SolutionCheckTest, CountsAPersonsStretchesAsOneCarer) {
+  Problem problem = TwoCarers();
+  problem.people = {{"ann", 100}};
+  problem.carers[0].person = problem.carers[1].person = 0;
+  const std::string broken = Broken(problem, Valid());
+  // Both halves of the double-up by one person, and 60 + 60 minutes over her two stretches.
+  EXPECT_THAT(broken, HasSubstr("done twice"));
+  EXPECT_THAT(broken, HasSubstr("person ann: works 120 minutes over their stretches"));
+}
+
 TEST(SolutionCheckTest, RejectsWrongCarerCountsAndHalfPlacedLinks) {
   Solution solution = Valid();
   solution.routes[1].visits.erase(solution.routes[1].visits.begin());

@@ -400,6 +400,47 @@ TEST(SolverTest, ReportsProgressWithAFallingBest) {
   EXPECT_DOUBLE_EQ(reports.back().best_objective, solution.objective.weighted);
 }
 
+// Ann works a split shift: a morning stretch and an evening one, 60 minutes in all.
+Problem SplitShift() {
+  Problem problem;
+  problem.travel = LineTravel({0, 0});
+  problem.people = {{"ann", 60}};
+  problem.carers = {MakeCarer(0, 0, 0, 100), MakeCarer(0, 0, 200, 300)};
+  problem.carers[0].person = problem.carers[1].person = 0;
+  problem.visits = {MakeVisit(1, 0, 80, 20), MakeVisit(1, 0, 80, 20), MakeVisit(1, 200, 280, 20),
+                    MakeVisit(1, 200, 280, 20)};
+  return problem;
+}
+
+TEST(SolverTest, APersonsStretchesShareTheirWorkingTimeLimit) {
+  Problem problem = SplitShift();
+  const Solution split = SolveAndCheck(problem, Budget());
+  // 80 minutes of visits and 60 to work: three visits over the two stretches, one left.
+  EXPECT_EQ(split.routes[0].visits.size() + split.routes[1].visits.size(), 3u);
+  EXPECT_FALSE(split.routes[0].visits.empty());
+  EXPECT_FALSE(split.routes[1].visits.empty());
+  ASSERT_EQ(split.unassigned.size(), 1u);
+  EXPECT_EQ(split.unassigned[0].reason, UnassignedReason::kNoFeasiblePosition);
+  // The same shifts as two carers of their own do all four.
+  problem.people.clear();
+  problem.carers[0].person = problem.carers[1].person = -1;
+  EXPECT_TRUE(SolveAndCheck(problem, Budget()).unassigned.empty());
+}
+
+TEST(SolverTest, LinkedVisitsForDistinctCarersAreNotBothAPersons) {
+  Problem problem = SplitShift();
+  problem.people[0].max_working_minutes = kUnlimited;
+  problem.visits.resize(1);
+  problem.visits.push_back(MakeVisit(1, 200, 280, 20));
+  problem.links.push_back(MakeLink(0, 1, 0, 300, /*distinct=*/true));
+  const Solution alone = SolveAndCheck(problem, Budget());
+  EXPECT_EQ(alone.unassigned.size(), 2u);  // a linked pair is placed whole or not at all
+  problem.carers.push_back(MakeCarer(0, 0, 0, 300));
+  const Solution with_bob = SolveAndCheck(problem, Budget());
+  EXPECT_TRUE(with_bob.unassigned.empty());
+  EXPECT_EQ(with_bob.routes[2].visits.size(), 1u);
+}
+
 TEST(SolverTest, RejectsBadOptionsAndModels) {
   Problem problem;
   problem.travel = LineTravel({0});

@@ -24,7 +24,17 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
     shift.shift_start = carer.shift_start;
     shift.shift_end = carer.shift_end;
     shift.max_work = carer.max_working_minutes;
+    shift.person = carer.person;
+    identity_.push_back(carer.person >= 0 ? static_cast<int>(problem.carers.size()) + carer.person
+                                          : static_cast<int>(carers_.size()));
     carers_.push_back(shift);
+  }
+  person_routes_.resize(problem.people.size());
+  for (const Person& person : problem.people) {
+    people_max_work_.push_back(person.max_working_minutes);
+  }
+  for (int c = 0; c < static_cast<int>(carers_.size()); ++c) {
+    if (carers_[c].person >= 0) person_routes_[carers_[c].person].push_back(c);
   }
 
   const int num_visits = static_cast<int>(problem.visits.size());

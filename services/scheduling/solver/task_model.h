@@ -39,6 +39,8 @@ struct CarerShift {
   Minutes shift_start = 0;
   Minutes shift_end = kUnlimited;
   Minutes max_work = kUnlimited;
+  // The person of Problem::people whose stretch this is, or -1.
+  int person = -1;
 };
 
 class TaskModel {
@@ -54,6 +56,14 @@ class TaskModel {
   const Unit& unit(int u) const { return units_[u]; }
   const CarerShift& carer(int c) const { return carers_[c]; }
   const std::vector<int>& visit_tasks(int visit) const { return visit_tasks_[visit]; }
+
+  // Split shifts: whether any carer is a stretch of a person, each person's limit and routes.
+  bool has_people() const { return !people_max_work_.empty(); }
+  int num_people() const { return static_cast<int>(people_max_work_.size()); }
+  Minutes person_max_work(int person) const { return people_max_work_[person]; }
+  const std::vector<int>& person_routes(int person) const { return person_routes_[person]; }
+  // Whether two routes are the same human (the same route, or stretches of one person).
+  bool same_person(int a, int b) const { return identity_[a] == identity_[b]; }
 
   Minutes travel(int from_location, int to_location) const {
     return travel_[from_location * locations_ + to_location];
@@ -80,6 +90,9 @@ class TaskModel {
   std::vector<Task> tasks_;
   std::vector<Unit> units_;
   std::vector<CarerShift> carers_;
+  std::vector<Minutes> people_max_work_;
+  std::vector<std::vector<int>> person_routes_;
+  std::vector<int> identity_;  // by route: its person's index past the routes, else the route
   std::vector<std::vector<int>> visit_tasks_;
   std::vector<Minutes> travel_;
   int locations_ = 0;
