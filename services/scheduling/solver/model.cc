@@ -70,6 +70,16 @@ absl::Status ValidateClient(const Client& client, int index, const Problem& prob
       !s.ok()) {
     return s;
   }
+  if (!client.known_carer_weights.empty()) {
+    if (client.known_carer_weights.size() != client.known_carers.size()) {
+      return Invalid(field + ".known_carer_weights", "must be empty or one per known carer");
+    }
+    for (double weight : client.known_carer_weights) {
+      if (!(weight >= 0 && weight <= 1)) {
+        return Invalid(field + ".known_carer_weights", "must each be between 0 and 1");
+      }
+    }
+  }
   if (client.gender_required && client.preferred_gender == Gender::kUnspecified) {
     return Invalid(field + ".gender_required", "needs a preferred_gender");
   }

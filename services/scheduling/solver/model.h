@@ -37,7 +37,8 @@ constexpr bool WithinWorkingTime(Minutes working_minutes, Minutes max_working_mi
 using SkillSet = std::uint64_t;
 inline constexpr int kMaxSkills = 64;
 
-enum class Gender { kUnspecified = 0, kFemale, kMale };
+// A client's preference matches a carer of the same value only; kUndisclosed never matches.
+enum class Gender { kUnspecified = 0, kFemale, kMale, kNonBinary, kUndisclosed };
 
 // Square matrix of travel minutes between location indices, row-major: minutes[from * size + to].
 struct TravelMatrix {
@@ -84,12 +85,25 @@ struct Client {
   // (only when the list is not empty).
   std::vector<int> preferred_carers;
   // Continuity of care: a visit served by a carer this client has not met costs
-  // ObjectiveWeights::unknown_carer (only when the list is not empty).
+  // ObjectiveWeights::unknown_carer (only when the list is not empty); one by a known carer costs
+  // unknown_carer × (1 − how well the client knows them).
   std::vector<int> known_carers;
+  // How well the client knows each of known_carers, in [0, 1] (say, recent and frequent visits
+  // near 1); empty: each of them fully (1).
+  std::vector<double> known_carer_weights;
   Gender preferred_gender = Gender::kUnspecified;
   // When set, a carer of another gender is not qualified at all instead of costing a penalty.
   bool gender_required = false;
 };
+
+// How well `client` knows carer `c`: 0 for a carer outside known_carers, else their weight.
+inline double Familiarity(const Client& client, int c) {
+  for (size_t i = 0; i < client.known_carers.size(); ++i) {
+    if (client.known_carers[i] != c) continue;
+    return client.known_carer_weights.empty() ? 1.0 : client.known_carer_weights[i];
+  }
+  return 0;
+}
 
 struct Visit {
   std::string id;

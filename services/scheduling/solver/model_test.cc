@@ -114,6 +114,17 @@ TEST(ModelTest, RejectsUnknownClientsAndCarers) {
   EXPECT_THAT(ErrorOf(problem), HasSubstr("clients[0].known_carers[0]"));
 }
 
+TEST(ModelTest, RejectsContinuityWeightsThatDoNotFit) {
+  Problem problem = ValidProblem();
+  problem.clients[0].known_carers = {0, 1};
+  problem.clients[0].known_carer_weights = {0.5};
+  EXPECT_THAT(ErrorOf(problem), HasSubstr("one per known carer"));
+  problem.clients[0].known_carer_weights = {0.5, 1.5};
+  EXPECT_THAT(ErrorOf(problem), HasSubstr("between 0 and 1"));
+  problem.clients[0].known_carer_weights = {0, 1};
+  EXPECT_TRUE(ValidateProblem(problem).ok());
+}
+
 TEST(ModelTest, RejectsUnknownPeopleAndOverlappingStretches) {
   Problem problem = ValidProblem();
   problem.carers[0].person = 0;

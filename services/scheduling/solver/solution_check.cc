@@ -81,8 +81,9 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
         if (!client.preferred_carers.empty() && !Contains(client.preferred_carers, c)) {
           ++objective.non_preferred_carer;
         }
-        if (!client.known_carers.empty() && !Contains(client.known_carers, c)) {
-          ++objective.unknown_carer;
+        if (!client.known_carers.empty()) {
+          if (!Contains(client.known_carers, c)) ++objective.unknown_carer;
+          objective.unfamiliarity += 1 - Familiarity(client, c);
         }
       }
       const Minutes leg = problem.travel(at, visit.location);
@@ -184,7 +185,7 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
                        weights.total_lateness * objective.total_lateness +
                        weights.max_lateness * objective.max_lateness +
                        weights.non_preferred_carer * objective.non_preferred_carer +
-                       weights.unknown_carer * objective.unknown_carer +
+                       weights.unknown_carer * objective.unfamiliarity +
                        weights.gender_mismatch * objective.gender_mismatch;
   return objective;
 }

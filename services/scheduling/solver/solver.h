@@ -73,6 +73,9 @@ struct ObjectiveBreakdown {
   int non_preferred_carer = 0;
   // Carer-visits by a carer the client has not met (when the client has a known list).
   int unknown_carer = 0;
+  // The continuity term ObjectiveWeights::unknown_carer weighs: over carer-visits of clients
+  // with a known list, 1 − Familiarity (so unknown_carer itself when no weights are given).
+  double unfamiliarity = 0;
   // Carer-visits by a carer of another gender than the client prefers.
   int gender_mismatch = 0;
   // The weighted sum of the above: the value the search minimises.

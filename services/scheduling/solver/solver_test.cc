@@ -400,6 +400,26 @@ TEST(SolverTest, ReportsProgressWithAFallingBest) {
   EXPECT_DOUBLE_EQ(reports.back().best_objective, solution.objective.weighted);
 }
 
+TEST(SolverTest, ContinuityPrefersTheCarerTheClientKnowsBest) {
+  Problem problem;
+  problem.travel = LineTravel({0, 10});
+  problem.carers = {MakeCarer(0), MakeCarer(0)};
+  Client client;
+  client.id = "edna";
+  client.known_carers = {0, 1};
+  client.known_carer_weights = {0.2, 0.9};
+  problem.clients = {client};
+  problem.visits = {MakeVisit(1, 0, 100, 30)};
+  problem.visits[0].client = 0;
+  SolveOptions options = Budget();
+  options.weights.unknown_carer = 100;
+  const Solution solution = SolveAndCheck(problem, options);
+  ASSERT_EQ(solution.routes[1].visits.size(), 1u);
+  EXPECT_EQ(solution.objective.unknown_carer, 0);
+  EXPECT_NEAR(solution.objective.unfamiliarity, 0.1, 1e-9);
+  EXPECT_NEAR(solution.objective.weighted, 20 + 100 * 0.1, 1e-9);
+}
+
 // Ann works a split shift: a morning stretch and an evening one, 60 minutes in all.
 Problem SplitShift() {
   Problem problem;

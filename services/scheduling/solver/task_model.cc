@@ -118,8 +118,8 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
         if (!client->preferred_carers.empty() && !Contains(client->preferred_carers, c)) {
           cost += weights.non_preferred_carer;
         }
-        if (!client->known_carers.empty() && !Contains(client->known_carers, c)) {
-          cost += weights.unknown_carer;
+        if (!client->known_carers.empty()) {
+          cost += weights.unknown_carer * (1 - Familiarity(*client, c));
         }
       }
       eligible_[t * num_carers + c] = ok ? 1 : 0;
