@@ -149,7 +149,8 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
     ++overrides_;
   };
   auto travel_between = [&](int route, int from_task, int to_task) {
-    return m.travel(plan.location_after(route, from_task), plan.location_before(route, to_task));
+    return m.leg(route, plan.location_after(route, from_task),
+                 plan.location_before(route, to_task));
   };
   auto fits_work = [&](int route, Minutes added) {
     return WithinWorkingTime(plan.route_work(route) + added, plan.route_max_work(route));
@@ -169,9 +170,9 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
       pred[b] = tasks_[a];
       succ_[b] = pb < n ? r[pb] : -1;
       add_override(pred[a], tasks_[a]);
-      added += m.travel(plan.location_after(route, pred[a]), m.task(tasks_[a]).location) +
-               m.task_travel(tasks_[a], tasks_[b]) +
-               m.travel(m.task(tasks_[b]).location, plan.location_before(route, succ_[b])) -
+      added += m.leg(route, plan.location_after(route, pred[a]), m.task(tasks_[a]).location) +
+               m.task_leg(route, tasks_[a], tasks_[b]) +
+               m.leg(route, m.task(tasks_[b]).location, plan.location_before(route, succ_[b])) -
                (n > 0 ? travel_between(route, pred[a], succ_[b]) : 0);
     } else {
       succ_[a] = r[pa];
@@ -180,8 +181,8 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
       add_override(pred[a], tasks_[a]);
       add_override(pred[b], tasks_[b]);
       for (int i : {a, b}) {
-        added += m.travel(plan.location_after(route, pred[i]), m.task(tasks_[i]).location) +
-                 m.travel(m.task(tasks_[i]).location, plan.location_before(route, succ_[i])) -
+        added += m.leg(route, plan.location_after(route, pred[i]), m.task(tasks_[i]).location) +
+                 m.leg(route, m.task(tasks_[i]).location, plan.location_before(route, succ_[i])) -
                  travel_between(route, pred[i], succ_[i]);
       }
     }
@@ -197,8 +198,8 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
       succ_[i] = p < n ? r[p] : -1;
       add_override(pred[i], tasks_[i]);
       const int location = m.task(tasks_[i]).location;
-      const Minutes travel = m.travel(plan.location_after(route, pred[i]), location) +
-                             m.travel(location, plan.location_before(route, succ_[i])) -
+      const Minutes travel = m.leg(route, plan.location_after(route, pred[i]), location) +
+                             m.leg(route, location, plan.location_before(route, succ_[i])) -
                              (n > 0 ? travel_between(route, pred[i], succ_[i]) : 0);
       if (!fits_work(route, travel + m.task(tasks_[i]).duration)) return kInfeasible;
       base += w.travel * travel;
@@ -212,9 +213,9 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
     if (InsertedIndex(pred[i]) >= 0) continue;
     const int route = routes_[i];
     const Task& task = m.task(tasks_[i]);
-    Minutes t =
-        std::max(task.earliest, plan.ready_time(route, pred[i]) +
-                                    m.travel(plan.location_after(route, pred[i]), task.location));
+    Minutes t = std::max(task.earliest,
+                         plan.ready_time(route, pred[i]) +
+                             m.leg(route, plan.location_after(route, pred[i]), task.location));
     if (task.partner >= 0 && InsertedIndex(task.partner) < 0 && plan.assigned(task.partner)) {
       t = std::max(t, plan.start(task.partner) + m.task(task.partner).gap_min);
     }
@@ -263,13 +264,14 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
     const Minutes t = label_[x];
     const Task& task = m.task(x);
     const int after = NextOf(plan, x);
+    const int route = RouteOf(plan, x);
     if (after >= 0) {
-      if (!Relax(plan, after, t + task.duration + m.task_travel(x, after), x)) {
+      if (!Relax(plan, after, t + task.duration + m.task_leg(route, x, after), x)) {
         return revisited_ ? Exact(plan, insertion) : kInfeasible;
       }
     } else {
-      const CarerShift& carer = m.carer(RouteOf(plan, x));
-      if (t + task.duration + m.travel(task.location, carer.end_location) >
+      const CarerShift& carer = m.carer(route);
+      if (t + task.duration + m.leg(route, task.location, carer.end_location) >
           carer.shift_end + kTimeTolerance) {
         return kInfeasible;
       }

@@ -25,16 +25,16 @@ absl::Status CheckIndexList(const std::vector<int>& list, int size, const std::s
   return absl::OkStatus();
 }
 
-absl::Status ValidateTravel(const TravelMatrix& travel) {
-  if (travel.size < 0) return Invalid("travel.size", "must not be negative");
+absl::Status ValidateTravel(const TravelMatrix& travel, const std::string& field = "travel") {
+  if (travel.size < 0) return Invalid(field + ".size", "must not be negative");
   if (travel.minutes.size() != static_cast<size_t>(travel.size) * travel.size) {
-    return Invalid("travel.minutes",
+    return Invalid(field + ".minutes",
                    absl::StrCat("must hold size*size = ", travel.size * travel.size,
                                 " entries, has ", travel.minutes.size()));
   }
   for (size_t i = 0; i < travel.minutes.size(); ++i) {
     if (!std::isfinite(travel.minutes[i]) || travel.minutes[i] < 0) {
-      return Invalid(absl::StrCat("travel.minutes[", i, "]"), "must be finite and not negative");
+      return Invalid(absl::StrCat(field, ".minutes[", i, "]"), "must be finite and not negative");
     }
   }
   return absl::OkStatus();
@@ -55,6 +55,10 @@ absl::Status ValidateCarer(const Carer& carer, int index, const Problem& problem
   }
   if (std::isnan(carer.max_working_minutes) || carer.max_working_minutes < 0) {
     return Invalid(field + ".max_working_minutes", "must not be negative");
+  }
+  if (carer.travel_profile < 0 ||
+      carer.travel_profile > static_cast<int>(problem.other_travel.size())) {
+    return Invalid(field + ".travel_profile", "is neither 0 nor a matrix of other_travel");
   }
   if (carer.person < -1 || carer.person >= static_cast<int>(problem.people.size())) {
     return Invalid(field + ".person", "is neither -1 nor a person of the problem");
@@ -202,6 +206,13 @@ absl::Status ValidatePeople(const Problem& problem) {
 
 absl::Status ValidateProblem(const Problem& problem) {
   if (absl::Status s = ValidateTravel(problem.travel); !s.ok()) return s;
+  for (size_t k = 0; k < problem.other_travel.size(); ++k) {
+    const std::string field = absl::StrCat("other_travel[", k, "]");
+    if (problem.other_travel[k].size != problem.travel.size) {
+      return Invalid(field + ".size", "must be travel.size: the same locations");
+    }
+    if (absl::Status s = ValidateTravel(problem.other_travel[k], field); !s.ok()) return s;
+  }
   for (size_t i = 0; i < problem.carers.size(); ++i) {
     if (absl::Status s = ValidateCarer(problem.carers[i], static_cast<int>(i), problem); !s.ok()) {
       return s;

@@ -73,6 +73,9 @@ struct Carer {
   Minutes max_working_minutes = kUnlimited;
   // Indices into Problem::clients this carer must never be sent to.
   std::vector<int> never_visit_clients;
+  // The travel matrix of this carer's route: 0 for Problem::travel, k for
+  // Problem::other_travel[k - 1] (say, walking where most drive).
+  int travel_profile = 0;
   // Index into Problem::people when this is one stretch of a person's day; -1 when the entry is
   // a person of its own. Two stretches of one person must not overlap in time, and count as one
   // carer for VisitLink::distinct_carers.
@@ -140,6 +143,9 @@ struct Problem {
   std::vector<Visit> visits;
   std::vector<VisitLink> links;
   TravelMatrix travel;
+  // More matrices over the same locations, for carers who travel otherwise
+  // (Carer::travel_profile).
+  std::vector<TravelMatrix> other_travel;
 };
 
 // Weights of the objective, a weighted sum to minimise. Hard rules are never traded against it.

@@ -114,6 +114,19 @@ TEST(ModelTest, RejectsUnknownClientsAndCarers) {
   EXPECT_THAT(ErrorOf(problem), HasSubstr("clients[0].known_carers[0]"));
 }
 
+TEST(ModelTest, RejectsOtherMatricesThatDoNotFit) {
+  Problem problem = ValidProblem();
+  problem.carers[1].travel_profile = 1;
+  EXPECT_THAT(ErrorOf(problem), HasSubstr("carers[1].travel_profile"));
+  problem.other_travel = {LineTravel({0, 10})};
+  EXPECT_THAT(ErrorOf(problem), HasSubstr("other_travel[0].size"));
+  problem.other_travel = {LineTravel({0, 30, 60})};
+  problem.other_travel[0].minutes[1] = -1;
+  EXPECT_THAT(ErrorOf(problem), HasSubstr("other_travel[0].minutes[1]"));
+  problem.other_travel[0].minutes[1] = 30;
+  EXPECT_TRUE(ValidateProblem(problem).ok());
+}
+
 TEST(ModelTest, RejectsContinuityWeightsThatDoNotFit) {
   Problem problem = ValidProblem();
   problem.clients[0].known_carers = {0, 1};

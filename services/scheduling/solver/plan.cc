@@ -120,7 +120,7 @@ bool Plan::ComputeStarts() {
     const int route = route_of_[x];
     const int before = previous(x);
     Minutes t = std::max(floor_[x], ready_time(route, before) +
-                                        m.travel(location_after(route, before), task.location));
+                                        m.leg(route, location_after(route, before), task.location));
     if (task.partner >= 0 && assigned(task.partner) && LeadsPartner(m.task(task.partner))) {
       t = std::max(t, start_[task.partner] + m.task(task.partner).gap_min);
     }
@@ -177,19 +177,19 @@ bool Plan::Refresh() {
     int location = carer.start_location;
     for (int t : routes_[route]) {
       const Task& task = m.task(t);
-      travel += m.travel(location, task.location);
+      travel += m.leg(route, location, task.location);
       work += task.duration;
       location = task.location;
       parts_.total_lateness += lateness(t);
       parts_.max_lateness = std::max(parts_.max_lateness, lateness(t));
       parts_.assignment += m.assignment_cost(t, route);
     }
-    travel += m.travel(location, carer.end_location);
+    travel += m.leg(route, location, carer.end_location);
     work += travel;
     route_travel_[route] = travel;
     route_work_[route] = work;
     route_end_[route] = start_[routes_[route].back()] + m.task(routes_[route].back()).duration +
-                        m.travel(location, carer.end_location);
+                        m.leg(route, location, carer.end_location);
     parts_.travel += travel;
     if (route_end_[route] > carer.shift_end + kTimeTolerance) ok = false;
   }

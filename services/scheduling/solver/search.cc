@@ -337,11 +337,11 @@ void Search::WorstRemoval(Plan& plan, int target) {
       const int after = plan.next(t);
       const int location = model_.task(t).location;
       const Minutes detour =
-          model_.travel(plan.location_after(route, before), location) +
-          model_.travel(location, plan.location_before(route, after)) -
+          model_.leg(route, plan.location_after(route, before), location) +
+          model_.leg(route, location, plan.location_before(route, after)) -
           (before < 0 && after < 0 ? 0
-                                   : model_.travel(plan.location_after(route, before),
-                                                   plan.location_before(route, after)));
+                                   : model_.leg(route, plan.location_after(route, before),
+                                                plan.location_before(route, after)));
       score[u] += w.travel * detour + (w.total_lateness + w.max_lateness) * plan.lateness(t) +
                   model_.assignment_cost(t, route);
     }
@@ -485,14 +485,14 @@ void Search::FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPos
     const int after = p < n ? r[p] : -1;
     const int from = plan.location_after(carer, before);
     const int to = plan.location_before(carer, after);
-    const Minutes detour = model_.travel(from, t.location) + model_.travel(t.location, to) -
-                           (n > 0 ? model_.travel(from, to) : 0);
+    const Minutes detour = model_.leg(carer, from, t.location) + model_.leg(carer, t.location, to) -
+                           (n > 0 ? model_.leg(carer, from, to) : 0);
     if (!WithinWorkingTime(plan.route_work(carer) + detour + t.duration, max_work)) continue;
     SoloPosition s;
     s.route = carer;
     s.position = p;
     s.start =
-        std::max(t.earliest, plan.ready_time(carer, before) + model_.travel(from, t.location));
+        std::max(t.earliest, plan.ready_time(carer, before) + model_.leg(carer, from, t.location));
     s.lower = w.travel * detour + model_.assignment_cost(task, carer) +
               w.total_lateness * std::max<Minutes>(0, s.start - t.due);
     list.push_back(s);

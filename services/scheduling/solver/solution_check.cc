@@ -52,6 +52,10 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
     const std::string who = absl::StrCat("carer ", carer.id);
     if (route.carer != c) broken.push_back(absl::StrCat(who, ": route lists carer ", route.carer));
     if (route.visits.empty()) continue;
+    const bool own_matrix = carer.travel_profile > 0 &&
+                            carer.travel_profile <= static_cast<int>(problem.other_travel.size());
+    const TravelMatrix& matrix =
+        own_matrix ? problem.other_travel[carer.travel_profile - 1] : problem.travel;
     int at = carer.start_location;
     Minutes free_at = carer.shift_start;
     Minutes travel = 0;
@@ -86,7 +90,7 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
           objective.unfamiliarity += 1 - Familiarity(client, c);
         }
       }
-      const Minutes leg = problem.travel(at, visit.location);
+      const Minutes leg = matrix(at, visit.location);
       travel += leg;
       work += visit.duration;
       const Minutes arrival = free_at + leg;
@@ -104,7 +108,7 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
       free_at = scheduled.start + visit.duration;
       at = visit.location;
     }
-    const Minutes home = problem.travel(at, carer.end_location);
+    const Minutes home = matrix(at, carer.end_location);
     travel += home;
     work += travel;
     objective.travel += travel;

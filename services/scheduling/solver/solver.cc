@@ -67,8 +67,8 @@ absl::Status ValidateOptions(const SolveOptions& options) {
 bool FitsAlone(const TaskModel& model, int task, int carer) {
   const Task& t = model.task(task);
   const CarerShift& shift = model.carer(carer);
-  const Minutes out = model.travel(shift.start_location, t.location);
-  const Minutes back = model.travel(t.location, shift.end_location);
+  const Minutes out = model.leg(carer, shift.start_location, t.location);
+  const Minutes back = model.leg(carer, t.location, shift.end_location);
   const Minutes start = std::max(t.earliest, shift.shift_start + out);
   return start + t.duration + back <= shift.shift_end + kTimeTolerance &&
          WithinWorkingTime(out + t.duration + back, shift.max_work);

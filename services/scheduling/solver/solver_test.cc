@@ -400,6 +400,26 @@ TEST(SolverTest, ReportsProgressWithAFallingBest) {
   EXPECT_DOUBLE_EQ(reports.back().best_objective, solution.objective.weighted);
 }
 
+TEST(SolverTest, EachCarerTravelsByTheirOwnMatrix) {
+  Problem problem;
+  problem.travel = LineTravel({0, 10});          // driving
+  problem.other_travel = {LineTravel({0, 30})};  // walking
+  problem.carers = {MakeCarer(0), MakeCarer(0)};
+  problem.carers[1].travel_profile = 1;
+  problem.visits = {MakeVisit(1, 0, 100, 30)};
+  const Solution driven = SolveAndCheck(problem, Budget());
+  ASSERT_EQ(driven.routes[0].visits.size(), 1u);
+  EXPECT_DOUBLE_EQ(driven.objective.travel, 20);
+  // The walker alone: the visit can start at 30, and 60 minutes are walked.
+  problem.carers[0].skills = 0;
+  problem.visits[0].required_skills = 1;
+  problem.carers[1].skills = 1;
+  const Solution walked = SolveAndCheck(problem, Budget());
+  ASSERT_EQ(walked.routes[1].visits.size(), 1u);
+  EXPECT_DOUBLE_EQ(walked.routes[1].visits[0].start, 30);
+  EXPECT_DOUBLE_EQ(walked.objective.travel, 60);
+}
+
 TEST(SolverTest, ContinuityPrefersTheCarerTheClientKnowsBest) {
   Problem problem;
   problem.travel = LineTravel({0, 10});

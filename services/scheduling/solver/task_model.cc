@@ -16,6 +16,9 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
     : problem_(&problem), weights_(weights) {
   locations_ = problem.travel.size;
   travel_ = problem.travel.minutes;
+  for (const TravelMatrix& other : problem.other_travel) {
+    travel_.insert(travel_.end(), other.minutes.begin(), other.minutes.end());
+  }
 
   for (const Carer& carer : problem.carers) {
     CarerShift shift;
@@ -25,6 +28,7 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
     shift.shift_end = carer.shift_end;
     shift.max_work = carer.max_working_minutes;
     shift.person = carer.person;
+    route_offset_.push_back(carer.travel_profile * locations_ * locations_);
     identity_.push_back(carer.person >= 0 ? static_cast<int>(problem.carers.size()) + carer.person
                                           : static_cast<int>(carers_.size()));
     carers_.push_back(shift);
@@ -134,8 +138,10 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
   for (const Task& task : tasks_) {
     latest_begin = std::max(latest_begin, task.earliest);
     Minutes longest_leg = 0;
-    for (int l = 0; l < locations_; ++l)
-      longest_leg = std::max(longest_leg, travel(task.location, l));
+    for (size_t profile = 0; profile <= problem.other_travel.size(); ++profile) {
+      const size_t row = profile * locations_ * locations_ + task.location * locations_;
+      for (int l = 0; l < locations_; ++l) longest_leg = std::max(longest_leg, travel_[row + l]);
+    }
     sum += task.duration + longest_leg + std::max<Minutes>(0, task.gap_max);
   }
   horizon_ = latest_begin + sum + 1;

@@ -65,11 +65,19 @@ class TaskModel {
   // Whether two routes are the same human (the same route, or stretches of one person).
   bool same_person(int a, int b) const { return identity_[a] == identity_[b]; }
 
+  // Travel by Problem::travel: for nearness (related visits, neighbour lists), not routes.
   Minutes travel(int from_location, int to_location) const {
     return travel_[from_location * locations_ + to_location];
   }
   Minutes task_travel(int from_task, int to_task) const {
     return travel(tasks_[from_task].location, tasks_[to_task].location);
+  }
+  // Travel on a route: by its carer's matrix (Carer::travel_profile).
+  Minutes leg(int route, int from_location, int to_location) const {
+    return travel_[route_offset_[route] + from_location * locations_ + to_location];
+  }
+  Minutes task_leg(int route, int from_task, int to_task) const {
+    return leg(route, tasks_[from_task].location, tasks_[to_task].location);
   }
 
   // Hard eligibility: skills, gender when required, never-visit lists and pins.
@@ -94,7 +102,8 @@ class TaskModel {
   std::vector<std::vector<int>> person_routes_;
   std::vector<int> identity_;  // by route: its person's index past the routes, else the route
   std::vector<std::vector<int>> visit_tasks_;
-  std::vector<Minutes> travel_;
+  std::vector<Minutes> travel_;    // Problem::travel, then each of Problem::other_travel
+  std::vector<int> route_offset_;  // by route: where its carer's matrix starts in travel_
   int locations_ = 0;
   std::vector<std::uint8_t> eligible_;
   std::vector<std::vector<int>> eligible_carers_;
