@@ -1,0 +1,363 @@
+#include "services/scheduling/autoschedule_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tuple>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "common/time/time.h"
+#include "services/roster/availability_rules.h"
+#include "services/scheduling/assignment_rules.h"
+#include "services/scheduling/travel.h"
+
+namespace homecare::scheduling {
+namespace {
+
+namespace rv1 = roster::v1;
+using solver::Minutes;
+using solver::SkillSet;
+
+solver::Gender SolverGender(common::v1::Gender gender) {
+  switch (gender) {
+    case common::v1::GENDER_FEMALE:
+      return solver::Gender::kFemale;
+    case common::v1::GENDER_MALE:
+      return solver::Gender::kMale;
+    case common::v1::GENDER_NON_BINARY:
+      return solver::Gender::kNonBinary;
+    case common::v1::GENDER_UNDISCLOSED:
+      return solver::Gender::kUndisclosed;
+    default:
+      return solver::Gender::kUnspecified;
+  }
+}
+
+// Each distinct place once: the engine's locations.
+class Places {
+ public:
+  int Index(const common::v1::GeoPoint& point) {
+    auto [it, added] = index_.try_emplace({point.latitude(), point.longitude()}, 0);
+    if (added) {
+      it->second = static_cast<int>(points_.size());
+      points_.push_back(point);
+    }
+    return it->second;
+  }
+  const std::vector<common::v1::GeoPoint>& points() const { return points_; }
+
+ private:
+  std::map<std::pair<double, double>, int> index_;
+  std::vector<common::v1::GeoPoint> points_;
+};
+
+// A stretch of a carer's day: when they are free, and where they are at its two ends (home,
+// or a visit they are committed to).
+struct Stretch {
+  absl::Time start;
+  absl::Time end;
+  int start_place = -1;
+  int end_place = -1;
+};
+
+// `stretches` less [start, end); the pieces either side end and start at `place` (-1: as
+// they were).
+std::vector<Stretch> Without(const std::vector<Stretch>& stretches, absl::Time start,
+                             absl::Time end, int place) {
+  std::vector<Stretch> kept;
+  for (const Stretch& stretch : stretches) {
+    if (end <= stretch.start || stretch.end <= start) {
+      kept.push_back(stretch);
+      continue;
+    }
+    if (stretch.start < start) {
+      Stretch before = stretch;
+      before.end = start;
+      if (place >= 0) before.end_place = place;
+      kept.push_back(before);
+    }
+    if (end < stretch.end) {
+      Stretch after = stretch;
+      after.start = end;
+      if (place >= 0) after.start_place = place;
+      kept.push_back(after);
+    }
+  }
+  return kept;
+}
+
+bool StaffedFully(const v1::Visit& visit) {
+  return visit.carer_ids_size() >= std::max(1, visit.carers_required());
+}
+
+}  // namespace
+
+absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
+  if (input.settings == nullptr) return absl::InvalidArgumentError("no settings in force");
+  SolverModel model;
+  solver::Problem& problem = model.problem;
+  model.origin = LocalToInstant(absl::CivilSecond(input.date), input.zone);
+  // A stretch begun on the day may run past midnight (a bedtime round), up to noon.
+  const absl::Time next_day = LocalToInstant(absl::CivilSecond(input.date + 1), input.zone);
+  const absl::Time day_end = next_day + absl::Hours(12);
+  auto minutes = [&](absl::Time t) { return absl::ToDoubleMinutes(t - model.origin); };
+  Places places;
+
+  // Which visits the engine plans, and which it keeps as they are.
+  std::vector<const v1::Visit*> to_plan;
+  std::map<std::string, std::vector<const v1::Visit*>> kept_by_carer;
+  for (const v1::Visit& visit : input.visits) {
+    if (visit.status() == v1::VISIT_STATUS_CANCELLED) continue;
+    if (PlannedStart(visit) <= input.now || StaffedFully(visit)) {
+      if (StaffedFully(visit)) {
+        model.kept_visit_ids.push_back(visit.visit_id());
+      } else {
+        model.left_out.push_back({visit.visit_id(), "its planned start has passed"});
+      }
+      for (const std::string& carer : visit.carer_ids()) kept_by_carer[carer].push_back(&visit);
+      continue;
+    }
+    to_plan.push_back(&visit);
+  }
+  for (const v1::Visit& visit : input.commitments) {
+    if (visit.status() == v1::VISIT_STATUS_CANCELLED) continue;
+    for (const std::string& carer : visit.carer_ids()) kept_by_carer[carer].push_back(&visit);
+  }
+
+  // Skills, numbered in order of first need.
+  std::map<std::string, int> skill_bits;
+  for (const v1::Visit* visit : to_plan) {
+    for (const std::string& skill : visit->required_skills()) {
+      skill_bits.try_emplace(skill, static_cast<int>(skill_bits.size()));
+    }
+  }
+  if (skill_bits.size() > static_cast<size_t>(solver::kMaxSkills)) {
+    return absl::FailedPreconditionError(absl::StrCat("the day's visits need ", skill_bits.size(),
+                                                      " distinct skills; the engine holds ",
+                                                      solver::kMaxSkills));
+  }
+
+  // Carers, in id order so that a model is the same for the same data: their stretches.
+  std::vector<const rv1::CarerDetails*> carers;
+  for (const auto& [id, details] : input.carers) {
+    if (details.carer().active()) carers.push_back(&details);
+  }
+  std::sort(carers.begin(), carers.end(), [](const auto* a, const auto* b) {
+    return a->carer().carer_id() < b->carer().carer_id();
+  });
+  Minutes shortest = 24 * 60;
+  for (const v1::Visit* visit : to_plan)
+    shortest = std::min<Minutes>(shortest, visit->duration_minutes());
+  std::map<rv1::TravelMode, int> profiles = {{rv1::TRAVEL_MODE_DRIVES, 0}};
+  std::map<std::string, std::vector<int>> routes_of;  // carer id -> routes
+  for (const rv1::CarerDetails* details : carers) {
+    const rv1::Carer& carer = details->carer();
+    const int home = places.Index(carer.home());
+    std::vector<Stretch> stretches;
+    for (const roster::Interval& free :
+         roster::AvailableIntervals(details->availability(), input.zone, model.origin, day_end)) {
+      if (free.start < next_day) stretches.push_back({free.start, free.end, home, home});
+    }
+    for (const rv1::Absence& absence : details->absences()) {
+      if (!roster::AbsenceOverlaps(absence, model.origin, day_end)) continue;
+      const absl::Time from = StoredTime(absence.start_time());
+      const absl::Time to =
+          absence.has_end_time() ? StoredTime(absence.end_time()) : absl::InfiniteFuture();
+      stretches = Without(stretches, from, to, -1);
+    }
+    Minutes committed_today = 0;
+    for (const v1::Visit* visit : kept_by_carer[carer.carer_id()]) {
+      stretches = Without(stretches, PlannedStart(*visit), PlannedEnd(*visit),
+                          places.Index(visit->location()));
+      absl::StatusOr<absl::CivilDay> day = DateFromProto(visit->local_date(), "local_date");
+      if (day.ok() && *day == input.date) committed_today += visit->duration_minutes();
+    }
+    Minutes limit = solver::kUnlimited;
+    if (carer.max_minutes_per_day() > 0) limit = carer.max_minutes_per_day() - committed_today;
+    if (limit <= 0) continue;
+    const int person = static_cast<int>(problem.people.size());
+    bool any = false;
+    SkillSet skills = 0;
+    for (const auto& [skill, bit] : skill_bits) {
+      if (roster::HoldsSkill(carer, skill, input.date, input.date)) skills |= SkillSet{1} << bit;
+    }
+    const rv1::TravelMode mode = carer.travel_mode() == rv1::TRAVEL_MODE_UNSPECIFIED
+                                     ? rv1::TRAVEL_MODE_DRIVES
+                                     : carer.travel_mode();
+    const int profile = profiles.try_emplace(mode, static_cast<int>(profiles.size())).first->second;
+    for (const Stretch& stretch : stretches) {
+      if (stretch.end - stretch.start < absl::Minutes(shortest)) continue;
+      solver::Carer route;
+      route.id = carer.carer_id();
+      route.skills = skills;
+      route.gender = SolverGender(carer.gender());
+      route.start_location = stretch.start_place;
+      route.end_location = stretch.end_place;
+      route.shift_start = minutes(stretch.start);
+      route.shift_end = minutes(stretch.end);
+      route.travel_profile = profile;
+      route.person = person;
+      routes_of[carer.carer_id()].push_back(static_cast<int>(problem.carers.size()));
+      model.route_carer_ids.push_back(carer.carer_id());
+      problem.carers.push_back(std::move(route));
+      any = true;
+    }
+    if (any) problem.people.push_back({carer.carer_id(), limit});
+  }
+  auto routes = [&](const std::string& carer_id) -> const std::vector<int>& {
+    static const std::vector<int> kNone;
+    auto it = routes_of.find(carer_id);
+    return it == routes_of.end() ? kNone : it->second;
+  };
+
+  // Clients: exclusions, preferences and how well each knows the carers (continuity).
+  std::map<std::string, int> client_index;
+  std::map<std::string, const v1::Client*> clients;
+  for (const v1::Client& client : input.clients) clients[client.client_id()] = &client;
+  std::map<std::string, std::map<std::string, double>> familiarity;  // client -> carer -> sum
+  const absl::Time history_from = model.origin - absl::Hours(24 * kContinuityDays);
+  for (const v1::Visit& visit : input.history) {
+    const absl::Time start = PlannedStart(visit);
+    if (visit.status() == v1::VISIT_STATUS_CANCELLED || start < history_from ||
+        start >= model.origin) {
+      continue;
+    }
+    const double age_days = absl::ToDoubleHours(model.origin - start) / 24;
+    for (const std::string& carer : visit.carer_ids()) {
+      familiarity[visit.client_id()][carer] += std::pow(0.5, age_days / kContinuityHalfLifeDays);
+    }
+  }
+  auto client_of = [&](const v1::Visit& visit) -> int {
+    auto found = clients.find(visit.client_id());
+    if (found == clients.end()) return -1;
+    auto [it, added] = client_index.try_emplace(visit.client_id(), 0);
+    if (!added) return it->second;
+    it->second = static_cast<int>(problem.clients.size());
+    const v1::Client& client = *found->second;
+    solver::Client mapped;
+    mapped.id = client.client_id();
+    for (const std::string& carer : client.preferred_carer_ids()) {
+      for (int route : routes(carer)) mapped.preferred_carers.push_back(route);
+    }
+    for (const auto& [carer, sum] : familiarity[client.client_id()]) {
+      for (int route : routes(carer)) {
+        mapped.known_carers.push_back(route);
+        mapped.known_carer_weights.push_back(std::min(1.0, sum));
+      }
+    }
+    mapped.preferred_gender = SolverGender(client.preferred_carer_gender());
+    mapped.gender_required =
+        client.carer_gender_required() && mapped.preferred_gender != solver::Gender::kUnspecified;
+    for (const std::string& carer : client.excluded_carer_ids()) {
+      for (int route : routes(carer)) {
+        problem.carers[route].never_visit_clients.push_back(it->second);
+      }
+    }
+    problem.clients.push_back(std::move(mapped));
+    return it->second;
+  };
+
+  // The visits to plan; a double-up one of whose carers a coordinator chose keeps that carer
+  // (on the stretch that holds its planned start) and its planned start.
+  for (const v1::Visit* visit : to_plan) {
+    solver::Visit mapped;
+    mapped.id = visit->visit_id();
+    mapped.client = client_of(*visit);
+    mapped.location = places.Index(visit->location());
+    mapped.window_start = minutes(StoredTime(visit->window_start()));
+    mapped.window_end = std::max(mapped.window_start, minutes(StoredTime(visit->window_end())));
+    mapped.duration = visit->duration_minutes();
+    for (const std::string& skill : visit->required_skills()) {
+      mapped.required_skills |= SkillSet{1} << skill_bits[skill];
+    }
+    mapped.carers_required = std::clamp(visit->carers_required(), 1, 2);
+    bool placeable = true;
+    for (const std::string& carer : visit->carer_ids()) {
+      const Minutes start = minutes(PlannedStart(*visit));
+      int holding = -1;
+      for (int route : routes(carer)) {
+        const solver::Carer& stretch = problem.carers[route];
+        if (stretch.shift_start <= start && start + mapped.duration <= stretch.shift_end) {
+          holding = route;
+        }
+      }
+      if (holding < 0) {
+        model.left_out.push_back(
+            {visit->visit_id(), absl::StrCat("its carer ", carer, " has no free stretch for it")});
+        placeable = false;
+        break;
+      }
+      mapped.pinned_carers.push_back(holding);
+      mapped.window_start = mapped.window_end = start;
+    }
+    if (!placeable) continue;
+    model.visit_ids.push_back(visit->visit_id());
+    model.visit_versions.push_back(visit->version());
+    problem.visits.push_back(std::move(mapped));
+  }
+
+  // Travel: one matrix per mode in use, over every place.
+  const std::vector<common::v1::GeoPoint>& points = places.points();
+  const int size = static_cast<int>(points.size());
+  std::vector<solver::TravelMatrix> matrices(profiles.size());
+  for (const auto& [mode, profile] : profiles) {
+    solver::TravelMatrix& matrix = matrices[profile];
+    matrix.size = size;
+    matrix.minutes.resize(static_cast<size_t>(size) * size);
+    for (int from = 0; from < size; ++from) {
+      for (int to = 0; to < size; ++to) {
+        matrix.minutes[static_cast<size_t>(from) * size + to] =
+            EstimateTravel(points[from], points[to], mode, input.settings->travel()).minutes;
+      }
+    }
+  }
+  problem.travel = std::move(matrices[0]);
+  problem.other_travel.assign(std::make_move_iterator(matrices.begin() + 1),
+                              std::make_move_iterator(matrices.end()));
+
+  model.weights.unassigned_visit = input.weights.unassigned_visit;
+  model.weights.travel = 1;
+  model.weights.total_lateness = 1;
+  model.weights.max_lateness = input.weights.max_lateness;
+  model.weights.non_preferred_carer = input.weights.non_preferred_carer;
+  model.weights.unknown_carer = input.weights.unknown_carer;
+  model.weights.gender_mismatch = input.weights.gender_mismatch;
+  return model;
+}
+
+AutoSchedulePlan PlanFromSolution(const SolverModel& model, const solver::Solution& solution) {
+  AutoSchedulePlan plan;
+  std::vector<int> planned_index(model.visit_ids.size(), -1);
+  for (const solver::Route& route : solution.routes) {
+    for (const solver::ScheduledVisit& scheduled : route.visits) {
+      int& index = planned_index[scheduled.visit];
+      if (index < 0) {
+        index = static_cast<int>(plan.assignments.size());
+        PlannedVisit planned;
+        planned.visit_id = model.visit_ids[scheduled.visit];
+        planned.version = model.visit_versions[scheduled.visit];
+        planned.planned_start =
+            model.origin + absl::Minutes(std::ceil(scheduled.start - solver::kTimeTolerance));
+        plan.assignments.push_back(std::move(planned));
+      }
+      plan.assignments[index].carer_ids.push_back(model.route_carer_ids[route.carer]);
+    }
+  }
+  std::sort(plan.assignments.begin(), plan.assignments.end(),
+            [](const PlannedVisit& a, const PlannedVisit& b) {
+              return std::tie(a.planned_start, a.visit_id) < std::tie(b.planned_start, b.visit_id);
+            });
+  for (const solver::UnassignedVisit& unassigned : solution.unassigned) {
+    plan.unassigned.push_back({model.visit_ids[unassigned.visit],
+                               std::string(solver::UnassignedReasonName(unassigned.reason))});
+  }
+  plan.unassigned.insert(plan.unassigned.end(), model.left_out.begin(), model.left_out.end());
+  plan.objective = solution.objective.weighted;
+  plan.travel_minutes = static_cast<int>(std::lround(solution.objective.travel));
+  plan.lateness_minutes = static_cast<int>(std::lround(solution.objective.total_lateness));
+  return plan;
+}
+
+}  // namespace homecare::scheduling

@@ -1,0 +1,114 @@
+// The scheduling engine's model of one provider day, built from the service's own data and the
+// roster's, and the plan read back from the engine's solution. Pure: no gRPC, no Redis.
+//
+// Times are minutes from the start of the local day in the tenant's zone, counted in real
+// (absolute) minutes, so that the days the clocks change have 23 or 25 hours. Travel is
+// EstimateTravel's, by each carer's mode (one matrix per mode that a carer uses). A carer's
+// availability that day, less their absences and the visits they are already committed to, is
+// one or more stretches (a split shift), each a route of the engine; the stretches of one carer
+// share the carer's max_minutes_per_day. The engine counts the legs from and to home in a
+// stretch and in its working time, where the assignment rules do not: its plans are the
+// stricter, so that each assignment it makes passes the rules when applied.
+#ifndef HOMECARE_SERVICES_SCHEDULING_AUTOSCHEDULE_MODEL_H_
+#define HOMECARE_SERVICES_SCHEDULING_AUTOSCHEDULE_MODEL_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "homecare/roster/v1/roster.pb.h"
+#include "homecare/scheduling/v1/scheduling.pb.h"
+#include "services/scheduling/solver/model.h"
+#include "services/scheduling/solver/solver.h"
+
+namespace homecare::scheduling {
+
+// Continuity: a carer's visits to a client in the kContinuityDays before the day count, each
+// by half every kContinuityHalfLifeDays of age; the client knows the carer as well as that sum
+// says, up to 1 (fully).
+inline constexpr int kContinuityDays = 28;
+inline constexpr double kContinuityHalfLifeDays = 7;
+
+// What the engine trades against a minute of travel or lateness (weight 1 each).
+struct AutoScheduleWeights {
+  double unassigned_visit = 10000;
+  double unknown_carer = 60;        // a carer the client has never met; less for one met long ago
+  double non_preferred_carer = 30;  // when the client names preferred carers
+  double gender_mismatch = 60;      // the client's preferred gender, when not required
+  double max_lateness = 1;
+};
+
+struct AutoScheduleInput {
+  absl::CivilDay date;
+  absl::TimeZone zone;
+  // Visits that have started by now are kept as they are.
+  absl::Time now;
+  const v1::SchedulingSettings* settings = nullptr;  // in force (EffectiveSettings)
+  AutoScheduleWeights weights;
+  // The visits to plan: those of `date` (and the locality asked for), any status.
+  std::vector<v1::Visit> visits;
+  // Their clients (others are ignored).
+  std::vector<v1::Client> clients;
+  // The carers who may be given visits, with their availability and their absences around the
+  // day. Inactive ones are left out.
+  absl::flat_hash_map<std::string, roster::v1::CarerDetails> carers;
+  // Those carers' other visits around the day (other localities, the days either side), which
+  // they keep: each takes its time out of the carer's stretches.
+  std::vector<v1::Visit> commitments;
+  // The clients' visits of the kContinuityDays before `date`, for continuity.
+  std::vector<v1::Visit> history;
+};
+
+// A visit the engine was not given, or could not place, with why.
+struct LeftOut {
+  std::string visit_id;
+  std::string reason;
+};
+
+struct SolverModel {
+  solver::Problem problem;
+  solver::ObjectiveWeights weights;
+  absl::Time origin;  // minute 0: the start of `date` in the zone
+  // By the engine's visit index: the visit (and its version as read).
+  std::vector<std::string> visit_ids;
+  std::vector<int64_t> visit_versions;
+  // By the engine's carer (route) index: whose stretch it is.
+  std::vector<std::string> route_carer_ids;
+  // Visits kept as they are, with every carer they need (cancelled ones are not planned).
+  std::vector<std::string> kept_visit_ids;
+  // Visits of the day the engine is not given, with why: those whose planned start has passed
+  // short of carers, and double-ups partly staffed by a carer with no stretch that holds them.
+  std::vector<LeftOut> left_out;
+};
+
+// INVALID_ARGUMENT when `input` lacks settings; FAILED_PRECONDITION when the day's visits need
+// more distinct skills than the engine holds (64).
+absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input);
+
+// One visit as planned.
+struct PlannedVisit {
+  std::string visit_id;
+  int64_t version = 0;  // as read when the model was built
+  std::vector<std::string> carer_ids;
+  absl::Time planned_start;
+};
+
+struct AutoSchedulePlan {
+  std::vector<PlannedVisit> assignments;
+  std::vector<LeftOut> unassigned;
+  double objective = 0;
+  int travel_minutes = 0;
+  int lateness_minutes = 0;
+};
+
+// The plan in the solution: each visit the engine placed with its carers (a double-up's two)
+// and its start (whole minutes, rounded up), the visits left unassigned with the engine's reason
+// and those `model` left out.
+AutoSchedulePlan PlanFromSolution(const SolverModel& model, const solver::Solution& solution);
+
+}  // namespace homecare::scheduling
+
+#endif  // HOMECARE_SERVICES_SCHEDULING_AUTOSCHEDULE_MODEL_H_

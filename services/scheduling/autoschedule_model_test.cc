@@ -1,0 +1,307 @@
+// The engine's model of a provider day: split shifts, visits kept as they are, continuity
+// history, exclusions and genders, travel by mode, and the days the clocks change.
+#include "services/scheduling/autoschedule_model.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/scheduling/settings_rules.h"
+#include "services/scheduling/solver/solution_check.h"
+#include "services/scheduling/travel.h"
+
+namespace homecare::scheduling {
+namespace {
+
+namespace rv1 = roster::v1;
+using ::testing::DoubleNear;
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::IsEmpty;
+using ::testing::Pointwise;
+using ::testing::UnorderedElementsAre;
+
+const absl::TimeZone& London() {
+  static const absl::TimeZone* const zone = new absl::TimeZone(*LoadTimeZone("Europe/London"));
+  return *zone;
+}
+
+common::v1::GeoPoint Place(double north_km) {
+  common::v1::GeoPoint point;
+  point.set_latitude(51.5 + north_km / 111.2);
+  point.set_longitude(-0.1);
+  return point;
+}
+
+// A carer at home `home_km` north, available every day in the local `blocks` (hours).
+rv1::CarerDetails Carer(const std::string& id, double home_km,
+                        std::vector<std::pair<int, int>> blocks) {
+  rv1::CarerDetails details;
+  rv1::Carer& carer = *details.mutable_carer();
+  carer.set_carer_id(id);
+  carer.set_active(true);
+  carer.set_gender(common::v1::GENDER_FEMALE);
+  *carer.mutable_home() = Place(home_km);
+  carer.set_travel_mode(rv1::TRAVEL_MODE_DRIVES);
+  carer.set_max_minutes_per_day(480);
+  carer.add_skills()->set_skill("personal-care");
+  details.mutable_availability()->set_carer_id(id);
+  for (int day = 1; day <= 7; ++day) {
+    for (auto [from, to] : blocks) {
+      rv1::WeeklyBlock& block = *details.mutable_availability()->add_weekly();
+      block.set_day(static_cast<common::v1::DayOfWeek>(day));
+      *block.mutable_time()->mutable_start() = TimeOfDayFromMinutes(from * 60);
+      *block.mutable_time()->mutable_end() = TimeOfDayFromMinutes(to * 60);
+    }
+  }
+  return details;
+}
+
+class AutoScheduleModelTest : public ::testing::Test {
+ protected:
+  absl::Time At(int hour, int minute = 0, int days = 0) const {
+    return LocalToInstant(absl::CivilSecond(date_ + days) + hour * 3600 + minute * 60, London());
+  }
+  // A visit of Edna's (2 km north) at local `hour`:`minute` on the day, its window an hour.
+  v1::Visit Visit(const std::string& id, int hour, int minute = 0, int days = 0) const {
+    v1::Visit visit;
+    visit.set_visit_id(id);
+    visit.set_client_id("cli_edna");
+    *visit.mutable_window_start() = TimeToProto(At(hour, minute, days));
+    *visit.mutable_window_end() = TimeToProto(At(hour + 1, minute, days));
+    *visit.mutable_planned_start() = TimeToProto(At(hour, minute, days));
+    visit.set_duration_minutes(30);
+    visit.set_carers_required(1);
+    visit.add_required_skills("personal-care");
+    visit.set_status(v1::VISIT_STATUS_NEEDS_CARER);
+    *visit.mutable_location() = Place(2);
+    *visit.mutable_local_date() = DateToProto(date_ + days);
+    visit.set_version(3);
+    return visit;
+  }
+  AutoScheduleInput Input() const {
+    AutoScheduleInput input{.date = date_, .zone = London(), .now = At(6), .settings = &settings_};
+    v1::Client edna;
+    edna.set_client_id("cli_edna");
+    input.clients.push_back(edna);
+    return input;
+  }
+  SolverModel Build(const AutoScheduleInput& input) const {
+    absl::StatusOr<SolverModel> model = BuildSolverModel(input);
+    EXPECT_TRUE(model.ok()) << model.status();
+    EXPECT_TRUE(solver::ValidateProblem(model->problem).ok())
+        << solver::ValidateProblem(model->problem);
+    return *std::move(model);
+  }
+  AutoSchedulePlan Solve(const SolverModel& model) const {
+    solver::SolveOptions options;
+    options.weights = model.weights;
+    options.max_iterations = 200;
+    absl::StatusOr<solver::Solution> solution = solver::Solve(model.problem, options);
+    EXPECT_TRUE(solution.ok()) << solution.status();
+    EXPECT_TRUE(solver::CheckSolution(model.problem, model.weights, *solution).ok());
+    return PlanFromSolution(model, *solution);
+  }
+
+  absl::CivilDay date_ = absl::CivilDay(2030, 12, 3);  // a Tuesday
+  v1::SchedulingSettings settings_ = EffectiveSettings({});
+};
+
+TEST_F(AutoScheduleModelTest, ASplitShiftIsTwoStretchesOfOnePersonWithOneDailyLimit) {
+  AutoScheduleInput input = Input();
+  input.carers["car_ann"] = Carer("car_ann", 0, {{7, 10}, {17, 21}});
+  input.visits = {Visit("vis_am", 8), Visit("vis_pm", 18)};
+  const SolverModel model = Build(input);
+  ASSERT_EQ(model.problem.carers.size(), 2u);
+  ASSERT_EQ(model.problem.people.size(), 1u);
+  EXPECT_EQ(model.problem.people[0].max_working_minutes, 480);
+  EXPECT_THAT(model.route_carer_ids, ElementsAre("car_ann", "car_ann"));
+  EXPECT_EQ(model.problem.carers[0].person, 0);
+  EXPECT_EQ(model.problem.carers[1].person, 0);
+  EXPECT_DOUBLE_EQ(model.problem.carers[0].shift_start, 7 * 60);
+  EXPECT_DOUBLE_EQ(model.problem.carers[0].shift_end, 10 * 60);
+  EXPECT_DOUBLE_EQ(model.problem.carers[1].shift_start, 17 * 60);
+  EXPECT_DOUBLE_EQ(model.problem.carers[1].shift_end, 21 * 60);
+
+  const AutoSchedulePlan plan = Solve(model);
+  ASSERT_EQ(plan.assignments.size(), 2u);
+  EXPECT_EQ(plan.assignments[0].visit_id, "vis_am");
+  EXPECT_THAT(plan.assignments[0].carer_ids, ElementsAre("car_ann"));
+  EXPECT_EQ(plan.assignments[0].planned_start, At(8));
+  EXPECT_EQ(plan.assignments[0].version, 3);
+  EXPECT_EQ(plan.assignments[1].visit_id, "vis_pm");
+  EXPECT_EQ(plan.assignments[1].planned_start, At(18));
+  EXPECT_THAT(plan.unassigned, IsEmpty());
+  // Two km each way from home, twice, by car.
+  const int leg =
+      EstimateTravel(Place(0), Place(2), rv1::TRAVEL_MODE_DRIVES, settings_.travel()).minutes;
+  EXPECT_EQ(plan.travel_minutes, 4 * leg);
+}
+
+TEST_F(AutoScheduleModelTest, StartedAndStaffedVisitsAreKeptAndTakeTheirTimeOutOfTheDay) {
+  AutoScheduleInput input = Input();
+  input.now = At(8, 30);
+  input.carers["car_ann"] = Carer("car_ann", 0, {{7, 13}});
+  v1::Visit started = Visit("vis_started", 8);  // nobody on it, but it is past its start
+  v1::Visit staffed = Visit("vis_staffed", 10);
+  staffed.add_carer_ids("car_ann");
+  staffed.set_status(v1::VISIT_STATUS_SCHEDULED);
+  v1::Visit cancelled = Visit("vis_cancelled", 11);
+  cancelled.set_status(v1::VISIT_STATUS_CANCELLED);
+  // Her visit in another locality the same day, which she keeps.
+  v1::Visit elsewhere = Visit("vis_elsewhere", 12);
+  elsewhere.add_carer_ids("car_ann");
+  input.visits = {started, staffed, cancelled, Visit("vis_open", 9)};
+  input.commitments = {elsewhere};
+  const SolverModel model = Build(input);
+  EXPECT_THAT(model.kept_visit_ids, ElementsAre("vis_staffed"));
+  EXPECT_THAT(model.left_out, ElementsAre(Field(&LeftOut::visit_id, "vis_started")));
+  EXPECT_THAT(model.visit_ids, ElementsAre("vis_open"));
+  // 07:00-13:00 less 10:00-10:30 and 12:00-12:30: three stretches, ending and starting at Edna's.
+  ASSERT_EQ(model.problem.carers.size(), 3u);
+  const solver::Carer& first = model.problem.carers[0];
+  const solver::Carer& second = model.problem.carers[1];
+  EXPECT_DOUBLE_EQ(first.shift_end, 10 * 60);
+  EXPECT_DOUBLE_EQ(second.shift_start, 10 * 60 + 30);
+  EXPECT_DOUBLE_EQ(second.shift_end, 12 * 60);
+  EXPECT_NE(first.start_location, first.end_location);  // home, then Edna's door
+  EXPECT_EQ(first.end_location, second.start_location);
+  EXPECT_EQ(model.problem.people[0].max_working_minutes, 480 - 60);
+}
+
+TEST_F(AutoScheduleModelTest, ADoubleUpWithOneCarerChosenKeepsHerAndItsTime) {
+  AutoScheduleInput input = Input();
+  input.carers["car_ann"] = Carer("car_ann", 0, {{7, 13}});
+  input.carers["car_bob"] = Carer("car_bob", 1, {{7, 13}});
+  v1::Visit double_up = Visit("vis_double", 9, 15);
+  double_up.set_carers_required(2);
+  double_up.add_carer_ids("car_bob");
+  input.visits = {double_up};
+  const SolverModel model = Build(input);
+  ASSERT_EQ(model.problem.visits.size(), 1u);
+  const solver::Visit& visit = model.problem.visits[0];
+  ASSERT_EQ(visit.pinned_carers.size(), 1u);
+  EXPECT_EQ(model.route_carer_ids[visit.pinned_carers[0]], "car_bob");
+  EXPECT_DOUBLE_EQ(visit.window_start, 9 * 60 + 15);
+  EXPECT_DOUBLE_EQ(visit.window_end, 9 * 60 + 15);
+  const AutoSchedulePlan plan = Solve(model);
+  ASSERT_EQ(plan.assignments.size(), 1u);
+  EXPECT_THAT(plan.assignments[0].carer_ids, UnorderedElementsAre("car_ann", "car_bob"));
+  EXPECT_EQ(plan.assignments[0].planned_start, At(9, 15));
+
+  // Bob off all morning: the visit cannot be placed around him, and says why.
+  rv1::Absence& absence = *input.carers["car_bob"].add_absences();
+  absence.set_state(rv1::ABSENCE_STATE_ACTIVE);
+  *absence.mutable_start_time() = TimeToProto(At(0));
+  *absence.mutable_end_time() = TimeToProto(At(14));
+  const SolverModel without_bob = Build(input);
+  EXPECT_THAT(without_bob.visit_ids, IsEmpty());
+  EXPECT_THAT(without_bob.left_out,
+              ElementsAre(Field(&LeftOut::reason, "its carer car_bob has no free stretch for it")));
+  EXPECT_THAT(without_bob.route_carer_ids, ElementsAre("car_ann"));
+}
+
+TEST_F(AutoScheduleModelTest, ContinuityCountsRecentVisitsMostAndNothingOlderThanFourWeeks) {
+  AutoScheduleInput input = Input();
+  for (const char* id : {"car_ann", "car_bob", "car_cat", "car_dee"}) {
+    input.carers[id] = Carer(id, 0, {{7, 13}});
+  }
+  input.visits = {Visit("vis_today", 9)};
+  auto visited = [&](const std::string& carer, int days_ago) {
+    v1::Visit visit = Visit("vis_then", 9, 0, -days_ago);
+    visit.add_carer_ids(carer);
+    return visit;
+  };
+  v1::Visit cancelled = visited("car_dee", 1);
+  cancelled.set_status(v1::VISIT_STATUS_CANCELLED);
+  input.history = {visited("car_ann", 1), visited("car_ann", 2), visited("car_bob", 21),
+                   visited("car_cat", 29), cancelled};
+  const SolverModel model = Build(input);
+  ASSERT_EQ(model.problem.clients.size(), 1u);
+  const solver::Client& edna = model.problem.clients[0];
+  std::vector<std::string> known;
+  for (int route : edna.known_carers) known.push_back(model.route_carer_ids[route]);
+  EXPECT_THAT(known, ElementsAre("car_ann", "car_bob"));
+  // Ann twice this week: fully; Bob once, three weeks ago at 09:00: about an eighth.
+  const double bob = std::pow(0.5, (21 - 9.0 / 24) / kContinuityHalfLifeDays);
+  EXPECT_THAT(edna.known_carer_weights, Pointwise(DoubleNear(1e-9), {1.0, bob}));
+}
+
+TEST_F(AutoScheduleModelTest, ExclusionsPreferencesAndGendersGoToTheRightStretches) {
+  AutoScheduleInput input = Input();
+  input.carers["car_ann"] = Carer("car_ann", 0, {{7, 10}, {17, 21}});
+  input.carers["car_bob"] = Carer("car_bob", 0, {{7, 13}});
+  input.carers["car_bob"].mutable_carer()->set_gender(common::v1::GENDER_MALE);
+  input.carers["car_bob"].mutable_carer()->set_travel_mode(rv1::TRAVEL_MODE_WALKS);
+  v1::Client& edna = input.clients[0];
+  edna.add_excluded_carer_ids("car_ann");
+  edna.add_preferred_carer_ids("car_bob");
+  edna.set_preferred_carer_gender(common::v1::GENDER_MALE);
+  edna.set_carer_gender_required(true);
+  input.visits = {Visit("vis_am", 8)};
+  const SolverModel model = Build(input);
+  ASSERT_EQ(model.problem.carers.size(), 3u);  // Ann's two stretches, Bob's one
+  EXPECT_THAT(model.problem.carers[0].never_visit_clients, ElementsAre(0));
+  EXPECT_THAT(model.problem.carers[1].never_visit_clients, ElementsAre(0));
+  EXPECT_THAT(model.problem.carers[2].never_visit_clients, IsEmpty());
+  EXPECT_THAT(model.problem.clients[0].preferred_carers, ElementsAre(2));
+  EXPECT_EQ(model.problem.clients[0].preferred_gender, solver::Gender::kMale);
+  EXPECT_TRUE(model.problem.clients[0].gender_required);
+  EXPECT_EQ(model.problem.carers[2].gender, solver::Gender::kMale);
+  // Bob walks: his own matrix, by EstimateTravel on foot.
+  EXPECT_EQ(model.problem.carers[0].travel_profile, 0);
+  EXPECT_EQ(model.problem.carers[2].travel_profile, 1);
+  ASSERT_EQ(model.problem.other_travel.size(), 1u);
+  const solver::Carer& bob = model.problem.carers[2];
+  const int edna_place = model.problem.visits[0].location;
+  EXPECT_EQ(model.problem.other_travel[0](bob.start_location, edna_place),
+            EstimateTravel(Place(0), Place(2), rv1::TRAVEL_MODE_WALKS, settings_.travel()).minutes);
+  const AutoSchedulePlan plan = Solve(model);
+  ASSERT_EQ(plan.assignments.size(), 1u);
+  EXPECT_THAT(plan.assignments[0].carer_ids, ElementsAre("car_bob"));
+}
+
+TEST_F(AutoScheduleModelTest, MinutesCountRealTimeOnTheDaysTheClocksChange) {
+  for (auto [date, eight_am] : {std::pair{absl::CivilDay(2030, 3, 31), 7 * 60},
+                                std::pair{absl::CivilDay(2030, 10, 27), 9 * 60}}) {
+    date_ = date;
+    AutoScheduleInput input = Input();
+    input.now = At(0);
+    input.carers["car_ann"] = Carer("car_ann", 0, {{8, 12}});
+    input.visits = {Visit("vis_am", 9)};
+    const SolverModel model = Build(input);
+    EXPECT_EQ(model.origin, LocalToInstant(absl::CivilSecond(date), London()));
+    ASSERT_EQ(model.problem.carers.size(), 1u);
+    EXPECT_DOUBLE_EQ(model.problem.carers[0].shift_start, eight_am) << date;
+    EXPECT_DOUBLE_EQ(model.problem.visits[0].window_start, eight_am + 60) << date;
+    const AutoSchedulePlan plan = Solve(model);
+    ASSERT_EQ(plan.assignments.size(), 1u);
+    EXPECT_EQ(plan.assignments[0].planned_start, At(9)) << date;
+  }
+}
+
+TEST_F(AutoScheduleModelTest, InactiveCarersAndUnknownSettingsAreRefusedOrLeftOut) {
+  AutoScheduleInput input = Input();
+  input.carers["car_ann"] = Carer("car_ann", 0, {{7, 13}});
+  input.carers["car_ann"].mutable_carer()->set_active(false);
+  input.visits = {Visit("vis_am", 8)};
+  const SolverModel model = Build(input);
+  EXPECT_THAT(model.problem.carers, IsEmpty());
+  const AutoSchedulePlan plan = Solve(model);
+  EXPECT_THAT(plan.unassigned, ElementsAre(Field(&LeftOut::visit_id, "vis_am")));
+  input.settings = nullptr;
+  EXPECT_EQ(BuildSolverModel(input).status().code(), absl::StatusCode::kInvalidArgument);
+  input.settings = &settings_;
+  for (int i = 0; i < 65; ++i) {
+    input.visits.push_back(Visit(absl::StrCat("vis_", i), 9));
+    input.visits.back().add_required_skills(absl::StrCat("skill-", i));
+  }
+  EXPECT_EQ(BuildSolverModel(input).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace homecare::scheduling
