@@ -317,13 +317,16 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
   problem.other_travel.assign(std::make_move_iterator(matrices.begin() + 1),
                               std::make_move_iterator(matrices.end()));
 
-  model.weights.unassigned_visit = input.weights.unassigned_visit;
+  // A visit left unassigned outweighs any day's travel; lateness counts like travel, and the
+  // latest visit once more, so that no one visit is left very late.
+  const v1::AutoScheduleWeights& weights = input.settings->auto_schedule();
+  model.weights.unassigned_visit = 10000;
   model.weights.travel = 1;
   model.weights.total_lateness = 1;
-  model.weights.max_lateness = input.weights.max_lateness;
-  model.weights.non_preferred_carer = input.weights.non_preferred_carer;
-  model.weights.unknown_carer = input.weights.unknown_carer;
-  model.weights.gender_mismatch = input.weights.gender_mismatch;
+  model.weights.max_lateness = 1;
+  model.weights.unknown_carer = weights.continuity_minutes();
+  model.weights.non_preferred_carer = weights.preferred_carer_minutes();
+  model.weights.gender_mismatch = weights.preferred_gender_minutes();
   return model;
 }
 

@@ -32,22 +32,14 @@ namespace homecare::scheduling {
 inline constexpr int kContinuityDays = 28;
 inline constexpr double kContinuityHalfLifeDays = 7;
 
-// What the engine trades against a minute of travel or lateness (weight 1 each).
-struct AutoScheduleWeights {
-  double unassigned_visit = 10000;
-  double unknown_carer = 60;        // a carer the client has never met; less for one met long ago
-  double non_preferred_carer = 30;  // when the client names preferred carers
-  double gender_mismatch = 60;      // the client's preferred gender, when not required
-  double max_lateness = 1;
-};
-
 struct AutoScheduleInput {
   absl::CivilDay date;
   absl::TimeZone zone;
   // Visits that have started by now are kept as they are.
   absl::Time now;
-  const v1::SchedulingSettings* settings = nullptr;  // in force (EffectiveSettings)
-  AutoScheduleWeights weights;
+  // In force (EffectiveSettings): travel, and the weights of continuity and the clients'
+  // preferences against a minute of travel or lateness.
+  const v1::SchedulingSettings* settings = nullptr;
   // The visits to plan: those of `date` (and the locality asked for), any status.
   std::vector<v1::Visit> visits;
   // Their clients (others are ignored).

@@ -229,6 +229,10 @@ TEST_F(AutoScheduleModelTest, ContinuityCountsRecentVisitsMostAndNothingOlderTha
   // Ann twice this week: fully; Bob once, three weeks ago at 09:00: about an eighth.
   const double bob = std::pow(0.5, (21 - 9.0 / 24) / kContinuityHalfLifeDays);
   EXPECT_THAT(edna.known_carer_weights, Pointwise(DoubleNear(1e-9), {1.0, bob}));
+  // Weighed as the tenant says.
+  EXPECT_EQ(model.weights.unknown_carer, kDefaultContinuityMinutes);
+  settings_.mutable_auto_schedule()->set_continuity_minutes(240);
+  EXPECT_EQ(Build(input).weights.unknown_carer, 240);
 }
 
 TEST_F(AutoScheduleModelTest, ExclusionsPreferencesAndGendersGoToTheRightStretches) {

@@ -1,6 +1,7 @@
 #include "services/scheduling/settings_rules.h"
 
 #include <cmath>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -26,6 +27,18 @@ void CheckSpeed(FieldViolations& violations, const char* field, double kmh) {
 v1::SchedulingSettings EffectiveSettings(const v1::SchedulingSettings& stored) {
   v1::SchedulingSettings settings = stored;
   *settings.mutable_travel() = EffectiveTravelSettings(stored.travel());
+  v1::AutoScheduleWeights& weights = *settings.mutable_auto_schedule();
+  for (auto [value, set, fallback] :
+       {std::tuple{weights.continuity_minutes(), &v1::AutoScheduleWeights::set_continuity_minutes,
+                   kDefaultContinuityMinutes},
+        std::tuple{weights.preferred_carer_minutes(),
+                   &v1::AutoScheduleWeights::set_preferred_carer_minutes,
+                   kDefaultPreferredCarerMinutes},
+        std::tuple{weights.preferred_gender_minutes(),
+                   &v1::AutoScheduleWeights::set_preferred_gender_minutes,
+                   kDefaultPreferredGenderMinutes}}) {
+    if (value == 0) (weights.*set)(fallback);
+  }
   return settings;
 }
 
@@ -37,7 +50,11 @@ const std::vector<std::string>& SettingsUpdatePaths() {
                                    "travel.walking_speed_kmh",
                                    "travel.cycling_speed_kmh",
                                    "travel.public_transport_speed_kmh",
-                                   "refuse_on_preferences"};
+                                   "refuse_on_preferences",
+                                   "auto_schedule",
+                                   "auto_schedule.continuity_minutes",
+                                   "auto_schedule.preferred_carer_minutes",
+                                   "auto_schedule.preferred_gender_minutes"};
   return *kPaths;
 }
 
@@ -61,6 +78,16 @@ absl::StatusOr<v1::SchedulingSettings> ApplySettingsUpdate(const v1::SchedulingS
   CheckSpeed(violations, "walking_speed_kmh", travel.walking_speed_kmh());
   CheckSpeed(violations, "cycling_speed_kmh", travel.cycling_speed_kmh());
   CheckSpeed(violations, "public_transport_speed_kmh", travel.public_transport_speed_kmh());
+  const v1::AutoScheduleWeights& weights = updated.auto_schedule();
+  for (auto [field, minutes] :
+       {std::pair{"continuity_minutes", weights.continuity_minutes()},
+        std::pair{"preferred_carer_minutes", weights.preferred_carer_minutes()},
+        std::pair{"preferred_gender_minutes", weights.preferred_gender_minutes()}}) {
+    if (minutes < 0 || minutes > kMaxWeightMinutes) {
+      violations.Add(absl::StrCat("settings.auto_schedule.", field),
+                     absl::StrCat("must be from 0 (the default) to ", kMaxWeightMinutes));
+    }
+  }
   if (!violations.empty()) return violations.ToStatus();
   updated.set_version(stored.version() + 1);
   *updated.mutable_update_time() = TimeToProto(now);

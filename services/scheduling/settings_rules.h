@@ -17,16 +17,22 @@ namespace homecare::scheduling {
 inline constexpr double kMinRoadDistanceFactor = 1.0;
 inline constexpr double kMaxRoadDistanceFactor = 3.0;
 inline constexpr double kMaxSpeedKmh = 150;
+// The automatic scheduler's weights, in minutes of travel: defaults and the most allowed.
+inline constexpr int kDefaultContinuityMinutes = 60;
+inline constexpr int kDefaultPreferredCarerMinutes = 30;
+inline constexpr int kDefaultPreferredGenderMinutes = 60;
+inline constexpr int kMaxWeightMinutes = 24 * 60;
 
 // The settings in force: `stored` (empty for a tenant that never changed them) with travel
-// defaults filled in.
+// and scheduler weight defaults filled in.
 v1::SchedulingSettings EffectiveSettings(const v1::SchedulingSettings& stored);
 
 // The update_mask paths UpdateSchedulingSettings accepts.
 const std::vector<std::string>& SettingsUpdatePaths();
 
 // `stored` with the `paths` of `changes` copied in, validated: a road-distance factor of 1 to
-// 3 and speeds above 0 and at most kMaxSpeedKmh, each naming its field under "settings."; 0
+// 3, speeds above 0 and at most kMaxSpeedKmh and weights of 0 to kMaxWeightMinutes, each
+// naming its field under "settings."; 0
 // is unset (the default). The version is bumped and update_time set. The result is what to
 // store; EffectiveSettings of it is what is in force.
 absl::StatusOr<v1::SchedulingSettings> ApplySettingsUpdate(const v1::SchedulingSettings& stored,

@@ -15,7 +15,27 @@ TEST(SettingsRulesTest, ATenantThatSetNothingHasTheDefaults) {
   EXPECT_EQ(settings.travel().road_distance_factor(), kDefaultRoadDistanceFactor);
   EXPECT_EQ(settings.travel().driving_speed_kmh(), kDefaultDrivingSpeedKmh);
   EXPECT_FALSE(settings.refuse_on_preferences());
+  EXPECT_EQ(settings.auto_schedule().continuity_minutes(), kDefaultContinuityMinutes);
+  EXPECT_EQ(settings.auto_schedule().preferred_carer_minutes(), kDefaultPreferredCarerMinutes);
+  EXPECT_EQ(settings.auto_schedule().preferred_gender_minutes(), kDefaultPreferredGenderMinutes);
   EXPECT_EQ(settings.version(), 0);
+}
+
+TEST(SettingsRulesTest, TheSchedulersWeightsAreTheTenantsToSet) {
+  v1::SchedulingSettings changes;
+  changes.mutable_auto_schedule()->set_continuity_minutes(240);
+  absl::StatusOr<v1::SchedulingSettings> updated = ApplySettingsUpdate(
+      {}, changes, {"auto_schedule.continuity_minutes"}, absl::FromUnixSeconds(9));
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  const v1::SchedulingSettings in_force = EffectiveSettings(*updated);
+  EXPECT_EQ(in_force.auto_schedule().continuity_minutes(), 240);
+  EXPECT_EQ(in_force.auto_schedule().preferred_carer_minutes(), kDefaultPreferredCarerMinutes);
+  changes.mutable_auto_schedule()->set_continuity_minutes(-1);
+  changes.mutable_auto_schedule()->set_preferred_gender_minutes(kMaxWeightMinutes + 1);
+  updated = ApplySettingsUpdate({}, changes, {"auto_schedule"}, absl::FromUnixSeconds(9));
+  EXPECT_THAT(ViolatedFields(updated.status()),
+              UnorderedElementsAre("settings.auto_schedule.continuity_minutes",
+                                   "settings.auto_schedule.preferred_gender_minutes"));
 }
 
 TEST(SettingsRulesTest, AnUpdateChangesTheNamedFieldsAndKeepsZerosAsDefaults) {

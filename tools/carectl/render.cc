@@ -540,6 +540,12 @@ std::string RenderSchedulingSettings(const sv1::SchedulingSettings& settings,
   details.Add("preferences", settings.refuse_on_preferences()
                                  ? "refuse an assignment unless overridden"
                                  : "warn only");
+  const sv1::AutoScheduleWeights& weights = settings.auto_schedule();
+  details.Add("scheduler weighs",
+              absl::StrCat("a carer new to the client ", weights.continuity_minutes(),
+                           " min, not a preferred carer ", weights.preferred_carer_minutes(),
+                           " min, not the preferred gender ", weights.preferred_gender_minutes(),
+                           " min (of travel)"));
   details.Add("version", Version(settings.version(), settings.update_time(), directory.zone));
   return details.Render();
 }

@@ -1,5 +1,7 @@
 // carectl's scheduling commands: clients, care plans and visits. Dates are the tenant's local
 // dates and times given without a zone its local time.
+#include <algorithm>
+#include <cstdint>
 #include <initializer_list>
 #include <iostream>
 #include <tuple>
@@ -753,6 +755,7 @@ int RunSettingsGet(const std::vector<std::string>& args) {
 int RunSettingsSet(const std::vector<std::string>& args) {
   ClientFlags connection;
   std::string road_factor, driving, walking, cycling, public_transport, refuse;
+  std::string continuity, preferred_carer, preferred_gender;
   int64_t expected_version = 0;
   FlagSet flags("carectl settings set");
   connection.Register(flags);
@@ -766,6 +769,13 @@ int RunSettingsSet(const std::vector<std::string>& args) {
   flags.AddString("refuse-on-preferences", &refuse,
                   "true: an assignment against a client's preferences is refused unless "
                   "overridden; false: a warning");
+  flags.AddString("continuity-minutes", &continuity,
+                  "What the scheduler counts a carer new to the client as, in minutes of travel "
+                  "(0: default)");
+  flags.AddString("preferred-carer-minutes", &preferred_carer,
+                  "...a carer outside the client's preferred carers (0: default)");
+  flags.AddString("preferred-gender-minutes", &preferred_gender,
+                  "...a carer of another gender than the client prefers (0: default)");
   flags.AddInt("expected-version", &expected_version, "Apply only to this version");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
   sv1::UpdateSchedulingSettingsRequest request;
@@ -788,6 +798,22 @@ int RunSettingsSet(const std::vector<std::string>& args) {
       return PrintError(absl::InvalidArgumentError(absl::StrCat("--", flag, " must be a number")));
     }
     (travel.*set)(value);
+    request.mutable_update_mask()->add_paths(path);
+  }
+  sv1::AutoScheduleWeights& weights = *request.mutable_settings()->mutable_auto_schedule();
+  for (auto [flag, text, path, set] :
+       {std::tuple{"continuity-minutes", &continuity, "auto_schedule.continuity_minutes",
+                   &sv1::AutoScheduleWeights::set_continuity_minutes},
+        std::tuple{"preferred-carer-minutes", &preferred_carer,
+                   "auto_schedule.preferred_carer_minutes",
+                   &sv1::AutoScheduleWeights::set_preferred_carer_minutes},
+        std::tuple{"preferred-gender-minutes", &preferred_gender,
+                   "auto_schedule.preferred_gender_minutes",
+                   &sv1::AutoScheduleWeights::set_preferred_gender_minutes}}) {
+    if (text->empty()) continue;
+    int64_t value = 0;
+    if (absl::Status ok = ParseInt(flag, *text, value); !ok.ok()) return PrintError(ok);
+    (weights.*set)(static_cast<int32_t>(std::clamp<int64_t>(value, -1, INT32_MAX)));
     request.mutable_update_mask()->add_paths(path);
   }
   if (!refuse.empty()) {
