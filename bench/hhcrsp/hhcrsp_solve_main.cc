@@ -89,10 +89,20 @@ int main(int argc, char** argv) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     options.time_limit_seconds = std::max(0.01, seconds - spent);
   }
+  // With --verbose, progress every half second (as AutoSchedule streams it), the first plan's
+  // building included, and when the first complete plan came.
+  double first_plan_seconds = -1;
   if (absl::GetFlag(FLAGS_verbose)) {
-    options.on_progress = [](const solver::Progress& progress) {
-      std::cerr << absl::StrFormat("%8.3fs %10d it  best %.4f\n", progress.seconds,
-                                   progress.iterations, progress.best_objective);
+    options.progress_interval_seconds = 0.5;
+    options.on_progress = [&first_plan_seconds](const solver::Progress& progress) {
+      if (!progress.has_plan) {
+        std::cerr << absl::StrFormat("%8.3fs building the first plan\n", progress.seconds);
+        return;
+      }
+      if (first_plan_seconds < 0) first_plan_seconds = progress.seconds;
+      std::cerr << absl::StrFormat("%8.3fs %10d it  best %.4f  unassigned %d\n", progress.seconds,
+                                   progress.iterations, progress.best_objective,
+                                   progress.unassigned_visits);
     };
   }
   absl::StatusOr<solver::Solution> solution = solver::Solve(model->problem, options);
@@ -101,9 +111,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (absl::GetFlag(FLAGS_verbose)) {
-    std::cerr << absl::StrFormat("%d iterations, %d insertions evaluated, %.3f s\n",
-                                 solution->stats.iterations, solution->stats.evaluations,
-                                 solution->stats.seconds);
+    std::cerr << absl::StrFormat(
+        "%d iterations, %d insertions evaluated, %.3f s; first complete plan after %.3f s "
+        "(reported at %.1f s)\n",
+        solution->stats.iterations, solution->stats.evaluations, solution->stats.seconds,
+        solution->stats.first_plan_seconds, first_plan_seconds);
   }
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();

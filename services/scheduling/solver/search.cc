@@ -14,11 +14,11 @@ constexpr double kScoreAccepted = 13;
 
 }  // namespace
 
-SearchContext::SearchContext(const TaskModel& model) : model(model) {
+void SearchContext::MakeNeighbours() const {
   const int n = model.num_tasks();
-  neighbours.resize(n);
+  neighbours_.resize(n);
   for (int t = 0; t < n; ++t) {
-    std::vector<int>& list = neighbours[t];
+    std::vector<int>& list = neighbours_[t];
     list.reserve(n - 1);
     for (int o = 0; o < n; ++o) {
       if (o != t) list.push_back(o);
@@ -27,6 +27,9 @@ SearchContext::SearchContext(const TaskModel& model) : model(model) {
       return model.task_travel(t, a) < model.task_travel(t, b);
     });
   }
+}
+
+SearchContext::SearchContext(const TaskModel& model) : model(model) {
   unplaceable.assign(model.num_units(), false);
   for (int u = 0; u < model.num_units(); ++u) {
     const Unit& unit = model.unit(u);
@@ -82,6 +85,10 @@ void Search::Construct(const Budget& budget) {
   std::vector<int> not_reached;
   GreedyInsert(candidate_, /*by_window=*/true, &not_reached);
   for (int u : not_reached) untried_[u] = 1;
+  // A complete plan already; reported before the polish, which takes longer on a large day.
+  best_ = candidate_;
+  PublishBest();
+  first_plan_time_ = std::chrono::steady_clock::now();
   Relocate(candidate_);
   budget_ = nullptr;
   current_ = candidate_;
@@ -395,7 +402,7 @@ void Search::StringRemoval(Plan& plan, int target) {
   const int max_string = std::max(1, std::min(10, static_cast<int>(std::lround(average_length))));
   const int seed = assigned_tasks[random_.Uniform(static_cast<int>(assigned_tasks.size()))];
   std::vector<char> route_done(plan.num_routes(), 0);
-  const std::vector<int>& near = context_.neighbours[seed];
+  const std::vector<int>& near = context_.neighbours(seed);
   for (int k = -1; k < static_cast<int>(near.size()); ++k) {
     if (RemovedTasks(model_, removed_) >= target) break;
     const int t = k < 0 ? seed : near[k];

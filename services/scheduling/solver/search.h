@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -24,10 +25,20 @@ struct SearchContext {
   explicit SearchContext(const TaskModel& model);
 
   const TaskModel& model;
-  // For each task, the other tasks by increasing travel from it.
-  std::vector<std::vector<int>> neighbours;
+  // For each task, the other tasks by increasing travel from it. Made on first use, after the
+  // first plan (building it does not need them): on a provider's day they take most of a
+  // second to sort.
+  const std::vector<int>& neighbours(int task) const {
+    std::call_once(neighbours_made_, [this] { MakeNeighbours(); });
+    return neighbours_[task];
+  }
   // Units that no carer can take at all; the search leaves them out.
   std::vector<bool> unplaceable;
+
+ private:
+  void MakeNeighbours() const;
+  mutable std::once_flag neighbours_made_;
+  mutable std::vector<std::vector<int>> neighbours_;
 };
 
 // How much lower a cost must be to count as better: the same plan's cost summed in another order
@@ -66,6 +77,8 @@ class Search {
   StopReason Run(std::int64_t count, const Budget& budget);
 
   const Plan& best() const { return best_; }
+  // When construction had a complete plan (before its polish).
+  std::chrono::steady_clock::time_point first_plan_time() const { return first_plan_time_; }
   // By unit: 1 for those construction never tried because it was stopped.
   const std::vector<char>& untried() const { return untried_; }
   // What another thread may read while the search runs (for progress reports): iterations run,
@@ -160,6 +173,7 @@ class Search {
   const Budget* budget_ = nullptr;  // while Construct or Run runs
   int interrupt_checks_ = 0;
   std::vector<char> untried_;
+  std::chrono::steady_clock::time_point first_plan_time_;
   std::atomic<std::int64_t> published_iterations_{0};
   std::atomic<bool> published_has_plan_{false};
   std::atomic<double> published_cost_{0};

@@ -1,6 +1,7 @@
 #include "services/scheduling/solver/solver.h"
 
 #include <algorithm>
+#include <atomic>
 #include <barrier>
 #include <chrono>
 #include <cmath>
@@ -208,15 +209,65 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
   if (absl::Status s = ValidateProblem(problem); !s.ok()) return s;
   if (absl::Status s = ValidateOptions(options); !s.ok()) return s;
   const auto begin = std::chrono::steady_clock::now();
+  const int threads = options.threads;
+  std::vector<std::unique_ptr<Search>> searches;
+  std::atomic<bool> searching{false};  // `searches` made, and not changed from then on
+
+  // With an interval, progress comes from a thread of its own, from what each search publishes,
+  // so that it keeps coming while the model is made, a large first plan is built or an epoch
+  // runs long.
+  const bool ticking = options.on_progress && options.progress_interval_seconds > 0;
+  auto published = [&]() {
+    Progress progress;
+    progress.has_plan = false;
+    if (searching.load(std::memory_order_acquire)) {
+      for (const auto& search : searches) {
+        const Search::Snapshot snapshot = search->Published();
+        progress.iterations += snapshot.iterations;
+        if (snapshot.has_plan &&
+            (!progress.has_plan || snapshot.best_cost < progress.best_objective)) {
+          progress.has_plan = true;
+          progress.best_objective = snapshot.best_cost;
+          progress.unassigned_visits = snapshot.unassigned_visits;
+        }
+      }
+    }
+    progress.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    return progress;
+  };
+  std::mutex ticker_mutex;
+  std::condition_variable ticker_wake;
+  bool solved = false;
+  std::thread ticker;
+  if (ticking) {
+    ticker = std::thread([&] {
+      const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double>(options.progress_interval_seconds));
+      std::unique_lock<std::mutex> lock(ticker_mutex);
+      for (auto next = begin + interval;; next += interval) {
+        if (ticker_wake.wait_until(lock, next, [&] { return solved; })) return;
+        options.on_progress(published());
+      }
+    });
+  }
+  auto stop_ticker = [&] {
+    if (!ticker.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(ticker_mutex);
+      solved = true;
+    }
+    ticker_wake.notify_one();
+    ticker.join();
+  };
 
   const TaskModel model(problem, options.weights);
   const SearchContext context(model);
-  const int threads = options.threads;
   const SearchParams& params = options.search;
-  std::vector<std::unique_ptr<Search>> searches;
   for (int i = 0; i < threads; ++i) {
     searches.push_back(std::make_unique<Search>(context, Random::Derive(options.seed, i), params));
   }
+  searching.store(true, std::memory_order_release);
 
   Search::Budget budget;
   budget.total_iterations = options.max_iterations;
@@ -234,7 +285,6 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
   std::vector<char> exchange_untried;  // what the construction of `exchange` left untried
   std::vector<StopReason> reasons(threads, StopReason::kNone);
   bool finished = false;
-  const bool ticking = options.on_progress && options.progress_interval_seconds > 0;
   auto complete = [&]() noexcept {
     int leader = 0;
     for (int i = 1; i < threads; ++i) {
@@ -267,51 +317,12 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
       sync.arrive_and_wait();
     }
   };
-  // With an interval, progress comes from a thread of its own, from what each search publishes,
-  // so that it keeps coming while a large first plan is built or an epoch runs long.
-  auto published = [&]() {
-    Progress progress;
-    progress.has_plan = false;
-    for (const auto& search : searches) {
-      const Search::Snapshot snapshot = search->Published();
-      progress.iterations += snapshot.iterations;
-      if (snapshot.has_plan &&
-          (!progress.has_plan || snapshot.best_cost < progress.best_objective)) {
-        progress.has_plan = true;
-        progress.best_objective = snapshot.best_cost;
-        progress.unassigned_visits = snapshot.unassigned_visits;
-      }
-    }
-    progress.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-    return progress;
-  };
-  std::mutex ticker_mutex;
-  std::condition_variable ticker_wake;
-  bool solved = false;
-  std::thread ticker;
-  if (ticking) {
-    ticker = std::thread([&] {
-      const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-          std::chrono::duration<double>(options.progress_interval_seconds));
-      std::unique_lock<std::mutex> lock(ticker_mutex);
-      for (auto next = begin + interval;; next += interval) {
-        if (ticker_wake.wait_until(lock, next, [&] { return solved; })) return;
-        options.on_progress(published());
-      }
-    });
-  }
   std::vector<std::thread> workers;
   for (int i = 1; i < threads; ++i) workers.emplace_back(body, i);
   body(0);
   for (std::thread& worker : workers) worker.join();
   if (ticking) {
-    {
-      std::lock_guard<std::mutex> lock(ticker_mutex);
-      solved = true;
-    }
-    ticker_wake.notify_one();
-    ticker.join();
+    stop_ticker();
     Progress last = published();
     last.has_plan = true;
     last.best_objective = exchange.cost();
@@ -325,6 +336,9 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
     solution.stats.evaluations += search->evaluations();
   }
   solution.stats.threads = threads;
+  auto first_plan = searches[0]->first_plan_time();
+  for (const auto& search : searches) first_plan = std::min(first_plan, search->first_plan_time());
+  solution.stats.first_plan_seconds = std::chrono::duration<double>(first_plan - begin).count();
   solution.stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   return solution;

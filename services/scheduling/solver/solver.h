@@ -86,6 +86,9 @@ struct SolveStats {
   std::int64_t iterations = 0;   // over all threads
   std::int64_t evaluations = 0;  // insertions evaluated, over all threads
   double seconds = 0;
+  // From the start to the first complete plan (the first search to build one, before its
+  // polish).
+  double first_plan_seconds = 0;
   int threads = 1;
 };
 

@@ -384,6 +384,8 @@ TEST(SolverTest, WithAnIntervalReportsFromItsOwnThreadFromTheStartToTheFinalPlan
   EXPECT_DOUBLE_EQ(reports.back().best_objective, solution.objective.weighted);
   EXPECT_EQ(reports.back().unassigned_visits, solution.objective.unassigned_visits);
   EXPECT_EQ(reports.back().iterations, solution.stats.iterations);
+  EXPECT_GT(solution.stats.first_plan_seconds, 0);
+  EXPECT_LE(solution.stats.first_plan_seconds, solution.stats.seconds);
 }
 
 TEST(SolverTest, ReportsProgressWithAFallingBest) {
