@@ -93,6 +93,25 @@ RosterDirectory::GetCarers(const std::string& tenant_id, const CarerQuery& query
   return found;
 }
 
+absl::StatusOr<std::vector<std::string>> RosterDirectory::ActiveCarerIds(
+    const std::string& tenant_id) {
+  std::vector<std::string> ids;
+  roster::v1::ListCarersRequest request;
+  request.set_active(true);
+  request.set_page_size(200);
+  do {
+    grpc::ClientContext context;
+    PrepareContext(context, tokens_.ForTenant(tenant_id), options_.timeout);
+    roster::v1::ListCarersResponse page;
+    grpc::Status status = stub_->ListCarers(&context, request, &page);
+    if (!status.ok()) return RosterFailure("ListCarers", status);
+    for (const roster::v1::Carer& carer : page.carers()) ids.push_back(carer.carer_id());
+    if (page.next_page_token() == request.page_token()) break;  // a roster repeating itself
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  return ids;
+}
+
 absl::StatusOr<std::vector<std::string>> RosterDirectory::UnknownCarers(
     const std::string& tenant_id, const std::vector<std::string>& carer_ids) {
   absl::StatusOr<absl::flat_hash_map<std::string, roster::v1::CarerDetails>> found =

@@ -36,6 +36,8 @@ class RosterDirectory final : public TenantDirectory {
       const std::string& tenant_id, const std::vector<std::string>& carer_ids) override;
   absl::StatusOr<absl::flat_hash_map<std::string, roster::v1::CarerDetails>> GetCarers(
       const std::string& tenant_id, const CarerQuery& query) override;
+  // ListCarers, 200 a page.
+  absl::StatusOr<std::vector<std::string>> ActiveCarerIds(const std::string& tenant_id) override;
 
  private:
   // What a failed roster call means here: UNAVAILABLE when the roster cannot be reached,

@@ -194,6 +194,20 @@ class SchedulingRecords {
                                      const Snapshot<v1::SchedulingSettings>& read,
                                      const v1::SchedulingSettings& updated) = 0;
 
+  // --- The automatic scheduler ---
+
+  // One solve per tenant and date across replicas: whether `token` now holds the date's lease
+  // for `ttl` (false: another solve holds it).
+  virtual absl::StatusOr<bool> TakeSolveLease(absl::string_view tenant_id, absl::CivilDay date,
+                                              const std::string& token, absl::Duration ttl) = 0;
+  // Lets go of it if `token` still holds it.
+  virtual absl::Status ReleaseSolveLease(absl::string_view tenant_id, absl::CivilDay date,
+                                         const std::string& token) = 0;
+  // Keeps `record` under `request_id` for kRetryWindow (ReadRequest reads it) unless a record
+  // is kept there already.
+  virtual absl::Status KeepRequest(absl::string_view tenant_id, const std::string& request_id,
+                                   const RequestRecord& record) = 0;
+
   // --- Changes ---
 
   // Every tenant's visit changes, appended by the same write as the change (WatchVisits).

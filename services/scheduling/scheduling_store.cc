@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "common/ids/ids.h"
 #include "common/redis/keys.h"
+#include "common/redis/lease.h"
 #include "common/status/errors.h"
 #include "common/time/time.h"
 #include "services/scheduling/scheduling_lua.h"
@@ -490,6 +491,28 @@ absl::StatusOr<std::optional<SchedulingRecords::RequestRecord>> SchedulingStore:
   std::optional<RequestRecord> record = ParseRequestRecord(reply->str);
   if (!record.has_value()) return CorruptRecord("visit request");
   return record;
+}
+
+absl::StatusOr<bool> SchedulingStore::TakeSolveLease(absl::string_view tenant_id,
+                                                     absl::CivilDay date, const std::string& token,
+                                                     absl::Duration ttl) {
+  return TakeLease(*redis_, TenantKey(tenant_id, kService, "solve-lease", DayField(date)), token,
+                   ttl);
+}
+
+absl::Status SchedulingStore::ReleaseSolveLease(absl::string_view tenant_id, absl::CivilDay date,
+                                                const std::string& token) {
+  return ReleaseLease(*redis_, TenantKey(tenant_id, kService, "solve-lease", DayField(date)), token)
+      .status();
+}
+
+absl::Status SchedulingStore::KeepRequest(absl::string_view tenant_id,
+                                          const std::string& request_id,
+                                          const RequestRecord& record) {
+  return redis_
+      ->Command({"SET", VisitRequestKey(tenant_id, request_id), RequestRecordText(record), "NX",
+                 "EX", RetrySeconds()})
+      .status();
 }
 
 absl::StatusOr<std::vector<std::string>> SchedulingStore::ListTenantIds() {

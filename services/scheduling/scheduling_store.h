@@ -43,9 +43,14 @@
 //                                                        (has the carer visited the client?).
 //                                                        write_visit.lua.
 //   hc:{T}:scheduling:visit-request:<digest>     STRING  "<fingerprint>\n<response>" of an
-//                                                        AssignCarers or UnassignCarer request
-//                                                        with a request_id (<digest> of it), kept
-//                                                        for kRetryWindow. write_visit.lua.
+//                                                        AssignCarers, UnassignCarer or
+//                                                        AutoSchedule request with a request_id
+//                                                        (<digest> of it), kept for kRetryWindow.
+//                                                        write_visit.lua; KeepRequest.
+//   hc:{T}:scheduling:solve-lease:<YYYY-MM-DD>  STRING  the token of the AutoSchedule of that date
+//                                                        running (one at a time across
+//                                                        replicas), with a TTL of its time limit
+//                                                        and a margin; common/redis/lease.h.
 //   hc:{T}:scheduling:settings                   STRING  SchedulingSettings; absent until first
 //                                                        changed. put_if_unchanged.lua
 //                                                        (common/redis/record.h).
@@ -163,6 +168,13 @@ class SchedulingStore final : public SchedulingRecords {
   absl::Status WriteSettings(absl::string_view tenant_id,
                              const Snapshot<v1::SchedulingSettings>& read,
                              const v1::SchedulingSettings& updated) override;
+
+  absl::StatusOr<bool> TakeSolveLease(absl::string_view tenant_id, absl::CivilDay date,
+                                      const std::string& token, absl::Duration ttl) override;
+  absl::Status ReleaseSolveLease(absl::string_view tenant_id, absl::CivilDay date,
+                                 const std::string& token) override;
+  absl::Status KeepRequest(absl::string_view tenant_id, const std::string& request_id,
+                           const RequestRecord& record) override;
 
   EventSource& visit_changes() override { return visit_changes_; }
 

@@ -39,6 +39,13 @@ class FixedDirectory final : public TenantDirectory {
       const std::string& tenant_id, const std::vector<std::string>& carer_ids) override {
     return std::vector<std::string>();
   }
+  absl::StatusOr<std::vector<std::string>> ActiveCarerIds(const std::string& tenant_id) override {
+    std::vector<std::string> ids;
+    for (const auto& [id, details] : carers) {
+      if (details.carer().active()) ids.push_back(id);
+    }
+    return ids;
+  }
   absl::StatusOr<absl::flat_hash_map<std::string, roster::v1::CarerDetails>> GetCarers(
       const std::string& tenant_id, const CarerQuery& query) override {
     absl::flat_hash_map<std::string, roster::v1::CarerDetails> found;
@@ -292,6 +299,33 @@ TEST_F(SchedulingStoreTest, AWriteCheckedAgainstACarerDayThatChangedIsRefused) {
       kTenant, {.carer_id = "car_ann"}, Local(2030, 12, 2, 0), Local(2030, 12, 3, 0), "", 10);
   ASSERT_THAT(hers.status(), IsOk());
   EXPECT_THAT(hers->ids, ElementsAre(visit_id_));
+}
+
+TEST_F(SchedulingStoreTest, OneSolveLeasePerTenantAndDateAndRequestsKeptOnce) {
+  const absl::CivilDay tuesday(2030, 12, 3);
+  // Whether `token` took the lease; a failure fails the test.
+  auto Take = [&](const std::string& tenant, absl::CivilDay date, const std::string& token) {
+    absl::StatusOr<bool> taken = store_->TakeSolveLease(tenant, date, token, absl::Minutes(5));
+    EXPECT_THAT(taken.status(), IsOk());
+    return taken.value_or(false);
+  };
+  EXPECT_EQ(Take(kTenant, tuesday, "a/1"), true);
+  EXPECT_EQ(Take(kTenant, tuesday, "b/1"), false);
+  EXPECT_EQ(Take(kTenant, tuesday + 1, "b/1"), true);
+  EXPECT_EQ(Take("t_other", tuesday, "b/2"), true);
+  EXPECT_THAT(store_->ReleaseSolveLease(kTenant, tuesday, "b/1"), IsOk());  // not b's: kept
+  EXPECT_EQ(Take(kTenant, tuesday, "b/3"), false);
+  EXPECT_THAT(store_->ReleaseSolveLease(kTenant, tuesday, "a/1"), IsOk());
+  EXPECT_EQ(Take(kTenant, tuesday, "b/3"), true);
+
+  EXPECT_THAT(store_->KeepRequest(kTenant, "plan-1", {"fp", "plan"}), IsOk());
+  EXPECT_THAT(store_->KeepRequest(kTenant, "plan-1", {"fp2", "other"}), IsOk());
+  absl::StatusOr<std::optional<SchedulingRecords::RequestRecord>> kept =
+      store_->ReadRequest(kTenant, "plan-1");
+  ASSERT_THAT(kept.status(), IsOk());
+  ASSERT_TRUE(kept->has_value());
+  EXPECT_EQ((*kept)->fingerprint, "fp") << "the first one kept";
+  EXPECT_EQ((*kept)->response, "plan");
 }
 
 TEST_F(SchedulingStoreTest, ARequestRecordAnswersTheRetryAndWritesNothing) {

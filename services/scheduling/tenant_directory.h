@@ -47,6 +47,9 @@ class TenantDirectory {
     absl::Time absences_from = absl::InfinitePast();
     absl::Time absences_until = absl::InfinitePast();
   };
+  // The ids of the tenant's active carers, in the roster's order. UNAVAILABLE when the roster
+  // cannot be reached within its timeout.
+  virtual absl::StatusOr<std::vector<std::string>> ActiveCarerIds(const std::string& tenant_id) = 0;
   // Carer id -> details, for each id that is a carer of the tenant (the others are left out).
   // UNAVAILABLE when the roster cannot be reached within its timeout. Never cached: an
   // absence just recorded must count.
