@@ -33,15 +33,6 @@ constexpr int kMaxRotaDays = 31;
 constexpr int kCarerVisitsBatch = 200;
 constexpr size_t kMaxNoteLength = 2000;
 
-absl::Time DayStart(absl::CivilDay day, absl::TimeZone zone) {
-  return LocalToInstant(absl::CivilSecond(day), zone);
-}
-
-absl::CivilDay LocalDate(const v1::Visit& visit) {
-  absl::StatusOr<absl::CivilDay> day = DateFromProto(visit.local_date(), "local_date");
-  return day.ok() ? *day : absl::CivilDay();  // stored visits were validated
-}
-
 bool IsOn(const v1::Visit& visit, const std::string& carer_id) {
   return std::find(visit.carer_ids().begin(), visit.carer_ids().end(), carer_id) !=
          visit.carer_ids().end();

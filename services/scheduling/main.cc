@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<SchedulingStore> store;
   std::unique_ptr<RosterDirectory> directory;
   std::unique_ptr<RosterFollower> follower;
+  int max_solves = 1;
   return homecare::RunServiceMain(
       argc, argv,
       {.program = "homecare-scheduling",
@@ -33,6 +34,9 @@ int main(int argc, char** argv) {
              flags.AddDuration("roster-cache-ttl", &roster_options.cache_ttl,
                                "How long a tenant's profile (time zone, localities) is reused; "
                                "0s asks the roster every time");
+             flags.AddInt("max-solves", &max_solves,
+                          "AutoSchedule solves this server runs at once (each on a worker); "
+                          "past it RESOURCE_EXHAUSTED");
            },
        .make_service =
            [&](homecare::ServiceDeps& deps) -> absl::StatusOr<std::unique_ptr<grpc::Service>> {
@@ -44,8 +48,9 @@ int main(int argc, char** argv) {
          std::shared_ptr<grpc::Channel> roster = homecare::MakeChannel(roster_address);
          directory = std::make_unique<RosterDirectory>(roster, &deps.tokens, &deps.system_clock,
                                                        roster_options);
-         auto service = std::make_unique<SchedulingService>(&deps.calls, &deps.watches, store.get(),
-                                                            directory.get(), &deps.clock);
+         auto service = std::make_unique<SchedulingService>(
+             &deps.calls, &deps.watches, &deps.streams, store.get(), directory.get(), &deps.clock,
+             max_solves);
          follower = std::make_unique<RosterFollower>(roster, &deps.tokens, &deps.redis,
                                                      &service->scheduling());
          deps.background.Run(RosterFollower::kTaskName,

@@ -5,6 +5,8 @@
 #ifndef HOMECARE_SERVICES_SCHEDULING_SCHEDULING_H_
 #define HOMECARE_SERVICES_SCHEDULING_SCHEDULING_H_
 
+#include <atomic>
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -14,6 +16,8 @@
 #include "services/scheduling/tenant_directory.h"
 
 namespace homecare::scheduling {
+
+struct PlannedVisit;  // autoschedule_model.h
 
 class Scheduling {
  public:
@@ -83,6 +87,27 @@ class Scheduling {
   // Who is recorded as taking a carer off a visit when the roster's facts did.
   static constexpr char kRosterFollower[] = "roster-change";
 
+  // The automatic scheduler (autoschedule.cc): the day's visits (of one locality, or all)
+  // planned by the engine over the tenant's active carers, then, unless a dry run, each
+  // assignment made as AssignCarers makes it (every hard rule checked again, atomically per
+  // carer-day). A visit someone changed during the solve keeps that change and is reported
+  // unassigned with why. One solve per tenant and date across replicas (ABORTED while another
+  // runs); the same request_id answers with the first call's plan and writes nothing more.
+  // Stopped (the call cancelled, the server draining) before applying: CANCELLED, nothing
+  // written.
+  static constexpr int kDefaultSolveSeconds = 30;
+  static constexpr int kMaxSolveSeconds = 600;
+  struct AutoScheduleRun {
+    const std::atomic<bool>* stop = nullptr;
+    // Every half second from the engine's thread, the first plan's building included.
+    std::function<void(const v1::AutoScheduleProgress&)> on_progress;
+    // Names this solve's lease (the replica and the call), unique per call.
+    std::string lease_token;
+  };
+  absl::StatusOr<v1::SchedulePlan> AutoSchedule(const std::string& tenant_id,
+                                                const v1::AutoScheduleRequest& request,
+                                                const AutoScheduleRun& run);
+
  private:
   struct CarerFacts;
   // The roster's facts and the carer-days the assignment rules need for `carer_ids` on
@@ -114,6 +139,17 @@ class Scheduling {
   // none (after a change of suspensions or status).
   absl::Status ReconcileMadeVisits(const std::string& tenant_id, const TenantProfile& tenant,
                                    const v1::Client& client);
+
+  // AutoSchedule once the lease is held: load, solve, apply, keep the request's record.
+  absl::StatusOr<v1::SchedulePlan> SolveAndApply(const std::string& tenant_id,
+                                                 const TenantProfile& tenant, absl::CivilDay date,
+                                                 int seconds,
+                                                 const v1::AutoScheduleRequest& request,
+                                                 const std::string& fingerprint,
+                                                 const AutoScheduleRun& run);
+  // One planned visit made: its new planned start, then its carers (AssignCarers).
+  absl::Status ApplyPlanned(const std::string& tenant_id, const PlannedVisit& planned,
+                            const std::string& request_id);
 
   SchedulingRecords& store_;
   TenantDirectory& tenants_;

@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <utility>
+
+#include "common/ids/ids.h"
+#include "common/server/grpc_status.h"
 
 namespace homecare::scheduling {
 namespace {
@@ -247,6 +251,132 @@ grpc::ServerWriteReactor<v1::VisitChange>* SchedulingService::WatchVisits(
   }
   return watches_.Start<v1::VisitChange>(*principal, request->resume_token(),
                                          &scheduling_.visit_changes(), std::move(keep));
+}
+
+// One AutoSchedule call: the solve on the worker pool, its progress written as it comes (only
+// the latest while a write is in flight: a slow reader gets fewer updates, never an old one),
+// then the plan and the status. A cancelled call or a draining server stops the solve, which
+// then writes nothing.
+class SchedulingService::AutoScheduleCall final
+    : public grpc::ServerWriteReactor<v1::AutoScheduleUpdate> {
+ public:
+  AutoScheduleCall(SchedulingService* service, std::string tenant_id,
+                   v1::AutoScheduleRequest request)
+      : service_(*service), tenant_id_(std::move(tenant_id)), request_(std::move(request)) {}
+
+  // Takes a solve slot and submits the solve, or finishes at once.
+  void Begin() {
+    if (service_.solves_.fetch_add(1) >= service_.max_solves_) {
+      service_.solves_.fetch_sub(1);
+      holds_slot_ = false;
+      FinishNow(absl::ResourceExhaustedError(
+          absl::StrCat("this server runs at most ", service_.max_solves_,
+                       " AutoSchedule at once; try again shortly")));
+      return;
+    }
+    tracker_id_ = service_.streams_.Add([this] {
+      draining_ = true;
+      stop_ = true;
+    });
+    if (tracker_id_ == 0) {
+      FinishNow(absl::UnavailableError("the server is shutting down"));
+      return;
+    }
+    const bool queued = service_.calls_.pool().Submit([this] { Solve(); });
+    if (!queued) FinishNow(absl::UnavailableError("the server is shutting down"));
+  }
+
+  void OnCancel() override { stop_ = true; }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    writing_ = false;
+    if (!ok) stop_ = true;
+    SendNextLocked();
+  }
+
+  void OnDone() override {
+    // The solve's last step (Finish) is under the lock: wait until it has let go.
+    { std::lock_guard<std::mutex> lock(mutex_); }
+    if (tracker_id_ != 0) service_.streams_.Remove(tracker_id_);
+    delete this;
+  }
+
+ private:
+  void Solve() {
+    Scheduling::AutoScheduleRun run{.stop = &stop_,
+                                    .on_progress =
+                                        [this](const v1::AutoScheduleProgress& progress) {
+                                          std::lock_guard<std::mutex> lock(mutex_);
+                                          pending_progress_ = progress;
+                                          SendNextLocked();
+                                        },
+                                    .lease_token = RandomId("solve")};
+    absl::StatusOr<v1::SchedulePlan> plan =
+        service_.scheduling_.AutoSchedule(tenant_id_, request_, run);
+    if (!plan.ok() && draining_) plan = absl::UnavailableError("the server is shutting down");
+    std::lock_guard<std::mutex> lock(mutex_);
+    result_ = std::move(plan);
+    SendNextLocked();
+  }
+
+  void FinishNow(const absl::Status& status) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    result_ = status;
+    SendNextLocked();
+  }
+
+  // What comes next on the stream, once nothing is being written: the latest progress, then
+  // the plan, then the status.
+  void SendNextLocked() {
+    if (writing_ || finished_) return;
+    if (pending_progress_.has_value() && !stop_) {
+      *update_.mutable_progress() = *std::move(pending_progress_);
+      pending_progress_.reset();
+      writing_ = true;
+      StartWrite(&update_);
+      return;
+    }
+    if (!result_.has_value()) return;
+    if (result_->ok() && !plan_sent_ && !stop_) {
+      *update_.mutable_plan() = **result_;
+      plan_sent_ = true;
+      writing_ = true;
+      StartWrite(&update_);
+      return;
+    }
+    finished_ = true;
+    // The solve is over: its slot is free before the caller hears so.
+    if (holds_slot_) service_.solves_.fetch_sub(1);
+    holds_slot_ = false;
+    Finish(result_->ok() && plan_sent_ ? grpc::Status::OK : ToGrpcStatus(result_->status()));
+  }
+
+  SchedulingService& service_;
+  const std::string tenant_id_;
+  const v1::AutoScheduleRequest request_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> draining_{false};
+  bool holds_slot_ = true;
+  StreamTracker::Id tracker_id_ = 0;
+  std::mutex mutex_;
+  v1::AutoScheduleUpdate update_;
+  std::optional<v1::AutoScheduleProgress> pending_progress_;
+  std::optional<absl::StatusOr<v1::SchedulePlan>> result_;
+  bool writing_ = false;
+  bool plan_sent_ = false;
+  bool finished_ = false;
+};
+
+grpc::ServerWriteReactor<v1::AutoScheduleUpdate>* SchedulingService::AutoSchedule(
+    grpc::CallbackServerContext* context, const v1::AutoScheduleRequest* request) {
+  absl::StatusOr<Principal> principal = calls_.Authorize(*context, kPlanners);
+  absl::StatusOr<std::string> tenant =
+      principal.ok() ? CallerTenant(*principal) : absl::StatusOr<std::string>(principal.status());
+  if (!tenant.ok()) return Watches::Refuse<v1::AutoScheduleUpdate>(tenant.status());
+  auto* call = new AutoScheduleCall(this, *tenant, *request);
+  call->Begin();
+  return call;
 }
 
 }  // namespace homecare::scheduling

@@ -1,12 +1,15 @@
 // The gRPC adapter of homecare.scheduling.v1.SchedulingService: authorise, pick the tenant from
 // the token, call Scheduling (the domain operations), map the result. Nothing else lives here.
-// The automatic scheduler comes later: until then AutoSchedule answers UNIMPLEMENTED (the
-// generated default).
+// AutoSchedule streams from a solve run on the worker pool (never on gRPC's threads), at most
+// max_solves at once on this server (RESOURCE_EXHAUSTED past it).
 #ifndef HOMECARE_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
 #define HOMECARE_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
 
+#include <atomic>
+
 #include "common/server/call_runner.h"
 #include "common/server/event_watch.h"
+#include "common/server/stream_tracker.h"
 #include "common/time/time.h"
 #include "homecare/scheduling/v1/scheduling.grpc.pb.h"
 #include "services/scheduling/scheduling.h"
@@ -18,9 +21,14 @@ namespace homecare::scheduling {
 class SchedulingService final : public v1::SchedulingService::CallbackService {
  public:
   // All must outlive the service.
-  SchedulingService(CallRunner* calls, Watches* watches, SchedulingStore* store,
-                    TenantDirectory* tenants, const Clock* clock)
-      : calls_(*calls), watches_(*watches), scheduling_(store, tenants, clock) {}
+  SchedulingService(CallRunner* calls, Watches* watches, StreamTracker* streams,
+                    SchedulingStore* store, TenantDirectory* tenants, const Clock* clock,
+                    int max_solves = 1)
+      : calls_(*calls),
+        watches_(*watches),
+        streams_(*streams),
+        scheduling_(store, tenants, clock),
+        max_solves_(max_solves) {}
 
   grpc::ServerUnaryReactor* CreateClient(grpc::CallbackServerContext* context,
                                          const v1::CreateClientRequest* request,
@@ -79,14 +87,21 @@ class SchedulingService final : public v1::SchedulingService::CallbackService {
 
   grpc::ServerWriteReactor<v1::VisitChange>* WatchVisits(
       grpc::CallbackServerContext* context, const v1::WatchVisitsRequest* request) override;
+  grpc::ServerWriteReactor<v1::AutoScheduleUpdate>* AutoSchedule(
+      grpc::CallbackServerContext* context, const v1::AutoScheduleRequest* request) override;
 
   // The domain operations, for the service's background work (following the roster).
   Scheduling& scheduling() { return scheduling_; }
 
  private:
+  class AutoScheduleCall;
+
   CallRunner& calls_;
   Watches& watches_;
+  StreamTracker& streams_;
   Scheduling scheduling_;
+  const int max_solves_;
+  std::atomic<int> solves_{0};
 };
 
 }  // namespace homecare::scheduling

@@ -400,4 +400,13 @@ v1::VisitChange VisitChangeOf(const std::string& tenant_id, const v1::Visit* bef
   return change;
 }
 
+absl::Time DayStart(absl::CivilDay day, absl::TimeZone zone) {
+  return LocalToInstant(absl::CivilSecond(day), zone);
+}
+
+absl::CivilDay LocalDate(const v1::Visit& visit) {
+  absl::StatusOr<absl::CivilDay> day = DateFromProto(visit.local_date(), "local_date");
+  return day.ok() ? *day : absl::CivilDay();
+}
+
 }  // namespace homecare::scheduling

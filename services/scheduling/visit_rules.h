@@ -88,6 +88,11 @@ bool AlreadyCancelledSo(const v1::Visit& stored, const v1::Cancellation& cancell
 // NEEDS_CARER or SCHEDULED from the carers assigned, unless cancelled.
 v1::VisitStatus PlanningStatus(const v1::Visit& visit);
 
+// The instant a local day starts in `zone`.
+absl::Time DayStart(absl::CivilDay day, absl::TimeZone zone);
+// A stored visit's local date (validated when stored).
+absl::CivilDay LocalDate(const v1::Visit& visit);
+
 // What WatchVisits says of a write of `kind` that turned `before` (nullptr: a new visit) into
 // `after`, with the carers on it before. Dated by the record's update time.
 v1::VisitChange VisitChangeOf(const std::string& tenant_id, const v1::Visit* before,

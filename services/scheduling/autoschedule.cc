@@ -1,0 +1,245 @@
+// Scheduling::AutoSchedule: load the day, build the engine's model, solve, apply.
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/api/request.h"
+#include "common/api/write.h"
+#include "common/ids/ids.h"
+#include "common/status/errors.h"
+#include "services/scheduling/autoschedule_model.h"
+#include "services/scheduling/scheduling.h"
+#include "services/scheduling/solver/solver.h"
+#include "services/scheduling/visit_rules.h"
+
+namespace homecare::scheduling {
+namespace {
+
+constexpr int kVisitBatch = 500;
+constexpr int kClientBatch = 100;
+constexpr int kCarerBatch = 200;
+// The lease outlasts the solve by this, for loading the day and applying the plan.
+constexpr absl::Duration kLeaseMargin = absl::Minutes(5);
+
+v1::SchedulePlan ToProto(const AutoSchedulePlan& plan) {
+  v1::SchedulePlan proto;
+  for (const PlannedVisit& planned : plan.assignments) {
+    v1::PlannedAssignment& assignment = *proto.add_assignments();
+    assignment.set_visit_id(planned.visit_id);
+    for (const std::string& carer : planned.carer_ids) assignment.add_carer_ids(carer);
+    *assignment.mutable_planned_start() = TimeToProto(planned.planned_start);
+  }
+  for (const LeftOut& left : plan.unassigned) {
+    v1::UnassignedVisit& unassigned = *proto.add_unassigned();
+    unassigned.set_visit_id(left.visit_id);
+    unassigned.set_reason(left.reason);
+  }
+  proto.set_objective(plan.objective);
+  proto.set_travel_minutes(plan.travel_minutes);
+  proto.set_lateness_minutes(plan.lateness_minutes);
+  return proto;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::SchedulePlan> Scheduling::AutoSchedule(const std::string& tenant_id,
+                                                          const v1::AutoScheduleRequest& request,
+                                                          const AutoScheduleRun& run) {
+  FieldViolations violations;
+  absl::StatusOr<absl::CivilDay> date = DateFromProto(request.date(), "date");
+  if (!request.has_date()) {
+    violations.Add("date", "is required");
+  } else if (!date.ok()) {
+    violations.AddFrom(date.status());
+  }
+  if (!request.locality_id().empty()) {
+    violations.AddFrom(ValidateId("locality_id", request.locality_id()));
+  }
+  if (request.time_limit_seconds() < 0 || request.time_limit_seconds() > kMaxSolveSeconds) {
+    violations.Add("time_limit_seconds",
+                   absl::StrCat("must be from 0 (the default, ", kDefaultSolveSeconds, ") to ",
+                                kMaxSolveSeconds));
+  }
+  violations.AddFrom(ValidateRequestId(request.request_id()));
+  if (!violations.empty()) return violations.ToStatus();
+  const std::string fingerprint =
+      RequestFingerprint(absl::StrCat("AutoSchedule:", request.request_id()), request);
+  if (!request.request_id().empty()) {
+    absl::StatusOr<std::optional<SchedulingRecords::RequestRecord>> earlier =
+        store_.ReadRequest(tenant_id, request.request_id());
+    if (!earlier.ok()) return earlier.status();
+    if (earlier->has_value()) {
+      if ((*earlier)->fingerprint != fingerprint) {
+        return absl::AlreadyExistsError("this request_id was used by another request");
+      }
+      v1::SchedulePlan plan;
+      if (!plan.ParseFromString((*earlier)->response)) return CorruptRecord("AutoSchedule request");
+      return plan;
+    }
+  }
+  absl::StatusOr<TenantProfile> tenant = tenants_.Get(tenant_id);
+  if (!tenant.ok()) return tenant.status();
+  if (!request.locality_id().empty() && !tenant->HasLocality(request.locality_id())) {
+    return InvalidArgumentError("locality_id", "is not a locality of the tenant");
+  }
+  const int seconds =
+      request.time_limit_seconds() > 0 ? request.time_limit_seconds() : kDefaultSolveSeconds;
+  absl::StatusOr<bool> leased = store_.TakeSolveLease(tenant_id, *date, run.lease_token,
+                                                      absl::Seconds(seconds) + kLeaseMargin);
+  if (!leased.ok()) return leased.status();
+  if (!*leased) {
+    return absl::AbortedError(absl::StrCat("an AutoSchedule of ", absl::FormatCivilTime(*date),
+                                           " is running; try again when it has finished"));
+  }
+  absl::StatusOr<v1::SchedulePlan> plan =
+      SolveAndApply(tenant_id, *tenant, *date, seconds, request, fingerprint, run);
+  // A lease not let go lapses by itself; the plan stands either way.
+  (void)store_.ReleaseSolveLease(tenant_id, *date, run.lease_token);
+  return plan;
+}
+
+absl::StatusOr<v1::SchedulePlan> Scheduling::SolveAndApply(const std::string& tenant_id,
+                                                           const TenantProfile& tenant,
+                                                           absl::CivilDay date, int seconds,
+                                                           const v1::AutoScheduleRequest& request,
+                                                           const std::string& fingerprint,
+                                                           const AutoScheduleRun& run) {
+  absl::StatusOr<v1::SchedulingSettings> settings = SettingsInForce(tenant_id);
+  if (!settings.ok()) return settings.status();
+  AutoScheduleInput input{
+      .date = date, .zone = tenant.zone, .now = clock_.Now(), .settings = &*settings};
+
+  // Every visit of the tenant from the day before to the day after: the day's (of the
+  // locality) to plan, the others with carers on them as what those carers keep.
+  std::string cursor;
+  while (true) {
+    absl::StatusOr<ScoredIdPage> page =
+        store_.ListVisitIds(tenant_id, {}, DayStart(date - 1, tenant.zone),
+                            DayStart(date + 2, tenant.zone), cursor, kVisitBatch);
+    if (!page.ok()) return page.status();
+    absl::StatusOr<std::vector<v1::Visit>> read = store_.ReadVisits(tenant_id, page->ids);
+    if (!read.ok()) return read.status();
+    for (v1::Visit& visit : *read) {
+      const bool of_the_day =
+          LocalDate(visit) == date &&
+          (request.locality_id().empty() || visit.locality_id() == request.locality_id());
+      if (of_the_day) {
+        input.visits.push_back(std::move(visit));
+      } else if (visit.carer_ids_size() > 0) {
+        input.commitments.push_back(std::move(visit));
+      }
+    }
+    if (page->exhausted) break;
+    cursor = page->last_cursor;
+  }
+  std::set<std::string> client_set;
+  for (const v1::Visit& visit : input.visits) client_set.insert(visit.client_id());
+  const std::vector<std::string> client_ids(client_set.begin(), client_set.end());
+  for (size_t i = 0; i < client_ids.size(); i += kClientBatch) {
+    const std::vector<std::string> batch(
+        client_ids.begin() + i, client_ids.begin() + std::min(client_ids.size(), i + kClientBatch));
+    absl::StatusOr<std::vector<v1::Client>> clients = store_.ReadClients(tenant_id, batch);
+    if (!clients.ok()) return clients.status();
+    input.clients.insert(input.clients.end(), clients->begin(), clients->end());
+    absl::StatusOr<std::vector<std::vector<Snapshot<v1::Visit>>>> history =
+        store_.ReadVisitsOfClients(tenant_id, batch, DayStart(date - kContinuityDays, tenant.zone),
+                                   DayStart(date, tenant.zone));
+    if (!history.ok()) return history.status();
+    for (const auto& of_client : *history) {
+      for (const Snapshot<v1::Visit>& visit : of_client) input.history.push_back(visit.record);
+    }
+  }
+  absl::StatusOr<std::vector<std::string>> carer_ids = tenants_.ActiveCarerIds(tenant_id);
+  if (!carer_ids.ok()) return carer_ids.status();
+  for (size_t i = 0; i < carer_ids->size(); i += kCarerBatch) {
+    TenantDirectory::CarerQuery query{
+        .carer_ids = {carer_ids->begin() + i,
+                      carer_ids->begin() + std::min(carer_ids->size(), i + kCarerBatch)},
+        .with_availability = true,
+        .absences_from = DayStart(date - 1, tenant.zone),
+        .absences_until = DayStart(date + 2, tenant.zone)};
+    absl::StatusOr<absl::flat_hash_map<std::string, roster::v1::CarerDetails>> carers =
+        tenants_.GetCarers(tenant_id, query);
+    if (!carers.ok()) return carers.status();
+    for (auto& [id, details] : *carers) input.carers[id] = std::move(details);
+  }
+
+  absl::StatusOr<SolverModel> model = BuildSolverModel(input);
+  if (!model.ok()) return model.status();
+  solver::SolveOptions options;
+  options.weights = model->weights;
+  options.time_limit_seconds = seconds;
+  options.stop = run.stop;
+  options.progress_interval_seconds = 0.5;
+  options.on_progress = [&run](const solver::Progress& progress) {
+    if (!run.on_progress) return;
+    v1::AutoScheduleProgress update;
+    update.set_iterations(progress.iterations);
+    update.set_best_objective(progress.best_objective);
+    update.set_unassigned_visits(progress.unassigned_visits);
+    update.set_elapsed_seconds(progress.seconds);
+    run.on_progress(update);
+  };
+  absl::StatusOr<solver::Solution> solution = solver::Solve(model->problem, options);
+  if (!solution.ok()) return solution.status();
+  if (run.stop != nullptr && run.stop->load()) {
+    return absl::CancelledError("AutoSchedule stopped before its plan was applied");
+  }
+  AutoSchedulePlan planned = PlanFromSolution(*model, *solution);
+
+  if (!request.dry_run()) {
+    // As a coordinator would: the planned start if it moved, then the carers, each checked
+    // by every hard rule again. What fails is reported, the rest stands.
+    std::vector<PlannedVisit> applied;
+    for (PlannedVisit& visit : planned.assignments) {
+      absl::Status done = ApplyPlanned(tenant_id, visit, request.request_id());
+      if (done.ok()) {
+        applied.push_back(std::move(visit));
+      } else {
+        planned.unassigned.push_back({visit.visit_id, std::string(done.message())});
+      }
+    }
+    planned.assignments = std::move(applied);
+  }
+  v1::SchedulePlan plan = ToProto(planned);
+  if (!request.request_id().empty()) {
+    absl::Status kept = store_.KeepRequest(tenant_id, request.request_id(),
+                                           {fingerprint, plan.SerializeAsString()});
+    if (!kept.ok()) return kept;
+  }
+  return plan;
+}
+
+absl::Status Scheduling::ApplyPlanned(const std::string& tenant_id, const PlannedVisit& planned,
+                                      const std::string& request_id) {
+  absl::StatusOr<Snapshot<v1::Visit>> read = store_.ReadVisit(tenant_id, planned.visit_id);
+  if (!read.ok()) return read.status();
+  const v1::Visit& visit = read->record;
+  if (visit.version() != planned.version) {
+    return absl::AbortedError("changed during the solve: kept as it was changed");
+  }
+  if (StoredTime(visit.planned_start()) != planned.planned_start) {
+    v1::UpdateVisitRequest move;
+    move.mutable_visit()->set_visit_id(visit.visit_id());
+    *move.mutable_visit()->mutable_planned_start() = TimeToProto(planned.planned_start);
+    move.mutable_update_mask()->add_paths("planned_start");
+    move.set_expected_version(visit.version());
+    absl::StatusOr<v1::Visit> moved = UpdateVisit(tenant_id, move);
+    if (!moved.ok()) return moved.status();
+  }
+  v1::AssignCarersRequest assign;
+  assign.set_visit_id(visit.visit_id());
+  for (const std::string& carer : planned.carer_ids) {
+    if (std::find(visit.carer_ids().begin(), visit.carer_ids().end(), carer) ==
+        visit.carer_ids().end()) {
+      assign.add_carer_ids(carer);
+    }
+  }
+  if (assign.carer_ids().empty()) return absl::OkStatus();
+  // The engine weighed the preferences; only the hard rules may refuse now.
+  assign.set_override_preferences(true);
+  if (!request_id.empty()) assign.set_request_id(absl::StrCat(request_id, "/", visit.visit_id()));
+  return AssignCarers(tenant_id, assign).status();
+}
+
+}  // namespace homecare::scheduling

@@ -1,0 +1,257 @@
+// AutoSchedule with real homecare-roster, homecare-scheduling (one or two replicas) and
+// redis-server processes: a small day planned and applied through the assignment rules, a dry
+// run and its retry writing nothing, a cancelled stream writing nothing, a coordinator's change
+// during the solve kept, one solve per tenant and date across replicas and a limit per server,
+// and who may ask.
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/scheduling_fixture.h"
+
+namespace homecare {
+namespace {
+
+using ::homecare::testing::Day;
+using ::homecare::testing::GrpcOk;
+using ::homecare::testing::GrpcStatusIs;
+using ::homecare::testing::kOak;
+using ::homecare::testing::kSunrise;
+using ::homecare::testing::Stub;
+using ::homecare::testing::ViolatedFields;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::SizeIs;
+using ::testing::UnorderedElementsAre;
+using ::testing::UnorderedElementsAreArray;
+namespace rv1 = roster::v1;
+namespace sv1 = scheduling::v1;
+
+// What an AutoSchedule stream brought.
+struct Streamed {
+  std::vector<sv1::AutoScheduleProgress> progress;
+  std::optional<sv1::SchedulePlan> plan;
+  grpc::Status status;
+};
+
+class AutoScheduleTest : public testing::SchedulingFixture {
+ protected:
+  void SetUp() override {
+    SchedulingFixture::SetUp();
+    ann_ = CreateCarer("Ann", {"medication"});
+    bob_ = CreateCarer("Bob", {"medication"});
+    cat_ = CreateCarer("Cat");
+    edna_ = EdnasWeek("Edna");
+    fred_ = EdnasWeek("Fred", 51.525);
+  }
+
+  static sv1::AutoScheduleRequest Tuesday(int seconds = 1) {
+    sv1::AutoScheduleRequest request;
+    *request.mutable_date() = Day(2030, 12, 3);
+    request.set_time_limit_seconds(seconds);
+    return request;
+  }
+
+  Streamed Run(const sv1::AutoScheduleRequest& request, Stub* stub = nullptr,
+               const std::string& token = "") {
+    grpc::ClientContext context;
+    PrepareContext(context, token.empty() ? Coordinator() : token, absl::Seconds(60));
+    std::unique_ptr<grpc::ClientReader<sv1::AutoScheduleUpdate>> reader =
+        (stub != nullptr ? stub : stub_.get())->AutoSchedule(&context, request);
+    Streamed streamed;
+    sv1::AutoScheduleUpdate update;
+    while (reader->Read(&update)) {
+      if (update.has_progress()) streamed.progress.push_back(update.progress());
+      if (update.has_plan()) streamed.plan = update.plan();
+    }
+    streamed.status = reader->Finish();
+    return streamed;
+  }
+
+  // The carers on each of the day's four visits, by visit id.
+  std::map<std::string, std::vector<std::string>> TuesdaysCarers() {
+    std::map<std::string, std::vector<std::string>> carers;
+    for (const Week* week : {&edna_, &fred_}) {
+      for (const sv1::Visit* visit : {&week->morning.at(3), &week->bed.at(3)}) {
+        const sv1::Visit now = GetVisit(visit->visit_id());
+        carers[now.visit_id()] = {now.carer_ids().begin(), now.carer_ids().end()};
+      }
+    }
+    return carers;
+  }
+
+  rv1::Carer ann_, bob_, cat_;
+  Week edna_, fred_;
+};
+
+TEST_F(AutoScheduleTest, ASmallDayIsPlannedAndAppliedThroughTheAssignmentRules) {
+  const Streamed run = Run(Tuesday());
+  ASSERT_THAT(run.status, GrpcOk());
+  ASSERT_TRUE(run.plan.has_value());
+  EXPECT_THAT(run.progress, Not(IsEmpty())) << "progress every half second";
+  EXPECT_THAT(run.plan->unassigned(), IsEmpty());
+  ASSERT_THAT(run.plan->assignments(), SizeIs(4));
+  std::map<std::string, std::vector<std::string>> planned;
+  for (const sv1::PlannedAssignment& assignment : run.plan->assignments()) {
+    planned[assignment.visit_id()] = {assignment.carer_ids().begin(), assignment.carer_ids().end()};
+    std::sort(planned[assignment.visit_id()].begin(), planned[assignment.visit_id()].end());
+  }
+  std::map<std::string, std::vector<std::string>> applied = TuesdaysCarers();
+  for (auto& [visit, carers] : applied) std::sort(carers.begin(), carers.end());
+  EXPECT_EQ(applied, planned);
+  // The mornings need medication: Cat is on neither; the double-ups have two carers each.
+  for (const Week* week : {&edna_, &fred_}) {
+    const std::vector<std::string>& morning = applied[week->morning.at(3).visit_id()];
+    ASSERT_THAT(morning, SizeIs(1));
+    EXPECT_NE(morning[0], cat_.carer_id());
+    EXPECT_THAT(applied[week->bed.at(3).visit_id()], SizeIs(2));
+    EXPECT_EQ(GetVisit(week->bed.at(3).visit_id()).status(), sv1::VISIT_STATUS_SCHEDULED);
+  }
+  // Other days are left alone.
+  EXPECT_THAT(GetVisit(edna_.morning.at(4).visit_id()).carer_ids(), IsEmpty());
+  // Every hard rule was checked when it was applied: each carer's day holds together.
+  for (const rv1::Carer* carer : {&ann_, &bob_, &cat_}) {
+    sv1::GetRotaRequest rota_request;
+    rota_request.set_carer_id(carer->carer_id());
+    *rota_request.mutable_start_date() = Day(2030, 12, 3);
+    *rota_request.mutable_end_date() = Day(2030, 12, 3);
+    sv1::Rota rota;
+    ASSERT_THAT(Call(&Stub::GetRota, Coordinator(), rota_request, &rota), GrpcOk());
+  }
+}
+
+TEST_F(AutoScheduleTest, ADryRunWritesNothingAndItsRetryAnswersTheFirstPlan) {
+  sv1::AutoScheduleRequest request = Tuesday();
+  request.set_dry_run(true);
+  request.set_request_id("plan-tuesday");
+  const Streamed first = Run(request);
+  ASSERT_THAT(first.status, GrpcOk());
+  ASSERT_TRUE(first.plan.has_value());
+  EXPECT_THAT(first.plan->assignments(), SizeIs(4));
+  for (const auto& [visit, carers] : TuesdaysCarers()) EXPECT_THAT(carers, IsEmpty()) << visit;
+
+  const Streamed again = Run(request);
+  ASSERT_THAT(again.status, GrpcOk());
+  ASSERT_TRUE(again.plan.has_value());
+  EXPECT_EQ(again.plan->SerializeAsString(), first.plan->SerializeAsString());
+  EXPECT_THAT(again.progress, IsEmpty()) << "answered from the record, not solved again";
+
+  request.set_dry_run(false);
+  EXPECT_THAT(Run(request).status, GrpcStatusIs(grpc::StatusCode::ALREADY_EXISTS));
+  for (const auto& [visit, carers] : TuesdaysCarers()) EXPECT_THAT(carers, IsEmpty()) << visit;
+}
+
+TEST_F(AutoScheduleTest, AStreamCancelledMidwayWritesNothing) {
+  grpc::ClientContext context;
+  PrepareContext(context, Coordinator(), absl::Seconds(60));
+  std::unique_ptr<grpc::ClientReader<sv1::AutoScheduleUpdate>> reader =
+      stub_->AutoSchedule(&context, Tuesday(20));
+  sv1::AutoScheduleUpdate update;
+  ASSERT_TRUE(reader->Read(&update));
+  EXPECT_TRUE(update.has_progress());
+  context.TryCancel();
+  while (reader->Read(&update)) {
+  }
+  EXPECT_THAT(reader->Finish(), GrpcStatusIs(grpc::StatusCode::CANCELLED));
+  for (const auto& [visit, carers] : TuesdaysCarers()) EXPECT_THAT(carers, IsEmpty()) << visit;
+  // The solve let go of the day: another may run at once (the server may take a moment to see
+  // the cancellation, so it is asked until it is free).
+  grpc::Status status;
+  for (int i = 0; i < 100; ++i) {
+    sv1::AutoScheduleRequest dry = Tuesday();
+    dry.set_dry_run(true);
+    status = Run(dry).status;
+    if (status.error_code() != grpc::StatusCode::ABORTED &&
+        status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_THAT(status, GrpcOk());
+}
+
+TEST_F(AutoScheduleTest, ACoordinatorsChangeDuringTheSolveIsKept) {
+  grpc::ClientContext context;
+  PrepareContext(context, Coordinator(), absl::Seconds(60));
+  std::unique_ptr<grpc::ClientReader<sv1::AutoScheduleUpdate>> reader =
+      stub_->AutoSchedule(&context, Tuesday(3));
+  sv1::AutoScheduleUpdate update;
+  // The first progress comes from the engine: the day has been read.
+  ASSERT_TRUE(reader->Read(&update));
+  const std::string fred_morning = fred_.morning.at(3).visit_id();
+  sv1::AssignCarersResponse assigned;
+  ASSERT_THAT(Assign(fred_morning, {ann_.carer_id()}, &assigned), GrpcOk());
+  std::optional<sv1::SchedulePlan> plan;
+  while (reader->Read(&update)) {
+    if (update.has_plan()) plan = update.plan();
+  }
+  ASSERT_THAT(reader->Finish(), GrpcOk());
+  ASSERT_TRUE(plan.has_value());
+  bool reported = false;
+  for (const sv1::UnassignedVisit& unassigned : plan->unassigned()) {
+    if (unassigned.visit_id() != fred_morning) continue;
+    reported = true;
+    EXPECT_THAT(unassigned.reason(), HasSubstr("changed during the solve"));
+  }
+  EXPECT_TRUE(reported);
+  EXPECT_THAT(GetVisit(fred_morning).carer_ids(), ElementsAre(ann_.carer_id()));
+  EXPECT_THAT(plan->assignments(), SizeIs(3));
+}
+
+TEST_F(AutoScheduleTest, OneSolvePerTenantAndDateAcrossReplicasAndALimitPerServer) {
+  absl::StatusOr<std::unique_ptr<testing::ServiceProcess>> replica = StartScheduling();
+  ASSERT_TRUE(replica.ok()) << replica.status();
+  auto other = sv1::SchedulingService::NewStub((*replica)->NewChannel());
+  grpc::ClientContext context;
+  PrepareContext(context, Coordinator(), absl::Seconds(60));
+  std::unique_ptr<grpc::ClientReader<sv1::AutoScheduleUpdate>> reader =
+      stub_->AutoSchedule(&context, Tuesday(20));
+  sv1::AutoScheduleUpdate update;
+  ASSERT_TRUE(reader->Read(&update));  // solving
+
+  const Streamed same_day = Run(Tuesday(), other.get());
+  EXPECT_THAT(same_day.status, GrpcStatusIs(grpc::StatusCode::ABORTED));
+  EXPECT_THAT(same_day.status.error_message(), HasSubstr("2030-12-03"));
+  sv1::AutoScheduleRequest wednesday = Tuesday();
+  *wednesday.mutable_date() = Day(2030, 12, 4);
+  wednesday.set_dry_run(true);
+  EXPECT_THAT(Run(wednesday).status, GrpcStatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED))
+      << "one solve at a time on this server";
+  const Streamed wednesday_elsewhere = Run(wednesday, other.get());
+  EXPECT_THAT(wednesday_elsewhere.status, GrpcOk())
+      << "another date, another server: " << wednesday_elsewhere.status.error_message();
+  // Another tenant plans its own day (it has no visits) while sunrise's runs.
+  const Streamed oak = Run(Tuesday(), other.get(), Coordinator(kOak));
+  ASSERT_THAT(oak.status, GrpcOk());
+  EXPECT_THAT(oak.plan->assignments(), IsEmpty());
+  context.TryCancel();
+  while (reader->Read(&update)) {
+  }
+  reader->Finish();
+}
+
+TEST_F(AutoScheduleTest, OnlyPlannersMayAskAndTheRequestIsChecked) {
+  EXPECT_THAT(
+      Run(Tuesday(), nullptr, secret_.Token(Role::kCarer, kSunrise, ann_.carer_id())).status,
+      GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  sv1::AutoScheduleRequest bad;
+  bad.set_time_limit_seconds(601);
+  bad.set_locality_id("Not A Slug!");
+  const Streamed refused = Run(bad);
+  EXPECT_THAT(refused.status, GrpcStatusIs(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(ViolatedFields(refused.status),
+              UnorderedElementsAre("date", "locality_id", "time_limit_seconds"));
+  sv1::AutoScheduleRequest elsewhere = Tuesday();
+  elsewhere.set_locality_id("west");
+  EXPECT_THAT(ViolatedFields(Run(elsewhere).status), ElementsAre("locality_id"));
+  for (const auto& [visit, carers] : TuesdaysCarers()) EXPECT_THAT(carers, IsEmpty()) << visit;
+}
+
+}  // namespace
+}  // namespace homecare
