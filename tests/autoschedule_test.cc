@@ -236,6 +236,24 @@ TEST_F(AutoScheduleTest, OneSolvePerTenantAndDateAcrossReplicasAndALimitPerServe
   reader->Finish();
 }
 
+TEST_F(AutoScheduleTest, CarectlShowsTheProgressAndThePlan) {
+  auto [dry, dry_output] =
+      Carectl({"autoschedule", "--date", "2030-12-03", "--seconds", "1", "--dry-run"});
+  ASSERT_EQ(dry, 0) << dry_output;
+  EXPECT_THAT(dry_output, HasSubstr("iterations  best"));
+  EXPECT_THAT(dry_output, HasSubstr("Tue 2030-12-03 07:"));
+  EXPECT_THAT(dry_output, HasSubstr("4 visit(s) assigned, 0 not"));
+  for (const auto& [visit, carers] : TuesdaysCarers()) EXPECT_THAT(carers, IsEmpty()) << visit;
+  auto [applied, applied_output] =
+      Carectl({"autoschedule", "--date", "2030-12-03", "--seconds", "1"});
+  ASSERT_EQ(applied, 0) << applied_output;
+  EXPECT_THAT(applied_output, HasSubstr("4 visit(s) assigned, 0 not"));
+  EXPECT_THAT(GetVisit(edna_.bed.at(3).visit_id()).carer_ids(), SizeIs(2));
+  auto [bad, bad_output] = Carectl({"autoschedule", "--date", "2030-12-03", "--locality", "west"});
+  EXPECT_EQ(bad, 1);
+  EXPECT_THAT(bad_output, HasSubstr("--locality"));
+}
+
 TEST_F(AutoScheduleTest, OnlyPlannersMayAskAndTheRequestIsChecked) {
   EXPECT_THAT(
       Run(Tuesday(), nullptr, secret_.Token(Role::kCarer, kSunrise, ann_.carer_id())).status,

@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/time/time.h"
 #include "tools/carectl/format.h"
@@ -525,6 +526,37 @@ std::string RenderVisitChange(const sv1::VisitChange& change, const Directory& d
   }
   parts.push_back(visit.visit_id());
   return absl::StrJoin(parts, "  ") + "\n";
+}
+
+std::string RenderAutoScheduleUpdate(const sv1::AutoScheduleUpdate& update,
+                                     const Directory& directory) {
+  if (update.has_progress()) {
+    const sv1::AutoScheduleProgress& progress = update.progress();
+    if (progress.best_objective() == 0 && progress.iterations() == 0) {
+      return absl::StrFormat("%6.1fs  building the first plan\n", progress.elapsed_seconds());
+    }
+    return absl::StrFormat("%6.1fs  %d iterations  best %.1f  %d unassigned\n",
+                           progress.elapsed_seconds(), progress.iterations(),
+                           progress.best_objective(), progress.unassigned_visits());
+  }
+  const sv1::SchedulePlan& plan = update.plan();
+  std::string text;
+  for (const sv1::PlannedAssignment& assignment : plan.assignments()) {
+    std::vector<std::string> carers;
+    for (const std::string& carer : assignment.carer_ids()) {
+      carers.push_back(NameOf(directory.carers, carer));
+    }
+    absl::StrAppend(&text, FormatLocalTime(assignment.planned_start(), directory.zone), "  ",
+                    absl::StrJoin(carers, ", "), "  ", assignment.visit_id(), "\n");
+  }
+  for (const sv1::UnassignedVisit& unassigned : plan.unassigned()) {
+    absl::StrAppend(&text, "not assigned: ", unassigned.visit_id(), " (", unassigned.reason(),
+                    ")\n");
+  }
+  absl::StrAppend(&text, plan.assignments_size(), " visit(s) assigned, ", plan.unassigned_size(),
+                  " not; ", plan.travel_minutes(), " min of travel, ", plan.lateness_minutes(),
+                  " min late\n");
+  return text;
 }
 
 std::string RenderSchedulingSettings(const sv1::SchedulingSettings& settings,

@@ -75,6 +75,10 @@ std::string RenderRota(const scheduling::v1::Rota& rota, const Directory& direct
 // One line per change, for `visits watch`.
 std::string RenderVisitChange(const scheduling::v1::VisitChange& change,
                               const Directory& directory);
+// One AutoSchedule update: a progress line, or the plan (each assignment with its local start
+// and carers, then the visits left unassigned with why, then the totals).
+std::string RenderAutoScheduleUpdate(const scheduling::v1::AutoScheduleUpdate& update,
+                                     const Directory& directory);
 std::string RenderSchedulingSettings(const scheduling::v1::SchedulingSettings& settings,
                                      const Directory& directory);
 

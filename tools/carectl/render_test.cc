@@ -303,6 +303,32 @@ TEST(RenderTest, ARotaAsATableAndWithTheDoorDetails) {
   EXPECT_EQ(RenderRota(rota, London(), true), "no visits for Ann Lee in that period\n");
 }
 
+TEST(RenderTest, AutoScheduleShowsProgressThenThePlan) {
+  sv1::AutoScheduleUpdate update;
+  update.mutable_progress()->set_elapsed_seconds(0.5);
+  EXPECT_EQ(RenderAutoScheduleUpdate(update, London()), "   0.5s  building the first plan\n");
+  update.mutable_progress()->set_elapsed_seconds(2);
+  update.mutable_progress()->set_iterations(120);
+  update.mutable_progress()->set_best_objective(345.25);
+  update.mutable_progress()->set_unassigned_visits(1);
+  EXPECT_EQ(RenderAutoScheduleUpdate(update, London()),
+            "   2.0s  120 iterations  best 345.2  1 unassigned\n");
+  sv1::SchedulePlan& plan = *update.mutable_plan();
+  sv1::PlannedAssignment& assignment = *plan.add_assignments();
+  assignment.set_visit_id("vis_1");
+  assignment.add_carer_ids("car_1");
+  assignment.add_carer_ids("car_2");
+  *assignment.mutable_planned_start() = Utc(2030, 12, 3, 7, 30);
+  sv1::UnassignedVisit& unassigned = *plan.add_unassigned();
+  unassigned.set_visit_id("vis_2");
+  unassigned.set_reason("no qualified carer");
+  plan.set_travel_minutes(42);
+  EXPECT_EQ(RenderAutoScheduleUpdate(update, London()),
+            "Tue 2030-12-03 07:30  Ann Lee, car_2  vis_1\n"
+            "not assigned: vis_2 (no qualified carer)\n"
+            "1 visit(s) assigned, 1 not; 42 min of travel, 0 min late\n");
+}
+
 TEST(RenderTest, AVisitChangeIsOneLine) {
   sv1::VisitChange change;
   change.set_kind(sv1::VisitChange::KIND_UNASSIGNED);

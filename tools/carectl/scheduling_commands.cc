@@ -709,6 +709,42 @@ int RunRota(const std::vector<std::string>& args) {
                      });
 }
 
+int RunAutoSchedule(const std::vector<std::string>& args) {
+  ClientFlags connection;
+  sv1::AutoScheduleRequest request;
+  std::string date;
+  bool dry_run = false;
+  int64_t seconds = 0;
+  FlagSet flags("carectl autoschedule");
+  connection.Register(flags);
+  flags.AddString("date", &date, "The local day to plan: YYYY-MM-DD");
+  flags.AddString("locality", request.mutable_locality_id(), "Only this locality's visits");
+  flags.AddInt("seconds", &seconds, "How long the engine may take (0: the server's default)");
+  flags.AddBool("dry-run", &dry_run, "Show the plan without assigning anyone");
+  flags.AddString("request-id", request.mutable_request_id(),
+                  "A retry with the same id shows the first plan and assigns nothing more");
+  if (int code = ParseOrExit(flags, args); code >= 0) return code;
+  if (absl::Status ok = ParseDayFlag("date", date, *request.mutable_date()); !ok.ok()) {
+    return PrintError(ok);
+  }
+  request.set_time_limit_seconds(static_cast<int32_t>(std::clamp<int64_t>(seconds, -1, 100000)));
+  request.set_dry_run(dry_run);
+  Stub stub(connection.Channel(connection.scheduling));
+  std::unique_ptr<grpc::ClientContext> context = connection.StreamContext();
+  std::unique_ptr<grpc::ClientReader<sv1::AutoScheduleUpdate>> stream =
+      stub.AutoSchedule(context.get(), request);
+  return ShowWatch(
+      connection, *context, *stream, /*count=*/0,
+      [](const sv1::AutoScheduleUpdate& update) {
+        Wanted wanted;
+        for (const sv1::PlannedAssignment& assignment : update.plan().assignments()) {
+          wanted.carers.insert(assignment.carer_ids().begin(), assignment.carer_ids().end());
+        }
+        return wanted;
+      },
+      RenderAutoScheduleUpdate);
+}
+
 int RunVisitsWatch(const std::vector<std::string>& args) {
   ClientFlags connection;
   sv1::WatchVisitsRequest request;
@@ -867,6 +903,9 @@ void RegisterSchedulingCommands() {
   commands.push_back({{"visits", "watch"},
                       "Print every change to visits as it happens (a carer: their own)",
                       RunVisitsWatch});
+  commands.push_back({{"autoschedule"},
+                      "Plan a day's visits with the engine and assign them (or --dry-run)",
+                      RunAutoSchedule});
   commands.push_back({{"settings", "get"},
                       "The provider's scheduling settings: travel speeds, preferences",
                       RunSettingsGet});
