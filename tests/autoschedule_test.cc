@@ -254,6 +254,100 @@ TEST_F(AutoScheduleTest, CarectlShowsTheProgressAndThePlan) {
   EXPECT_THAT(bad_output, HasSubstr("--locality"));
 }
 
+// Tomorrow (3 December, the services' clock on the 2nd): Ann on Edna's morning, Bob on Fred's,
+// Bob and Cat on Edna's bedtime double-up. Ann's absence reaches the service.
+class RepairTest : public AutoScheduleTest {
+ protected:
+  void SetUp() override {
+    AutoScheduleTest::SetUp();
+    clock_.Set(testing::Local(2030, 12, 2, 9));
+    sv1::AssignCarersResponse response;
+    ASSERT_THAT(Assign(edna_.morning.at(3).visit_id(), {ann_.carer_id()}, &response), GrpcOk());
+    ASSERT_THAT(Assign(fred_.morning.at(3).visit_id(), {bob_.carer_id()}, &response), GrpcOk());
+    ASSERT_THAT(Assign(edna_.bed.at(3).visit_id(), {bob_.carer_id(), cat_.carer_id()}, &response),
+                GrpcOk());
+    before_ = TuesdaysCarers();
+  }
+
+  // Tuesday's proposals once there is one (the roster's change reaches the service within
+  // seconds).
+  std::vector<sv1::ReplanProposal> AwaitProposals() {
+    sv1::ListReplanProposalsRequest request;
+    *request.mutable_date() = Day(2030, 12, 3);
+    sv1::ListReplanProposalsResponse response;
+    for (int i = 0; i < 200; ++i) {
+      response.Clear();
+      EXPECT_THAT(Call(&Stub::ListReplanProposals, Coordinator(), request, &response), GrpcOk());
+      if (response.proposals_size() > 0) break;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return {response.proposals().begin(), response.proposals().end()};
+  }
+
+  std::map<std::string, std::vector<std::string>> before_;
+};
+
+TEST_F(RepairTest, AnAbsenceTomorrowGetsAProposalMovingOnlyTheVisitsItEmptied) {
+  RecordAbsence(ann_.carer_id(), testing::Local(2030, 12, 3, 0), testing::Local(2030, 12, 4, 0));
+  const std::vector<sv1::ReplanProposal> proposals = AwaitProposals();
+  ASSERT_THAT(proposals, SizeIs(1));
+  const sv1::ReplanProposal& proposal = proposals[0];
+  const std::string morning = edna_.morning.at(3).visit_id();
+  EXPECT_EQ(proposal.state(), sv1::REPLAN_STATE_PROPOSED);
+  EXPECT_EQ(proposal.carer_id(), ann_.carer_id());
+  EXPECT_THAT(proposal.visit_ids(), ElementsAre(morning));
+  ASSERT_THAT(proposal.plan().assignments(), SizeIs(1));
+  EXPECT_EQ(proposal.plan().assignments(0).visit_id(), morning);
+  EXPECT_THAT(proposal.plan().assignments(0).carer_ids(), ElementsAre(bob_.carer_id()))
+      << "the only other carer with medication";
+  EXPECT_GT(proposal.seconds_to_propose(), 0);
+  // Proposed, not made: the morning waits for a coordinator.
+  EXPECT_THAT(GetVisit(morning).carer_ids(), IsEmpty());
+
+  sv1::ApplyReplanProposalRequest apply;
+  apply.set_proposal_id(proposal.proposal_id());
+  sv1::ReplanProposal applied;
+  ASSERT_THAT(Call(&Stub::ApplyReplanProposal, Coordinator(), apply, &applied), GrpcOk());
+  EXPECT_EQ(applied.state(), sv1::REPLAN_STATE_APPLIED);
+  EXPECT_THAT(applied.plan().unassigned(), IsEmpty());
+  std::map<std::string, std::vector<std::string>> after = TuesdaysCarers();
+  EXPECT_THAT(after[morning], ElementsAre(bob_.carer_id()));
+  // Every other visit exactly as it was.
+  after.erase(morning);
+  before_.erase(morning);
+  EXPECT_EQ(after, before_);
+  // Applying again changes nothing and says so.
+  sv1::ReplanProposal again;
+  ASSERT_THAT(Call(&Stub::ApplyReplanProposal, Coordinator(), apply, &again), GrpcOk());
+  EXPECT_EQ(again.apply_time().seconds(), applied.apply_time().seconds());
+  // A carer may not see or apply proposals; another tenant's id is not found.
+  const std::string as_ann = secret_.Token(Role::kCarer, kSunrise, ann_.carer_id());
+  sv1::ListReplanProposalsRequest list;
+  *list.mutable_date() = Day(2030, 12, 3);
+  sv1::ListReplanProposalsResponse listed;
+  EXPECT_THAT(Call(&Stub::ListReplanProposals, as_ann, list, &listed),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(Call(&Stub::ApplyReplanProposal, Coordinator(kOak), apply, &again),
+              GrpcStatusIs(grpc::StatusCode::NOT_FOUND));
+  list.clear_date();
+  EXPECT_THAT(ViolatedFields(Call(&Stub::ListReplanProposals, Coordinator(), list, &listed)),
+              ElementsAre("date"));
+}
+
+TEST_F(RepairTest, WhenTheTenantSaysSoTheRepairIsAppliedAtOnce) {
+  sv1::UpdateSchedulingSettingsRequest update;
+  update.mutable_settings()->set_apply_repairs_at_once(true);
+  update.mutable_update_mask()->add_paths("apply_repairs_at_once");
+  sv1::SchedulingSettings settings;
+  ASSERT_THAT(Call(&Stub::UpdateSchedulingSettings, Coordinator(), update, &settings), GrpcOk());
+  RecordAbsence(ann_.carer_id(), testing::Local(2030, 12, 3, 0), testing::Local(2030, 12, 4, 0));
+  const std::vector<sv1::ReplanProposal> proposals = AwaitProposals();
+  ASSERT_THAT(proposals, SizeIs(1));
+  EXPECT_EQ(proposals[0].state(), sv1::REPLAN_STATE_APPLIED);
+  EXPECT_EQ(proposals[0].applied_by(), "repair");
+  EXPECT_THAT(GetVisit(edna_.morning.at(3).visit_id()).carer_ids(), ElementsAre(bob_.carer_id()));
+}
+
 TEST_F(AutoScheduleTest, OnlyPlannersMayAskAndTheRequestIsChecked) {
   EXPECT_THAT(
       Run(Tuesday(), nullptr, secret_.Token(Role::kCarer, kSunrise, ann_.carer_id())).status,

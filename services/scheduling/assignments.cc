@@ -1,6 +1,7 @@
 // Scheduling's assignment operations: putting carers on visits and taking them off, rotas, the
 // scheduling settings, and following the roster's carer changes.
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 #include <utility>
@@ -10,6 +11,7 @@
 #include "common/api/request.h"
 #include "common/api/write.h"
 #include "common/ids/ids.h"
+#include "common/logging/log.h"
 #include "common/status/errors.h"
 #include "services/scheduling/assignment_rules.h"
 #include "services/scheduling/scheduling.h"
@@ -302,6 +304,7 @@ absl::StatusOr<v1::Visit> Scheduling::UnassignCarer(const std::string& tenant_id
 
 absl::StatusOr<int> Scheduling::FollowCarerChange(const std::string& tenant_id,
                                                   const std::string& carer_id) {
+  const auto since = std::chrono::steady_clock::now();
   const absl::Time now = clock_.Now();
   // The carer's visits not yet started; never the past, which is the check-in's record.
   std::vector<v1::Visit> upcoming;
@@ -335,6 +338,8 @@ absl::StatusOr<int> Scheduling::FollowCarerChange(const std::string& tenant_id,
   auto found = details->find(carer_id);
   const roster::v1::CarerDetails* carer = found == details->end() ? nullptr : &found->second;
   int taken_off = 0;
+  std::map<absl::CivilDay, std::vector<std::string>> to_repair;  // today's and tomorrow's
+  const absl::CivilDay today = LocalDay(now, tenant->zone);
   for (const v1::Visit& visit : upcoming) {
     if (!RosterRemovalReason(visit, carer, tenant->zone).has_value()) continue;
     // Written only if the visit is as read: a race with a coordinator, or with another
@@ -362,7 +367,19 @@ absl::StatusOr<int> Scheduling::FollowCarerChange(const std::string& tenant_id,
       return true;
     });
     if (!removed.ok()) return removed.status();
-    if (*removed) ++taken_off;
+    if (!*removed) continue;
+    ++taken_off;
+    const absl::CivilDay day = LocalDate(visit);
+    if (day == today || day == today + 1) to_repair[day].push_back(visit.visit_id());
+  }
+  for (const auto& [day, visit_ids] : to_repair) {
+    // The carer is off either way; a repair that fails leaves the visits needing a carer, as
+    // they are on the board, for a coordinator.
+    absl::Status proposed = ProposeRepair(tenant_id, *tenant, day, carer_id, visit_ids, since);
+    if (!proposed.ok()) {
+      LogWarning("no repair proposed for ", absl::FormatCivilTime(day), " of ", tenant_id, ": ",
+                 proposed.message());
+    }
   }
   return taken_off;
 }

@@ -20,6 +20,8 @@ constexpr int kClientBatch = 100;
 constexpr int kCarerBatch = 200;
 // The lease outlasts the solve by this, for loading the day and applying the plan.
 constexpr absl::Duration kLeaseMargin = absl::Minutes(5);
+// A planned visit from a proposal, whose version was not kept: checked by its status instead.
+constexpr int64_t kAnyVersion = -1;
 
 v1::SchedulePlan ToProto(const AutoSchedulePlan& plan) {
   v1::SchedulePlan proto;
@@ -98,17 +100,14 @@ absl::StatusOr<v1::SchedulePlan> Scheduling::AutoSchedule(const std::string& ten
   return plan;
 }
 
-absl::StatusOr<v1::SchedulePlan> Scheduling::SolveAndApply(const std::string& tenant_id,
-                                                           const TenantProfile& tenant,
-                                                           absl::CivilDay date, int seconds,
-                                                           const v1::AutoScheduleRequest& request,
-                                                           const std::string& fingerprint,
-                                                           const AutoScheduleRun& run) {
-  absl::StatusOr<v1::SchedulingSettings> settings = SettingsInForce(tenant_id);
-  if (!settings.ok()) return settings.status();
-  AutoScheduleInput input{
-      .date = date, .zone = tenant.zone, .now = clock_.Now(), .settings = &*settings};
-
+absl::Status Scheduling::LoadDay(const std::string& tenant_id, const TenantProfile& tenant,
+                                 absl::CivilDay date, const v1::SchedulingSettings& settings,
+                                 const std::function<bool(const v1::Visit&)>& to_plan,
+                                 AutoScheduleInput& input) {
+  input.date = date;
+  input.zone = tenant.zone;
+  input.now = clock_.Now();
+  input.settings = &settings;
   // Every visit of the tenant from the day before to the day after: the day's (of the
   // locality) to plan, the others with carers on them as what those carers keep.
   std::string cursor;
@@ -120,9 +119,7 @@ absl::StatusOr<v1::SchedulePlan> Scheduling::SolveAndApply(const std::string& te
     absl::StatusOr<std::vector<v1::Visit>> read = store_.ReadVisits(tenant_id, page->ids);
     if (!read.ok()) return read.status();
     for (v1::Visit& visit : *read) {
-      const bool of_the_day =
-          LocalDate(visit) == date &&
-          (request.locality_id().empty() || visit.locality_id() == request.locality_id());
+      const bool of_the_day = LocalDate(visit) == date && to_plan(visit);
       if (of_the_day) {
         input.visits.push_back(std::move(visit));
       } else if (visit.carer_ids_size() > 0) {
@@ -164,6 +161,25 @@ absl::StatusOr<v1::SchedulePlan> Scheduling::SolveAndApply(const std::string& te
     for (auto& [id, details] : *carers) input.carers[id] = std::move(details);
   }
 
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::SchedulePlan> Scheduling::SolveAndApply(const std::string& tenant_id,
+                                                           const TenantProfile& tenant,
+                                                           absl::CivilDay date, int seconds,
+                                                           const v1::AutoScheduleRequest& request,
+                                                           const std::string& fingerprint,
+                                                           const AutoScheduleRun& run) {
+  absl::StatusOr<v1::SchedulingSettings> settings = SettingsInForce(tenant_id);
+  if (!settings.ok()) return settings.status();
+  AutoScheduleInput input;
+  absl::Status loaded = LoadDay(
+      tenant_id, tenant, date, *settings,
+      [&](const v1::Visit& visit) {
+        return request.locality_id().empty() || visit.locality_id() == request.locality_id();
+      },
+      input);
+  if (!loaded.ok()) return loaded;
   absl::StatusOr<SolverModel> model = BuildSolverModel(input);
   if (!model.ok()) return model.status();
   solver::SolveOptions options;
@@ -210,12 +226,113 @@ absl::StatusOr<v1::SchedulePlan> Scheduling::SolveAndApply(const std::string& te
   return plan;
 }
 
+absl::Status Scheduling::ProposeRepair(const std::string& tenant_id, const TenantProfile& tenant,
+                                       absl::CivilDay date, const std::string& carer_id,
+                                       const std::vector<std::string>& visit_ids,
+                                       std::chrono::steady_clock::time_point since) {
+  absl::StatusOr<v1::SchedulingSettings> settings = SettingsInForce(tenant_id);
+  if (!settings.ok()) return settings.status();
+  const std::set<std::string> affected(visit_ids.begin(), visit_ids.end());
+  AutoScheduleInput input;
+  absl::Status loaded = LoadDay(
+      tenant_id, tenant, date, *settings,
+      [&](const v1::Visit& visit) { return affected.contains(visit.visit_id()); }, input);
+  if (!loaded.ok()) return loaded;
+  absl::StatusOr<SolverModel> model = BuildSolverModel(input);
+  if (!model.ok()) return model.status();
+  solver::SolveOptions options;
+  options.weights = model->weights;
+  options.time_limit_seconds = kRepairSeconds;
+  absl::StatusOr<solver::Solution> solution = solver::Solve(model->problem, options);
+  if (!solution.ok()) return solution.status();
+  v1::ReplanProposal proposal;
+  proposal.set_proposal_id(RandomId("rpl"));
+  *proposal.mutable_date() = DateToProto(date);
+  proposal.set_carer_id(carer_id);
+  for (const std::string& id : visit_ids) proposal.add_visit_ids(id);
+  *proposal.mutable_plan() = ToProto(PlanFromSolution(*model, *solution));
+  proposal.set_state(v1::REPLAN_STATE_PROPOSED);
+  *proposal.mutable_create_time() = TimeToProto(clock_.Now());
+  proposal.set_seconds_to_propose(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count());
+  if (settings->apply_repairs_at_once()) ApplyProposal(tenant_id, "repair", proposal);
+  return store_.PutReplanProposal(tenant_id, proposal);
+}
+
+void Scheduling::ApplyProposal(const std::string& tenant_id, const std::string& actor,
+                               v1::ReplanProposal& proposal) {
+  v1::SchedulePlan& plan = *proposal.mutable_plan();
+  google::protobuf::RepeatedPtrField<v1::PlannedAssignment> proposed;
+  proposed.Swap(plan.mutable_assignments());
+  for (const v1::PlannedAssignment& assignment : proposed) {
+    PlannedVisit planned{
+        .visit_id = assignment.visit_id(),
+        .version = kAnyVersion,
+        .carer_ids = {assignment.carer_ids().begin(), assignment.carer_ids().end()},
+        .planned_start = StoredTime(assignment.planned_start())};
+    absl::Status done =
+        ApplyPlanned(tenant_id, planned, absl::StrCat("replan/", proposal.proposal_id()));
+    if (done.ok()) {
+      *plan.add_assignments() = assignment;
+    } else {
+      v1::UnassignedVisit& refused = *plan.add_unassigned();
+      refused.set_visit_id(assignment.visit_id());
+      refused.set_reason(std::string(done.message()));
+    }
+  }
+  proposal.set_state(v1::REPLAN_STATE_APPLIED);
+  *proposal.mutable_apply_time() = TimeToProto(clock_.Now());
+  proposal.set_applied_by(actor);
+}
+
+absl::StatusOr<v1::ListReplanProposalsResponse> Scheduling::ListReplanProposals(
+    const std::string& tenant_id, const v1::ListReplanProposalsRequest& request) {
+  absl::StatusOr<absl::CivilDay> date = DateFromProto(request.date(), "date");
+  if (!request.has_date()) return InvalidArgumentError("date", "is required");
+  if (!date.ok()) return date.status();
+  if (!v1::ReplanState_IsValid(request.state())) {
+    return InvalidArgumentError("state", "is not a ReplanState");
+  }
+  absl::StatusOr<std::vector<v1::ReplanProposal>> proposals =
+      store_.ReadReplanProposals(tenant_id, *date);
+  if (!proposals.ok()) return proposals.status();
+  v1::ListReplanProposalsResponse response;
+  for (v1::ReplanProposal& proposal : *proposals) {
+    if (request.state() != v1::REPLAN_STATE_UNSPECIFIED && proposal.state() != request.state()) {
+      continue;
+    }
+    *response.add_proposals() = std::move(proposal);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ReplanProposal> Scheduling::ApplyReplanProposal(
+    const std::string& tenant_id, const std::string& actor,
+    const v1::ApplyReplanProposalRequest& request) {
+  if (absl::Status valid = ValidateId("proposal_id", request.proposal_id()); !valid.ok()) {
+    return valid;
+  }
+  absl::StatusOr<v1::ReplanProposal> proposal =
+      store_.ReadReplanProposal(tenant_id, request.proposal_id());
+  if (!proposal.ok()) return proposal.status();
+  // Applied already (by a coordinator, a retry or at once): as it was.
+  if (proposal->state() == v1::REPLAN_STATE_APPLIED) return proposal;
+  ApplyProposal(tenant_id, actor, *proposal);
+  if (absl::Status kept = store_.PutReplanProposal(tenant_id, *proposal); !kept.ok()) return kept;
+  return proposal;
+}
+
 absl::Status Scheduling::ApplyPlanned(const std::string& tenant_id, const PlannedVisit& planned,
                                       const std::string& request_id) {
   absl::StatusOr<Snapshot<v1::Visit>> read = store_.ReadVisit(tenant_id, planned.visit_id);
   if (!read.ok()) return read.status();
   const v1::Visit& visit = read->record;
-  if (visit.version() != planned.version) {
+  if (planned.version == kAnyVersion) {
+    // A proposal: the visit must still want the carers it was planned for.
+    if (visit.status() != v1::VISIT_STATUS_NEEDS_CARER) {
+      return absl::AbortedError("staffed or cancelled since the proposal: kept as it is");
+    }
+  } else if (visit.version() != planned.version) {
     return absl::AbortedError("changed during the solve: kept as it was changed");
   }
   if (StoredTime(visit.planned_start()) != planned.planned_start) {

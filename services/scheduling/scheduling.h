@@ -6,6 +6,7 @@
 #define HOMECARE_SERVICES_SCHEDULING_SCHEDULING_H_
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -17,7 +18,8 @@
 
 namespace homecare::scheduling {
 
-struct PlannedVisit;  // autoschedule_model.h
+struct PlannedVisit;       // autoschedule_model.h
+struct AutoScheduleInput;  // autoschedule_model.h
 
 class Scheduling {
  public:
@@ -108,6 +110,18 @@ class Scheduling {
                                                 const v1::AutoScheduleRequest& request,
                                                 const AutoScheduleRun& run);
 
+  // Repairs (autoschedule.cc): when FollowCarerChange takes a carer off visits of today or
+  // tomorrow, the engine places only those visits (every other visit kept as it is) within
+  // kRepairSeconds, and the proposal is kept, applied at once when the tenant's settings say
+  // so. Applying one makes each assignment as AssignCarers does; a visit staffed or changed
+  // since is reported, not touched. `actor` is who applied it.
+  static constexpr int kRepairSeconds = 1;
+  absl::StatusOr<v1::ListReplanProposalsResponse> ListReplanProposals(
+      const std::string& tenant_id, const v1::ListReplanProposalsRequest& request);
+  absl::StatusOr<v1::ReplanProposal> ApplyReplanProposal(
+      const std::string& tenant_id, const std::string& actor,
+      const v1::ApplyReplanProposalRequest& request);
+
  private:
   struct CarerFacts;
   // The roster's facts and the carer-days the assignment rules need for `carer_ids` on
@@ -147,6 +161,22 @@ class Scheduling {
                                                  const v1::AutoScheduleRequest& request,
                                                  const std::string& fingerprint,
                                                  const AutoScheduleRun& run);
+  // The day's visits (`to_plan` choosing which of the date's), their clients and history, the
+  // carers' other visits around it and the tenant's active carers, into `input`; `settings`
+  // must outlive it.
+  absl::Status LoadDay(const std::string& tenant_id, const TenantProfile& tenant,
+                       absl::CivilDay date, const v1::SchedulingSettings& settings,
+                       const std::function<bool(const v1::Visit&)>& to_plan,
+                       AutoScheduleInput& input);
+  // The repair of `date` after `carer_id` was taken off `visit_ids` (see kRepairSeconds),
+  // `since` when the change reached the service.
+  absl::Status ProposeRepair(const std::string& tenant_id, const TenantProfile& tenant,
+                             absl::CivilDay date, const std::string& carer_id,
+                             const std::vector<std::string>& visit_ids,
+                             std::chrono::steady_clock::time_point since);
+  // Makes a proposal's assignments, recording what was made and what was refused.
+  void ApplyProposal(const std::string& tenant_id, const std::string& actor,
+                     v1::ReplanProposal& proposal);
   // One planned visit made: its new planned start, then its carers (AssignCarers).
   absl::Status ApplyPlanned(const std::string& tenant_id, const PlannedVisit& planned,
                             const std::string& request_id);

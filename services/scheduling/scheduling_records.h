@@ -208,6 +208,15 @@ class SchedulingRecords {
   virtual absl::Status KeepRequest(absl::string_view tenant_id, const std::string& request_id,
                                    const RequestRecord& record) = 0;
 
+  // Repair proposals: kept (a new one or its new state), by id, and those of a date oldest
+  // first.
+  virtual absl::Status PutReplanProposal(absl::string_view tenant_id,
+                                         const v1::ReplanProposal& proposal) = 0;
+  virtual absl::StatusOr<v1::ReplanProposal> ReadReplanProposal(absl::string_view tenant_id,
+                                                                const std::string& proposal_id) = 0;
+  virtual absl::StatusOr<std::vector<v1::ReplanProposal>> ReadReplanProposals(
+      absl::string_view tenant_id, absl::CivilDay date) = 0;
+
   // --- Changes ---
 
   // Every tenant's visit changes, appended by the same write as the change (WatchVisits).

@@ -368,6 +368,25 @@ class SchedulingService::AutoScheduleCall final
   bool finished_ = false;
 };
 
+grpc::ServerUnaryReactor* SchedulingService::ListReplanProposals(
+    grpc::CallbackServerContext* context, const v1::ListReplanProposalsRequest* request,
+    v1::ListReplanProposalsResponse* response) {
+  return calls_.OnTenant(
+      context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
+        return Reply(scheduling_.ListReplanProposals(tenant, *request), response);
+      });
+}
+
+grpc::ServerUnaryReactor* SchedulingService::ApplyReplanProposal(
+    grpc::CallbackServerContext* context, const v1::ApplyReplanProposalRequest* request,
+    v1::ReplanProposal* response) {
+  return calls_.OnTenant(
+      context, kPlanners, [=, this](const Principal& principal, const std::string& tenant) {
+        return Reply(scheduling_.ApplyReplanProposal(tenant, principal.subject, *request),
+                     response);
+      });
+}
+
 grpc::ServerWriteReactor<v1::AutoScheduleUpdate>* SchedulingService::AutoSchedule(
     grpc::CallbackServerContext* context, const v1::AutoScheduleRequest* request) {
   absl::StatusOr<Principal> principal = calls_.Authorize(*context, kPlanners);

@@ -89,6 +89,12 @@ class SchedulingService final : public v1::SchedulingService::CallbackService {
       grpc::CallbackServerContext* context, const v1::WatchVisitsRequest* request) override;
   grpc::ServerWriteReactor<v1::AutoScheduleUpdate>* AutoSchedule(
       grpc::CallbackServerContext* context, const v1::AutoScheduleRequest* request) override;
+  grpc::ServerUnaryReactor* ListReplanProposals(grpc::CallbackServerContext* context,
+                                                const v1::ListReplanProposalsRequest* request,
+                                                v1::ListReplanProposalsResponse* response) override;
+  grpc::ServerUnaryReactor* ApplyReplanProposal(grpc::CallbackServerContext* context,
+                                                const v1::ApplyReplanProposalRequest* request,
+                                                v1::ReplanProposal* response) override;
 
   // The domain operations, for the service's background work (following the roster).
   Scheduling& scheduling() { return scheduling_; }

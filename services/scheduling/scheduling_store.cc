@@ -515,6 +515,60 @@ absl::Status SchedulingStore::KeepRequest(absl::string_view tenant_id,
       .status();
 }
 
+absl::Status SchedulingStore::PutReplanProposal(absl::string_view tenant_id,
+                                                const v1::ReplanProposal& proposal) {
+  const std::string day = DayField(proposal.date());
+  const std::string index = TenantKey(tenant_id, kService, "replans", day);
+  const int64_t created =
+      proposal.create_time().seconds() * 1000 + proposal.create_time().nanos() / 1000000;
+  absl::StatusOr<std::vector<RedisReply>> replies =
+      redis_->Pipeline({{"SET", TenantKey(tenant_id, kService, "replan", proposal.proposal_id()),
+                         proposal.SerializeAsString(), "EX", RetrySeconds()},
+                        {"ZADD", index, absl::StrCat(created), proposal.proposal_id()},
+                        {"EXPIRE", index, RetrySeconds()}});
+  if (!replies.ok()) return replies.status();
+  for (const RedisReply& reply : *replies) {
+    if (reply.type == RedisReply::Type::kError) {
+      return absl::InternalError(absl::StrCat("keeping a replan proposal: ", reply.str));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ReplanProposal> SchedulingStore::ReadReplanProposal(
+    absl::string_view tenant_id, const std::string& proposal_id) {
+  absl::StatusOr<RedisReply> reply =
+      redis_->Command({"GET", TenantKey(tenant_id, kService, "replan", proposal_id)});
+  if (!reply.ok()) return reply.status();
+  if (reply->is_nil()) {
+    return absl::NotFoundError(absl::StrCat("replan proposal ", proposal_id, " not found"));
+  }
+  v1::ReplanProposal proposal;
+  if (!proposal.ParseFromString(reply->str)) return CorruptRecord("replan proposal");
+  return proposal;
+}
+
+absl::StatusOr<std::vector<v1::ReplanProposal>> SchedulingStore::ReadReplanProposals(
+    absl::string_view tenant_id, absl::CivilDay date) {
+  absl::StatusOr<RedisReply> ids = redis_->Command(
+      {"ZRANGE", TenantKey(tenant_id, kService, "replans", DayField(date)), "0", "-1"});
+  if (!ids.ok()) return ids.status();
+  std::vector<v1::ReplanProposal> proposals;
+  if (ids->elements.empty()) return proposals;
+  std::vector<std::string> get = {"MGET"};
+  for (const RedisReply& id : ids->elements) {
+    get.push_back(TenantKey(tenant_id, kService, "replan", id.str));
+  }
+  absl::StatusOr<RedisReply> records = redis_->Command(get);
+  if (!records.ok()) return records.status();
+  for (const RedisReply& record : records->elements) {
+    if (record.is_nil()) continue;
+    v1::ReplanProposal& proposal = proposals.emplace_back();
+    if (!proposal.ParseFromString(record.str)) return CorruptRecord("replan proposal");
+  }
+  return proposals;
+}
+
 absl::StatusOr<std::vector<std::string>> SchedulingStore::ListTenantIds() {
   absl::StatusOr<RedisReply> reply = redis_->Command({"SMEMBERS", std::string(kTenantRegistry)});
   if (!reply.ok()) return reply.status();

@@ -51,6 +51,11 @@
 //                                                        running (one at a time across
 //                                                        replicas), with a TTL of its time limit
 //                                                        and a margin; common/redis/lease.h.
+//   hc:{T}:scheduling:replan:<proposal>          STRING  ReplanProposal, kept for kRetryWindow.
+//   hc:{T}:scheduling:replans:<YYYY-MM-DD>       ZSET    proposal ids of the date by creation
+//                                                        (ms), kept for kRetryWindow. Written
+//                                                        after the proposal: an id whose record is
+//                                                        gone is skipped.
 //   hc:{T}:scheduling:settings                   STRING  SchedulingSettings; absent until first
 //                                                        changed. put_if_unchanged.lua
 //                                                        (common/redis/record.h).
@@ -175,6 +180,13 @@ class SchedulingStore final : public SchedulingRecords {
                                  const std::string& token) override;
   absl::Status KeepRequest(absl::string_view tenant_id, const std::string& request_id,
                            const RequestRecord& record) override;
+
+  absl::Status PutReplanProposal(absl::string_view tenant_id,
+                                 const v1::ReplanProposal& proposal) override;
+  absl::StatusOr<v1::ReplanProposal> ReadReplanProposal(absl::string_view tenant_id,
+                                                        const std::string& proposal_id) override;
+  absl::StatusOr<std::vector<v1::ReplanProposal>> ReadReplanProposals(absl::string_view tenant_id,
+                                                                      absl::CivilDay date) override;
 
   EventSource& visit_changes() override { return visit_changes_; }
 

@@ -54,7 +54,8 @@ const std::vector<std::string>& SettingsUpdatePaths() {
                                    "auto_schedule",
                                    "auto_schedule.continuity_minutes",
                                    "auto_schedule.preferred_carer_minutes",
-                                   "auto_schedule.preferred_gender_minutes"};
+                                   "auto_schedule.preferred_gender_minutes",
+                                   "apply_repairs_at_once"};
   return *kPaths;
 }
 
