@@ -243,6 +243,7 @@ absl::Status Scheduling::ProposeRepair(const std::string& tenant_id, const Tenan
   solver::SolveOptions options;
   options.weights = model->weights;
   options.time_limit_seconds = kRepairSeconds;
+  options.stop_once_all_placed = true;
   absl::StatusOr<solver::Solution> solution = solver::Solve(model->problem, options);
   if (!solution.ok()) return solution.status();
   v1::ReplanProposal proposal;

@@ -263,6 +263,15 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
 
   const TaskModel model(problem, options.weights);
   const SearchContext context(model);
+  // Visits no carer can take at all: a plan is complete without them.
+  int unplaceable_visits = 0;
+  for (int u = 0; u < model.num_units(); ++u) {
+    if (!context.unplaceable[u]) continue;
+    const Unit& unit = model.unit(u);
+    unplaceable_visits +=
+        unit.size == 2 && model.task(unit.tasks[0]).visit != model.task(unit.tasks[1]).visit ? 2
+                                                                                             : 1;
+  }
   const SearchParams& params = options.search;
   for (int i = 0; i < threads; ++i) {
     searches.push_back(std::make_unique<Search>(context, Random::Derive(options.seed, i), params));
@@ -294,6 +303,9 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
     exchange_untried = searches[leader]->untried();
     for (StopReason reason : reasons) {
       if (reason != StopReason::kNone) finished = true;
+    }
+    if (options.stop_once_all_placed && exchange.parts().unassigned_visits == unplaceable_visits) {
+      finished = true;
     }
     if (options.on_progress && !ticking) {
       Progress progress;

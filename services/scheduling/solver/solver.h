@@ -125,6 +125,9 @@ struct SolveOptions {
   // building included, from a thread of its own, and once more with the final plan.
   std::function<void(const Progress&)> on_progress;
   double progress_interval_seconds = 0;
+  // Ends the solve as soon as the best plan places every visit that can be placed at all (a
+  // repair of a few visits wants them placed now more than a shorter route later).
+  bool stop_once_all_placed = false;
   // Advanced: the search's tuning.
   SearchParams search;
 };

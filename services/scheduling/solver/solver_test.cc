@@ -22,6 +22,7 @@ using testing::MakeCarer;
 using testing::MakeLink;
 using testing::MakeVisit;
 using ::testing::Not;
+using ::testing::SizeIs;
 using ::testing::UnorderedElementsAre;
 
 SolveOptions Budget(int iterations = 200, int threads = 1) {
@@ -481,6 +482,22 @@ TEST(SolverTest, LinkedVisitsForDistinctCarersAreNotBothAPersons) {
   const Solution with_bob = SolveAndCheck(problem, Budget());
   EXPECT_TRUE(with_bob.unassigned.empty());
   EXPECT_EQ(with_bob.routes[2].visits.size(), 1u);
+}
+
+TEST(SolverTest, ARepairCanStopOnceEveryVisitIsPlaced) {
+  Problem problem;
+  problem.travel = LineTravel({0, 10});
+  problem.carers = {MakeCarer(0), MakeCarer(0)};
+  problem.visits = {MakeVisit(1, 0, 500, 30), MakeVisit(1, 0, 500, 30), MakeVisit(1, 0, 500, 30)};
+  problem.visits.push_back(MakeVisit(1, 0, 500, 30, /*skills=*/1));  // nobody can take it
+  SolveOptions options;
+  options.time_limit_seconds = 60;  // never reached: the first complete plan ends it
+  options.stop_once_all_placed = true;
+  const Solution solution = SolveAndCheck(problem, options);
+  ASSERT_THAT(solution.unassigned, SizeIs(1));
+  EXPECT_EQ(solution.unassigned[0].reason, UnassignedReason::kNoQualifiedCarer);
+  EXPECT_EQ(solution.stats.iterations, 0);
+  EXPECT_LT(solution.stats.seconds, 60);
 }
 
 TEST(SolverTest, RejectsBadOptionsAndModels) {
