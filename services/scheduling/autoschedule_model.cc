@@ -293,6 +293,8 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
       mapped.window_start = mapped.window_end = start;
     }
     if (!placeable) continue;
+    // Time-critical medication is never planned late: better unassigned, for a coordinator.
+    if (visit->time_critical()) mapped.latest_start = mapped.window_end;
     model.visit_ids.push_back(visit->visit_id());
     model.visit_versions.push_back(visit->version());
     problem.visits.push_back(std::move(mapped));

@@ -269,6 +269,17 @@ TEST_F(AutoScheduleModelTest, ExclusionsPreferencesAndGendersGoToTheRightStretch
   EXPECT_THAT(plan.assignments[0].carer_ids, ElementsAre("car_bob"));
 }
 
+TEST_F(AutoScheduleModelTest, ATimeCriticalVisitMayNotStartAfterItsWindow) {
+  AutoScheduleInput input = Input();
+  input.carers["car_ann"] = Carer("car_ann", 0, {{7, 21}});
+  input.visits = {Visit("vis_meds", 8), Visit("vis_lunch", 12)};
+  input.visits[0].set_time_critical(true);
+  const SolverModel model = Build(input);
+  ASSERT_EQ(model.problem.visits.size(), 2u);
+  EXPECT_EQ(model.problem.visits[0].latest_start, model.problem.visits[0].window_end);
+  EXPECT_EQ(model.problem.visits[1].latest_start, solver::kUnlimited);
+}
+
 TEST_F(AutoScheduleModelTest, MinutesCountRealTimeOnTheDaysTheClocksChange) {
   for (auto [date, eight_am] : {std::pair{absl::CivilDay(2030, 3, 31), 7 * 60},
                                 std::pair{absl::CivilDay(2030, 10, 27), 9 * 60}}) {

@@ -69,7 +69,7 @@ bool InsertionEvaluator::Relax(const Plan& plan, int task, Minutes candidate, in
   }
   const Minutes current = Current(plan, task);
   if (candidate <= current + kTimeTolerance) return true;
-  if (candidate > model_.horizon()) return false;
+  if (candidate > model_.horizon() || candidate > t.latest + kTimeTolerance) return false;
   // Each pushed task remembers which task pushed it last. If the task is an ancestor of its new
   // pusher, the pushes go round a cycle of positive length: no schedule exists (the longest-path
   // form of the parent-graph test for negative cycles). Every new cycle runs through an inserted

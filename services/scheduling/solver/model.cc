@@ -102,6 +102,9 @@ absl::Status ValidateVisit(const Visit& visit, int index, const Problem& problem
   if (!IsTime(visit.window_end) || visit.window_end < visit.window_start) {
     return Invalid(field + ".window_end", "must be finite and not before window_start");
   }
+  if (std::isnan(visit.latest_start) || visit.latest_start < visit.window_start) {
+    return Invalid(field + ".latest_start", "must not be before window_start");
+  }
   if (!std::isfinite(visit.duration) || visit.duration < 0) {
     return Invalid(field + ".duration", "must be finite and not negative");
   }

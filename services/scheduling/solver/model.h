@@ -117,6 +117,9 @@ struct Visit {
   // lateness.
   Minutes window_start = 0;
   Minutes window_end = 0;
+  // A start after this is not allowed at all: a time-critical visit (medication at a prescribed
+  // time) is left unassigned, for a person to see to, rather than planned late.
+  Minutes latest_start = kUnlimited;
   Minutes duration = 0;
   SkillSet required_skills = 0;
   // 2 for a double-up: two different carers who start together.

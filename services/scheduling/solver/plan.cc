@@ -151,7 +151,9 @@ bool Plan::ComputeStarts() {
     }
     if (!raised) {
       for (int t : order_) {
-        if (start_[t] > m.horizon()) return false;
+        if (start_[t] > m.horizon() || start_[t] > m.task(t).latest + kTimeTolerance) {
+          return false;
+        }
       }
       return true;
     }

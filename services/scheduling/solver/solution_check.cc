@@ -102,6 +102,10 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
         broken.push_back(absl::StrCat(what, ": starts at ", scheduled.start,
                                       " before its window opens at ", visit.window_start));
       }
+      if (scheduled.start > visit.latest_start + kTolerance) {
+        broken.push_back(absl::StrCat(what, ": starts at ", scheduled.start,
+                                      " after its latest start ", visit.latest_start));
+      }
       const Minutes lateness = std::max<Minutes>(0, scheduled.start - visit.window_end);
       objective.total_lateness += lateness;
       objective.max_lateness = std::max(objective.max_lateness, lateness);

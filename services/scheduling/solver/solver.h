@@ -46,7 +46,8 @@ enum class UnassignedReason {
   kNoQualifiedCarer,
   // A pinned carer lacks a skill, the required gender or is barred from the client.
   kPinnedCarerNotQualified,
-  // No qualified carer's shift or working limit can hold the visit even on its own.
+  // No qualified carer's shift or working limit can hold the visit even on its own (or reach it
+  // by its latest start).
   kOutsideEveryShift,
   // The visit it is linked to cannot be placed.
   kLinkedVisitNotPlaced,

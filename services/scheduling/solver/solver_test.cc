@@ -187,6 +187,46 @@ TEST(SolverTest, LatenessIsSoftAndWeighted) {
   EXPECT_NEAR(solution.objective.weighted, (20 + 30 + 30) / 3.0, 1e-9);
 }
 
+TEST(SolverTest, ALatestStartIsHard) {
+  Problem problem;
+  problem.travel = LineTravel({0, 10});
+  problem.carers = {MakeCarer(1)};
+  // Two visits due by 10 that cannot both be on time: the one with a latest start (time-critical
+  // medication) goes first; the other is late.
+  problem.visits.push_back(MakeVisit(1, 0, 10, 30));
+  problem.visits.push_back(MakeVisit(1, 0, 10, 30));
+  problem.visits[1].latest_start = 10;
+  SolveOptions options = Budget();
+  options.weights = BenchmarkWeights();
+  Solution solution = SolveAndCheck(problem, options);
+  ASSERT_THAT(solution.routes[0].visits, SizeIs(2));
+  EXPECT_EQ(solution.routes[0].visits[0].visit, 1);
+  EXPECT_DOUBLE_EQ(solution.routes[0].visits[0].start, 10);
+  EXPECT_DOUBLE_EQ(solution.objective.total_lateness, 30);
+
+  // Both time-critical: one cannot be placed at all rather than be late.
+  problem.visits[0].latest_start = 10;
+  solution = SolveAndCheck(problem, options);
+  ASSERT_THAT(solution.unassigned, SizeIs(1));
+  EXPECT_EQ(solution.unassigned[0].reason, UnassignedReason::kNoFeasiblePosition);
+  EXPECT_DOUBLE_EQ(solution.objective.total_lateness, 0);
+
+  // Out of reach of every shift even alone.
+  problem.visits[0].latest_start = problem.visits[0].window_start = 5;
+  problem.visits[1].latest_start = problem.visits[1].window_start = 5;
+  solution = SolveAndCheck(problem, options);
+  EXPECT_THAT(solution.unassigned,
+              Contains(Field(&UnassignedVisit::reason, UnassignedReason::kOutsideEveryShift)));
+
+  // The independent check refuses a start past it; the model a latest start before the window.
+  solution.routes[0].visits = {{0, 12, 7}};
+  solution.unassigned = {{1, UnassignedReason::kNoFeasiblePosition}};
+  EXPECT_THAT(CheckSolution(problem, options.weights, solution).status().message(),
+              HasSubstr("after its latest start"));
+  problem.visits[0].latest_start = 4;
+  EXPECT_THAT(ValidateProblem(problem).message(), HasSubstr("visits[0].latest_start"));
+}
+
 TEST(SolverTest, PreferencesContinuityAndGenderSteerTheChoice) {
   Problem problem;
   problem.travel = LineTravel({0, 10, 12});

@@ -53,6 +53,7 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
       task.duration = visit.duration;
       task.earliest = visit.window_start;
       task.due = visit.window_end;
+      task.latest = visit.latest_start;
       visit_tasks_[v].push_back(static_cast<int>(tasks_.size()));
       tasks_.push_back(task);
     }

@@ -18,6 +18,8 @@ struct Task {
   Minutes duration = 0;
   Minutes earliest = 0;
   Minutes due = 0;
+  // The latest start allowed (Visit::latest_start).
+  Minutes latest = kUnlimited;
   // The other task of the unit, or -1. When set, start(partner) - start(this) must lie in
   // [gap_min, gap_max].
   int partner = -1;
