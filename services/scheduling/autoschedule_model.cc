@@ -293,8 +293,10 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
       mapped.window_start = mapped.window_end = start;
     }
     if (!placeable) continue;
-    // Time-critical medication is never planned late: better unassigned, for a coordinator.
-    if (visit->time_critical()) mapped.latest_start = mapped.window_end;
+    // A planned start must lie within the window (the assignment rules refuse any other), so
+    // the engine may not plan a visit late: one it cannot start in time is left unassigned,
+    // for a coordinator to see to.
+    mapped.latest_start = mapped.window_end;
     model.visit_ids.push_back(visit->visit_id());
     model.visit_versions.push_back(visit->version());
     problem.visits.push_back(std::move(mapped));
@@ -329,6 +331,7 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
   model.weights.unknown_carer = weights.continuity_minutes();
   model.weights.non_preferred_carer = weights.preferred_carer_minutes();
   model.weights.gender_mismatch = weights.preferred_gender_minutes();
+  model.weights.client_carer = weights.carer_in_day_minutes();
   return model;
 }
 

@@ -231,8 +231,11 @@ TEST_F(AutoScheduleModelTest, ContinuityCountsRecentVisitsMostAndNothingOlderTha
   EXPECT_THAT(edna.known_carer_weights, Pointwise(DoubleNear(1e-9), {1.0, bob}));
   // Weighed as the tenant says.
   EXPECT_EQ(model.weights.unknown_carer, kDefaultContinuityMinutes);
+  EXPECT_EQ(model.weights.client_carer, kDefaultCarerInDayMinutes);
   settings_.mutable_auto_schedule()->set_continuity_minutes(240);
+  settings_.mutable_auto_schedule()->set_carer_in_day_minutes(90);
   EXPECT_EQ(Build(input).weights.unknown_carer, 240);
+  EXPECT_EQ(Build(input).weights.client_carer, 90);
 }
 
 TEST_F(AutoScheduleModelTest, ExclusionsPreferencesAndGendersGoToTheRightStretches) {
@@ -269,15 +272,26 @@ TEST_F(AutoScheduleModelTest, ExclusionsPreferencesAndGendersGoToTheRightStretch
   EXPECT_THAT(plan.assignments[0].carer_ids, ElementsAre("car_bob"));
 }
 
-TEST_F(AutoScheduleModelTest, ATimeCriticalVisitMayNotStartAfterItsWindow) {
+TEST_F(AutoScheduleModelTest, NoVisitMayStartAfterItsWindow) {
   AutoScheduleInput input = Input();
   input.carers["car_ann"] = Carer("car_ann", 0, {{7, 21}});
-  input.visits = {Visit("vis_meds", 8), Visit("vis_lunch", 12)};
+  // Two visits at 08:00 for 90 minutes' work each, one carer: one is left, rather than planned
+  // late, since AssignCarers would refuse a planned start outside the window.
+  input.visits = {Visit("vis_meds", 8), Visit("vis_wash", 8)};
   input.visits[0].set_time_critical(true);
+  input.visits[1].set_duration_minutes(90);
+  input.visits[0].set_duration_minutes(90);
   const SolverModel model = Build(input);
   ASSERT_EQ(model.problem.visits.size(), 2u);
-  EXPECT_EQ(model.problem.visits[0].latest_start, model.problem.visits[0].window_end);
-  EXPECT_EQ(model.problem.visits[1].latest_start, solver::kUnlimited);
+  for (const solver::Visit& visit : model.problem.visits) {
+    EXPECT_EQ(visit.latest_start, visit.window_end);
+  }
+  const AutoSchedulePlan plan = Solve(model);
+  EXPECT_EQ(plan.assignments.size(), 1u);
+  ASSERT_EQ(plan.unassigned.size(), 1u);
+  for (const PlannedVisit& planned : plan.assignments) {
+    EXPECT_LE(planned.planned_start, At(9));
+  }
 }
 
 TEST_F(AutoScheduleModelTest, MinutesCountRealTimeOnTheDaysTheClocksChange) {

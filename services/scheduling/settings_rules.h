@@ -21,6 +21,7 @@ inline constexpr double kMaxSpeedKmh = 150;
 inline constexpr int kDefaultContinuityMinutes = 60;
 inline constexpr int kDefaultPreferredCarerMinutes = 30;
 inline constexpr int kDefaultPreferredGenderMinutes = 60;
+inline constexpr int kDefaultCarerInDayMinutes = 60;
 inline constexpr int kMaxWeightMinutes = 24 * 60;
 
 // The settings in force: `stored` (empty for a tenant that never changed them) with travel

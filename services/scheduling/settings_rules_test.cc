@@ -18,6 +18,7 @@ TEST(SettingsRulesTest, ATenantThatSetNothingHasTheDefaults) {
   EXPECT_EQ(settings.auto_schedule().continuity_minutes(), kDefaultContinuityMinutes);
   EXPECT_EQ(settings.auto_schedule().preferred_carer_minutes(), kDefaultPreferredCarerMinutes);
   EXPECT_EQ(settings.auto_schedule().preferred_gender_minutes(), kDefaultPreferredGenderMinutes);
+  EXPECT_EQ(settings.auto_schedule().carer_in_day_minutes(), kDefaultCarerInDayMinutes);
   EXPECT_EQ(settings.version(), 0);
 }
 
@@ -32,10 +33,19 @@ TEST(SettingsRulesTest, TheSchedulersWeightsAreTheTenantsToSet) {
   EXPECT_EQ(in_force.auto_schedule().preferred_carer_minutes(), kDefaultPreferredCarerMinutes);
   changes.mutable_auto_schedule()->set_continuity_minutes(-1);
   changes.mutable_auto_schedule()->set_preferred_gender_minutes(kMaxWeightMinutes + 1);
+  changes.mutable_auto_schedule()->set_carer_in_day_minutes(-5);
   updated = ApplySettingsUpdate({}, changes, {"auto_schedule"}, absl::FromUnixSeconds(9));
   EXPECT_THAT(ViolatedFields(updated.status()),
               UnorderedElementsAre("settings.auto_schedule.continuity_minutes",
-                                   "settings.auto_schedule.preferred_gender_minutes"));
+                                   "settings.auto_schedule.preferred_gender_minutes",
+                                   "settings.auto_schedule.carer_in_day_minutes"));
+  changes.mutable_auto_schedule()->set_continuity_minutes(0);
+  changes.mutable_auto_schedule()->set_preferred_gender_minutes(0);
+  changes.mutable_auto_schedule()->set_carer_in_day_minutes(90);
+  updated = ApplySettingsUpdate({}, changes, {"auto_schedule.carer_in_day_minutes"},
+                                absl::FromUnixSeconds(9));
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(EffectiveSettings(*updated).auto_schedule().carer_in_day_minutes(), 90);
 }
 
 TEST(SettingsRulesTest, AnUpdateChangesTheNamedFieldsAndKeepsZerosAsDefaults) {

@@ -577,7 +577,8 @@ std::string RenderSchedulingSettings(const sv1::SchedulingSettings& settings,
               absl::StrCat("a carer new to the client ", weights.continuity_minutes(),
                            " min, not a preferred carer ", weights.preferred_carer_minutes(),
                            " min, not the preferred gender ", weights.preferred_gender_minutes(),
-                           " min (of travel)"));
+                           " min, each carer a client sees in a day ",
+                           weights.carer_in_day_minutes(), " min (of travel)"));
   details.Add("version", Version(settings.version(), settings.update_time(), directory.zone));
   return details.Render();
 }

@@ -791,7 +791,7 @@ int RunSettingsGet(const std::vector<std::string>& args) {
 int RunSettingsSet(const std::vector<std::string>& args) {
   ClientFlags connection;
   std::string road_factor, driving, walking, cycling, public_transport, refuse;
-  std::string continuity, preferred_carer, preferred_gender;
+  std::string continuity, preferred_carer, preferred_gender, carer_in_day;
   int64_t expected_version = 0;
   FlagSet flags("carectl settings set");
   connection.Register(flags);
@@ -812,6 +812,8 @@ int RunSettingsSet(const std::vector<std::string>& args) {
                   "...a carer outside the client's preferred carers (0: default)");
   flags.AddString("preferred-gender-minutes", &preferred_gender,
                   "...a carer of another gender than the client prefers (0: default)");
+  flags.AddString("carer-in-day-minutes", &carer_in_day,
+                  "...each carer a client sees in a day, the first included (0: default)");
   flags.AddInt("expected-version", &expected_version, "Apply only to this version");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
   sv1::UpdateSchedulingSettingsRequest request;
@@ -845,7 +847,9 @@ int RunSettingsSet(const std::vector<std::string>& args) {
                    &sv1::AutoScheduleWeights::set_preferred_carer_minutes},
         std::tuple{"preferred-gender-minutes", &preferred_gender,
                    "auto_schedule.preferred_gender_minutes",
-                   &sv1::AutoScheduleWeights::set_preferred_gender_minutes}}) {
+                   &sv1::AutoScheduleWeights::set_preferred_gender_minutes},
+        std::tuple{"carer-in-day-minutes", &carer_in_day, "auto_schedule.carer_in_day_minutes",
+                   &sv1::AutoScheduleWeights::set_carer_in_day_minutes}}) {
     if (text->empty()) continue;
     int64_t value = 0;
     if (absl::Status ok = ParseInt(flag, *text, value); !ok.ok()) return PrintError(ok);

@@ -127,7 +127,9 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
     tasks_[i] = insertion.task[i];
     routes_[i] = insertion.route[i];
     if (!m.eligible(tasks_[i], routes_[i])) return kInfeasible;
-    base += m.assignment_cost(tasks_[i], routes_[i]);
+    base += m.assignment_cost(tasks_[i], routes_[i]) +
+            plan.ClientCarerCost(tasks_[i], routes_[i], i == 1 ? tasks_[0] : -1,
+                                 i == 1 ? routes_[0] : -1);
     const Task& task = m.task(tasks_[i]);
     // A partner already in the plan must not share the route when the link forbids it.
     if (task.partner >= 0 && task.distinct_from_partner && plan.assigned(task.partner) &&

@@ -129,8 +129,18 @@ TEST_P(RandomInsertionTest, MatchesFullReschedule) {
       problem.links.push_back(MakeLink(v, v + 1, min_gap, min_gap + uniform(0, 60), coin(0.5)));
     }
   }
+  // Clients (each carer a client sees costs) and hard latest starts, on every other seed.
+  ObjectiveWeights weights;
+  if (GetParam() % 2 == 0) {
+    problem.clients.resize(3);
+    for (Visit& visit : problem.visits) {
+      visit.client = static_cast<int>(rng() % 4) - 1;
+      if (coin(0.2)) visit.latest_start = visit.window_end + uniform(0, 30);
+    }
+    weights.client_carer = 7;
+  }
   ASSERT_TRUE(ValidateProblem(problem).ok());
-  TaskModel model(problem, ObjectiveWeights());
+  TaskModel model(problem, weights);
   Plan plan(model);
   InsertionEvaluator evaluator(model);
 

@@ -166,6 +166,7 @@ absl::Status ValidateWeights(const ObjectiveWeights& weights) {
       {"unassigned_visit", weights.unassigned_visit},
       {"travel", weights.travel},
       {"total_lateness", weights.total_lateness},
+      {"client_carer", weights.client_carer},
       {"max_lateness", weights.max_lateness},
       {"non_preferred_carer", weights.non_preferred_carer},
       {"unknown_carer", weights.unknown_carer},

@@ -160,6 +160,10 @@ struct ObjectiveWeights {
   double non_preferred_carer = 0;
   double unknown_carer = 0;
   double gender_mismatch = 0;
+  // Continuity within the day: each person a client sees that day (the first included), so
+  // that a client's calls go to as few carers as the rest allows. Counts by client record;
+  // visits with no client count nothing.
+  double client_carer = 0;
 };
 
 // The benchmark's objective: (travel + total lateness + maximum lateness) / 3.

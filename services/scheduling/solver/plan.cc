@@ -210,6 +210,18 @@ bool Plan::Refresh() {
       }
     }
   }
+  if (m.weights().client_carer > 0) {
+    std::vector<int> people;
+    for (int client = 0; client < m.num_clients(); ++client) {
+      people.clear();
+      for (int t : m.client_tasks(client)) {
+        if (assigned(t)) people.push_back(m.identity(route_of_[t]));
+      }
+      std::sort(people.begin(), people.end());
+      parts_.client_carers +=
+          static_cast<int>(std::unique(people.begin(), people.end()) - people.begin());
+    }
+  }
   for (int u = 0; u < m.num_units(); ++u) {
     if (unit_assigned(u)) continue;
     const Unit& unit = m.unit(u);
@@ -224,7 +236,20 @@ double Plan::WeightedCost(const PlanCost& parts) const {
   const ObjectiveWeights& w = model_->weights();
   return w.unassigned_visit * parts.unassigned_visits + w.travel * parts.travel +
          w.total_lateness * parts.total_lateness + w.max_lateness * parts.max_lateness +
-         parts.assignment;
+         parts.assignment + w.client_carer * parts.client_carers;
+}
+
+double Plan::ClientCarerCost(int task, int route, int also, int also_route) const {
+  const TaskModel& m = *model_;
+  const double weight = m.weights().client_carer;
+  const int client = m.client_of(task);
+  if (weight == 0 || client < 0) return 0;
+  const int person = m.identity(route);
+  if (also >= 0 && m.client_of(also) == client && m.identity(also_route) == person) return 0;
+  for (int t : m.client_tasks(client)) {
+    if (t != task && assigned(t) && m.identity(route_of_[t]) == person) return 0;
+  }
+  return weight;
 }
 
 }  // namespace homecare::scheduling::solver

@@ -22,6 +22,7 @@ struct PlanCost {
   double total_lateness = 0;
   double max_lateness = 0;
   double assignment = 0;  // Weighted preference, continuity and gender penalties.
+  int client_carers = 0;  // over clients, the distinct people who visit each
   int unassigned_visits = 0;
 };
 
@@ -81,6 +82,10 @@ class Plan {
   bool Refresh();
 
   const PlanCost& parts() const { return parts_; }
+  // The weighted cost of one more person for the task's client if the task went to `route`:
+  // ObjectiveWeights::client_carer unless that route's person already has another of the
+  // client's tasks (`also` too: a task to be inserted with it, on `also_route`).
+  double ClientCarerCost(int task, int route, int also = -1, int also_route = -1) const;
   // The weighted objective.
   double cost() const { return cost_; }
   double WeightedCost(const PlanCost& parts) const;

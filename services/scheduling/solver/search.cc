@@ -502,6 +502,7 @@ void Search::FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPos
         std::max(t.earliest, plan.ready_time(carer, before) + model_.leg(carer, from, t.location));
     if (s.start > t.latest + kTimeTolerance) continue;
     s.lower = w.travel * detour + model_.assignment_cost(task, carer) +
+              plan.ClientCarerCost(task, carer) +
               w.total_lateness * std::max<Minutes>(0, s.start - t.due);
     list.push_back(s);
   }

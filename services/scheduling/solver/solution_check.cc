@@ -32,6 +32,8 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
   // each visit.
   std::vector<std::vector<int>> carers_of(num_visits);
   std::vector<std::vector<Minutes>> starts_of(num_visits);
+  // The humans who visit each client.
+  std::vector<std::vector<int>> people_of_client(problem.clients.size());
   const int num_carers = static_cast<int>(problem.carers.size());
   auto human = [&](int c) {
     if (c < 0 || c >= num_carers) return c;
@@ -73,6 +75,10 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
       if ((visit.required_skills & ~carer.skills) != 0) broken.push_back(what + ": missing skill");
       if (visit.client >= 0) {
         const Client& client = problem.clients[visit.client];
+        if (!Contains(people_of_client[visit.client], human(c))) {
+          people_of_client[visit.client].push_back(human(c));
+          ++objective.client_carers;
+        }
         if (Contains(carer.never_visit_clients, visit.client)) {
           broken.push_back(what + ": carer must never visit this client");
         }
@@ -194,7 +200,8 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
                        weights.max_lateness * objective.max_lateness +
                        weights.non_preferred_carer * objective.non_preferred_carer +
                        weights.unknown_carer * objective.unfamiliarity +
-                       weights.gender_mismatch * objective.gender_mismatch;
+                       weights.gender_mismatch * objective.gender_mismatch +
+                       weights.client_carer * objective.client_carers;
   return objective;
 }
 

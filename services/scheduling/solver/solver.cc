@@ -147,6 +147,7 @@ Solution BuildSolution(const Problem& problem, const TaskModel& model, const Pla
   Solution solution;
   const ObjectiveWeights& w = model.weights();
   ObjectiveBreakdown& objective = solution.objective;
+  std::vector<std::vector<int>> people_of_client(problem.clients.size());
   for (int c = 0; c < plan.num_routes(); ++c) {
     Route route;
     route.carer = c;
@@ -155,6 +156,11 @@ Solution BuildSolution(const Problem& problem, const TaskModel& model, const Pla
       route.visits.push_back({task.visit, plan.start(t), plan.lateness(t)});
       const Visit& visit = problem.visits[task.visit];
       if (visit.client < 0) continue;
+      std::vector<int>& people = people_of_client[visit.client];
+      if (std::find(people.begin(), people.end(), model.identity(c)) == people.end()) {
+        people.push_back(model.identity(c));
+        ++objective.client_carers;
+      }
       const Client& client = problem.clients[visit.client];
       const auto has = [c](const std::vector<int>& list) {
         return std::find(list.begin(), list.end(), c) != list.end();

@@ -79,6 +79,8 @@ struct ObjectiveBreakdown {
   double unfamiliarity = 0;
   // Carer-visits by a carer of another gender than the client prefers.
   int gender_mismatch = 0;
+  // Over clients, the distinct people who visit each in the plan (ObjectiveWeights::client_carer).
+  int client_carers = 0;
   // The weighted sum of the above: the value the search minimises.
   double weighted = 0;
 };

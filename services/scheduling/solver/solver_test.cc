@@ -227,6 +227,41 @@ TEST(SolverTest, ALatestStartIsHard) {
   EXPECT_THAT(ValidateProblem(problem).message(), HasSubstr("visits[0].latest_start"));
 }
 
+TEST(SolverTest, EachCarerAClientSeesInTheDayCosts) {
+  Problem problem;
+  // Each carer lives by one of the client's two calls, ten minutes apart.
+  problem.travel = LineTravel({0, 10});
+  problem.carers = {MakeCarer(1, 0), MakeCarer(1, 1)};
+  problem.clients.resize(1);
+  problem.visits = {MakeVisit(0, 60, 70, 30), MakeVisit(1, 300, 310, 30)};
+  problem.visits[0].client = problem.visits[1].client = 0;
+  SolveOptions options = Budget();
+  // Apart: no travel, two carers. Together: 20 minutes' travel, one carer.
+  Solution solution = SolveAndCheck(problem, options);
+  EXPECT_THAT(VisitsOf(solution.routes[0]), ElementsAre(0));
+  EXPECT_THAT(VisitsOf(solution.routes[1]), ElementsAre(1));
+  EXPECT_EQ(solution.objective.client_carers, 2);
+
+  options.weights.client_carer = 30;  // 20 + 30 < 2 x 30
+  solution = SolveAndCheck(problem, options);
+  EXPECT_EQ(solution.objective.client_carers, 1);
+  EXPECT_DOUBLE_EQ(solution.objective.weighted, 20 + 30);
+
+  options.weights.client_carer = 5;  // 20 + 5 > 2 x 5
+  solution = SolveAndCheck(problem, options);
+  EXPECT_EQ(solution.objective.client_carers, 2);
+  EXPECT_DOUBLE_EQ(solution.objective.weighted, 10);
+
+  // Two stretches of one person are one carer to the client.
+  options.weights.client_carer = 30;
+  problem.carers = {MakeCarer(1, 0, 0, 200), MakeCarer(1, 1, 250, 600)};
+  problem.people = {{"split", kUnlimited}};
+  problem.carers[0].person = problem.carers[1].person = 0;
+  solution = SolveAndCheck(problem, options);
+  EXPECT_EQ(solution.objective.client_carers, 1);
+  EXPECT_DOUBLE_EQ(solution.objective.weighted, 30);
+}
+
 TEST(SolverTest, PreferencesContinuityAndGenderSteerTheChoice) {
   Problem problem;
   problem.travel = LineTravel({0, 10, 12});

@@ -58,6 +58,12 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
       tasks_.push_back(task);
     }
   }
+  client_tasks_.resize(problem.clients.size());
+  task_client_.resize(tasks_.size());
+  for (int t = 0; t < static_cast<int>(tasks_.size()); ++t) {
+    task_client_[t] = problem.visits[tasks_[t].visit].client;
+    if (task_client_[t] >= 0) client_tasks_[task_client_[t]].push_back(t);
+  }
 
   // Units: a double-up's two tasks start together and need two carers; a link ties two visits.
   std::vector<bool> in_unit(tasks_.size(), false);

@@ -58,6 +58,10 @@ class TaskModel {
   const Unit& unit(int u) const { return units_[u]; }
   const CarerShift& carer(int c) const { return carers_[c]; }
   const std::vector<int>& visit_tasks(int visit) const { return visit_tasks_[visit]; }
+  // The client of a task (Visit::client, -1 for none), and every task of a client's visits.
+  int client_of(int t) const { return task_client_[t]; }
+  int num_clients() const { return static_cast<int>(client_tasks_.size()); }
+  const std::vector<int>& client_tasks(int client) const { return client_tasks_[client]; }
 
   // Split shifts: whether any carer is a stretch of a person, each person's limit and routes.
   bool has_people() const { return !people_max_work_.empty(); }
@@ -66,6 +70,8 @@ class TaskModel {
   const std::vector<int>& person_routes(int person) const { return person_routes_[person]; }
   // Whether two routes are the same human (the same route, or stretches of one person).
   bool same_person(int a, int b) const { return identity_[a] == identity_[b]; }
+  // The human a route is: equal for the same route or stretches of one person.
+  int identity(int route) const { return identity_[route]; }
 
   // Travel by Problem::travel: for nearness (related visits, neighbour lists), not routes.
   Minutes travel(int from_location, int to_location) const {
@@ -104,6 +110,8 @@ class TaskModel {
   std::vector<std::vector<int>> person_routes_;
   std::vector<int> identity_;  // by route: its person's index past the routes, else the route
   std::vector<std::vector<int>> visit_tasks_;
+  std::vector<int> task_client_;
+  std::vector<std::vector<int>> client_tasks_;
   std::vector<Minutes> travel_;    // Problem::travel, then each of Problem::other_travel
   std::vector<int> route_offset_;  // by route: where its carer's matrix starts in travel_
   int locations_ = 0;
