@@ -69,7 +69,7 @@ bool InsertionEvaluator::Relax(const Plan& plan, int task, Minutes candidate, in
   }
   const Minutes current = Current(plan, task);
   if (candidate <= current + kTimeTolerance) return true;
-  if (candidate > model_.horizon() || candidate > t.latest + kTimeTolerance) return false;
+  if (candidate > t.latest) return false;
   // Each pushed task remembers which task pushed it last. If the task is an ancestor of its new
   // pusher, the pushes go round a cycle of positive length: no schedule exists (the longest-path
   // form of the parent-graph test for negative cycles). Every new cycle runs through an inserted
@@ -127,9 +127,11 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
     tasks_[i] = insertion.task[i];
     routes_[i] = insertion.route[i];
     if (!m.eligible(tasks_[i], routes_[i])) return kInfeasible;
-    base += m.assignment_cost(tasks_[i], routes_[i]) +
-            plan.ClientCarerCost(tasks_[i], routes_[i], i == 1 ? tasks_[0] : -1,
-                                 i == 1 ? routes_[0] : -1);
+    base += m.assignment_cost(tasks_[i], routes_[i]);
+    if (w.client_carer > 0) {
+      base += plan.ClientCarerCost(tasks_[i], routes_[i], i == 1 ? tasks_[0] : -1,
+                                   i == 1 ? routes_[0] : -1);
+    }
     const Task& task = m.task(tasks_[i]);
     // A partner already in the plan must not share the route when the link forbids it.
     if (task.partner >= 0 && task.distinct_from_partner && plan.assigned(task.partner) &&

@@ -151,9 +151,7 @@ bool Plan::ComputeStarts() {
     }
     if (!raised) {
       for (int t : order_) {
-        if (start_[t] > m.horizon() || start_[t] > m.task(t).latest + kTimeTolerance) {
-          return false;
-        }
+        if (start_[t] > m.task(t).latest) return false;
       }
       return true;
     }
@@ -239,11 +237,11 @@ double Plan::WeightedCost(const PlanCost& parts) const {
          parts.assignment + w.client_carer * parts.client_carers;
 }
 
-double Plan::ClientCarerCost(int task, int route, int also, int also_route) const {
+double Plan::ClientCarerCostSlow(int task, int route, int also, int also_route) const {
   const TaskModel& m = *model_;
   const double weight = m.weights().client_carer;
   const int client = m.client_of(task);
-  if (weight == 0 || client < 0) return 0;
+  if (client < 0) return 0;
   const int person = m.identity(route);
   if (also >= 0 && m.client_of(also) == client && m.identity(also_route) == person) return 0;
   for (int t : m.client_tasks(client)) {

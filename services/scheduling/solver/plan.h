@@ -85,7 +85,11 @@ class Plan {
   // The weighted cost of one more person for the task's client if the task went to `route`:
   // ObjectiveWeights::client_carer unless that route's person already has another of the
   // client's tasks (`also` too: a task to be inserted with it, on `also_route`).
-  double ClientCarerCost(int task, int route, int also = -1, int also_route = -1) const;
+  double ClientCarerCost(int task, int route, int also = -1, int also_route = -1) const {
+    // Inline for the common case of no weight: the search asks for every position it bounds.
+    if (model_->weights().client_carer == 0) return 0;
+    return ClientCarerCostSlow(task, route, also, also_route);
+  }
   // The weighted objective.
   double cost() const { return cost_; }
   double WeightedCost(const PlanCost& parts) const;
@@ -93,6 +97,8 @@ class Plan {
   int num_unassigned_units() const;
 
  private:
+  double ClientCarerCostSlow(int task, int route, int also, int also_route) const;
+
   bool ComputeStarts();
 
   const TaskModel* model_;

@@ -487,6 +487,7 @@ void Search::FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPos
   const std::vector<int>& r = plan.route(carer);
   const int n = static_cast<int>(r.size());
   const Minutes max_work = plan.route_max_work(carer);
+  const double fixed_cost = model_.assignment_cost(task, carer) + plan.ClientCarerCost(task, carer);
   for (int p = 0; p <= n; ++p) {
     const int before = p > 0 ? r[p - 1] : -1;
     const int after = p < n ? r[p] : -1;
@@ -500,10 +501,9 @@ void Search::FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPos
     s.position = p;
     s.start =
         std::max(t.earliest, plan.ready_time(carer, before) + model_.leg(carer, from, t.location));
-    if (s.start > t.latest + kTimeTolerance) continue;
-    s.lower = w.travel * detour + model_.assignment_cost(task, carer) +
-              plan.ClientCarerCost(task, carer) +
-              w.total_lateness * std::max<Minutes>(0, s.start - t.due);
+    if (s.start > t.latest) continue;
+    s.lower =
+        w.travel * detour + fixed_cost + w.total_lateness * std::max<Minutes>(0, s.start - t.due);
     list.push_back(s);
   }
 }

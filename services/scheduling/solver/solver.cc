@@ -71,8 +71,7 @@ bool FitsAlone(const TaskModel& model, int task, int carer) {
   const Minutes out = model.leg(carer, shift.start_location, t.location);
   const Minutes back = model.leg(carer, t.location, shift.end_location);
   const Minutes start = std::max(t.earliest, shift.shift_start + out);
-  return start <= t.latest + kTimeTolerance &&
-         start + t.duration + back <= shift.shift_end + kTimeTolerance &&
+  return start <= t.latest && start + t.duration + back <= shift.shift_end + kTimeTolerance &&
          WithinWorkingTime(out + t.duration + back, shift.max_work);
 }
 

@@ -53,7 +53,6 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
       task.duration = visit.duration;
       task.earliest = visit.window_start;
       task.due = visit.window_end;
-      task.latest = visit.latest_start;
       visit_tasks_[v].push_back(static_cast<int>(tasks_.size()));
       tasks_.push_back(task);
     }
@@ -152,6 +151,9 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
     sum += task.duration + longest_leg + std::max<Minutes>(0, task.gap_max);
   }
   horizon_ = latest_begin + sum + 1;
+  for (Task& task : tasks_) {
+    task.latest = std::min(problem.visits[task.visit].latest_start + kTimeTolerance, horizon_);
+  }
 }
 
 }  // namespace homecare::scheduling::solver

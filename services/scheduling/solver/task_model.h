@@ -11,22 +11,24 @@
 namespace homecare::scheduling::solver {
 
 struct Task {
+  // Fields are ordered so that the struct has no padding: the search walks arrays of them.
   int visit = 0;
   // 0 or 1: which carer of a double-up this task stands for.
   int slot = 0;
   int location = 0;
-  Minutes duration = 0;
-  Minutes earliest = 0;
-  Minutes due = 0;
-  // The latest start allowed (Visit::latest_start).
-  Minutes latest = kUnlimited;
   // The other task of the unit, or -1. When set, start(partner) - start(this) must lie in
   // [gap_min, gap_max].
   int partner = -1;
+  Minutes duration = 0;
+  Minutes earliest = 0;
+  Minutes due = 0;
+  // The latest start allowed: Visit::latest_start (within kTimeTolerance), or the horizon when
+  // that is sooner, so that one comparison checks both.
+  Minutes latest = kUnlimited;
   Minutes gap_min = 0;
   Minutes gap_max = 0;
-  bool distinct_from_partner = false;
   int unit = 0;
+  bool distinct_from_partner = false;
 };
 
 struct Unit {
