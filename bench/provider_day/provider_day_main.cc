@@ -37,7 +37,8 @@ ABSL_FLAG(double, known_max_extra_travel, 20,
 ABSL_FLAG(int, continuity_minutes, 0,
           "the tenant's continuity weight, minutes of travel a visit by a carer the client does "
           "not know costs (0: the default)");
-ABSL_FLAG(double, client_carer_minutes, -1, "experiment: the engine's client_carer weight");
+ABSL_FLAG(int, carer_in_day_minutes, 0,
+          "the tenant's weight of each carer a client sees in a day (0: the default)");
 ABSL_FLAG(std::string, planners, "engine,nearest,known", "which planners to run");
 ABSL_FLAG(bool, describe, true, "print the town's figures first");
 ABSL_FLAG(bool, daily, false, "print each day's figures");
@@ -107,6 +108,8 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
   const absl::CivilDay first(2027, 1, 4);
   sv1::SchedulingSettings stored;
   stored.mutable_auto_schedule()->set_continuity_minutes(absl::GetFlag(FLAGS_continuity_minutes));
+  stored.mutable_auto_schedule()->set_carer_in_day_minutes(
+      absl::GetFlag(FLAGS_carer_in_day_minutes));
   const sv1::SchedulingSettings settings = scheduling::EffectiveSettings(stored);
   const auto roster = RosterOf(town);
   std::vector<sv1::Client> clients;
@@ -141,9 +144,6 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
     if (planner == "engine") {
       solver::SolveOptions options;
       options.weights = model->weights;
-      if (absl::GetFlag(FLAGS_client_carer_minutes) >= 0) {
-        options.weights.client_carer = absl::GetFlag(FLAGS_client_carer_minutes);
-      }
       options.seed = absl::GetFlag(FLAGS_seed);
       options.time_limit_seconds = absl::GetFlag(FLAGS_seconds);
       options.threads = absl::GetFlag(FLAGS_threads);
