@@ -59,8 +59,7 @@ class Planner {
 
  private:
   const solver::TravelMatrix& Matrix(int route) const {
-    const int profile = problem_.carers[route].travel_profile;
-    return profile == 0 ? problem_.travel : problem_.other_travel[profile - 1];
+    return solver::TravelOf(problem_, problem_.carers[route]);
   }
 
   bool Qualified(int route, const solver::Visit& visit) const {

@@ -89,11 +89,6 @@ Continuity ContinuityOf(const std::vector<int>& counts) {
   return c;
 }
 
-const solver::TravelMatrix& MatrixOf(const solver::Problem& problem, int route) {
-  const int profile = problem.carers[route].travel_profile;
-  return profile == 0 ? problem.travel : problem.other_travel[profile - 1];
-}
-
 struct Run {
   std::string planner;
   std::vector<DayFigures> days;
@@ -177,8 +172,8 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
     for (const solver::Route& route : solution->routes) {
       if (route.visits.empty()) continue;
       working.insert(model->route_carer_ids[route.carer]);
-      const solver::TravelMatrix& travel = MatrixOf(problem, route.carer);
       const solver::Carer& carer = problem.carers[route.carer];
+      const solver::TravelMatrix& travel = solver::TravelOf(problem, carer);
       int at = carer.start_location;
       for (size_t i = 0; i < route.visits.size(); ++i) {
         const solver::Visit& visit = problem.visits[route.visits[i].visit];

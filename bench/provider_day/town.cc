@@ -169,6 +169,7 @@ std::vector<std::pair<int, double>> DurationsOf(Call call) {
   }
   return {};
 }
+const char* const kCallNames[kCalls] = {"morning", "lunch", "tea", "bed"};
 constexpr int kMinMinutesBetweenCalls = 180;
 constexpr int kWindowHalfMinutes = 30;
 
@@ -415,7 +416,6 @@ Town MakeTown(const TownOptions& options) {
 
 std::vector<sv1::Visit> VisitsOn(const Town& town, absl::CivilDay date, absl::TimeZone zone) {
   std::vector<sv1::Visit> visits;
-  const char* const kCallNames[] = {"morning", "lunch", "tea", "bed"};
   for (const TownClient& client : town.clients) {
     for (int call = 0; call < kCalls; ++call) {
       if (client.start[call] < 0) continue;
@@ -492,7 +492,6 @@ std::string DescribeTown(const Town& town) {
   }
   absl::StrAppendFormat(&out, "durations:%s\n", mix);
   const WorkforceSizing& s = town.sizing;
-  const char* const kCallNames[] = {"morning", "lunch", "tea", "bed"};
   for (int call = 0; call < kCalls; ++call) {
     absl::StrAppendFormat(&out, "peak %-7s %6.0f carer-minutes over %3.0f min: %5.1f carers\n",
                           kCallNames[call], s.carer_minutes[call], kPeakSpanMinutes[call],

@@ -12,6 +12,7 @@
 #include "services/roster/availability_rules.h"
 #include "services/scheduling/assignment_rules.h"
 #include "services/scheduling/travel.h"
+#include "services/scheduling/visit_rules.h"
 
 namespace homecare::scheduling {
 namespace {
@@ -98,9 +99,9 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
   if (input.settings == nullptr) return absl::InvalidArgumentError("no settings in force");
   SolverModel model;
   solver::Problem& problem = model.problem;
-  model.origin = LocalToInstant(absl::CivilSecond(input.date), input.zone);
+  model.origin = DayStart(input.date, input.zone);
   // A stretch begun on the day may run past midnight (a bedtime round), up to noon.
-  const absl::Time next_day = LocalToInstant(absl::CivilSecond(input.date + 1), input.zone);
+  const absl::Time next_day = DayStart(input.date + 1, input.zone);
   const absl::Time day_end = next_day + absl::Hours(12);
   auto minutes = [&](absl::Time t) { return absl::ToDoubleMinutes(t - model.origin); };
   Places places;
@@ -171,8 +172,7 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
     for (const v1::Visit* visit : kept_by_carer[carer.carer_id()]) {
       stretches = Without(stretches, PlannedStart(*visit), PlannedEnd(*visit),
                           places.Index(visit->location()));
-      absl::StatusOr<absl::CivilDay> day = DateFromProto(visit->local_date(), "local_date");
-      if (day.ok() && *day == input.date) committed_today += visit->duration_minutes();
+      if (LocalDate(*visit) == input.date) committed_today += visit->duration_minutes();
     }
     Minutes limit = solver::kUnlimited;
     if (carer.max_minutes_per_day() > 0) limit = carer.max_minutes_per_day() - committed_today;
@@ -321,8 +321,8 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
   problem.other_travel.assign(std::make_move_iterator(matrices.begin() + 1),
                               std::make_move_iterator(matrices.end()));
 
-  // A visit left unassigned outweighs any day's travel; lateness counts like travel, and the
-  // latest visit once more, so that no one visit is left very late.
+  // A visit left unassigned outweighs any day's travel. No visit may start after its window
+  // (latest_start above), so lateness is always 0 and its weights are the engine's defaults.
   const v1::AutoScheduleWeights& weights = input.settings->auto_schedule();
   model.weights.unassigned_visit = 10000;
   model.weights.travel = 1;

@@ -278,7 +278,6 @@ TEST_F(AutoScheduleModelTest, NoVisitMayStartAfterItsWindow) {
   // Two visits at 08:00 for 90 minutes' work each, one carer: one is left, rather than planned
   // late, since AssignCarers would refuse a planned start outside the window.
   input.visits = {Visit("vis_meds", 8), Visit("vis_wash", 8)};
-  input.visits[0].set_time_critical(true);
   input.visits[1].set_duration_minutes(90);
   input.visits[0].set_duration_minutes(90);
   const SolverModel model = Build(input);

@@ -127,11 +127,9 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
     tasks_[i] = insertion.task[i];
     routes_[i] = insertion.route[i];
     if (!m.eligible(tasks_[i], routes_[i])) return kInfeasible;
-    base += m.assignment_cost(tasks_[i], routes_[i]);
-    if (w.client_carer > 0) {
-      base += plan.ClientCarerCost(tasks_[i], routes_[i], i == 1 ? tasks_[0] : -1,
-                                   i == 1 ? routes_[0] : -1);
-    }
+    base += m.assignment_cost(tasks_[i], routes_[i]) +
+            plan.ClientCarerCost(tasks_[i], routes_[i], i == 1 ? tasks_[0] : -1,
+                                 i == 1 ? routes_[0] : -1);
     const Task& task = m.task(tasks_[i]);
     // A partner already in the plan must not share the route when the link forbids it.
     if (task.partner >= 0 && task.distinct_from_partner && plan.assigned(task.partner) &&
@@ -193,6 +191,7 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
     if (!fits_work(route, added)) return kInfeasible;
     base += w.travel * (added - m.task(tasks_[a]).duration - m.task(tasks_[b]).duration);
   } else {
+    Minutes added[2] = {0, 0};
     for (int i = 0; i < count_; ++i) {
       const int route = routes_[i];
       const std::vector<int>& r = plan.route(route);
@@ -205,8 +204,15 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
       const Minutes travel = m.leg(route, plan.location_after(route, pred[i]), location) +
                              m.leg(route, location, plan.location_before(route, succ_[i])) -
                              (n > 0 ? travel_between(route, pred[i], succ_[i]) : 0);
-      if (!fits_work(route, travel + m.task(tasks_[i]).duration)) return kInfeasible;
+      added[i] = travel + m.task(tasks_[i]).duration;
+      if (!fits_work(route, added[i])) return kInfeasible;
       base += w.travel * travel;
+    }
+    // Two stretches of one person: each route's limit counts the other as it is, so the two
+    // additions must fit that person's time together.
+    if (count_ == 2 && m.same_person(routes_[0], routes_[1]) &&
+        !fits_work(routes_[0], added[0] + added[1])) {
+      return kInfeasible;
     }
   }
 

@@ -139,6 +139,18 @@ TEST_P(RandomInsertionTest, MatchesFullReschedule) {
     }
     weights.client_carer = 7;
   }
+  // A split shift (carers 0 and 1 one person, with one working limit) and a carer with a
+  // slower matrix of their own, on every third seed.
+  if (GetParam() % 3 == 0) {
+    problem.carers[0].shift_end = 250;
+    problem.carers[1].shift_start = std::max(problem.carers[1].shift_start, 260.0);
+    problem.people = {{"split", uniform(100, 250)}};
+    problem.carers[0].person = problem.carers[1].person = 0;
+    TravelMatrix slower = problem.travel;
+    for (Minutes& minutes : slower.minutes) minutes *= 1.5;
+    problem.other_travel = {slower};
+    problem.carers[3].travel_profile = 1;
+  }
   ASSERT_TRUE(ValidateProblem(problem).ok());
   TaskModel model(problem, weights);
   Plan plan(model);

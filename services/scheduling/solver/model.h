@@ -151,6 +151,12 @@ struct Problem {
   std::vector<TravelMatrix> other_travel;
 };
 
+// The travel matrix of a carer's route (Carer::travel_profile) in a valid problem.
+inline const TravelMatrix& TravelOf(const Problem& problem, const Carer& carer) {
+  return carer.travel_profile == 0 ? problem.travel
+                                   : problem.other_travel[carer.travel_profile - 1];
+}
+
 // Weights of the objective, a weighted sum to minimise. Hard rules are never traded against it.
 struct ObjectiveWeights {
   double unassigned_visit = 10000;

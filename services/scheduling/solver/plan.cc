@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "absl/container/inlined_vector.h"
+
 namespace homecare::scheduling::solver {
 namespace {
 
@@ -209,7 +211,7 @@ bool Plan::Refresh() {
     }
   }
   if (m.weights().client_carer > 0) {
-    std::vector<int> people;
+    absl::InlinedVector<int, 8> people;  // a client's few carers, without the heap
     for (int client = 0; client < m.num_clients(); ++client) {
       people.clear();
       for (int t : m.client_tasks(client)) {

@@ -22,7 +22,7 @@ struct PlanCost {
   double total_lateness = 0;
   double max_lateness = 0;
   double assignment = 0;  // Weighted preference, continuity and gender penalties.
-  int client_carers = 0;  // over clients, the distinct people who visit each
+  int client_carers = 0;  // over clients, the distinct people who visit each (0 unweighted)
   int unassigned_visits = 0;
 };
 
