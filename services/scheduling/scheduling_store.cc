@@ -76,12 +76,21 @@ std::string VisitRequestKey(absl::string_view tenant, const std::string& request
 std::string SettingsKey(absl::string_view tenant) {
   return TenantKey(tenant, kService, "settings");
 }
+std::string ReplanKey(absl::string_view tenant, absl::string_view proposal) {
+  return TenantKey(tenant, kService, "replan", proposal);
+}
 
 // A carer-day's field in carer-days: the visit's local date.
 std::string DayField(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 std::string DayField(const common::v1::Date& date) {
   absl::StatusOr<absl::CivilDay> day = DateFromProto(date, "local_date");
   return day.ok() ? DayField(*day) : "";
+}
+std::string SolveLeaseKey(absl::string_view tenant, absl::CivilDay date) {
+  return TenantKey(tenant, kService, "solve-lease", DayField(date));
+}
+std::string ReplansKey(absl::string_view tenant, absl::string_view day) {
+  return TenantKey(tenant, kService, "replans", day);
 }
 
 std::string RequestRecordText(const SchedulingRecords::RequestRecord& record) {
@@ -496,14 +505,12 @@ absl::StatusOr<std::optional<SchedulingRecords::RequestRecord>> SchedulingStore:
 absl::StatusOr<bool> SchedulingStore::TakeSolveLease(absl::string_view tenant_id,
                                                      absl::CivilDay date, const std::string& token,
                                                      absl::Duration ttl) {
-  return TakeLease(*redis_, TenantKey(tenant_id, kService, "solve-lease", DayField(date)), token,
-                   ttl);
+  return TakeLease(*redis_, SolveLeaseKey(tenant_id, date), token, ttl);
 }
 
 absl::Status SchedulingStore::ReleaseSolveLease(absl::string_view tenant_id, absl::CivilDay date,
                                                 const std::string& token) {
-  return ReleaseLease(*redis_, TenantKey(tenant_id, kService, "solve-lease", DayField(date)), token)
-      .status();
+  return ReleaseLease(*redis_, SolveLeaseKey(tenant_id, date), token).status();
 }
 
 absl::Status SchedulingStore::KeepRequest(absl::string_view tenant_id,
@@ -517,28 +524,19 @@ absl::Status SchedulingStore::KeepRequest(absl::string_view tenant_id,
 
 absl::Status SchedulingStore::PutReplanProposal(absl::string_view tenant_id,
                                                 const v1::ReplanProposal& proposal) {
-  const std::string day = DayField(proposal.date());
-  const std::string index = TenantKey(tenant_id, kService, "replans", day);
-  const int64_t created =
-      proposal.create_time().seconds() * 1000 + proposal.create_time().nanos() / 1000000;
-  absl::StatusOr<std::vector<RedisReply>> replies =
-      redis_->Pipeline({{"SET", TenantKey(tenant_id, kService, "replan", proposal.proposal_id()),
-                         proposal.SerializeAsString(), "EX", RetrySeconds()},
-                        {"ZADD", index, absl::StrCat(created), proposal.proposal_id()},
-                        {"EXPIRE", index, RetrySeconds()}});
+  const std::string index = ReplansKey(tenant_id, DayField(proposal.date()));
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(
+      {{"SET", ReplanKey(tenant_id, proposal.proposal_id()), proposal.SerializeAsString(), "EX",
+        RetrySeconds()},
+       {"ZADD", index, ScoreOf(StoredTime(proposal.create_time())), proposal.proposal_id()},
+       {"EXPIRE", index, RetrySeconds()}});
   if (!replies.ok()) return replies.status();
-  for (const RedisReply& reply : *replies) {
-    if (reply.type == RedisReply::Type::kError) {
-      return absl::InternalError(absl::StrCat("keeping a replan proposal: ", reply.str));
-    }
-  }
-  return absl::OkStatus();
+  return FirstError(*replies);
 }
 
 absl::StatusOr<v1::ReplanProposal> SchedulingStore::ReadReplanProposal(
     absl::string_view tenant_id, const std::string& proposal_id) {
-  absl::StatusOr<RedisReply> reply =
-      redis_->Command({"GET", TenantKey(tenant_id, kService, "replan", proposal_id)});
+  absl::StatusOr<RedisReply> reply = redis_->Command({"GET", ReplanKey(tenant_id, proposal_id)});
   if (!reply.ok()) return reply.status();
   if (reply->is_nil()) {
     return absl::NotFoundError(absl::StrCat("replan proposal ", proposal_id, " not found"));
@@ -550,23 +548,18 @@ absl::StatusOr<v1::ReplanProposal> SchedulingStore::ReadReplanProposal(
 
 absl::StatusOr<std::vector<v1::ReplanProposal>> SchedulingStore::ReadReplanProposals(
     absl::string_view tenant_id, absl::CivilDay date) {
-  absl::StatusOr<RedisReply> ids = redis_->Command(
-      {"ZRANGE", TenantKey(tenant_id, kService, "replans", DayField(date)), "0", "-1"});
+  absl::StatusOr<RedisReply> ids =
+      redis_->Command({"ZRANGE", ReplansKey(tenant_id, DayField(date)), "0", "-1"});
   if (!ids.ok()) return ids.status();
   std::vector<v1::ReplanProposal> proposals;
   if (ids->elements.empty()) return proposals;
   std::vector<std::string> get = {"MGET"};
   for (const RedisReply& id : ids->elements) {
-    get.push_back(TenantKey(tenant_id, kService, "replan", id.str));
+    get.push_back(ReplanKey(tenant_id, id.str));
   }
   absl::StatusOr<RedisReply> records = redis_->Command(get);
   if (!records.ok()) return records.status();
-  for (const RedisReply& record : records->elements) {
-    if (record.is_nil()) continue;
-    v1::ReplanProposal& proposal = proposals.emplace_back();
-    if (!proposal.ParseFromString(record.str)) return CorruptRecord("replan proposal");
-  }
-  return proposals;
+  return ParseAll<v1::ReplanProposal>(*records, "replan proposal");
 }
 
 absl::StatusOr<std::vector<std::string>> SchedulingStore::ListTenantIds() {
