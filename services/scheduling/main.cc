@@ -1,6 +1,7 @@
 // homecare-scheduling: clients, care plans, visits, assignments and rotas.
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "common/client/channel.h"
 #include "common/logging/log.h"
 #include "common/server/service_host.h"
@@ -35,11 +36,17 @@ int main(int argc, char** argv) {
                                "How long a tenant's profile (time zone, localities) is reused; "
                                "0s asks the roster every time");
              flags.AddInt("max-solves", &max_solves,
-                          "AutoSchedule solves this server runs at once (each on a worker); "
-                          "past it RESOURCE_EXHAUSTED");
+                          "AutoSchedule solves this server runs at once (each on a worker, "
+                          "fewer than --workers); past it RESOURCE_EXHAUSTED");
            },
        .make_service =
            [&](homecare::ServiceDeps& deps) -> absl::StatusOr<std::unique_ptr<grpc::Service>> {
+         // Each solve holds a worker for up to its time limit: leave some for every other call.
+         if (max_solves < 1 || max_solves >= deps.calls.pool().size()) {
+           return absl::InvalidArgumentError(
+               absl::StrCat("--max-solves must be from 1 to ", deps.calls.pool().size() - 1,
+                            " (fewer than --workers): each solve holds a worker"));
+         }
          store = std::make_unique<SchedulingStore>(&deps.redis);
          if (absl::Status loaded = store->LoadScripts(); !loaded.ok()) {
            homecare::LogWarning("scripts not loaded at start-up (they load on first use): ",

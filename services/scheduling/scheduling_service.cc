@@ -266,11 +266,10 @@ class SchedulingService::AutoScheduleCall final
 
   // Takes a solve slot and submits the solve, or finishes at once.
   void Begin() {
-    if (service_.solves_.fetch_add(1) >= service_.max_solves_) {
-      service_.solves_.fetch_sub(1);
+    if (!service_.solves_.TryAcquire()) {
       holds_slot_ = false;
       FinishNow(absl::ResourceExhaustedError(
-          absl::StrCat("this server runs at most ", service_.max_solves_,
+          absl::StrCat("this server runs at most ", service_.solves_.limit(),
                        " AutoSchedule at once; try again shortly")));
       return;
     }
@@ -347,7 +346,7 @@ class SchedulingService::AutoScheduleCall final
     }
     finished_ = true;
     // The solve is over: its slot is free before the caller hears so.
-    if (holds_slot_) service_.solves_.fetch_sub(1);
+    if (holds_slot_) service_.solves_.Release();
     holds_slot_ = false;
     Finish(result_->ok() && plan_sent_ ? grpc::Status::OK : ToGrpcStatus(result_->status()));
   }

@@ -7,6 +7,7 @@
 
 #include <atomic>
 
+#include "common/concurrency/in_flight_limiter.h"
 #include "common/server/call_runner.h"
 #include "common/server/event_watch.h"
 #include "common/server/stream_tracker.h"
@@ -28,7 +29,7 @@ class SchedulingService final : public v1::SchedulingService::CallbackService {
         watches_(*watches),
         streams_(*streams),
         scheduling_(store, tenants, clock),
-        max_solves_(max_solves) {}
+        solves_(max_solves) {}
 
   grpc::ServerUnaryReactor* CreateClient(grpc::CallbackServerContext* context,
                                          const v1::CreateClientRequest* request,
@@ -106,8 +107,7 @@ class SchedulingService final : public v1::SchedulingService::CallbackService {
   Watches& watches_;
   StreamTracker& streams_;
   Scheduling scheduling_;
-  const int max_solves_;
-  std::atomic<int> solves_{0};
+  InFlightLimiter solves_;  // AutoSchedule solves at once
 };
 
 }  // namespace homecare::scheduling
