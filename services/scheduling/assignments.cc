@@ -302,28 +302,37 @@ absl::StatusOr<v1::Visit> Scheduling::UnassignCarer(const std::string& tenant_id
   });
 }
 
+absl::Status Scheduling::ForEachVisit(const std::string& tenant_id,
+                                      const SchedulingRecords::VisitIndex& index, absl::Time from,
+                                      absl::Time before, int batch,
+                                      const std::function<void(v1::Visit&)>& each) {
+  std::string cursor;
+  while (true) {
+    absl::StatusOr<ScoredIdPage> page =
+        store_.ListVisitIds(tenant_id, index, from, before, cursor, batch);
+    if (!page.ok()) return page.status();
+    absl::StatusOr<std::vector<v1::Visit>> visits = store_.ReadVisits(tenant_id, page->ids);
+    if (!visits.ok()) return visits.status();
+    for (v1::Visit& visit : *visits) each(visit);
+    if (page->exhausted) return absl::OkStatus();
+    cursor = page->last_cursor;
+  }
+}
+
 absl::StatusOr<int> Scheduling::FollowCarerChange(const std::string& tenant_id,
                                                   const std::string& carer_id) {
   const auto since = std::chrono::steady_clock::now();
   const absl::Time now = clock_.Now();
   // The carer's visits not yet started; never the past, which is the check-in's record.
   std::vector<v1::Visit> upcoming;
-  std::string cursor;
-  while (true) {
-    absl::StatusOr<ScoredIdPage> page =
-        store_.ListVisitIds(tenant_id, {.carer_id = carer_id}, now + absl::Nanoseconds(1),
-                            absl::InfiniteFuture(), cursor, kCarerVisitsBatch);
-    if (!page.ok()) return page.status();
-    absl::StatusOr<std::vector<v1::Visit>> visits = store_.ReadVisits(tenant_id, page->ids);
-    if (!visits.ok()) return visits.status();
-    for (v1::Visit& visit : *visits) {
-      if (visit.status() != v1::VISIT_STATUS_CANCELLED && IsOn(visit, carer_id)) {
-        upcoming.push_back(std::move(visit));
-      }
-    }
-    if (page->exhausted) break;
-    cursor = page->last_cursor;
-  }
+  absl::Status read =
+      ForEachVisit(tenant_id, {.carer_id = carer_id}, now + absl::Nanoseconds(1),
+                   absl::InfiniteFuture(), kCarerVisitsBatch, [&](v1::Visit& visit) {
+                     if (visit.status() != v1::VISIT_STATUS_CANCELLED && IsOn(visit, carer_id)) {
+                       upcoming.push_back(std::move(visit));
+                     }
+                   });
+  if (!read.ok()) return read;
   if (upcoming.empty()) return 0;
   absl::StatusOr<TenantProfile> tenant = tenants_.Get(tenant_id);
   if (!tenant.ok()) return tenant.status();
@@ -410,25 +419,16 @@ absl::StatusOr<v1::Rota> Scheduling::GetRota(const std::string& tenant_id,
 
   // Visits dated in the range start at most a day after their date.
   std::vector<v1::Visit> visits;
-  std::string cursor;
-  while (true) {
-    absl::StatusOr<ScoredIdPage> page =
-        store_.ListVisitIds(tenant_id, {.carer_id = carer_id}, DayStart(*first, tenant->zone),
-                            DayStart(*last + 2, tenant->zone), cursor, kCarerVisitsBatch);
-    if (!page.ok()) return page.status();
-    absl::StatusOr<std::vector<v1::Visit>> read = store_.ReadVisits(tenant_id, page->ids);
-    if (!read.ok()) return read.status();
-    for (v1::Visit& visit : *read) {
-      const absl::CivilDay day = LocalDate(visit);
-      if (visit.status() == v1::VISIT_STATUS_CANCELLED || !IsOn(visit, carer_id) || day < *first ||
-          day > *last) {
-        continue;
-      }
-      visits.push_back(std::move(visit));
-    }
-    if (page->exhausted) break;
-    cursor = page->last_cursor;
-  }
+  absl::Status read =
+      ForEachVisit(tenant_id, {.carer_id = carer_id}, DayStart(*first, tenant->zone),
+                   DayStart(*last + 2, tenant->zone), kCarerVisitsBatch, [&](v1::Visit& visit) {
+                     const absl::CivilDay day = LocalDate(visit);
+                     if (visit.status() != v1::VISIT_STATUS_CANCELLED && IsOn(visit, carer_id) &&
+                         day >= *first && day <= *last) {
+                       visits.push_back(std::move(visit));
+                     }
+                   });
+  if (!read.ok()) return read;
 
   std::vector<std::string> carer_ids = {carer_id};
   std::set<std::string> client_ids;

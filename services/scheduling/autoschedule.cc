@@ -110,25 +110,16 @@ absl::Status Scheduling::LoadDay(const std::string& tenant_id, const TenantProfi
   input.settings = &settings;
   // Every visit of the tenant from the day before to the day after: the day's (of the
   // locality) to plan, the others with carers on them as what those carers keep.
-  std::string cursor;
-  while (true) {
-    absl::StatusOr<ScoredIdPage> page =
-        store_.ListVisitIds(tenant_id, {}, DayStart(date - 1, tenant.zone),
-                            DayStart(date + 2, tenant.zone), cursor, kVisitBatch);
-    if (!page.ok()) return page.status();
-    absl::StatusOr<std::vector<v1::Visit>> read = store_.ReadVisits(tenant_id, page->ids);
-    if (!read.ok()) return read.status();
-    for (v1::Visit& visit : *read) {
-      const bool of_the_day = LocalDate(visit) == date && to_plan(visit);
-      if (of_the_day) {
-        input.visits.push_back(std::move(visit));
-      } else if (visit.carer_ids_size() > 0) {
-        input.commitments.push_back(std::move(visit));
-      }
-    }
-    if (page->exhausted) break;
-    cursor = page->last_cursor;
-  }
+  absl::Status read =
+      ForEachVisit(tenant_id, {}, DayStart(date - 1, tenant.zone), DayStart(date + 2, tenant.zone),
+                   kVisitBatch, [&](v1::Visit& visit) {
+                     if (LocalDate(visit) == date && to_plan(visit)) {
+                       input.visits.push_back(std::move(visit));
+                     } else if (visit.carer_ids_size() > 0) {
+                       input.commitments.push_back(std::move(visit));
+                     }
+                   });
+  if (!read.ok()) return read;
   std::set<std::string> client_set;
   for (const v1::Visit& visit : input.visits) client_set.insert(visit.client_id());
   const std::vector<std::string> client_ids(client_set.begin(), client_set.end());

@@ -123,6 +123,11 @@ class Scheduling {
       const v1::ApplyReplanProposalRequest& request);
 
  private:
+  // Each visit of `index` planned to start in [from, before), read `batch` at a time.
+  absl::Status ForEachVisit(const std::string& tenant_id,
+                            const SchedulingRecords::VisitIndex& index, absl::Time from,
+                            absl::Time before, int batch,
+                            const std::function<void(v1::Visit&)>& each);
   struct CarerFacts;
   // The roster's facts and the carer-days the assignment rules need for `carer_ids` on
   // `visit`, into `facts`.
