@@ -223,10 +223,7 @@ bool Plan::Refresh() {
     }
   }
   for (int u = 0; u < m.num_units(); ++u) {
-    if (unit_assigned(u)) continue;
-    const Unit& unit = m.unit(u);
-    parts_.unassigned_visits +=
-        unit.size == 2 && m.task(unit.tasks[0]).visit != m.task(unit.tasks[1]).visit ? 2 : 1;
+    if (!unit_assigned(u)) parts_.unassigned_visits += m.unit_visits(u);
   }
   cost_ = WeightedCost(parts_);
   return ok;

@@ -273,10 +273,7 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
   int unplaceable_visits = 0;
   for (int u = 0; u < model.num_units(); ++u) {
     if (!context.unplaceable[u]) continue;
-    const Unit& unit = model.unit(u);
-    unplaceable_visits +=
-        unit.size == 2 && model.task(unit.tasks[0]).visit != model.task(unit.tasks[1]).visit ? 2
-                                                                                             : 1;
+    unplaceable_visits += model.unit_visits(u);
   }
   const SearchParams& params = options.search;
   for (int i = 0; i < threads; ++i) {

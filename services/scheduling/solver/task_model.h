@@ -58,6 +58,11 @@ class TaskModel {
 
   const Task& task(int t) const { return tasks_[t]; }
   const Unit& unit(int u) const { return units_[u]; }
+  // The visits a unit stands for: 1 for a visit or a double-up, 2 for two linked visits.
+  int unit_visits(int u) const {
+    const Unit& unit = units_[u];
+    return unit.size == 2 && tasks_[unit.tasks[0]].visit != tasks_[unit.tasks[1]].visit ? 2 : 1;
+  }
   const CarerShift& carer(int c) const { return carers_[c]; }
   const std::vector<int>& visit_tasks(int visit) const { return visit_tasks_[visit]; }
   // The client of a task (Visit::client, -1 for none), and every task of a client's visits.
