@@ -736,10 +736,12 @@ TEST_F(AssignmentTest, CarectlAssignsShowsTheRotaAndWatches) {
   auto [bad, bad_output] = Carectl({"settings", "set", "--road-factor", "7"});
   EXPECT_EQ(bad, 1);
   EXPECT_THAT(bad_output, HasSubstr("--road-factor"));
-  auto [weights, weights_output] = Carectl({"settings", "set", "--continuity-minutes", "240"});
+  auto [weights, weights_output] =
+      Carectl({"settings", "set", "--continuity-minutes", "240", "--usual-carer-minutes", "90"});
   ASSERT_EQ(weights, 0) << weights_output;
   EXPECT_THAT(weights_output, HasSubstr("a carer new to the client 240 min, not a preferred "
                                         "carer 30 min, not the preferred gender 60 min"));
+  EXPECT_THAT(weights_output, HasSubstr("not the call's usual carer 90 min"));
   EXPECT_THAT(weights_output, HasSubstr("driving:          25 km/h"));  // kept
   auto [heavy, heavy_output] = Carectl({"settings", "set", "--continuity-minutes", "5000"});
   EXPECT_EQ(heavy, 1);

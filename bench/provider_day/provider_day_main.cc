@@ -39,6 +39,9 @@ ABSL_FLAG(int, continuity_minutes, 0,
           "not know costs (0: the default)");
 ABSL_FLAG(int, carer_in_day_minutes, 0,
           "the tenant's weight of each carer a client sees in a day (0: the default)");
+ABSL_FLAG(int, usual_carer_minutes, 0,
+          "the tenant's weight of a visit by a carer other than the same call's a week and a day "
+          "before (0: the default)");
 ABSL_FLAG(std::string, planners, "engine,nearest,known", "which planners to run");
 ABSL_FLAG(bool, describe, true, "print the town's figures first");
 ABSL_FLAG(bool, daily, false, "print each day's figures");
@@ -105,6 +108,7 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
   stored.mutable_auto_schedule()->set_continuity_minutes(absl::GetFlag(FLAGS_continuity_minutes));
   stored.mutable_auto_schedule()->set_carer_in_day_minutes(
       absl::GetFlag(FLAGS_carer_in_day_minutes));
+  stored.mutable_auto_schedule()->set_usual_carer_minutes(absl::GetFlag(FLAGS_usual_carer_minutes));
   const sv1::SchedulingSettings settings = scheduling::EffectiveSettings(stored);
   const auto roster = RosterOf(town);
   std::vector<sv1::Client> clients;
@@ -214,10 +218,15 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
              input.now - absl::Hours(24 * scheduling::kContinuityDays);
     });
     if (absl::GetFlag(FLAGS_daily)) {
-      std::printf("%-7s %s: first %.2f s, final %.2f s, unassigned %d, tc late %d, travel %.1f%%\n",
-                  planner.c_str(), absl::FormatCivilTime(date).c_str(), day.first_plan_seconds,
-                  day.final_plan_seconds, day.unassigned, day.time_critical_late,
-                  100 * day.travel_between / (day.contact + day.travel_between));
+      double seen_so_far = 0;
+      for (const auto& [client, carers] : run.seen) seen_so_far += carers.size();
+      std::printf(
+          "%-7s %s: first %.2f s, final %.2f s, unassigned %d, tc late %d, travel %.1f%%, "
+          "distinct carers so far %.2f\n",
+          planner.c_str(), absl::FormatCivilTime(date).c_str(), day.first_plan_seconds,
+          day.final_plan_seconds, day.unassigned, day.time_critical_late,
+          100 * day.travel_between / (day.contact + day.travel_between),
+          seen_so_far / std::max<size_t>(1, run.seen.size()));
       std::fflush(stdout);
     }
     run.days.push_back(day);

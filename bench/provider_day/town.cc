@@ -427,6 +427,8 @@ std::vector<sv1::Visit> VisitsOn(const Town& town, absl::CivilDay date, absl::Ti
       visit.set_visit_id(absl::StrCat(client.client.client_id(), "-", absl::FormatCivilTime(date),
                                       "-", kCallNames[call]));
       visit.set_client_id(client.client.client_id());
+      visit.set_care_plan_id(client.client.client_id());
+      visit.set_pattern_id(kCallNames[call]);
       *visit.mutable_window_start() = TimeToProto(prescribed - absl::Minutes(half));
       *visit.mutable_window_end() = TimeToProto(prescribed + absl::Minutes(half));
       *visit.mutable_planned_start() = visit.window_start();

@@ -36,6 +36,39 @@ solver::Gender SolverGender(common::v1::Gender gender) {
   }
 }
 
+// Minutes from local midnight.
+int MinuteOfDay(absl::Time time, absl::TimeZone zone) {
+  const absl::CivilSecond local = absl::ToCivilSecond(time, zone);
+  return local.hour() * 60 + local.minute();
+}
+
+// Among one day's calls of the client, the one `visit` repeats: the same pattern of the same
+// care plan, or for a visit of no pattern, the call of no pattern whose window opens nearest
+// the same time of day, within kUsualCallMinutes. Null when none.
+const v1::Visit* SameCall(const v1::Visit& visit, const std::vector<const v1::Visit*>& calls,
+                          absl::TimeZone zone) {
+  const bool patterned = !visit.pattern_id().empty();
+  const int opens = MinuteOfDay(StoredTime(visit.window_start()), zone);
+  const v1::Visit* best = nullptr;
+  int best_gap = kUsualCallMinutes + 1;
+  for (const v1::Visit* call : calls) {
+    if (patterned) {
+      if (call->pattern_id() == visit.pattern_id() &&
+          call->care_plan_id() == visit.care_plan_id()) {
+        return call;
+      }
+      continue;
+    }
+    if (!call->pattern_id().empty()) continue;
+    const int gap = std::abs(MinuteOfDay(StoredTime(call->window_start()), zone) - opens);
+    if (gap < best_gap) {
+      best = call;
+      best_gap = gap;
+    }
+  }
+  return best;
+}
+
 // Each distinct place once: the engine's locations.
 class Places {
  public:
@@ -217,12 +250,19 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
   std::map<std::string, const v1::Client*> clients;
   for (const v1::Client& client : input.clients) clients[client.client_id()] = &client;
   std::map<std::string, std::map<std::string, double>> familiarity;  // client -> carer -> sum
+  // The client's calls of the days the rota rolls over from, by (client, local day).
+  std::map<std::pair<std::string, absl::CivilDay>, std::vector<const v1::Visit*>> past_calls;
   const absl::Time history_from = model.origin - absl::Hours(24 * kContinuityDays);
   for (const v1::Visit& visit : input.history) {
     const absl::Time start = PlannedStart(visit);
     if (visit.status() == v1::VISIT_STATUS_CANCELLED || start < history_from ||
         start >= model.origin) {
       continue;
+    }
+    const absl::CivilDay day = absl::ToCivilDay(StoredTime(visit.window_start()), input.zone);
+    if (std::find(std::begin(kUsualCallDaysBefore), std::end(kUsualCallDaysBefore),
+                  input.date - day) != std::end(kUsualCallDaysBefore)) {
+      past_calls[{visit.client_id(), day}].push_back(&visit);
     }
     const double age_days = absl::ToDoubleHours(model.origin - start) / 24;
     for (const std::string& carer : visit.carer_ids()) {
@@ -273,6 +313,20 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
       mapped.required_skills |= SkillSet{1} << skill_bits[skill];
     }
     mapped.carers_required = std::clamp(visit->carers_required(), 1, 2);
+    for (int days_before : kUsualCallDaysBefore) {
+      const auto calls = past_calls.find({visit->client_id(), input.date - days_before});
+      if (calls == past_calls.end()) continue;
+      const v1::Visit* same = SameCall(*visit, calls->second, input.zone);
+      if (same == nullptr) continue;
+      for (const std::string& carer : same->carer_ids()) {
+        for (int route : routes(carer)) {
+          if (std::find(mapped.usual_carers.begin(), mapped.usual_carers.end(), route) ==
+              mapped.usual_carers.end()) {
+            mapped.usual_carers.push_back(route);
+          }
+        }
+      }
+    }
     bool placeable = true;
     for (const std::string& carer : visit->carer_ids()) {
       const Minutes start = minutes(PlannedStart(*visit));
@@ -332,6 +386,7 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
   model.weights.non_preferred_carer = weights.preferred_carer_minutes();
   model.weights.gender_mismatch = weights.preferred_gender_minutes();
   model.weights.client_carer = weights.carer_in_day_minutes();
+  model.weights.unusual_carer = weights.usual_carer_minutes();
   return model;
 }
 

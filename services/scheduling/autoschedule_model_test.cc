@@ -238,6 +238,84 @@ TEST_F(AutoScheduleModelTest, ContinuityCountsRecentVisitsMostAndNothingOlderTha
   EXPECT_EQ(Build(input).weights.client_carer, 90);
 }
 
+TEST_F(AutoScheduleModelTest, TheRotaRollsOverFromTheSameCallAWeekAndADayBefore) {
+  AutoScheduleInput input = Input();
+  input.carers["car_ann"] = Carer("car_ann", 0, {{7, 10}, {17, 21}});
+  for (const char* id : {"car_bob", "car_cat", "car_dee", "car_eve"}) {
+    input.carers[id] = Carer(id, 0, {{7, 21}});
+  }
+  auto call = [&](const std::string& id, const std::string& pattern, int hour, int minute,
+                  int days) {
+    v1::Visit visit = Visit(id, hour, minute, days);
+    visit.set_care_plan_id("cpl_edna");
+    visit.set_pattern_id(pattern);
+    return visit;
+  };
+  auto made = [&](v1::Visit visit, const std::string& carer) {
+    visit.add_carer_ids(carer);
+    visit.set_status(v1::VISIT_STATUS_SCHEDULED);
+    return visit;
+  };
+  // Today: a morning and an evening call of Edna's care plan, and a one-off at noon.
+  input.visits = {call("vis_am", "pat_am", 8, 0, 0), call("vis_pm", "pat_pm", 18, 0, 0),
+                  Visit("vis_noon", 12)};
+  v1::Visit cancelled = made(call("vis_c", "pat_am", 8, 0, -1), "car_eve");
+  cancelled.set_status(v1::VISIT_STATUS_CANCELLED);
+  v1::Visit other_plan = made(call("vis_o", "pat_am", 8, 0, -1), "car_eve");
+  other_plan.set_care_plan_id("cpl_other");
+  input.history = {
+      made(call("vis_1", "pat_am", 8, 0, -7), "car_bob"),   // the same call a week ago
+      made(call("vis_2", "pat_am", 8, 30, -1), "car_cat"),  // and yesterday, a little later
+      made(call("vis_3", "pat_am", 8, 0, -2), "car_dee"),   // two days ago: known, not usual
+      made(call("vis_4", "pat_pm", 18, 0, -1), "car_ann"),
+      made(Visit("vis_5", 12, 50, -1), "car_dee"),  // a one-off 50 minutes later: the same
+      made(Visit("vis_6", 10, 30, -7), "car_eve"),  // a one-off 90 minutes earlier: not
+      cancelled,
+      other_plan};
+  const SolverModel model = Build(input);
+  auto usual = [&](const std::string& visit_id) {
+    std::vector<std::string> carers;
+    for (size_t v = 0; v < model.visit_ids.size(); ++v) {
+      if (model.visit_ids[v] != visit_id) continue;
+      for (int route : model.problem.visits[v].usual_carers) {
+        carers.push_back(model.route_carer_ids[route]);
+      }
+    }
+    return carers;
+  };
+  EXPECT_THAT(usual("vis_am"), ElementsAre("car_bob", "car_cat"));
+  EXPECT_THAT(usual("vis_pm"), ElementsAre("car_ann", "car_ann"));  // both of her stretches
+  EXPECT_THAT(usual("vis_noon"), ElementsAre("car_dee"));
+  EXPECT_EQ(model.weights.unusual_carer, kDefaultUsualCarerMinutes);
+  // Weighed above a carer fewer in the day, the rota is followed.
+  settings_.mutable_auto_schedule()->set_usual_carer_minutes(200);
+  const SolverModel weighed = Build(input);
+  EXPECT_EQ(weighed.weights.unusual_carer, 200);
+  const AutoSchedulePlan plan = Solve(weighed);
+  for (const PlannedVisit& planned : plan.assignments) {
+    ASSERT_EQ(planned.carer_ids.size(), 1u);
+    EXPECT_THAT(usual(planned.visit_id), testing::Contains(planned.carer_ids[0]))
+        << planned.visit_id;
+  }
+  EXPECT_EQ(plan.assignments.size(), 3u);
+}
+
+TEST_F(AutoScheduleModelTest, TheSameCallIsTheSameLocalTimeAcrossAClockChange) {
+  date_ = absl::CivilDay(2030, 4, 1);  // the Monday after the clocks went forward
+  AutoScheduleInput input = Input();
+  input.carers["car_ann"] = Carer("car_ann", 0, {{7, 21}});
+  input.carers["car_bob"] = Carer("car_bob", 0, {{7, 21}});
+  input.visits = {Visit("vis_noon", 12)};
+  // 12:30 local yesterday (GMT) is 90 minutes later in the day than 12:00 today (BST) in UTC.
+  v1::Visit yesterday = Visit("vis_then", 12, 30, -1);
+  yesterday.add_carer_ids("car_bob");
+  input.history = {yesterday};
+  const SolverModel model = Build(input);
+  ASSERT_EQ(model.problem.visits.size(), 1u);
+  ASSERT_EQ(model.problem.visits[0].usual_carers.size(), 1u);
+  EXPECT_EQ(model.route_carer_ids[model.problem.visits[0].usual_carers[0]], "car_bob");
+}
+
 TEST_F(AutoScheduleModelTest, ExclusionsPreferencesAndGendersGoToTheRightStretches) {
   AutoScheduleInput input = Input();
   input.carers["car_ann"] = Carer("car_ann", 0, {{7, 10}, {17, 21}});

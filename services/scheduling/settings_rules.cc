@@ -38,8 +38,9 @@ v1::SchedulingSettings EffectiveSettings(const v1::SchedulingSettings& stored) {
                    &v1::AutoScheduleWeights::set_preferred_gender_minutes,
                    kDefaultPreferredGenderMinutes},
         std::tuple{weights.carer_in_day_minutes(),
-                   &v1::AutoScheduleWeights::set_carer_in_day_minutes,
-                   kDefaultCarerInDayMinutes}}) {
+                   &v1::AutoScheduleWeights::set_carer_in_day_minutes, kDefaultCarerInDayMinutes},
+        std::tuple{weights.usual_carer_minutes(), &v1::AutoScheduleWeights::set_usual_carer_minutes,
+                   kDefaultUsualCarerMinutes}}) {
     if (value == 0) (weights.*set)(fallback);
   }
   return settings;
@@ -59,6 +60,7 @@ const std::vector<std::string>& SettingsUpdatePaths() {
                                    "auto_schedule.preferred_carer_minutes",
                                    "auto_schedule.preferred_gender_minutes",
                                    "auto_schedule.carer_in_day_minutes",
+                                   "auto_schedule.usual_carer_minutes",
                                    "apply_repairs_at_once"};
   return *kPaths;
 }
@@ -88,7 +90,8 @@ absl::StatusOr<v1::SchedulingSettings> ApplySettingsUpdate(const v1::SchedulingS
        {std::pair{"continuity_minutes", weights.continuity_minutes()},
         std::pair{"preferred_carer_minutes", weights.preferred_carer_minutes()},
         std::pair{"preferred_gender_minutes", weights.preferred_gender_minutes()},
-        std::pair{"carer_in_day_minutes", weights.carer_in_day_minutes()}}) {
+        std::pair{"carer_in_day_minutes", weights.carer_in_day_minutes()},
+        std::pair{"usual_carer_minutes", weights.usual_carer_minutes()}}) {
     if (minutes < 0 || minutes > kMaxWeightMinutes) {
       violations.Add(absl::StrCat("settings.auto_schedule.", field),
                      absl::StrCat("must be from 0 (the default) to ", kMaxWeightMinutes));

@@ -19,6 +19,7 @@ TEST(SettingsRulesTest, ATenantThatSetNothingHasTheDefaults) {
   EXPECT_EQ(settings.auto_schedule().preferred_carer_minutes(), kDefaultPreferredCarerMinutes);
   EXPECT_EQ(settings.auto_schedule().preferred_gender_minutes(), kDefaultPreferredGenderMinutes);
   EXPECT_EQ(settings.auto_schedule().carer_in_day_minutes(), kDefaultCarerInDayMinutes);
+  EXPECT_EQ(settings.auto_schedule().usual_carer_minutes(), kDefaultUsualCarerMinutes);
   EXPECT_EQ(settings.version(), 0);
 }
 
@@ -34,11 +35,18 @@ TEST(SettingsRulesTest, TheSchedulersWeightsAreTheTenantsToSet) {
   changes.mutable_auto_schedule()->set_continuity_minutes(-1);
   changes.mutable_auto_schedule()->set_preferred_gender_minutes(kMaxWeightMinutes + 1);
   changes.mutable_auto_schedule()->set_carer_in_day_minutes(-5);
+  changes.mutable_auto_schedule()->set_usual_carer_minutes(kMaxWeightMinutes + 1);
   updated = ApplySettingsUpdate({}, changes, {"auto_schedule"}, absl::FromUnixSeconds(9));
   EXPECT_THAT(ViolatedFields(updated.status()),
               UnorderedElementsAre("settings.auto_schedule.continuity_minutes",
                                    "settings.auto_schedule.preferred_gender_minutes",
-                                   "settings.auto_schedule.carer_in_day_minutes"));
+                                   "settings.auto_schedule.carer_in_day_minutes",
+                                   "settings.auto_schedule.usual_carer_minutes"));
+  changes.mutable_auto_schedule()->set_usual_carer_minutes(kMaxWeightMinutes);
+  updated = ApplySettingsUpdate({}, changes, {"auto_schedule.usual_carer_minutes"},
+                                absl::FromUnixSeconds(9));
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(EffectiveSettings(*updated).auto_schedule().usual_carer_minutes(), kMaxWeightMinutes);
   changes.mutable_auto_schedule()->set_continuity_minutes(0);
   changes.mutable_auto_schedule()->set_preferred_gender_minutes(0);
   changes.mutable_auto_schedule()->set_carer_in_day_minutes(90);

@@ -578,7 +578,8 @@ std::string RenderSchedulingSettings(const sv1::SchedulingSettings& settings,
                            " min, not a preferred carer ", weights.preferred_carer_minutes(),
                            " min, not the preferred gender ", weights.preferred_gender_minutes(),
                            " min, each carer a client sees in a day ",
-                           weights.carer_in_day_minutes(), " min (of travel)"));
+                           weights.carer_in_day_minutes(), " min, not the call's usual carer ",
+                           weights.usual_carer_minutes(), " min (of travel)"));
   details.Add("version", Version(settings.version(), settings.update_time(), directory.zone));
   return details.Render();
 }

@@ -791,7 +791,7 @@ int RunSettingsGet(const std::vector<std::string>& args) {
 int RunSettingsSet(const std::vector<std::string>& args) {
   ClientFlags connection;
   std::string road_factor, driving, walking, cycling, public_transport, refuse;
-  std::string continuity, preferred_carer, preferred_gender, carer_in_day;
+  std::string continuity, preferred_carer, preferred_gender, carer_in_day, usual_carer;
   int64_t expected_version = 0;
   FlagSet flags("carectl settings set");
   connection.Register(flags);
@@ -814,6 +814,9 @@ int RunSettingsSet(const std::vector<std::string>& args) {
                   "...a carer of another gender than the client prefers (0: default)");
   flags.AddString("carer-in-day-minutes", &carer_in_day,
                   "...each carer a client sees in a day, the first included (0: default)");
+  flags.AddString("usual-carer-minutes", &usual_carer,
+                  "...a carer other than who made the same call a week or a day before "
+                  "(0: default)");
   flags.AddInt("expected-version", &expected_version, "Apply only to this version");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
   sv1::UpdateSchedulingSettingsRequest request;
@@ -849,7 +852,9 @@ int RunSettingsSet(const std::vector<std::string>& args) {
                    "auto_schedule.preferred_gender_minutes",
                    &sv1::AutoScheduleWeights::set_preferred_gender_minutes},
         std::tuple{"carer-in-day-minutes", &carer_in_day, "auto_schedule.carer_in_day_minutes",
-                   &sv1::AutoScheduleWeights::set_carer_in_day_minutes}}) {
+                   &sv1::AutoScheduleWeights::set_carer_in_day_minutes},
+        std::tuple{"usual-carer-minutes", &usual_carer, "auto_schedule.usual_carer_minutes",
+                   &sv1::AutoScheduleWeights::set_usual_carer_minutes}}) {
     if (text->empty()) continue;
     int64_t value = 0;
     if (absl::Status ok = ParseInt(flag, *text, value); !ok.ok()) return PrintError(ok);

@@ -117,8 +117,13 @@ absl::Status ValidateVisit(const Visit& visit, int index, const Problem& problem
   if (visit.pinned_carers.size() == 2 && visit.pinned_carers[0] == visit.pinned_carers[1]) {
     return Invalid(field + ".pinned_carers", "a double-up needs two different carers");
   }
-  return CheckIndexList(visit.pinned_carers, static_cast<int>(problem.carers.size()),
-                        field + ".pinned_carers");
+  if (absl::Status pinned = CheckIndexList(
+          visit.pinned_carers, static_cast<int>(problem.carers.size()), field + ".pinned_carers");
+      !pinned.ok()) {
+    return pinned;
+  }
+  return CheckIndexList(visit.usual_carers, static_cast<int>(problem.carers.size()),
+                        field + ".usual_carers");
 }
 
 absl::Status ValidateLinks(const Problem& problem) {
@@ -171,6 +176,7 @@ absl::Status ValidateWeights(const ObjectiveWeights& weights) {
       {"non_preferred_carer", weights.non_preferred_carer},
       {"unknown_carer", weights.unknown_carer},
       {"gender_mismatch", weights.gender_mismatch},
+      {"unusual_carer", weights.unusual_carer},
   };
   for (const auto& [name, value] : all) {
     if (!std::isfinite(value) || value < 0) {

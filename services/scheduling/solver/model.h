@@ -126,6 +126,10 @@ struct Visit {
   int carers_required = 1;
   // Carers that must do this visit (at most carers_required of them).
   std::vector<int> pinned_carers;
+  // Soft: the carers who usually make this call (say, those who made it a week ago and
+  // yesterday, so that a rota rolls over). Served by anyone else, it costs
+  // ObjectiveWeights::unusual_carer per carer (only when the list is not empty).
+  std::vector<int> usual_carers;
 };
 
 // The second visit starts between min_gap and max_gap minutes after the first one starts. Both are
@@ -170,6 +174,8 @@ struct ObjectiveWeights {
   // that a client's calls go to as few carers as the rest allows. Counts by client record;
   // visits with no client count nothing.
   double client_carer = 0;
+  // A carer-visit by a carer outside the visit's usual_carers.
+  double unusual_carer = 0;
 };
 
 // The benchmark's objective: (travel + total lateness + maximum lateness) / 3.

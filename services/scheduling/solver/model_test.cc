@@ -112,6 +112,9 @@ TEST(ModelTest, RejectsUnknownClientsAndCarers) {
   problem = ValidProblem();
   problem.clients[0].known_carers = {5};
   EXPECT_THAT(ErrorOf(problem), HasSubstr("clients[0].known_carers[0]"));
+  problem = ValidProblem();
+  problem.visits[0].usual_carers = {0, -1};
+  EXPECT_THAT(ErrorOf(problem), HasSubstr("visits[0].usual_carers[1]"));
 }
 
 TEST(ModelTest, RejectsOtherMatricesThatDoNotFit) {

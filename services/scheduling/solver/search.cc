@@ -83,6 +83,13 @@ void Search::Construct(const Budget& budget) {
   budget_ = &budget;
   candidate_ = Plan(model_);
   std::vector<int> not_reached;
+  if (model_.has_usual_carers()) {
+    // The rota rolls over: each call goes first to its usual carers where it still fits, in
+    // window order, so that their rounds come back whole before other calls fill the gaps.
+    usual_only_ = true;
+    GreedyInsert(candidate_, /*by_window=*/true);
+    usual_only_ = false;
+  }
   GreedyInsert(candidate_, /*by_window=*/true, &not_reached);
   for (int u : not_reached) untried_[u] = 1;
   // A complete plan already; reported before the polish, which takes longer on a large day.
@@ -544,7 +551,7 @@ int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k
   OptionKeeper keeper(k, u.size, options);
   if (u.size == 1) {
     const int t = u.tasks[0];
-    for (int carer : model_.eligible_carers(t)) {
+    for (int carer : Candidates(t)) {
       std::vector<SoloPosition>& list = tables[0].routes[carer];
       // Cheapest bound first, so that the best of the route is found with few evaluations.
       std::sort(list.begin(), list.end(),
@@ -577,7 +584,7 @@ int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k
   for (int i = 0; i < 2; ++i) {
     std::vector<SoloPosition*>& list = solo_[i];
     list.clear();
-    for (int carer : model_.eligible_carers(u.tasks[i])) {
+    for (int carer : Candidates(u.tasks[i])) {
       for (SoloPosition& s : tables[i].routes[carer]) list.push_back(&s);
     }
     std::sort(list.begin(), list.end(),
@@ -642,7 +649,7 @@ int Search::BestOptions(const Plan& plan, int unit, int k, double blink, Option*
     for (int i = 0; i < 2; ++i) {
       SoloTable& table = fresh_[i];
       table.routes.resize(model_.num_carers());
-      for (int carer : model_.eligible_carers(u.tasks[i])) {
+      for (int carer : Candidates(u.tasks[i])) {
         FillSolo(plan, u.tasks[i], carer, table.routes[carer]);
       }
     }
@@ -654,7 +661,7 @@ int Search::BestOptions(const Plan& plan, int unit, int k, double blink, Option*
   Option option;
   option.insertion.size = 1;
   option.insertion.task[0] = t;
-  for (int carer : model_.eligible_carers(t)) {
+  for (int carer : Candidates(t)) {
     const int n = static_cast<int>(plan.route(carer).size());
     Option best;
     for (int p = 0; p <= n; ++p) {

@@ -140,6 +140,15 @@ class Search {
   // The k cheapest options for a unit, distinct by route (by route pair for two-task units),
   // cheapest first; fewer when fewer exist.
   int BestOptions(const Plan& plan, int unit, int k, double blink, Option* options);
+  // The carers BestOptions tries for a task: the eligible ones, or while usual_only_ only its
+  // usual carers. A double-up of whose usual pair only one can come keeps that one, with anyone
+  // for the second carer.
+  const std::vector<int>& Candidates(int task) const {
+    if (!usual_only_) return model_.eligible_carers(task);
+    const std::vector<int>& usual = model_.usual_carers(task);
+    if (model_.task(task).slot == 1 && usual.size() < 2) return model_.eligible_carers(task);
+    return usual;
+  }
   // Lists the task's positions in the carer's route with their cheap lower bounds.
   void FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPosition>& list);
   // Evaluates a solo position against `bound` (on the full cost) unless already known.
@@ -172,6 +181,7 @@ class Search {
   std::int64_t iterations_ = 0;
   const Budget* budget_ = nullptr;  // while Construct or Run runs
   int interrupt_checks_ = 0;
+  bool usual_only_ = false;
   std::vector<char> untried_;
   std::chrono::steady_clock::time_point first_plan_time_;
   std::atomic<std::int64_t> published_iterations_{0};

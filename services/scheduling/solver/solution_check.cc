@@ -73,6 +73,9 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
       carers_of[scheduled.visit].push_back(human(c));
       starts_of[scheduled.visit].push_back(scheduled.start);
       if ((visit.required_skills & ~carer.skills) != 0) broken.push_back(what + ": missing skill");
+      if (!visit.usual_carers.empty() && !Contains(visit.usual_carers, c)) {
+        ++objective.unusual_carer;
+      }
       if (visit.client >= 0) {
         const Client& client = problem.clients[visit.client];
         if (!Contains(people_of_client[visit.client], human(c))) {
@@ -201,7 +204,8 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
                        weights.non_preferred_carer * objective.non_preferred_carer +
                        weights.unknown_carer * objective.unfamiliarity +
                        weights.gender_mismatch * objective.gender_mismatch +
-                       weights.client_carer * objective.client_carers;
+                       weights.client_carer * objective.client_carers +
+                       weights.unusual_carer * objective.unusual_carer;
   return objective;
 }
 

@@ -154,6 +154,11 @@ Solution BuildSolution(const Problem& problem, const TaskModel& model, const Pla
       const Task& task = model.task(t);
       route.visits.push_back({task.visit, plan.start(t), plan.lateness(t)});
       const Visit& visit = problem.visits[task.visit];
+      if (!visit.usual_carers.empty() &&
+          std::find(visit.usual_carers.begin(), visit.usual_carers.end(), c) ==
+              visit.usual_carers.end()) {
+        ++objective.unusual_carer;
+      }
       if (visit.client < 0) continue;
       std::vector<int>& people = people_of_client[visit.client];
       if (std::find(people.begin(), people.end(), model.identity(c)) == people.end()) {

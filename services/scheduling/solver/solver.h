@@ -81,6 +81,8 @@ struct ObjectiveBreakdown {
   int gender_mismatch = 0;
   // Over clients, the distinct people who visit each in the plan (ObjectiveWeights::client_carer).
   int client_carers = 0;
+  // Carer-visits by a carer outside the visit's usual_carers (when it has any).
+  int unusual_carer = 0;
   // The weighted sum of the above: the value the search minimises.
   double weighted = 0;
 };

@@ -333,6 +333,7 @@ Problem RandomProblem(int seed) {
                             coin(0.2) ? 0b10 : 0b01, coin(0.15) ? 2 : 1);
     visit.client = v % clients;
     if (coin(0.1)) visit.pinned_carers = {v % 5};
+    if (coin(0.3)) visit.usual_carers = {(v + 2) % 5};
     problem.visits.push_back(visit);
   }
   for (int v = 0; v + 1 < 30; v += 3) {
@@ -354,6 +355,7 @@ TEST_P(RandomSolveTest, NeverBreaksAHardRule) {
   options.weights.non_preferred_carer = 3;
   options.weights.unknown_carer = 2;
   options.weights.gender_mismatch = 4;
+  options.weights.unusual_carer = 3;
   const Solution solution = SolveAndCheck(problem, options);
   EXPECT_GT(solution.stats.iterations, 0);
 }
@@ -516,6 +518,48 @@ TEST(SolverTest, ContinuityPrefersTheCarerTheClientKnowsBest) {
   EXPECT_EQ(solution.objective.unknown_carer, 0);
   EXPECT_NEAR(solution.objective.unfamiliarity, 0.1, 1e-9);
   EXPECT_NEAR(solution.objective.weighted, 20 + 100 * 0.1, 1e-9);
+}
+
+TEST(SolverTest, AVisitGoesToItsUsualCarerWhenTheCostSaysSo) {
+  Problem problem;
+  problem.travel = LineTravel({0, 10});
+  problem.carers = {MakeCarer(0), MakeCarer(0), MakeCarer(0)};
+  problem.visits = {MakeVisit(1, 0, 100, 30), MakeVisit(1, 200, 300, 30)};
+  problem.visits[0].usual_carers = {1};
+  problem.visits[1].usual_carers = {2, 0};
+  SolveOptions options = Budget();
+  // Without a weight the list means nothing: one carer makes both calls.
+  Solution solution = SolveAndCheck(problem, options);
+  EXPECT_EQ(solution.objective.unusual_carer, 1);
+  EXPECT_DOUBLE_EQ(solution.objective.weighted, 20);
+  // Worth more than a second trip: each call to its usual carer.
+  options.weights.unusual_carer = 25;
+  solution = SolveAndCheck(problem, options);
+  EXPECT_EQ(solution.objective.unusual_carer, 0);
+  EXPECT_THAT(VisitsOf(solution.routes[1]), ElementsAre(0));
+  EXPECT_DOUBLE_EQ(solution.objective.weighted, 40);
+  // Worth less: the single trip again, paying for one unusual carer.
+  options.weights.unusual_carer = 5;
+  solution = SolveAndCheck(problem, options);
+  EXPECT_EQ(solution.objective.unusual_carer, 1);
+  EXPECT_DOUBLE_EQ(solution.objective.weighted, 25);
+}
+
+TEST(SolverTest, TheFirstPlanGivesEachCallItsUsualCarerBeforeFillingTheGaps) {
+  // Ann lives by both calls, Bob far off; each can make one of them. In window order the
+  // earlier call would take Ann, and Bob would make Ann's usual call: 50 more than the rota.
+  Problem problem;
+  problem.travel = LineTravel({0, 30, 5, 10});
+  problem.carers = {MakeCarer(0, 0, 0, 200), MakeCarer(0, 1, 0, 200)};
+  problem.visits = {MakeVisit(2, 0, 60, 60), MakeVisit(3, 5, 65, 60)};
+  for (Visit& visit : problem.visits) visit.latest_start = visit.window_end;
+  problem.visits[1].usual_carers = {0};
+  SolveOptions options = Budget(1);
+  options.weights.unusual_carer = 100;
+  const Solution solution = SolveAndCheck(problem, options);
+  EXPECT_THAT(VisitsOf(solution.routes[0]), ElementsAre(1));
+  EXPECT_THAT(VisitsOf(solution.routes[1]), ElementsAre(0));
+  EXPECT_DOUBLE_EQ(solution.objective.weighted, 20 + 50);
 }
 
 // Ann works a split shift: a morning stretch and an evening one, 60 minutes in all.

@@ -104,6 +104,7 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
   const int num_carers = this->num_carers();
   eligible_.assign(tasks_.size() * num_carers, 0);
   eligible_carers_.resize(tasks_.size());
+  usual_carers_.resize(tasks_.size());
   assignment_cost_.assign(tasks_.size() * num_carers, 0.0);
   for (int t = 0; t < num_tasks(); ++t) {
     const Task& task = tasks_[t];
@@ -132,8 +133,15 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
           cost += weights.unknown_carer * (1 - Familiarity(*client, c));
         }
       }
+      if (!visit.usual_carers.empty() && !Contains(visit.usual_carers, c)) {
+        cost += weights.unusual_carer;
+      }
       eligible_[t * num_carers + c] = ok ? 1 : 0;
       if (ok) eligible_carers_[t].push_back(c);
+      if (ok && Contains(visit.usual_carers, c)) {
+        usual_carers_[t].push_back(c);
+        has_usual_carers_ = true;
+      }
       assignment_cost_[t * num_carers + c] = cost;
     }
   }

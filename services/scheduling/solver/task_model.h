@@ -98,6 +98,9 @@ class TaskModel {
   // Hard eligibility: skills, gender when required, never-visit lists and pins.
   bool eligible(int t, int c) const { return eligible_[t * num_carers() + c] != 0; }
   const std::vector<int>& eligible_carers(int t) const { return eligible_carers_[t]; }
+  // The eligible carers among the task's visit's usual_carers.
+  const std::vector<int>& usual_carers(int t) const { return usual_carers_[t]; }
+  bool has_usual_carers() const { return has_usual_carers_; }
   // The weighted preference, continuity and gender penalties of giving task t to carer c.
   double assignment_cost(int t, int c) const { return assignment_cost_[t * num_carers() + c]; }
 
@@ -124,6 +127,8 @@ class TaskModel {
   int locations_ = 0;
   std::vector<std::uint8_t> eligible_;
   std::vector<std::vector<int>> eligible_carers_;
+  std::vector<std::vector<int>> usual_carers_;
+  bool has_usual_carers_ = false;
   std::vector<double> assignment_cost_;
   Minutes horizon_ = 0;
 };
