@@ -313,18 +313,30 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
       mapped.required_skills |= SkillSet{1} << skill_bits[skill];
     }
     mapped.carers_required = std::clamp(visit->carers_required(), 1, 2);
+    // The call's carers of the same weekday last week, who work the same shifts; those of
+    // yesterday only for a place they leave empty (a day off, or no record a week ago).
+    std::vector<std::string> usual_people;
     for (int days_before : kUsualCallDaysBefore) {
+      if (static_cast<int>(usual_people.size()) >= mapped.carers_required) break;
       const auto calls = past_calls.find({visit->client_id(), input.date - days_before});
       if (calls == past_calls.end()) continue;
       const v1::Visit* same = SameCall(*visit, calls->second, input.zone);
       if (same == nullptr) continue;
       for (const std::string& carer : same->carer_ids()) {
-        for (int route : routes(carer)) {
-          if (std::find(mapped.usual_carers.begin(), mapped.usual_carers.end(), route) ==
-              mapped.usual_carers.end()) {
-            mapped.usual_carers.push_back(route);
-          }
+        if (std::find(usual_people.begin(), usual_people.end(), carer) != usual_people.end()) {
+          continue;
         }
+        bool here = false;
+        for (int route : routes(carer)) {
+          const solver::Carer& stretch = problem.carers[route];
+          if (stretch.shift_start > mapped.window_end ||
+              stretch.shift_end < mapped.window_start + mapped.duration) {
+            continue;
+          }
+          mapped.usual_carers.push_back(route);
+          here = true;
+        }
+        if (here) usual_people.push_back(carer);
       }
     }
     bool placeable = true;

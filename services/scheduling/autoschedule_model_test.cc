@@ -244,6 +244,7 @@ TEST_F(AutoScheduleModelTest, TheRotaRollsOverFromTheSameCallAWeekAndADayBefore)
   for (const char* id : {"car_bob", "car_cat", "car_dee", "car_eve"}) {
     input.carers[id] = Carer(id, 0, {{7, 21}});
   }
+  input.carers["car_fay"] = Carer("car_fay", 0, {{7, 13}});  // mornings only now
   auto call = [&](const std::string& id, const std::string& pattern, int hour, int minute,
                   int days) {
     v1::Visit visit = Visit(id, hour, minute, days);
@@ -265,11 +266,12 @@ TEST_F(AutoScheduleModelTest, TheRotaRollsOverFromTheSameCallAWeekAndADayBefore)
   other_plan.set_care_plan_id("cpl_other");
   input.history = {
       made(call("vis_1", "pat_am", 8, 0, -7), "car_bob"),   // the same call a week ago
-      made(call("vis_2", "pat_am", 8, 30, -1), "car_cat"),  // and yesterday, a little later
+      made(call("vis_2", "pat_am", 8, 30, -1), "car_cat"),  // yesterday: not needed
       made(call("vis_3", "pat_am", 8, 0, -2), "car_dee"),   // two days ago: known, not usual
-      made(call("vis_4", "pat_pm", 18, 0, -1), "car_ann"),
-      made(Visit("vis_5", 12, 50, -1), "car_dee"),  // a one-off 50 minutes later: the same
-      made(Visit("vis_6", 10, 30, -7), "car_eve"),  // a one-off 90 minutes earlier: not
+      made(call("vis_4", "pat_pm", 18, 0, -7), "car_fay"),  // a week ago, but not free now
+      made(call("vis_5", "pat_pm", 18, 0, -1), "car_ann"),  // so yesterday's
+      made(Visit("vis_6", 12, 50, -1), "car_dee"),          // a one-off 50 minutes later: the same
+      made(Visit("vis_7", 10, 30, -7), "car_eve"),          // a one-off 90 minutes earlier: not
       cancelled,
       other_plan};
   const SolverModel model = Build(input);
@@ -283,8 +285,8 @@ TEST_F(AutoScheduleModelTest, TheRotaRollsOverFromTheSameCallAWeekAndADayBefore)
     }
     return carers;
   };
-  EXPECT_THAT(usual("vis_am"), ElementsAre("car_bob", "car_cat"));
-  EXPECT_THAT(usual("vis_pm"), ElementsAre("car_ann", "car_ann"));  // both of her stretches
+  EXPECT_THAT(usual("vis_am"), ElementsAre("car_bob"));
+  EXPECT_THAT(usual("vis_pm"), ElementsAre("car_ann"));  // her evening stretch
   EXPECT_THAT(usual("vis_noon"), ElementsAre("car_dee"));
   EXPECT_EQ(model.weights.unusual_carer, kDefaultUsualCarerMinutes);
   // Weighed above a carer fewer in the day, the rota is followed.
