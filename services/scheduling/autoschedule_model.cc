@@ -260,8 +260,7 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
       continue;
     }
     const absl::CivilDay day = absl::ToCivilDay(StoredTime(visit.window_start()), input.zone);
-    if (std::find(std::begin(kUsualCallDaysBefore), std::end(kUsualCallDaysBefore),
-                  input.date - day) != std::end(kUsualCallDaysBefore)) {
+    if (const int days_before = input.date - day; days_before >= 1 && days_before <= kRotaDays) {
       past_calls[{visit.client_id(), day}].push_back(&visit);
     }
     const double age_days = absl::ToDoubleHours(model.origin - start) / 24;
@@ -313,31 +312,47 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
       mapped.required_skills |= SkillSet{1} << skill_bits[skill];
     }
     mapped.carers_required = std::clamp(visit->carers_required(), 1, 2);
-    // The call's carers of the same weekday last week, who work the same shifts; those of
-    // yesterday only for a place they leave empty (a day off, or no record a week ago).
-    std::vector<std::string> usual_people;
-    for (int days_before : kUsualCallDaysBefore) {
-      if (static_cast<int>(usual_people.size()) >= mapped.carers_required) break;
+    // Who made the same call in the last week, the most usual first.
+    struct Made {
+      bool same_weekday = false;
+      int days = 0;
+      int latest = kRotaDays;  // days before
+      std::string carer;
+    };
+    std::map<std::string, Made> made;
+    for (int days_before = 1; days_before <= kRotaDays; ++days_before) {
       const auto calls = past_calls.find({visit->client_id(), input.date - days_before});
       if (calls == past_calls.end()) continue;
       const v1::Visit* same = SameCall(*visit, calls->second, input.zone);
       if (same == nullptr) continue;
       for (const std::string& carer : same->carer_ids()) {
-        if (std::find(usual_people.begin(), usual_people.end(), carer) != usual_people.end()) {
+        Made& m = made[carer];
+        m.carer = carer;
+        m.same_weekday |= days_before == kRotaDays;
+        ++m.days;
+        m.latest = std::min(m.latest, days_before);
+      }
+    }
+    std::vector<Made> ranked;
+    for (auto& [carer, m] : made) ranked.push_back(std::move(m));
+    std::sort(ranked.begin(), ranked.end(), [](const Made& a, const Made& b) {
+      return std::tuple(!a.same_weekday, -a.days, a.latest, a.carer) <
+             std::tuple(!b.same_weekday, -b.days, b.latest, b.carer);
+    });
+    int usual_people = 0;
+    for (const Made& m : ranked) {
+      if (usual_people >= mapped.carers_required) break;
+      bool free = false;
+      for (int route : routes(m.carer)) {
+        const solver::Carer& stretch = problem.carers[route];
+        if (stretch.shift_start > mapped.window_end ||
+            stretch.shift_end < mapped.window_start + mapped.duration) {
           continue;
         }
-        bool here = false;
-        for (int route : routes(carer)) {
-          const solver::Carer& stretch = problem.carers[route];
-          if (stretch.shift_start > mapped.window_end ||
-              stretch.shift_end < mapped.window_start + mapped.duration) {
-            continue;
-          }
-          mapped.usual_carers.push_back(route);
-          here = true;
-        }
-        if (here) usual_people.push_back(carer);
+        mapped.usual_carers.push_back(route);
+        free = true;
       }
+      usual_people += free;
     }
     bool placeable = true;
     for (const std::string& carer : visit->carer_ids()) {

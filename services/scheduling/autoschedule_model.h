@@ -31,12 +31,12 @@ namespace homecare::scheduling {
 // says, up to 1 (fully).
 inline constexpr int kContinuityDays = 28;
 inline constexpr double kContinuityHalfLifeDays = 7;
-// The rota rolls over: a visit's usual carers are those who made the same call on the same
-// weekday last week and have a stretch that day that can hold it (a weekly pattern of shifts
-// and days off repeats), and for a place that leaves empty, those who made it yesterday. A
-// call of no care-plan pattern is the same as one whose window opens within kUsualCallMinutes
-// of the same time of day.
-inline constexpr int kUsualCallDaysBefore[] = {7, 1};
+// The rota rolls over: a visit's usual carers, as many as it needs, are those who made the same
+// call in the kRotaDays before and have a stretch that day that can hold it: first who made it
+// on the same weekday (a weekly pattern of shifts and days off repeats), then who made it on
+// the most days, then most recently. A call of no care-plan pattern is the same as one whose
+// window opens within kUsualCallMinutes of the same time of day.
+inline constexpr int kRotaDays = 7;
 inline constexpr int kUsualCallMinutes = 60;
 
 struct AutoScheduleInput {

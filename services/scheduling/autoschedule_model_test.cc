@@ -257,21 +257,24 @@ TEST_F(AutoScheduleModelTest, TheRotaRollsOverFromTheSameCallAWeekAndADayBefore)
     visit.set_status(v1::VISIT_STATUS_SCHEDULED);
     return visit;
   };
-  // Today: a morning and an evening call of Edna's care plan, and a one-off at noon.
-  input.visits = {call("vis_am", "pat_am", 8, 0, 0), call("vis_pm", "pat_pm", 18, 0, 0),
-                  Visit("vis_noon", 12)};
+  // Today: morning, tea and evening calls of Edna's care plan, and a one-off at noon.
+  input.visits = {call("vis_am", "pat_am", 8, 0, 0), call("vis_tea", "pat_tea", 16, 0, 0),
+                  call("vis_pm", "pat_pm", 18, 0, 0), Visit("vis_noon", 12)};
   v1::Visit cancelled = made(call("vis_c", "pat_am", 8, 0, -1), "car_eve");
   cancelled.set_status(v1::VISIT_STATUS_CANCELLED);
   v1::Visit other_plan = made(call("vis_o", "pat_am", 8, 0, -1), "car_eve");
   other_plan.set_care_plan_id("cpl_other");
   input.history = {
-      made(call("vis_1", "pat_am", 8, 0, -7), "car_bob"),   // the same call a week ago
-      made(call("vis_2", "pat_am", 8, 30, -1), "car_cat"),  // yesterday: not needed
-      made(call("vis_3", "pat_am", 8, 0, -2), "car_dee"),   // two days ago: known, not usual
-      made(call("vis_4", "pat_pm", 18, 0, -7), "car_fay"),  // a week ago, but not free now
-      made(call("vis_5", "pat_pm", 18, 0, -1), "car_ann"),  // so yesterday's
-      made(Visit("vis_6", 12, 50, -1), "car_dee"),          // a one-off 50 minutes later: the same
-      made(Visit("vis_7", 10, 30, -7), "car_eve"),          // a one-off 90 minutes earlier: not
+      made(call("vis_1", "pat_am", 8, 0, -7), "car_bob"),     // the same call a week ago
+      made(call("vis_2", "pat_am", 8, 30, -1), "car_cat"),    // yesterday: not needed
+      made(call("vis_3", "pat_am", 8, 0, -2), "car_dee"),     // two days ago: known, not usual
+      made(call("vis_4", "pat_pm", 18, 0, -7), "car_fay"),    // a week ago, but not free now
+      made(call("vis_5", "pat_pm", 18, 0, -1), "car_ann"),    // so yesterday's
+      made(call("vis_t1", "pat_tea", 16, 0, -3), "car_cat"),  // twice this week
+      made(call("vis_t2", "pat_tea", 16, 0, -2), "car_cat"),
+      made(call("vis_t3", "pat_tea", 16, 0, -1), "car_eve"),  // covering once
+      made(Visit("vis_6", 12, 50, -1), "car_dee"),  // a one-off 50 minutes later: the same
+      made(Visit("vis_7", 10, 30, -7), "car_eve"),  // a one-off 90 minutes earlier: not
       cancelled,
       other_plan};
   const SolverModel model = Build(input);
@@ -287,6 +290,7 @@ TEST_F(AutoScheduleModelTest, TheRotaRollsOverFromTheSameCallAWeekAndADayBefore)
   };
   EXPECT_THAT(usual("vis_am"), ElementsAre("car_bob"));
   EXPECT_THAT(usual("vis_pm"), ElementsAre("car_ann"));  // her evening stretch
+  EXPECT_THAT(usual("vis_tea"), ElementsAre("car_cat"));
   EXPECT_THAT(usual("vis_noon"), ElementsAre("car_dee"));
   EXPECT_EQ(model.weights.unusual_carer, kDefaultUsualCarerMinutes);
   // Weighed above a carer fewer in the day, the rota is followed.
@@ -299,7 +303,7 @@ TEST_F(AutoScheduleModelTest, TheRotaRollsOverFromTheSameCallAWeekAndADayBefore)
     EXPECT_THAT(usual(planned.visit_id), testing::Contains(planned.carer_ids[0]))
         << planned.visit_id;
   }
-  EXPECT_EQ(plan.assignments.size(), 3u);
+  EXPECT_EQ(plan.assignments.size(), 4u);
 }
 
 TEST_F(AutoScheduleModelTest, TheSameCallIsTheSameLocalTimeAcrossAClockChange) {

@@ -815,7 +815,7 @@ int RunSettingsSet(const std::vector<std::string>& args) {
   flags.AddString("carer-in-day-minutes", &carer_in_day,
                   "...each carer a client sees in a day, the first included (0: default)");
   flags.AddString("usual-carer-minutes", &usual_carer,
-                  "...a carer other than who made the same call a week or a day before "
+                  "...a carer other than the call's usual ones, who made it in the last week "
                   "(0: default)");
   flags.AddInt("expected-version", &expected_version, "Apply only to this version");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
