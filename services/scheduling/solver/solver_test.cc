@@ -356,11 +356,6 @@ TEST_P(RandomSolveTest, NeverBreaksAHardRule) {
   options.weights.unknown_carer = 2;
   options.weights.gender_mismatch = 4;
   options.weights.unusual_carer = 3;
-  // Every third seed as a large day: polished near each move, repaired near each unit.
-  if (GetParam() % 3 == 0) {
-    options.search.whole_polish_max_units = 0;
-    options.search.polish_neighbours = 3;
-  }
   const Solution solution = SolveAndCheck(problem, options);
   EXPECT_GT(solution.stats.iterations, 0);
 }
