@@ -22,7 +22,7 @@ inline constexpr int kDefaultContinuityMinutes = 60;
 inline constexpr int kDefaultPreferredCarerMinutes = 30;
 inline constexpr int kDefaultPreferredGenderMinutes = 60;
 inline constexpr int kDefaultCarerInDayMinutes = 60;
-inline constexpr int kDefaultUsualCarerMinutes = 60;
+inline constexpr int kDefaultUsualCarerMinutes = 720;
 inline constexpr int kMaxWeightMinutes = 24 * 60;
 
 // The settings in force: `stored` (empty for a tenant that never changed them) with travel

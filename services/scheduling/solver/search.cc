@@ -86,9 +86,9 @@ void Search::Construct(const Budget& budget) {
   if (model_.has_usual_carers()) {
     // The rota rolls over: each call goes first to its usual carers where it still fits, in
     // window order, so that their rounds come back whole before other calls fill the gaps.
-    usual_only_ = true;
+    carer_set_ = CarerSet::kUsual;
     GreedyInsert(candidate_, /*by_window=*/true);
-    usual_only_ = false;
+    carer_set_ = CarerSet::kEligible;
   }
   GreedyInsert(candidate_, /*by_window=*/true, &not_reached);
   for (int u : not_reached) untried_[u] = 1;
@@ -221,10 +221,14 @@ void Search::Iterate(double progress) {
   const std::int64_t evaluations_before = evaluator_.evaluations();
   switch (static_cast<RepairOperator>(repair)) {
     case RepairOperator::kGreedy:
+      repair_near_ = true;
       GreedyInsert(candidate_, false);
+      repair_near_ = false;
       break;
     case RepairOperator::kGreedyByWindow:
+      repair_near_ = true;
       GreedyInsert(candidate_, true);
+      repair_near_ = false;
       break;
     case RepairOperator::kRegret2:
       RegretInsert(candidate_, 2);
@@ -239,7 +243,11 @@ void Search::Iterate(double progress) {
   const double cost = candidate_.cost();
   double score = 0;
   if (cost < best_.cost() - kImprovement) {
-    Relocate(candidate_);
+    if (model_.num_units() > params_.whole_polish_max_units) {
+      Relocate(candidate_, ChangedUnits(candidate_));
+    } else {
+      Relocate(candidate_);
+    }
     best_ = candidate_;
     current_ = candidate_;
     PublishBest();
@@ -685,6 +693,53 @@ bool Search::Commit(Plan& plan, const Option& option) {
   return false;
 }
 
+void Search::NearCarers(const Plan& plan, int unit) {
+  const Unit& u = model_.unit(unit);
+  near_route_.assign(model_.num_carers(), 0);
+  for (int i = 0; i < u.size; ++i) {
+    const int t = u.tasks[i];
+    if (plan.assigned(t)) near_route_[plan.route_of(t)] = 1;
+    int seen = 0;
+    for (int other : context_.neighbours(t)) {
+      if (seen++ >= params_.polish_neighbours) break;
+      if (plan.assigned(other)) near_route_[plan.route_of(other)] = 1;
+    }
+  }
+  for (int i = 0; i < 2; ++i) {
+    near_task_[i] = i < u.size ? u.tasks[i] : -1;
+    near_carers_[i].clear();
+    if (i >= u.size) continue;
+    for (int carer : model_.eligible_carers(u.tasks[i])) {
+      if (near_route_[carer]) near_carers_[i].push_back(carer);
+    }
+  }
+}
+
+std::vector<int> Search::ChangedUnits(const Plan& plan) const {
+  std::vector<char> changed(model_.num_carers(), 0);
+  for (int unit : removed_) {
+    const Unit& u = model_.unit(unit);
+    for (int i = 0; i < u.size; ++i) {
+      const int t = u.tasks[i];
+      if (current_.assigned(t)) changed[current_.route_of(t)] = 1;
+      if (plan.assigned(t)) changed[plan.route_of(t)] = 1;
+    }
+  }
+  std::vector<char> listed(model_.num_units(), 0);
+  std::vector<int> units;
+  for (int route = 0; route < model_.num_carers(); ++route) {
+    if (!changed[route]) continue;
+    for (int t : plan.route(route)) {
+      const int unit = model_.task(t).unit;
+      if (!listed[unit]) {
+        listed[unit] = 1;
+        units.push_back(unit);
+      }
+    }
+  }
+  return units;
+}
+
 void Search::GreedyInsert(Plan& plan, bool by_window, std::vector<int>* not_reached) {
   std::vector<int> units;
   for (int u = 0; u < model_.num_units(); ++u) {
@@ -705,7 +760,16 @@ void Search::GreedyInsert(Plan& plan, bool by_window, std::vector<int>* not_reac
       if (not_reached != nullptr) not_reached->assign(units.begin() + i, units.end());
       return;
     }
-    if (BestOptions(plan, units[i], 1, params_.blink, &option) > 0) Commit(plan, option);
+    const bool near = repair_near_ && model_.num_units() > params_.whole_polish_max_units;
+    const CarerSet carers = carer_set_;
+    if (near) {
+      NearCarers(plan, units[i]);
+      carer_set_ = CarerSet::kNear;
+    }
+    int found = BestOptions(plan, units[i], 1, params_.blink, &option);
+    carer_set_ = carers;
+    if (found == 0 && near) found = BestOptions(plan, units[i], 1, params_.blink, &option);
+    if (found > 0) Commit(plan, option);
   }
 }
 
@@ -798,14 +862,18 @@ void Search::RegretInsert(Plan& plan, int k) {
   }
 }
 
-void Search::Relocate(Plan& plan) {
-  std::vector<int> units = AssignedUnits(plan);
+void Search::Relocate(Plan& plan) { Relocate(plan, AssignedUnits(plan)); }
+
+void Search::Relocate(Plan& plan, std::vector<int> units) {
   for (int i = static_cast<int>(units.size()) - 1; i > 0; --i) {
     std::swap(units[i], units[random_.Uniform(i + 1)]);
   }
   const double unassigned_weight = model_.weights().unassigned_visit;
+  const bool near_only = model_.num_units() > params_.whole_polish_max_units;
   for (int u : units) {
     if (Interrupted()) return;
+    if (!plan.unit_assigned(u)) continue;
+    if (near_only) NearCarers(plan, u);
     scratch_ = plan;
     scratch_.RemoveUnit(u);
     if (!scratch_.Refresh()) continue;
@@ -813,7 +881,10 @@ void Search::Relocate(Plan& plan) {
         scratch_.cost() -
         unassigned_weight * (scratch_.parts().unassigned_visits - plan.parts().unassigned_visits);
     Option option;
-    if (BestOptions(scratch_, u, 1, 0, &option) == 0) continue;
+    if (near_only) carer_set_ = CarerSet::kNear;
+    const int found = BestOptions(scratch_, u, 1, 0, &option);
+    carer_set_ = CarerSet::kEligible;
+    if (found == 0) continue;
     if (without + option.cost >= plan.cost() - kImprovement) continue;
     if (Commit(scratch_, option) && scratch_.cost() < plan.cost() - kImprovement) {
       std::swap(plan, scratch_);

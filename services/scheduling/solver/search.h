@@ -140,15 +140,35 @@ class Search {
   // The k cheapest options for a unit, distinct by route (by route pair for two-task units),
   // cheapest first; fewer when fewer exist.
   int BestOptions(const Plan& plan, int unit, int k, double blink, Option* options);
-  // The carers BestOptions tries for a task: the eligible ones, or while usual_only_ only its
-  // usual carers. A double-up of whose usual pair only one can come keeps that one, with anyone
-  // for the second carer.
+  // Which carers BestOptions tries for a task.
+  enum class CarerSet {
+    kEligible,
+    // Its usual carers. A double-up of whose usual pair only one can come keeps that one, with
+    // anyone for the second carer.
+    kUsual,
+    // Those of near_carers_ (NearCarers).
+    kNear,
+  };
   const std::vector<int>& Candidates(int task) const {
-    if (!usual_only_) return model_.eligible_carers(task);
-    const std::vector<int>& usual = model_.usual_carers(task);
-    if (model_.task(task).slot == 1 && usual.size() < 2) return model_.eligible_carers(task);
-    return usual;
+    switch (carer_set_) {
+      case CarerSet::kEligible:
+        return model_.eligible_carers(task);
+      case CarerSet::kUsual: {
+        const std::vector<int>& usual = model_.usual_carers(task);
+        if (model_.task(task).slot == 1 && usual.size() < 2) return model_.eligible_carers(task);
+        return usual;
+      }
+      case CarerSet::kNear:
+        return near_carers_[task == near_task_[0] ? 0 : 1];
+    }
+    return model_.eligible_carers(task);
   }
+  // Fills near_carers_ for the unit's tasks: the eligible carers whose routes in `plan` hold the
+  // unit or one of its tasks' params_.polish_neighbours nearest tasks.
+  void NearCarers(const Plan& plan, int unit);
+  // The assigned units of the routes a move changed: where the removed units were in current_
+  // and where they are in `plan`.
+  std::vector<int> ChangedUnits(const Plan& plan) const;
   // Lists the task's positions in the carer's route with their cheap lower bounds.
   void FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPosition>& list);
   // Evaluates a solo position against `bound` (on the full cost) unless already known.
@@ -159,6 +179,9 @@ class Search {
 
   // Moves single units to their best place while that lowers the cost, until Interrupted().
   void Relocate(Plan& plan);
+  // The same for the given units only; on a day of more than params_.whole_polish_max_units
+  // units, each tried only on the routes near it (NearCarers).
+  void Relocate(Plan& plan, std::vector<int> units);
 
   // Roulette wheel: an index drawn with probability proportional to its weight.
   int Choose(std::span<const double> weights);
@@ -181,7 +204,11 @@ class Search {
   std::int64_t iterations_ = 0;
   const Budget* budget_ = nullptr;  // while Construct or Run runs
   int interrupt_checks_ = 0;
-  bool usual_only_ = false;
+  CarerSet carer_set_ = CarerSet::kEligible;
+  bool repair_near_ = false;
+  std::vector<int> near_carers_[2];
+  int near_task_[2] = {-1, -1};
+  std::vector<char> near_route_;
   std::vector<char> untried_;
   std::chrono::steady_clock::time_point first_plan_time_;
   std::atomic<std::int64_t> published_iterations_{0};

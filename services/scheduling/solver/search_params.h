@@ -36,6 +36,12 @@ struct SearchParams {
   // Which ruin and recreate operators may run: bit i enables the operator whose value is i.
   unsigned destroy_operators = ~0u;
   unsigned repair_operators = ~0u;
+  // A new best is polished: each unit moved to its best place while that lowers the cost. Up
+  // to this many units, every unit is tried on every route. On a larger day that costs seconds
+  // (at 3,000 visits, millions of insertions), so only the units of the routes the move changed
+  // are tried, each on the routes of its polish_neighbours nearest tasks.
+  int whole_polish_max_units = 1000;
+  int polish_neighbours = 40;
 };
 
 }  // namespace homecare::scheduling::solver
