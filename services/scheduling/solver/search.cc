@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 namespace homecare::scheduling::solver {
 namespace {
@@ -86,9 +87,9 @@ void Search::Construct(const Budget& budget) {
   if (model_.has_usual_carers()) {
     // The rota rolls over: each call goes first to its usual carers where it still fits, in
     // window order, so that their rounds come back whole before other calls fill the gaps.
-    carer_set_ = CarerSet::kUsual;
+    const CarerSet before = std::exchange(carer_set_, CarerSet::kUsual);
     GreedyInsert(candidate_, /*by_window=*/true);
-    carer_set_ = CarerSet::kEligible;
+    carer_set_ = before;
   }
   GreedyInsert(candidate_, /*by_window=*/true, &not_reached);
   for (int u : not_reached) untried_[u] = 1;
@@ -221,14 +222,10 @@ void Search::Iterate(double progress) {
   const std::int64_t evaluations_before = evaluator_.evaluations();
   switch (static_cast<RepairOperator>(repair)) {
     case RepairOperator::kGreedy:
-      repair_near_ = true;
-      GreedyInsert(candidate_, false);
-      repair_near_ = false;
+      GreedyInsert(candidate_, false, nullptr, /*near_first=*/true);
       break;
     case RepairOperator::kGreedyByWindow:
-      repair_near_ = true;
-      GreedyInsert(candidate_, true);
-      repair_near_ = false;
+      GreedyInsert(candidate_, true, nullptr, /*near_first=*/true);
       break;
     case RepairOperator::kRegret2:
       RegretInsert(candidate_, 2);
@@ -740,7 +737,16 @@ std::vector<int> Search::ChangedUnits(const Plan& plan) const {
   return units;
 }
 
-void Search::GreedyInsert(Plan& plan, bool by_window, std::vector<int>* not_reached) {
+int Search::BestOptionsAmong(CarerSet carers, const Plan& plan, int unit, int k, double blink,
+                             Option* options) {
+  const CarerSet before = std::exchange(carer_set_, carers);
+  const int found = BestOptions(plan, unit, k, blink, options);
+  carer_set_ = before;
+  return found;
+}
+
+void Search::GreedyInsert(Plan& plan, bool by_window, std::vector<int>* not_reached,
+                          bool near_first) {
   std::vector<int> units;
   for (int u = 0; u < model_.num_units(); ++u) {
     if (!plan.unit_assigned(u) && !context_.unplaceable[u]) units.push_back(u);
@@ -760,15 +766,12 @@ void Search::GreedyInsert(Plan& plan, bool by_window, std::vector<int>* not_reac
       if (not_reached != nullptr) not_reached->assign(units.begin() + i, units.end());
       return;
     }
-    const bool near = repair_near_ && model_.num_units() > params_.whole_polish_max_units;
-    const CarerSet carers = carer_set_;
-    if (near) {
+    int found = 0;
+    if (near_first && model_.num_units() > params_.whole_polish_max_units) {
       NearCarers(plan, units[i]);
-      carer_set_ = CarerSet::kNear;
+      found = BestOptionsAmong(CarerSet::kNear, plan, units[i], 1, params_.blink, &option);
     }
-    int found = BestOptions(plan, units[i], 1, params_.blink, &option);
-    carer_set_ = carers;
-    if (found == 0 && near) found = BestOptions(plan, units[i], 1, params_.blink, &option);
+    if (found == 0) found = BestOptions(plan, units[i], 1, params_.blink, &option);
     if (found > 0) Commit(plan, option);
   }
 }
@@ -881,9 +884,8 @@ void Search::Relocate(Plan& plan, std::vector<int> units) {
         scratch_.cost() -
         unassigned_weight * (scratch_.parts().unassigned_visits - plan.parts().unassigned_visits);
     Option option;
-    if (near_only) carer_set_ = CarerSet::kNear;
-    const int found = BestOptions(scratch_, u, 1, 0, &option);
-    carer_set_ = CarerSet::kEligible;
+    const int found = near_only ? BestOptionsAmong(CarerSet::kNear, scratch_, u, 1, 0, &option)
+                                : BestOptions(scratch_, u, 1, 0, &option);
     if (found == 0) continue;
     if (without + option.cost >= plan.cost() - kImprovement) continue;
     if (Commit(scratch_, option) && scratch_.cost() < plan.cost() - kImprovement) {

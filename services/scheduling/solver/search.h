@@ -135,7 +135,11 @@ class Search {
 
   // Recreate. Both stop early when Interrupted(); GreedyInsert then lists the units it did not
   // reach in `not_reached`, when given.
-  void GreedyInsert(Plan& plan, bool by_window, std::vector<int>* not_reached = nullptr);
+  // With near_first on a day of more than params_.whole_polish_max_units units, each unit is
+  // tried on the routes near it (NearCarers) first, and on every eligible carer only when none
+  // of those has room.
+  void GreedyInsert(Plan& plan, bool by_window, std::vector<int>* not_reached = nullptr,
+                    bool near_first = false);
   void RegretInsert(Plan& plan, int k);
   // The k cheapest options for a unit, distinct by route (by route pair for two-task units),
   // cheapest first; fewer when fewer exist.
@@ -163,6 +167,9 @@ class Search {
     }
     return model_.eligible_carers(task);
   }
+  // BestOptions over `carers`, carer_set_ put back afterwards.
+  int BestOptionsAmong(CarerSet carers, const Plan& plan, int unit, int k, double blink,
+                       Option* options);
   // Fills near_carers_ for the unit's tasks: the eligible carers whose routes in `plan` hold the
   // unit or one of its tasks' params_.polish_neighbours nearest tasks.
   void NearCarers(const Plan& plan, int unit);
@@ -205,7 +212,6 @@ class Search {
   const Budget* budget_ = nullptr;  // while Construct or Run runs
   int interrupt_checks_ = 0;
   CarerSet carer_set_ = CarerSet::kEligible;
-  bool repair_near_ = false;
   std::vector<int> near_carers_[2];
   int near_task_[2] = {-1, -1};
   std::vector<char> near_route_;
