@@ -105,6 +105,14 @@ TEST_F(AutoScheduleTest, ASmallDayIsPlannedAndAppliedThroughTheAssignmentRules) 
   std::map<std::string, std::vector<std::string>> applied = TuesdaysCarers();
   for (auto& [visit, carers] : applied) std::sort(carers.begin(), carers.end());
   EXPECT_EQ(applied, planned);
+  // Continuity: no one has visited Edna or Fred before, so every carer is new to them.
+  const sv1::PlanContinuity& continuity = run.plan->continuity();
+  EXPECT_EQ(continuity.carer_visits(), 6);
+  EXPECT_EQ(continuity.carer_visits_new_to_client(), 6);
+  EXPECT_EQ(continuity.carer_visits_off_rota(), 0);
+  EXPECT_EQ(continuity.clients(), 2);
+  EXPECT_GE(continuity.distinct_carers_per_client(), 2);
+  EXPECT_LE(continuity.distinct_carers_per_client(), 3);
   // The mornings need medication: Cat is on neither; the double-ups have two carers each.
   for (const Week* week : {&edna_, &fred_}) {
     const std::vector<std::string>& morning = applied[week->morning.at(3).visit_id()];

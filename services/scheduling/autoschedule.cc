@@ -39,6 +39,7 @@ v1::SchedulePlan ToProto(const AutoSchedulePlan& plan) {
   proto.set_objective(plan.objective);
   proto.set_travel_minutes(plan.travel_minutes);
   proto.set_lateness_minutes(plan.lateness_minutes);
+  *proto.mutable_continuity() = ContinuityOf(plan);
   return proto;
 }
 

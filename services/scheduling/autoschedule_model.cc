@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -432,7 +433,17 @@ AutoSchedulePlan PlanFromSolution(const SolverModel& model, const solver::Soluti
             model.origin + absl::Minutes(std::ceil(scheduled.start - solver::kTimeTolerance));
         plan.assignments.push_back(std::move(planned));
       }
-      plan.assignments[index].carer_ids.push_back(model.route_carer_ids[route.carer]);
+      PlannedVisit& planned = plan.assignments[index];
+      planned.carer_ids.push_back(model.route_carer_ids[route.carer]);
+      const solver::Visit& visit = model.problem.visits[scheduled.visit];
+      if (visit.client >= 0) {
+        const solver::Client& client = model.problem.clients[visit.client];
+        planned.client_id = client.id;
+        planned.carers_new_to_client += solver::Familiarity(client, route.carer) == 0;
+      }
+      planned.carers_off_rota += !visit.usual_carers.empty() &&
+                                 std::find(visit.usual_carers.begin(), visit.usual_carers.end(),
+                                           route.carer) == visit.usual_carers.end();
     }
   }
   std::sort(plan.assignments.begin(), plan.assignments.end(),
@@ -448,6 +459,29 @@ AutoSchedulePlan PlanFromSolution(const SolverModel& model, const solver::Soluti
   plan.travel_minutes = static_cast<int>(std::lround(solution.objective.travel));
   plan.lateness_minutes = static_cast<int>(std::lround(solution.objective.total_lateness));
   return plan;
+}
+
+v1::PlanContinuity ContinuityOf(const AutoSchedulePlan& plan) {
+  v1::PlanContinuity continuity;
+  std::map<std::string, std::set<std::string>> carers_of_client;
+  for (const PlannedVisit& planned : plan.assignments) {
+    continuity.set_carer_visits(continuity.carer_visits() +
+                                static_cast<int>(planned.carer_ids.size()));
+    continuity.set_carer_visits_new_to_client(continuity.carer_visits_new_to_client() +
+                                              planned.carers_new_to_client);
+    continuity.set_carer_visits_off_rota(continuity.carer_visits_off_rota() +
+                                         planned.carers_off_rota);
+    if (planned.client_id.empty()) continue;
+    carers_of_client[planned.client_id].insert(planned.carer_ids.begin(), planned.carer_ids.end());
+  }
+  continuity.set_clients(static_cast<int>(carers_of_client.size()));
+  if (!carers_of_client.empty()) {
+    size_t distinct = 0;
+    for (const auto& [client, carers] : carers_of_client) distinct += carers.size();
+    continuity.set_distinct_carers_per_client(static_cast<double>(distinct) /
+                                              carers_of_client.size());
+  }
+  return continuity;
 }
 
 }  // namespace homecare::scheduling

@@ -93,6 +93,12 @@ struct PlannedVisit {
   int64_t version = 0;  // as read when the model was built
   std::vector<std::string> carer_ids;
   absl::Time planned_start;
+  // For the plan's continuity figures: the client, and how many of carer_ids the client has not
+  // seen in kContinuityDays, and how many are not the call's usual carers (solver::Visit's
+  // usual_carers: who made it in the last kRotaDays and works at the time).
+  std::string client_id;
+  int carers_new_to_client = 0;
+  int carers_off_rota = 0;
 };
 
 struct AutoSchedulePlan {
@@ -107,6 +113,9 @@ struct AutoSchedulePlan {
 // and its start (whole minutes, rounded up), the visits left unassigned with the engine's reason
 // and those `model` left out.
 AutoSchedulePlan PlanFromSolution(const SolverModel& model, const solver::Solution& solution);
+
+// The continuity figures of `plan`'s assignments (after any refused on applying are taken out).
+v1::PlanContinuity ContinuityOf(const AutoSchedulePlan& plan);
 
 }  // namespace homecare::scheduling
 

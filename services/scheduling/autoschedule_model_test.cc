@@ -306,6 +306,64 @@ TEST_F(AutoScheduleModelTest, TheRotaRollsOverFromTheSameCallAWeekAndADayBefore)
   EXPECT_EQ(plan.assignments.size(), 4u);
 }
 
+TEST_F(AutoScheduleModelTest, ThePlanCountsCarersNewToTheClientAndOffTheRota) {
+  AutoScheduleInput input = Input();
+  input.carers["car_ann"] = Carer("car_ann", 0, {{7, 21}});
+  input.carers["car_bob"] = Carer("car_bob", 0, {{7, 10}, {17, 21}});  // one call at 8 or 9
+  for (const char* client : {"cli_fred", "cli_gwen"}) {
+    v1::Client record;
+    record.set_client_id(client);
+    input.clients.push_back(record);
+  }
+  auto call = [&](const std::string& id, const std::string& client, int hour, int days) {
+    v1::Visit visit = Visit(id, hour, 0, days);
+    visit.set_client_id(client);
+    visit.set_care_plan_id(absl::StrCat("cpl_", client));
+    visit.set_pattern_id(absl::StrCat("pat_", hour));
+    visit.set_duration_minutes(60);
+    return visit;
+  };
+  auto made = [&](v1::Visit visit, std::vector<std::string> carers) {
+    for (const std::string& carer : carers) visit.add_carer_ids(carer);
+    visit.set_status(v1::VISIT_STATUS_SCHEDULED);
+    return visit;
+  };
+  v1::Visit gwen = call("vis_gwen", "cli_gwen", 18, 0);
+  gwen.set_carers_required(2);
+  input.visits = {call("vis_edna", "cli_edna", 8, 0), call("vis_fred", "cli_fred", 8, 0), gwen};
+  input.history = {
+      made(call("vis_1", "cli_edna", 8, -7), {"car_bob"}),
+      made(call("vis_2", "cli_fred", 8, -1), {"car_bob"}),   // Bob's too, so one goes to Ann
+      made(call("vis_3", "cli_fred", 16, -1), {"car_ann"}),  // whom Fred knows well
+      made(call("vis_4", "cli_fred", 16, -2), {"car_ann"}),
+      // Gwen's call was Cat's and Dee's, who are not working today: no one is off her rota.
+      made(call("vis_5", "cli_gwen", 18, -1), {"car_cat", "car_dee"})};
+  const AutoSchedulePlan plan = Solve(Build(input));
+  ASSERT_EQ(plan.assignments.size(), 3u);
+  auto planned = [&](const std::string& visit_id) -> const PlannedVisit& {
+    for (const PlannedVisit& visit : plan.assignments) {
+      if (visit.visit_id == visit_id) return visit;
+    }
+    ADD_FAILURE() << visit_id << " not planned";
+    return plan.assignments[0];
+  };
+  EXPECT_THAT(planned("vis_edna").carer_ids, ElementsAre("car_bob"));
+  EXPECT_EQ(planned("vis_edna").client_id, "cli_edna");
+  EXPECT_EQ(planned("vis_edna").carers_new_to_client, 0);
+  EXPECT_EQ(planned("vis_edna").carers_off_rota, 0);
+  EXPECT_THAT(planned("vis_fred").carer_ids, ElementsAre("car_ann"));
+  EXPECT_EQ(planned("vis_fred").carers_new_to_client, 0);
+  EXPECT_EQ(planned("vis_fred").carers_off_rota, 1);
+  EXPECT_EQ(planned("vis_gwen").carers_new_to_client, 2);
+  EXPECT_EQ(planned("vis_gwen").carers_off_rota, 0);
+  const v1::PlanContinuity continuity = ContinuityOf(plan);
+  EXPECT_EQ(continuity.carer_visits(), 4);
+  EXPECT_EQ(continuity.carer_visits_new_to_client(), 2);
+  EXPECT_EQ(continuity.carer_visits_off_rota(), 1);
+  EXPECT_EQ(continuity.clients(), 3);
+  EXPECT_DOUBLE_EQ(continuity.distinct_carers_per_client(), 4.0 / 3);
+}
+
 TEST_F(AutoScheduleModelTest, TheSameCallIsTheSameLocalTimeAcrossAClockChange) {
   date_ = absl::CivilDay(2030, 4, 1);  // the Monday after the clocks went forward
   AutoScheduleInput input = Input();

@@ -556,6 +556,14 @@ std::string RenderAutoScheduleUpdate(const sv1::AutoScheduleUpdate& update,
   absl::StrAppend(&text, plan.assignments_size(), " visit(s) assigned, ", plan.unassigned_size(),
                   " not; ", plan.travel_minutes(), " min of travel, ", plan.lateness_minutes(),
                   " min late\n");
+  const sv1::PlanContinuity& continuity = plan.continuity();
+  if (continuity.clients() > 0) {
+    absl::StrAppend(
+        &text, "continuity: ", absl::StrFormat("%.2f", continuity.distinct_carers_per_client()),
+        " carers per client this day; of ", continuity.carer_visits(), " carer-visits ",
+        continuity.carer_visits_new_to_client(), " by a carer new to the client, ",
+        continuity.carer_visits_off_rota(), " not by the call's usual carer\n");
+  }
   return text;
 }
 

@@ -327,6 +327,14 @@ TEST(RenderTest, AutoScheduleShowsProgressThenThePlan) {
             "Tue 2030-12-03 07:30  Ann Lee, car_2  vis_1\n"
             "not assigned: vis_2 (no qualified carer)\n"
             "1 visit(s) assigned, 1 not; 42 min of travel, 0 min late\n");
+  sv1::PlanContinuity& continuity = *plan.mutable_continuity();
+  continuity.set_clients(1);
+  continuity.set_distinct_carers_per_client(2);
+  continuity.set_carer_visits(2);
+  continuity.set_carer_visits_new_to_client(1);
+  EXPECT_THAT(RenderAutoScheduleUpdate(update, London()),
+              HasSubstr("continuity: 2.00 carers per client this day; of 2 carer-visits 1 by a "
+                        "carer new to the client, 0 not by the call's usual carer\n"));
 }
 
 TEST(RenderTest, AVisitChangeIsOneLine) {
