@@ -134,6 +134,80 @@ TEST_F(AutoScheduleTest, ASmallDayIsPlannedAndAppliedThroughTheAssignmentRules) 
   }
 }
 
+TEST_F(AutoScheduleTest, ASecondRunMovesOnlyTheSchedulersOwnAssignments) {
+  ASSERT_THAT(Run(Tuesday()).status, GrpcOk());
+  for (const auto& [visit_id, carers] : TuesdaysCarers()) {
+    EXPECT_THAT(GetVisit(visit_id).auto_scheduled_carer_ids(), UnorderedElementsAreArray(carers))
+        << "placed by the scheduler: " << visit_id;
+  }
+  // A coordinator makes Edna's bedtime pair theirs by assigning them again.
+  const sv1::Visit edna_bed = GetVisit(edna_.bed.at(3).visit_id());
+  sv1::AssignCarersResponse confirmed;
+  ASSERT_THAT(Assign(edna_bed.visit_id(),
+                     {edna_bed.carer_ids().begin(), edna_bed.carer_ids().end()}, &confirmed),
+              GrpcOk());
+  EXPECT_THAT(confirmed.visit().carer_ids(), UnorderedElementsAreArray(edna_bed.carer_ids()));
+  EXPECT_THAT(confirmed.visit().auto_scheduled_carer_ids(), IsEmpty());
+  EXPECT_EQ(confirmed.visit().version(), edna_bed.version() + 1);
+
+  // Fred's morning carer alone now has a hoist, which a new visit of Fred's needs at the very
+  // time of that morning call.
+  const sv1::Visit fred_morning = GetVisit(fred_.morning.at(3).visit_id());
+  ASSERT_THAT(fred_morning.carer_ids(), SizeIs(1));
+  const std::string hoister = fred_morning.carer_ids(0);
+  rv1::UpdateCarerRequest skills;
+  skills.mutable_carer()->set_carer_id(hoister);
+  skills.mutable_carer()->add_skills()->set_skill("medication");
+  skills.mutable_carer()->add_skills()->set_skill("hoist");
+  skills.mutable_update_mask()->add_paths("skills");
+  rv1::Carer updated;
+  ASSERT_THAT(RosterCall(&rv1::RosterService::Stub::UpdateCarer, skills, &updated), GrpcOk());
+  sv1::CreateVisitRequest create;
+  sv1::Visit& asked = *create.mutable_visit();
+  asked.set_client_id(fred_.client.client_id());
+  *asked.mutable_window_start() = fred_morning.planned_start();
+  *asked.mutable_window_end() =
+      TimeToProto(StoredTime(fred_morning.planned_start()) + absl::Minutes(5));
+  asked.set_duration_minutes(40);
+  asked.add_required_skills("hoist");
+  sv1::Visit hoisting;
+  ASSERT_THAT(Call(&Stub::CreateVisit, Coordinator(), create, &hoisting), GrpcOk());
+
+  // The second run gives the new visit to the only carer who can make it, and Fred's morning
+  // call, the scheduler's, makes way (another carer or another time); the coordinator's pair
+  // stays exactly as it was.
+  const Streamed second = Run(Tuesday());
+  ASSERT_THAT(second.status, GrpcOk());
+  ASSERT_TRUE(second.plan.has_value());
+  EXPECT_THAT(second.plan->unassigned(), IsEmpty());
+  const sv1::Visit hoisted = GetVisit(hoisting.visit_id());
+  EXPECT_THAT(hoisted.carer_ids(), ElementsAre(hoister));
+  EXPECT_THAT(hoisted.auto_scheduled_carer_ids(), ElementsAre(hoister));
+  const sv1::Visit made_way = GetVisit(fred_morning.visit_id());
+  ASSERT_THAT(made_way.carer_ids(), SizeIs(1));
+  EXPECT_TRUE(made_way.carer_ids(0) != hoister ||
+              StoredTime(made_way.planned_start()) != StoredTime(fred_morning.planned_start()));
+  EXPECT_THAT(made_way.auto_scheduled_carer_ids(), ElementsAre(made_way.carer_ids(0)));
+  EXPECT_EQ(made_way.status(), sv1::VISIT_STATUS_SCHEDULED);
+  EXPECT_EQ(GetVisit(edna_bed.visit_id()).version(), confirmed.visit().version());
+  // And no carer is in two places at once.
+  for (const rv1::Carer* carer : {&ann_, &bob_, &cat_}) {
+    std::vector<std::pair<absl::Time, absl::Time>> busy;
+    for (const auto& [visit_id, carers] : TuesdaysCarers()) {
+      if (std::find(carers.begin(), carers.end(), carer->carer_id()) == carers.end()) continue;
+      const sv1::Visit visit = GetVisit(visit_id);
+      busy.push_back({StoredTime(visit.planned_start()),
+                      StoredTime(visit.planned_start()) + absl::Minutes(visit.duration_minutes())});
+    }
+    if (carer->carer_id() == hoister) {
+      busy.push_back({StoredTime(hoisted.planned_start()),
+                      StoredTime(hoisted.planned_start()) + absl::Minutes(40)});
+    }
+    std::sort(busy.begin(), busy.end());
+    for (size_t i = 1; i < busy.size(); ++i) EXPECT_LE(busy[i - 1].second, busy[i].first);
+  }
+}
+
 TEST_F(AutoScheduleTest, ADryRunWritesNothingAndItsRetryAnswersTheFirstPlan) {
   sv1::AutoScheduleRequest request = Tuesday();
   request.set_dry_run(true);

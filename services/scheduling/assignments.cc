@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/api/request.h"
 #include "common/api/write.h"
 #include "common/ids/ids.h"
@@ -40,17 +41,30 @@ bool IsOn(const v1::Visit& visit, const std::string& carer_id) {
          visit.carer_ids().end();
 }
 
-// `visit` with `carer_id` taken off: needing a carer, with who took them off and why.
-v1::Visit WithoutCarer(const v1::Visit& visit, const std::string& carer_id,
-                       v1::CarerRemovalReason reason, const std::string& note,
-                       const std::string& removed_by, absl::Time now) {
+bool IsAutoScheduled(const v1::Visit& visit, const std::string& carer_id) {
+  return std::find(visit.auto_scheduled_carer_ids().begin(), visit.auto_scheduled_carer_ids().end(),
+                   carer_id) != visit.auto_scheduled_carer_ids().end();
+}
+
+// `visit` with `carer_ids` taken off: needing a carer, with who took them off and why (the
+// record names the first of them).
+v1::Visit WithoutCarers(const v1::Visit& visit, const std::vector<std::string>& carer_ids,
+                        v1::CarerRemovalReason reason, const std::string& note,
+                        const std::string& removed_by, absl::Time now) {
+  auto removed = [&](const std::string& id) {
+    return std::find(carer_ids.begin(), carer_ids.end(), id) != carer_ids.end();
+  };
   v1::Visit updated = visit;
   updated.clear_carer_ids();
   for (const std::string& id : visit.carer_ids()) {
-    if (id != carer_id) updated.add_carer_ids(id);
+    if (!removed(id)) updated.add_carer_ids(id);
+  }
+  updated.clear_auto_scheduled_carer_ids();
+  for (const std::string& id : visit.auto_scheduled_carer_ids()) {
+    if (!removed(id)) updated.add_auto_scheduled_carer_ids(id);
   }
   v1::CarerRemoval& removal = *updated.mutable_carer_removal();
-  removal.set_carer_id(carer_id);
+  removal.set_carer_id(carer_ids.front());
   removal.set_reason(reason);
   removal.set_note(note);
   *removal.mutable_remove_time() = TimeToProto(now);
@@ -178,7 +192,7 @@ absl::Status Scheduling::RecheckCarers(const std::string& tenant_id, const Tenan
 }
 
 absl::StatusOr<v1::AssignCarersResponse> Scheduling::AssignCarers(
-    const std::string& tenant_id, const v1::AssignCarersRequest& request) {
+    const std::string& tenant_id, const v1::AssignCarersRequest& request, AssignedBy by) {
   FieldViolations violations;
   violations.AddFrom(ValidateId("visit_id", request.visit_id()));
   violations.AddFrom(ValidateCarerIds(request.carer_ids()));
@@ -207,8 +221,14 @@ absl::StatusOr<v1::AssignCarersResponse> Scheduling::AssignCarers(
         if (!client.ok()) return client.status();
         // A carer already on the visit stays as they are (a retry without a request_id).
         std::vector<std::string> adding;
+        // A coordinator assigning a carer the scheduler placed makes the choice theirs.
+        std::vector<std::string> confirming;
         for (const std::string& id : request.carer_ids()) {
-          if (!IsOn(visit, id)) adding.push_back(id);
+          if (!IsOn(visit, id)) {
+            adding.push_back(id);
+          } else if (by == AssignedBy::kCoordinator && IsAutoScheduled(visit, id)) {
+            confirming.push_back(id);
+          }
         }
         const absl::Time now = clock_.Now();
         CarerFacts facts;
@@ -230,12 +250,23 @@ absl::StatusOr<v1::AssignCarersResponse> Scheduling::AssignCarers(
         for (v1::AssignmentWarning& warning : verdict.warnings) {
           *response.add_warnings() = std::move(warning);
         }
-        if (adding.empty()) {
+        if (adding.empty() && confirming.empty()) {
           *response.mutable_visit() = visit;
           return response;
         }
         v1::Visit updated = visit;
-        for (const std::string& id : adding) updated.add_carer_ids(id);
+        for (const std::string& id : adding) {
+          updated.add_carer_ids(id);
+          if (by == AssignedBy::kScheduler) updated.add_auto_scheduled_carer_ids(id);
+        }
+        if (!confirming.empty()) {
+          updated.clear_auto_scheduled_carer_ids();
+          for (const std::string& id : visit.auto_scheduled_carer_ids()) {
+            if (std::find(confirming.begin(), confirming.end(), id) == confirming.end()) {
+              updated.add_auto_scheduled_carer_ids(id);
+            }
+          }
+        }
         updated.set_status(PlanningStatus(updated));
         if (updated.status() == v1::VISIT_STATUS_SCHEDULED) updated.clear_carer_removal();
         updated.set_version(visit.version() + 1);
@@ -286,8 +317,9 @@ absl::StatusOr<v1::Visit> Scheduling::UnassignCarer(const std::string& tenant_id
                   "the carer is not on this visit");
     }
     if (!refused.empty()) return refused.ToStatus("the carer cannot be taken off this visit");
-    v1::Visit updated = WithoutCarer(visit, request.carer_id(), v1::CARER_REMOVAL_REASON_UNASSIGNED,
-                                     request.note(), actor, now);
+    v1::Visit updated =
+        WithoutCarers(visit, {request.carer_id()}, v1::CARER_REMOVAL_REASON_UNASSIGNED,
+                      request.note(), actor, now);
     absl::StatusOr<SchedulingRecords::WriteOutcome> written =
         store_.WriteVisit(tenant_id, {.read = &*read,
                                       .updated = updated,
@@ -300,6 +332,37 @@ absl::StatusOr<v1::Visit> Scheduling::UnassignCarer(const std::string& tenant_id
     }
     return updated;
   });
+}
+
+absl::StatusOr<int64_t> Scheduling::ReleaseScheduledCarers(
+    const std::string& tenant_id, const std::string& visit_id, int64_t version,
+    const std::vector<std::string>& carer_ids) {
+  absl::StatusOr<Snapshot<v1::Visit>> read = store_.ReadVisit(tenant_id, visit_id);
+  if (!read.ok()) return read.status();
+  const v1::Visit& visit = read->record;
+  if (visit.version() != version) {
+    return absl::AbortedError("changed during the solve: kept as it was changed");
+  }
+  if (PlannedStart(visit) <= clock_.Now()) {
+    return absl::FailedPreconditionError("started during the solve: kept as it is");
+  }
+  for (const std::string& id : carer_ids) {
+    if (!IsAutoScheduled(visit, id)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(id, " on the visit is not the scheduler's to move"));
+    }
+  }
+  if (carer_ids.empty()) return version;
+  v1::Visit updated = WithoutCarers(visit, carer_ids, v1::CARER_REMOVAL_REASON_AUTO_SCHEDULED,
+                                    absl::StrCat("AutoSchedule re-planned the visit: ",
+                                                 absl::StrJoin(carer_ids, ", "), " taken off"),
+                                    kScheduler, clock_.Now());
+  const int64_t written_version = updated.version();
+  absl::StatusOr<SchedulingRecords::WriteOutcome> written = store_.WriteVisit(
+      tenant_id,
+      {.read = &*read, .updated = std::move(updated), .kind = v1::VisitChange::KIND_UNASSIGNED});
+  if (!written.ok()) return written.status();
+  return written_version;
 }
 
 absl::Status Scheduling::ForEachVisit(const std::string& tenant_id,
@@ -367,7 +430,7 @@ absl::StatusOr<int> Scheduling::FollowCarerChange(const std::string& tenant_id,
           RosterRemovalReason(current, carer, tenant->zone);
       if (!reason.has_value()) return false;
       v1::Visit updated =
-          WithoutCarer(current, carer_id, *reason, RemovalNote(*reason), kRosterFollower, at);
+          WithoutCarers(current, {carer_id}, *reason, RemovalNote(*reason), kRosterFollower, at);
       absl::StatusOr<SchedulingRecords::WriteOutcome> written =
           store_.WriteVisit(tenant_id, {.read = &*read,
                                         .updated = std::move(updated),

@@ -196,16 +196,64 @@ absl::StatusOr<v1::SchedulePlan> Scheduling::SolveAndApply(const std::string& te
   AutoSchedulePlan planned = PlanFromSolution(*model, *solution);
 
   if (!request.dry_run()) {
-    // As a coordinator would: the planned start if it moved, then the carers, each checked
-    // by every hard rule again. What fails is reported, the rest stands.
+    // As a coordinator would, in two steps so that carers who swap visits do not refuse each
+    // other: first the scheduler's carers come off each visit the plan moves or gives to
+    // others; then each visit gets its planned start if it moved, and its carers, checked by
+    // every hard rule again. What fails is reported, the rest stands; a visit emptied in the
+    // first step and refused in the second gets its carers back where they still fit.
+    std::vector<std::string> refusals(planned.assignments.size());
+    std::vector<std::vector<std::string>> released(planned.assignments.size());
+    for (size_t i = 0; i < planned.assignments.size(); ++i) {
+      PlannedVisit& visit = planned.assignments[i];
+      const bool moved = visit.planned_start != visit.scheduled_start;
+      std::vector<std::string> leaving;
+      for (const std::string& carer : visit.scheduled_carer_ids) {
+        if (moved || std::find(visit.carer_ids.begin(), visit.carer_ids.end(), carer) ==
+                         visit.carer_ids.end()) {
+          leaving.push_back(carer);
+        }
+      }
+      if (leaving.empty()) continue;
+      absl::StatusOr<int64_t> version =
+          ReleaseScheduledCarers(tenant_id, visit.visit_id, visit.version, leaving);
+      if (!version.ok()) {
+        refusals[i] = std::string(version.status().message());
+        continue;
+      }
+      visit.version = *version;
+      released[i] = std::move(leaving);
+    }
     std::vector<PlannedVisit> applied;
-    for (PlannedVisit& visit : planned.assignments) {
+    for (size_t i = 0; i < planned.assignments.size(); ++i) {
+      PlannedVisit& visit = planned.assignments[i];
+      if (!refusals[i].empty()) {
+        planned.unassigned.push_back({visit.visit_id, refusals[i]});
+        continue;
+      }
       absl::Status done = ApplyPlanned(tenant_id, visit, request.request_id());
       if (done.ok()) {
         applied.push_back(std::move(visit));
-      } else {
-        planned.unassigned.push_back({visit.visit_id, std::string(done.message())});
+        continue;
       }
+      if (!released[i].empty()) {
+        PlannedVisit before{.visit_id = visit.visit_id,
+                            .version = kAnyVersion,
+                            .carer_ids = released[i],
+                            .planned_start = visit.scheduled_start};
+        for (const std::string& carer : visit.carer_ids) {
+          if (std::find(visit.scheduled_carer_ids.begin(), visit.scheduled_carer_ids.end(),
+                        carer) == visit.scheduled_carer_ids.end()) {
+            before.carer_ids.push_back(carer);  // a coordinator's, never taken off
+          }
+        }
+        if (ApplyPlanned(tenant_id, before, "").ok()) {
+          before.scheduled_carer_ids = std::move(released[i]);
+          before.scheduled_start = visit.scheduled_start;
+          applied.push_back(std::move(before));
+          continue;
+        }
+      }
+      planned.unassigned.push_back({visit.visit_id, std::string(done.message())});
     }
     planned.assignments = std::move(applied);
   }
@@ -226,6 +274,7 @@ absl::Status Scheduling::ProposeRepair(const std::string& tenant_id, const Tenan
   if (!settings.ok()) return settings.status();
   const std::set<std::string> affected(visit_ids.begin(), visit_ids.end());
   AutoScheduleInput input;
+  input.move_scheduled_carers = false;
   absl::Status loaded = LoadDay(
       tenant_id, tenant, date, *settings,
       [&](const v1::Visit& visit) { return affected.contains(visit.visit_id()); }, input);
@@ -349,7 +398,7 @@ absl::Status Scheduling::ApplyPlanned(const std::string& tenant_id, const Planne
   // The engine weighed the preferences; only the hard rules may refuse now.
   assign.set_override_preferences(true);
   if (!request_id.empty()) assign.set_request_id(absl::StrCat(request_id, "/", visit.visit_id()));
-  return AssignCarers(tenant_id, assign).status();
+  return AssignCarers(tenant_id, assign, AssignedBy::kScheduler).status();
 }
 
 }  // namespace homecare::scheduling

@@ -145,7 +145,10 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
   std::map<std::string, std::vector<const v1::Visit*>> kept_by_carer;
   for (const v1::Visit& visit : input.visits) {
     if (visit.status() == v1::VISIT_STATUS_CANCELLED) continue;
-    if (PlannedStart(visit) <= input.now || StaffedFully(visit)) {
+    // The scheduler's own carers on a visit not yet begun may move; a coordinator's stay.
+    if (PlannedStart(visit) <= input.now ||
+        (StaffedFully(visit) &&
+         (visit.auto_scheduled_carer_ids().empty() || !input.move_scheduled_carers))) {
       if (StaffedFully(visit)) {
         model.kept_visit_ids.push_back(visit.visit_id());
       } else {
@@ -340,6 +343,17 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
       return std::tuple(!a.same_weekday, -a.days, a.latest, a.carer) <
              std::tuple(!b.same_weekday, -b.days, b.latest, b.carer);
     });
+    // A visit the scheduler staffed before is usual to the carers it gave it: a new plan moves
+    // them only where that gains more than the usual-carer weight.
+    std::vector<std::string> scheduled;
+    if (input.move_scheduled_carers) {
+      scheduled.assign(visit->auto_scheduled_carer_ids().begin(),
+                       visit->auto_scheduled_carer_ids().end());
+    }
+    if (!scheduled.empty()) {
+      ranked.clear();
+      for (const std::string& carer : scheduled) ranked.push_back({.carer = carer});
+    }
     int usual_people = 0;
     for (const Made& m : ranked) {
       if (usual_people >= mapped.carers_required) break;
@@ -357,6 +371,7 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
     }
     bool placeable = true;
     for (const std::string& carer : visit->carer_ids()) {
+      if (std::find(scheduled.begin(), scheduled.end(), carer) != scheduled.end()) continue;
       const Minutes start = minutes(PlannedStart(*visit));
       int holding = -1;
       for (int route : routes(carer)) {
@@ -381,6 +396,9 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
     mapped.latest_start = mapped.window_end;
     model.visit_ids.push_back(visit->visit_id());
     model.visit_versions.push_back(visit->version());
+    model.scheduled_carers.push_back(scheduled);
+    model.planned_starts.push_back(PlannedStart(*visit));
+    model.carer_ids.push_back({visit->carer_ids().begin(), visit->carer_ids().end()});
     problem.visits.push_back(std::move(mapped));
   }
 
@@ -429,6 +447,8 @@ AutoSchedulePlan PlanFromSolution(const SolverModel& model, const solver::Soluti
         PlannedVisit planned;
         planned.visit_id = model.visit_ids[scheduled.visit];
         planned.version = model.visit_versions[scheduled.visit];
+        planned.scheduled_carer_ids = model.scheduled_carers[scheduled.visit];
+        planned.scheduled_start = model.planned_starts[scheduled.visit];
         planned.planned_start =
             model.origin + absl::Minutes(std::ceil(scheduled.start - solver::kTimeTolerance));
         plan.assignments.push_back(std::move(planned));
@@ -446,14 +466,25 @@ AutoSchedulePlan PlanFromSolution(const SolverModel& model, const solver::Soluti
                                            route.carer) == visit.usual_carers.end();
     }
   }
+  for (const solver::UnassignedVisit& unassigned : solution.unassigned) {
+    const int v = unassigned.visit;
+    if (!model.scheduled_carers[v].empty()) {
+      // Staffed by the scheduler before: kept with those carers rather than emptied.
+      plan.assignments.push_back({.visit_id = model.visit_ids[v],
+                                  .version = model.visit_versions[v],
+                                  .carer_ids = model.carer_ids[v],
+                                  .planned_start = model.planned_starts[v],
+                                  .scheduled_carer_ids = model.scheduled_carers[v],
+                                  .scheduled_start = model.planned_starts[v]});
+      continue;
+    }
+    plan.unassigned.push_back(
+        {model.visit_ids[v], std::string(solver::UnassignedReasonName(unassigned.reason))});
+  }
   std::sort(plan.assignments.begin(), plan.assignments.end(),
             [](const PlannedVisit& a, const PlannedVisit& b) {
               return std::tie(a.planned_start, a.visit_id) < std::tie(b.planned_start, b.visit_id);
             });
-  for (const solver::UnassignedVisit& unassigned : solution.unassigned) {
-    plan.unassigned.push_back({model.visit_ids[unassigned.visit],
-                               std::string(solver::UnassignedReasonName(unassigned.reason))});
-  }
   plan.unassigned.insert(plan.unassigned.end(), model.left_out.begin(), model.left_out.end());
   plan.objective = solution.objective.weighted;
   plan.travel_minutes = static_cast<int>(std::lround(solution.objective.travel));

@@ -59,6 +59,9 @@ struct AutoScheduleInput {
   std::vector<v1::Visit> commitments;
   // The clients' visits of the kContinuityDays before `date`, for continuity.
   std::vector<v1::Visit> history;
+  // Whether the carers the scheduler placed (Visit.auto_scheduled_carer_ids) may move, as in a
+  // whole day's AutoSchedule; a repair keeps every carer where they are.
+  bool move_scheduled_carers = true;
 };
 
 // A visit the engine was not given, or could not place, with why.
@@ -74,9 +77,16 @@ struct SolverModel {
   // By the engine's visit index: the visit (and its version as read).
   std::vector<std::string> visit_ids;
   std::vector<int64_t> visit_versions;
+  // By the engine's visit index, as read: the carers on the visit, those of them the scheduler
+  // placed (Visit.auto_scheduled_carer_ids: the engine may move them, the others are pinned),
+  // and its planned start.
+  std::vector<std::vector<std::string>> carer_ids;
+  std::vector<std::vector<std::string>> scheduled_carers;
+  std::vector<absl::Time> planned_starts;
   // By the engine's carer (route) index: whose stretch it is.
   std::vector<std::string> route_carer_ids;
-  // Visits kept as they are, with every carer they need (cancelled ones are not planned).
+  // Visits kept as they are, with every carer they need and none the scheduler placed
+  // (cancelled ones are not planned).
   std::vector<std::string> kept_visit_ids;
   // Visits of the day the engine is not given, with why: those whose planned start has passed
   // short of carers, and double-ups partly staffed by a carer with no stretch that holds them.
@@ -99,6 +109,10 @@ struct PlannedVisit {
   std::string client_id;
   int carers_new_to_client = 0;
   int carers_off_rota = 0;
+  // The carers the scheduler had placed on the visit before, and its planned start then: on
+  // applying, they come off first where the plan gives the visit to others or moves it.
+  std::vector<std::string> scheduled_carer_ids;
+  absl::Time scheduled_start;
 };
 
 struct AutoSchedulePlan {
@@ -111,7 +125,8 @@ struct AutoSchedulePlan {
 
 // The plan in the solution: each visit the engine placed with its carers (a double-up's two)
 // and its start (whole minutes, rounded up), the visits left unassigned with the engine's reason
-// and those `model` left out.
+// and those `model` left out. A visit the scheduler had staffed that the engine leaves
+// unassigned stays with its carers and time, as an assignment.
 AutoSchedulePlan PlanFromSolution(const SolverModel& model, const solver::Solution& solution);
 
 // The continuity figures of `plan`'s assignments (after any refused on applying are taken out).

@@ -205,6 +205,74 @@ TEST_F(AutoScheduleModelTest, ADoubleUpWithOneCarerChosenKeepsHerAndItsTime) {
   EXPECT_THAT(without_bob.route_carer_ids, ElementsAre("car_ann"));
 }
 
+TEST_F(AutoScheduleModelTest, TheSchedulersOwnCarersMayMoveACoordinatorsStay) {
+  AutoScheduleInput input = Input();
+  input.now = At(8, 30);
+  input.carers["car_ann"] = Carer("car_ann", 0, {{7, 13}});
+  input.carers["car_bob"] = Carer("car_bob", 1, {{7, 13}});
+  auto staffed = [](v1::Visit visit, std::vector<std::string> coordinators,
+                    std::vector<std::string> schedulers) {
+    for (const std::string& carer : coordinators) visit.add_carer_ids(carer);
+    for (const std::string& carer : schedulers) {
+      visit.add_carer_ids(carer);
+      visit.add_auto_scheduled_carer_ids(carer);
+    }
+    visit.set_status(v1::VISIT_STATUS_SCHEDULED);
+    return visit;
+  };
+  v1::Visit double_up = Visit("vis_mixed", 11);
+  double_up.set_carers_required(2);
+  input.visits = {staffed(Visit("vis_began", 8), {}, {"car_ann"}),   // the scheduler's, but begun
+                  staffed(Visit("vis_chosen", 9), {"car_bob"}, {}),  // a coordinator's choice
+                  staffed(Visit("vis_auto", 10, 15), {}, {"car_ann"}),  // the scheduler's: may move
+                  staffed(double_up, {"car_ann"}, {"car_bob"})};        // one of each
+  const SolverModel model = Build(input);
+  EXPECT_THAT(model.kept_visit_ids, ElementsAre("vis_began", "vis_chosen"));
+  ASSERT_THAT(model.visit_ids, ElementsAre("vis_auto", "vis_mixed"));
+  auto carers = [&](const std::vector<int>& routes) {
+    std::vector<std::string> ids;
+    for (int route : routes) ids.push_back(model.route_carer_ids[route]);
+    return ids;
+  };
+  const solver::Visit& moving = model.problem.visits[0];
+  EXPECT_THAT(moving.pinned_carers, IsEmpty());
+  EXPECT_THAT(carers(moving.usual_carers), ElementsAre("car_ann"));  // kept unless it pays
+  EXPECT_DOUBLE_EQ(moving.window_start, 10 * 60 + 15);
+  EXPECT_DOUBLE_EQ(moving.window_end, 11 * 60 + 15);  // its whole window, not its time
+  const solver::Visit& mixed = model.problem.visits[1];
+  EXPECT_THAT(carers(mixed.pinned_carers), ElementsAre("car_ann"));
+  EXPECT_THAT(carers(mixed.usual_carers), ElementsAre("car_bob"));
+  EXPECT_THAT(model.scheduled_carers, ElementsAre(ElementsAre("car_ann"), ElementsAre("car_bob")));
+  EXPECT_THAT(model.planned_starts, ElementsAre(At(10, 15), At(11)));
+
+  const AutoSchedulePlan plan = Solve(model);
+  ASSERT_EQ(plan.assignments.size(), 2u);
+  EXPECT_EQ(plan.assignments[0].visit_id, "vis_auto");
+  EXPECT_THAT(plan.assignments[0].carer_ids, ElementsAre("car_ann"));
+  EXPECT_THAT(plan.assignments[0].scheduled_carer_ids, ElementsAre("car_ann"));
+  EXPECT_EQ(plan.assignments[0].scheduled_start, At(10, 15));
+  EXPECT_THAT(plan.assignments[1].carer_ids, UnorderedElementsAre("car_ann", "car_bob"));
+
+  // One the engine can no longer place (a skill Ann lost, say, before the roster's change was
+  // followed) stays as it is rather than being emptied.
+  input.visits[2].add_required_skills("hoist");
+  const AutoSchedulePlan kept = Solve(Build(input));
+  EXPECT_THAT(kept.unassigned, IsEmpty());
+  ASSERT_EQ(kept.assignments.size(), 2u);
+  EXPECT_EQ(kept.assignments[0].visit_id, "vis_auto");
+  EXPECT_THAT(kept.assignments[0].carer_ids, ElementsAre("car_ann"));
+  EXPECT_EQ(kept.assignments[0].planned_start, At(10, 15));
+  EXPECT_EQ(kept.assignments[0].scheduled_start, At(10, 15));
+  input.visits[2].clear_required_skills();
+
+  // A repair keeps every carer where they are.
+  input.move_scheduled_carers = false;
+  const SolverModel repair = Build(input);
+  EXPECT_THAT(repair.kept_visit_ids,
+              ElementsAre("vis_began", "vis_chosen", "vis_auto", "vis_mixed"));
+  EXPECT_THAT(repair.visit_ids, IsEmpty());
+}
+
 TEST_F(AutoScheduleModelTest, ContinuityCountsRecentVisitsMostAndNothingOlderThanFourWeeks) {
   AutoScheduleInput input = Input();
   for (const char* id : {"car_ann", "car_bob", "car_cat", "car_dee"}) {

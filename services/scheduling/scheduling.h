@@ -68,8 +68,13 @@ class Scheduling {
 
   // Assignments (assignments.cc): every hard rule checked against the roster's facts and the
   // carers' days, written only if none of those days changed meanwhile.
+  // Who made an assignment: a coordinator's choices are kept by a later AutoSchedule; the
+  // scheduler's (AutoSchedule, repairs) are listed in Visit.auto_scheduled_carer_ids, which a
+  // coordinator's assigning the same carer again clears.
+  enum class AssignedBy { kCoordinator, kScheduler };
   absl::StatusOr<v1::AssignCarersResponse> AssignCarers(const std::string& tenant_id,
-                                                        const v1::AssignCarersRequest& request);
+                                                        const v1::AssignCarersRequest& request,
+                                                        AssignedBy by = AssignedBy::kCoordinator);
   absl::StatusOr<v1::Visit> UnassignCarer(const std::string& tenant_id, const std::string& actor,
                                           const v1::UnassignCarerRequest& request);
   // A carer's rota; `only_carer` as for GetVisit.
@@ -86,8 +91,10 @@ class Scheduling {
   // twice, or on several replicas at once, does no more than once. How many were taken off.
   absl::StatusOr<int> FollowCarerChange(const std::string& tenant_id, const std::string& carer_id);
 
-  // Who is recorded as taking a carer off a visit when the roster's facts did.
+  // Who is recorded as taking a carer off a visit when the roster's facts did, and when a later
+  // AutoSchedule did.
   static constexpr char kRosterFollower[] = "roster-change";
+  static constexpr char kScheduler[] = "auto-schedule";
 
   // The automatic scheduler (autoschedule.cc): the day's visits (of one locality, or all)
   // planned by the engine over the tenant's active carers, then, unless a dry run, each
@@ -182,6 +189,13 @@ class Scheduling {
   // Makes a proposal's assignments, recording what was made and what was refused.
   void ApplyProposal(const std::string& tenant_id, const std::string& actor,
                      v1::ReplanProposal& proposal);
+  // The first step of applying a re-planned visit: `carer_ids`, each placed by the scheduler,
+  // taken off the visit as read at `version`, so that no other visit's new carers are refused
+  // for a time this visit is leaving. The visit's version after. ABORTED when it changed since
+  // `version`.
+  absl::StatusOr<int64_t> ReleaseScheduledCarers(const std::string& tenant_id,
+                                                 const std::string& visit_id, int64_t version,
+                                                 const std::vector<std::string>& carer_ids);
   // One planned visit made: its new planned start, then its carers (AssignCarers).
   absl::Status ApplyPlanned(const std::string& tenant_id, const PlannedVisit& planned,
                             const std::string& request_id);

@@ -183,6 +183,7 @@ VisitReconciliation ReconcileVisits(const DueVisits& due, const std::vector<v1::
         stored.carer_ids_size() <= visit.carers_required();
     if (same_needs) {
       *replanned.mutable_carer_ids() = stored.carer_ids();
+      *replanned.mutable_auto_scheduled_carer_ids() = stored.auto_scheduled_carer_ids();
       if (stored.has_carer_removal()) *replanned.mutable_carer_removal() = stored.carer_removal();
     } else if (!stored.carer_ids().empty()) {
       v1::CarerRemoval& removal = *replanned.mutable_carer_removal();

@@ -250,6 +250,7 @@ TEST(ReconcileVisitsTest, ARePlannedVisitKeepsItsCarersOnlyWhenTheirChecksStillH
   ASSERT_THAT(made, SizeIs(2));
   for (v1::Visit& visit : made) {
     visit.add_carer_ids("car_ann");
+    visit.add_auto_scheduled_carer_ids("car_ann");  // the scheduler's choice, and it stays so
     visit.set_status(v1::VISIT_STATUS_SCHEDULED);
   }
   VisitReconciliation changes = ReconcileVisits(
@@ -258,12 +259,14 @@ TEST(ReconcileVisitsTest, ARePlannedVisitKeepsItsCarersOnlyWhenTheirChecksStillH
   const v1::Visit& moved = changes.to_replan[0];
   EXPECT_EQ(moved.pattern_id(), "am");
   EXPECT_THAT(moved.carer_ids(), IsEmpty()) << "Ann was checked for 08:00, not 10:00";
+  EXPECT_THAT(moved.auto_scheduled_carer_ids(), IsEmpty());
   EXPECT_EQ(moved.status(), v1::VISIT_STATUS_NEEDS_CARER);
   EXPECT_EQ(moved.carer_removal().carer_id(), "car_ann");
   EXPECT_EQ(moved.carer_removal().reason(), v1::CARER_REMOVAL_REASON_VISIT_REPLANNED);
   EXPECT_EQ(moved.carer_removal().removed_by(), kReconciliationActor);
   const v1::Visit& same_time = changes.to_replan[1];
   EXPECT_THAT(same_time.carer_ids(), ElementsAre("car_ann"));
+  EXPECT_THAT(same_time.auto_scheduled_carer_ids(), ElementsAre("car_ann"));
   EXPECT_EQ(same_time.status(), v1::VISIT_STATUS_SCHEDULED);
   EXPECT_EQ(same_time.tasks_size(), 2);
 }
