@@ -444,14 +444,17 @@ absl::StatusOr<int> Scheduling::FollowCarerChange(const std::string& tenant_id,
     const absl::CivilDay day = LocalDate(visit);
     if (day == today || day == today + 1) to_repair[day].push_back(visit.visit_id());
   }
-  for (const auto& [day, visit_ids] : to_repair) {
-    // The carer is off either way; a repair that fails leaves the visits needing a carer, as
-    // they are on the board, for a coordinator.
-    absl::Status proposed = ProposeRepair(tenant_id, *tenant, day, carer_id, visit_ids, since);
-    if (!proposed.ok()) {
-      LogWarning("no repair proposed for ", absl::FormatCivilTime(day), " of ", tenant_id, ": ",
-                 proposed.message());
-    }
+  for (auto& [day, visit_ids] : to_repair) {
+    // The carer is off either way; a repair that fails (or is not made because the server is
+    // stopping) leaves the visits needing a carer, as they are on the board, for a coordinator.
+    repairs_.Submit([this, tenant_id, tenant = *tenant, day = day, carer_id,
+                     visit_ids = std::move(visit_ids), since] {
+      absl::Status proposed = ProposeRepair(tenant_id, tenant, day, carer_id, visit_ids, since);
+      if (!proposed.ok()) {
+        LogWarning("no repair proposed for ", absl::FormatCivilTime(day), " of ", tenant_id, ": ",
+                   proposed.message());
+      }
+    });
   }
   return taken_off;
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/concurrency/worker_pool.h"
 #include "common/time/time.h"
 #include "homecare/scheduling/v1/scheduling.pb.h"
 #include "services/scheduling/scheduling_records.h"
@@ -119,9 +120,9 @@ class Scheduling {
 
   // Repairs (autoschedule.cc): when FollowCarerChange takes a carer off visits of today or
   // tomorrow, the engine places only those visits (every other visit kept as it is) within
-  // kRepairSeconds, and the proposal is kept, applied at once when the tenant's settings say
-  // so. Applying one makes each assignment as AssignCarers does; a visit staffed or changed
-  // since is reported, not touched. `actor` is who applied it.
+  // kRepairSeconds, on a thread of its own soon after, and the proposal is kept, applied at
+  // once when the tenant's settings say so. Applying one makes each assignment as AssignCarers
+  // does; a visit staffed or changed since is reported, not touched. `actor` is who applied it.
   static constexpr int kRepairSeconds = 1;
   absl::StatusOr<v1::ListReplanProposalsResponse> ListReplanProposals(
       const std::string& tenant_id, const v1::ListReplanProposalsRequest& request);
@@ -203,6 +204,10 @@ class Scheduling {
   SchedulingRecords& store_;
   TenantDirectory& tenants_;
   const Clock& clock_;
+  // Repairs run here, one at a time, not on the roster follower's thread: each loads a day and
+  // solves for up to kRepairSeconds, and every tenant's next roster change would wait for it.
+  // Last, so that it finishes what is queued while the rest is still here.
+  WorkerPool repairs_{1};
 };
 
 }  // namespace homecare::scheduling
