@@ -416,6 +416,34 @@ TEST_F(RepairTest, AnAbsenceTomorrowGetsAProposalMovingOnlyTheVisitsItEmptied) {
               ElementsAre("date"));
 }
 
+TEST_F(RepairTest, AProposalAlreadyMadeIsReportedMadeAndNotWrittenAgain) {
+  RecordAbsence(ann_.carer_id(), testing::Local(2030, 12, 3, 0), testing::Local(2030, 12, 4, 0));
+  const std::vector<sv1::ReplanProposal> proposals = AwaitProposals();
+  ASSERT_THAT(proposals, SizeIs(1));
+  ASSERT_THAT(proposals[0].plan().assignments(), SizeIs(1));
+  const sv1::PlannedAssignment& proposed = proposals[0].plan().assignments(0);
+  // Made by hand exactly as proposed (as a retry after an apply whose record was lost finds
+  // it): applying reports it made, not refused.
+  sv1::UpdateVisitRequest move;
+  move.mutable_visit()->set_visit_id(proposed.visit_id());
+  *move.mutable_visit()->mutable_planned_start() = proposed.planned_start();
+  move.mutable_update_mask()->add_paths("planned_start");
+  sv1::Visit moved;
+  ASSERT_THAT(Call(&Stub::UpdateVisit, Coordinator(), move, &moved), GrpcOk());
+  sv1::AssignCarersResponse assigned;
+  ASSERT_THAT(Assign(proposed.visit_id(),
+                     {proposed.carer_ids().begin(), proposed.carer_ids().end()}, &assigned),
+              GrpcOk());
+  sv1::ApplyReplanProposalRequest apply;
+  apply.set_proposal_id(proposals[0].proposal_id());
+  sv1::ReplanProposal applied;
+  ASSERT_THAT(Call(&Stub::ApplyReplanProposal, Coordinator(), apply, &applied), GrpcOk());
+  EXPECT_THAT(applied.plan().unassigned(), IsEmpty());
+  EXPECT_THAT(applied.plan().assignments(), SizeIs(1));
+  EXPECT_EQ(GetVisit(proposed.visit_id()).version(), assigned.visit().version())
+      << "nothing written again";
+}
+
 TEST_F(RepairTest, WhenTheTenantSaysSoTheRepairIsAppliedAtOnce) {
   sv1::UpdateSchedulingSettingsRequest update;
   update.mutable_settings()->set_apply_repairs_at_once(true);

@@ -370,7 +370,16 @@ absl::Status Scheduling::ApplyPlanned(const std::string& tenant_id, const Planne
   if (!read.ok()) return read.status();
   const v1::Visit& visit = read->record;
   if (planned.version == kAnyVersion) {
-    // A proposal: the visit must still want the carers it was planned for.
+    // A proposal: the visit must still want the carers it was planned for, unless it has them
+    // at the planned time already (a retry of an apply whose record was not kept).
+    const bool made =
+        visit.status() == v1::VISIT_STATUS_SCHEDULED &&
+        StoredTime(visit.planned_start()) == planned.planned_start &&
+        std::all_of(planned.carer_ids.begin(), planned.carer_ids.end(), [&](const std::string& c) {
+          return std::find(visit.carer_ids().begin(), visit.carer_ids().end(), c) !=
+                 visit.carer_ids().end();
+        });
+    if (made) return absl::OkStatus();
     if (visit.status() != v1::VISIT_STATUS_NEEDS_CARER) {
       return absl::AbortedError("staffed or cancelled since the proposal: kept as it is");
     }
