@@ -17,16 +17,25 @@ constexpr double kScoreAccepted = 13;
 
 void SearchContext::MakeNeighbours() const {
   const int n = model.num_tasks();
+  const int kept = std::min(n - 1, kMaxNeighbours);
   neighbours_.resize(n);
+  // By travel, then index: the order a stable sort by travel gives, so that a day of at most
+  // kMaxNeighbours + 1 tasks gets the very lists it always had.
+  std::vector<std::pair<Minutes, int>> others;
+  others.reserve(n);
   for (int t = 0; t < n; ++t) {
-    std::vector<int>& list = neighbours_[t];
-    list.reserve(n - 1);
+    others.clear();
     for (int o = 0; o < n; ++o) {
-      if (o != t) list.push_back(o);
+      if (o != t) others.emplace_back(model.task_travel(t, o), o);
     }
-    std::stable_sort(list.begin(), list.end(), [&](int a, int b) {
-      return model.task_travel(t, a) < model.task_travel(t, b);
-    });
+    if (kept < static_cast<int>(others.size())) {
+      std::nth_element(others.begin(), others.begin() + kept, others.end());
+      others.resize(kept);
+    }
+    std::sort(others.begin(), others.end());
+    std::vector<int>& list = neighbours_[t];
+    list.reserve(others.size());
+    for (const auto& [travel, o] : others) list.push_back(o);
   }
 }
 
