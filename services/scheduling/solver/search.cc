@@ -5,6 +5,8 @@
 #include <numeric>
 #include <utility>
 
+#include "services/scheduling/solver/by_lower_bound.h"
+
 namespace homecare::scheduling::solver {
 namespace {
 
@@ -601,12 +603,12 @@ int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k
     for (int carer : Candidates(u.tasks[i])) {
       for (SoloPosition& s : tables[i].routes[carer]) list.push_back(&s);
     }
-    std::sort(list.begin(), list.end(),
-              [](const SoloPosition* a, const SoloPosition* b) { return a->lower < b->lower; });
   }
-  const std::vector<SoloPosition*>& first = solo_[0];
-  const std::vector<SoloPosition*>& second = solo_[1];
-  if (first.empty() || second.empty()) return 0;
+  // A small day sorts them whole, as it always has (the order of equal bounds is a sort's).
+  const bool lazy = model_.num_units() > params_.whole_polish_max_units;
+  ByLowerBound<SoloPosition> first(solo_[0], lazy);
+  ByLowerBound<SoloPosition> second(solo_[1], lazy);
+  if (first.size() == 0 || second.size() == 0) return 0;
   const Task& ta = model_.task(u.tasks[0]);
   const Task& tb = model_.task(u.tasks[1]);
   const bool distinct = ta.distinct_from_partner;
@@ -615,11 +617,13 @@ int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k
   option.insertion.size = 2;
   option.insertion.task[0] = u.tasks[0];
   option.insertion.task[1] = u.tasks[1];
-  for (SoloPosition* a : first) {
+  for (size_t i = 0; i < first.size(); ++i) {
+    SoloPosition* a = first[i];
     if (a->lower + second_floor >= keeper.threshold()) break;
     Refine(plan, u.tasks[0], *a, kInfeasible);
     if (a->lower + second_floor >= keeper.threshold()) continue;
-    for (SoloPosition* b : second) {
+    for (size_t j = 0; j < second.size(); ++j) {
+      SoloPosition* b = second[j];
       const double limit = keeper.threshold();
       if (a->lower + b->lower >= limit) {
         // The list is sorted by the bounds it had then; refined ones only grew.

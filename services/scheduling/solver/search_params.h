@@ -39,7 +39,8 @@ struct SearchParams {
   // A new best is polished: each unit moved to its best place while that lowers the cost. Up
   // to this many units, every unit is tried on every route. On a larger day that costs seconds
   // (at 3,000 visits, millions of insertions), so only the units of the routes the move changed
-  // are tried, each on the routes of its polish_neighbours nearest tasks.
+  // are tried, each on the routes of its polish_neighbours nearest tasks. Past the same size, a
+  // double-up's positions are sorted only as far as they are read.
   int whole_polish_max_units = 1000;
   int polish_neighbours = 40;
 };
