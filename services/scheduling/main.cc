@@ -10,6 +10,9 @@
 #include "services/scheduling/scheduling_service.h"
 #include "services/scheduling/scheduling_store.h"
 
+// The most AutoSchedule solves one server may run at once (--max-solves).
+constexpr int kMostSolves = 16;
+
 int main(int argc, char** argv) {
   using homecare::scheduling::RosterDirectory;
   using homecare::scheduling::RosterFollower;
@@ -36,16 +39,15 @@ int main(int argc, char** argv) {
                                "How long a tenant's profile (time zone, localities) is reused; "
                                "0s asks the roster every time");
              flags.AddInt("max-solves", &max_solves,
-                          "AutoSchedule solves this server runs at once (each on a worker, "
-                          "fewer than --workers); past it RESOURCE_EXHAUSTED");
+                          "AutoSchedule solves this server runs at once, each on a thread of "
+                          "its own (1 to 16); past it RESOURCE_EXHAUSTED");
            },
        .make_service =
            [&](homecare::ServiceDeps& deps) -> absl::StatusOr<std::unique_ptr<grpc::Service>> {
-         // Each solve holds a worker for up to its time limit: leave some for every other call.
-         if (max_solves < 1 || max_solves >= deps.calls.pool().size()) {
+         // Each solve keeps its threads busy for up to its time limit.
+         if (max_solves < 1 || max_solves > kMostSolves) {
            return absl::InvalidArgumentError(
-               absl::StrCat("--max-solves must be from 1 to ", deps.calls.pool().size() - 1,
-                            " (fewer than --workers): each solve holds a worker"));
+               absl::StrCat("--max-solves must be from 1 to ", kMostSolves));
          }
          store = std::make_unique<SchedulingStore>(&deps.redis);
          if (absl::Status loaded = store->LoadScripts(); !loaded.ok()) {

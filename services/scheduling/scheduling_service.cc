@@ -253,7 +253,7 @@ grpc::ServerWriteReactor<v1::VisitChange>* SchedulingService::WatchVisits(
                                          &scheduling_.visit_changes(), std::move(keep));
 }
 
-// One AutoSchedule call: the solve on the worker pool, its progress written as it comes (only
+// One AutoSchedule call: the solve on a solve thread, its progress written as it comes (only
 // the latest while a write is in flight: a slow reader gets fewer updates, never an old one),
 // then the plan and the status. A cancelled call or a draining server stops the solve, which
 // then writes nothing.
@@ -281,7 +281,7 @@ class SchedulingService::AutoScheduleCall final
       FinishNow(absl::UnavailableError("the server is shutting down"));
       return;
     }
-    const bool queued = service_.calls_.pool().Submit([this] { Solve(); });
+    const bool queued = service_.solve_threads_.Submit([this] { Solve(); });
     if (!queued) FinishNow(absl::UnavailableError("the server is shutting down"));
   }
 

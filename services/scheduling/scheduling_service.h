@@ -1,13 +1,14 @@
 // The gRPC adapter of homecare.scheduling.v1.SchedulingService: authorise, pick the tenant from
 // the token, call Scheduling (the domain operations), map the result. Nothing else lives here.
-// AutoSchedule streams from a solve run on the worker pool (never on gRPC's threads), at most
-// max_solves at once on this server (RESOURCE_EXHAUSTED past it).
+// AutoSchedule streams from a solve run on a solve thread of its own (never on gRPC's threads nor
+// the call workers), at most max_solves at once on this server (RESOURCE_EXHAUSTED past it).
 #ifndef HOMECARE_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
 #define HOMECARE_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
 
 #include <atomic>
 
 #include "common/concurrency/in_flight_limiter.h"
+#include "common/concurrency/worker_pool.h"
 #include "common/server/call_runner.h"
 #include "common/server/event_watch.h"
 #include "common/server/stream_tracker.h"
@@ -29,7 +30,8 @@ class SchedulingService final : public v1::SchedulingService::CallbackService {
         watches_(*watches),
         streams_(*streams),
         scheduling_(store, tenants, clock),
-        solves_(max_solves) {}
+        solves_(max_solves),
+        solve_threads_(max_solves) {}
 
   grpc::ServerUnaryReactor* CreateClient(grpc::CallbackServerContext* context,
                                          const v1::CreateClientRequest* request,
@@ -108,6 +110,9 @@ class SchedulingService final : public v1::SchedulingService::CallbackService {
   StreamTracker& streams_;
   Scheduling scheduling_;
   InFlightLimiter solves_;  // AutoSchedule solves at once
+  // Where they run: not the call workers, which a solve would hold for up to its time limit.
+  // Last, so that a solve still running at shutdown finishes while the rest is here.
+  WorkerPool solve_threads_;
 };
 
 }  // namespace homecare::scheduling
