@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <numeric>
 
 #include "absl/container/inlined_vector.h"
 
@@ -19,7 +20,7 @@ bool LeadsPartner(const Task& task) {
 
 }  // namespace
 
-Plan::Plan(const TaskModel& model)
+Plan::Plan(const TaskModel& model, bool incremental)
     : model_(&model),
       routes_(model.num_carers()),
       route_of_(model.num_tasks(), -1),
@@ -29,8 +30,17 @@ Plan::Plan(const TaskModel& model)
       route_work_(model.num_carers(), 0),
       route_max_work_(model.num_carers(), 0),
       route_end_(model.num_carers(), 0),
+      incremental_(incremental),
+      edited_(model.num_carers(), 0),
+      route_lateness_(model.num_carers(), 0),
+      route_max_lateness_(model.num_carers(), 0),
+      route_assignment_(model.num_carers(), 0),
+      client_people_(model.num_clients(), 0),
+      all_routes_(model.num_carers()),
+      done_(model.num_tasks(), 0),
       pending_(model.num_tasks(), 0),
       floor_(model.num_tasks(), 0) {
+  std::iota(all_routes_.begin(), all_routes_.end(), 0);
   Refresh();
 }
 
@@ -38,7 +48,15 @@ Minutes Plan::lateness(int task) const {
   return std::max<Minutes>(0, start_[task] - model_->task(task).due);
 }
 
+void Plan::MarkEdited(int route) {
+  if (!incremental_ || whole_ || edited_[route]) return;
+  edited_[route] = 1;
+  edited_routes_.push_back(route);
+}
+
 void Plan::Insert(int task, int route, int position) {
+  MarkEdited(route);
+  if (incremental_) edited_clients_.push_back(model_->client_of(task));
   std::vector<int>& r = routes_[route];
   r.insert(r.begin() + position, task);
   route_of_[task] = route;
@@ -48,6 +66,11 @@ void Plan::Insert(int task, int route, int position) {
 void Plan::Remove(int task) {
   const int route = route_of_[task];
   if (route < 0) return;
+  MarkEdited(route);
+  // Its partner is no longer tied to it, so its start may change.
+  const int partner = model_->task(task).partner;
+  if (partner >= 0 && assigned(partner)) MarkEdited(route_of_[partner]);
+  if (incremental_) edited_clients_.push_back(model_->client_of(task));
   std::vector<int>& r = routes_[route];
   const int position = position_of_[task];
   r.erase(r.begin() + position);
@@ -67,15 +90,17 @@ int Plan::num_unassigned_units() const {
   return count;
 }
 
-bool Plan::ComputeStarts() {
+bool Plan::ComputeStarts(const std::vector<int>& routes) {
   const TaskModel& m = *model_;
   order_.clear();
   int assigned_count = 0;
   // pending_[t]: predecessors of t in the acyclic part of the constraint graph not yet scheduled.
   std::vector<int>& queue = queue_;
   queue.clear();
-  for (int route = 0; route < num_routes(); ++route) {
+  std::vector<char>& done = done_;
+  for (int route : routes) {
     for (int t : routes_[route]) {
+      done[t] = 0;
       ++assigned_count;
       const Task& task = m.task(t);
       int count = position_of_[t] > 0 ? 1 : 0;
@@ -86,14 +111,12 @@ bool Plan::ComputeStarts() {
       floor_[t] = task.earliest;
     }
   }
-  for (int route = 0; route < num_routes(); ++route) {
+  for (int route : routes) {
     if (!routes_[route].empty() && pending_[routes_[route][0]] == 0) {
       queue.push_back(routes_[route][0]);
     }
   }
   // Topological order; a synchronised pair is one node, ready when both of its halves are.
-  std::vector<char>& done = done_;
-  done.assign(m.num_tasks(), 0);
   for (size_t head = 0; head < queue.size(); ++head) {
     const int t = queue[head];
     if (done[t]) continue;
@@ -163,38 +186,14 @@ bool Plan::ComputeStarts() {
 
 bool Plan::Refresh() {
   const TaskModel& m = *model_;
-  const bool timed = ComputeStarts();
-  parts_ = PlanCost();
-  bool ok = timed;
-  for (int route = 0; route < num_routes(); ++route) {
-    const CarerShift& carer = m.carer(route);
-    if (routes_[route].empty()) {
-      // A carer with nothing to do stays home: no travel, no working time.
-      route_travel_[route] = route_work_[route] = 0;
-      route_end_[route] = carer.shift_start;
-      continue;
-    }
-    Minutes travel = 0;
-    Minutes work = 0;
-    int location = carer.start_location;
-    for (int t : routes_[route]) {
-      const Task& task = m.task(t);
-      travel += m.leg(route, location, task.location);
-      work += task.duration;
-      location = task.location;
-      parts_.total_lateness += lateness(t);
-      parts_.max_lateness = std::max(parts_.max_lateness, lateness(t));
-      parts_.assignment += m.assignment_cost(t, route);
-    }
-    travel += m.leg(route, location, carer.end_location);
-    work += travel;
-    route_travel_[route] = travel;
-    route_work_[route] = work;
-    route_end_[route] = start_[routes_[route].back()] + m.task(routes_[route].back()).duration +
-                        m.leg(route, location, carer.end_location);
-    parts_.travel += travel;
-    if (route_end_[route] > carer.shift_end + kTimeTolerance) ok = false;
+  bool ok = true;
+  if (!incremental_ || whole_ || !RefreshEdited(ok)) {
+    ok = true;
+    RefreshWhole(ok);
   }
+  for (int route : edited_routes_) edited_[route] = 0;
+  edited_routes_.clear();
+  edited_clients_.clear();
   for (int route = 0; route < num_routes(); ++route) {
     route_max_work_[route] = m.carer(route).max_work;
     if (!WithinWorkingTime(route_work_[route], route_max_work_[route])) ok = false;
@@ -210,23 +209,138 @@ bool Plan::Refresh() {
       }
     }
   }
-  if (m.weights().client_carer > 0) {
-    absl::InlinedVector<int, 8> people;  // a client's few carers, without the heap
-    for (int client = 0; client < m.num_clients(); ++client) {
-      people.clear();
-      for (int t : m.client_tasks(client)) {
-        if (assigned(t)) people.push_back(m.identity(route_of_[t]));
-      }
-      std::sort(people.begin(), people.end());
-      parts_.client_carers +=
-          static_cast<int>(std::unique(people.begin(), people.end()) - people.begin());
-    }
-  }
+  parts_.unassigned_visits = 0;
   for (int u = 0; u < m.num_units(); ++u) {
     if (!unit_assigned(u)) parts_.unassigned_visits += m.unit_visits(u);
   }
   cost_ = WeightedCost(parts_);
+  // A plan that breaks a rule is edited back before it is used again, and then re-timed whole.
+  whole_ = !ok;
   return ok;
+}
+
+void Plan::RefreshWhole(bool& ok) {
+  const TaskModel& m = *model_;
+  ok = ComputeStarts(all_routes_) && ok;
+  parts_ = PlanCost();
+  for (int route = 0; route < num_routes(); ++route) {
+    const CarerShift& carer = m.carer(route);
+    route_lateness_[route] = route_max_lateness_[route] = route_assignment_[route] = 0;
+    if (routes_[route].empty()) {
+      // A carer with nothing to do stays home: no travel, no working time.
+      route_travel_[route] = route_work_[route] = 0;
+      route_end_[route] = carer.shift_start;
+      continue;
+    }
+    Minutes travel = 0;
+    Minutes work = 0;
+    int location = carer.start_location;
+    for (int t : routes_[route]) {
+      const Task& task = m.task(t);
+      travel += m.leg(route, location, task.location);
+      work += task.duration;
+      location = task.location;
+      // Summed task by task across the plan, as always; the route's own sums are kept for the
+      // incremental refresh.
+      parts_.total_lateness += lateness(t);
+      parts_.max_lateness = std::max(parts_.max_lateness, lateness(t));
+      parts_.assignment += m.assignment_cost(t, route);
+      route_lateness_[route] += lateness(t);
+      route_max_lateness_[route] = std::max(route_max_lateness_[route], lateness(t));
+      route_assignment_[route] += m.assignment_cost(t, route);
+    }
+    travel += m.leg(route, location, carer.end_location);
+    work += travel;
+    route_travel_[route] = travel;
+    route_work_[route] = work;
+    route_end_[route] = start_[routes_[route].back()] + m.task(routes_[route].back()).duration +
+                        m.leg(route, location, carer.end_location);
+    parts_.travel += travel;
+    if (route_end_[route] > carer.shift_end + kTimeTolerance) ok = false;
+  }
+  if (m.weights().client_carer > 0) {
+    for (int client = 0; client < m.num_clients(); ++client) {
+      client_people_[client] = ClientPeople(client);
+      parts_.client_carers += client_people_[client];
+    }
+  }
+}
+
+bool Plan::RefreshEdited(bool& ok) {
+  const TaskModel& m = *model_;
+  // The edited routes and every route tied to them through a double-up or a link: no task
+  // elsewhere depends on them, so nothing elsewhere moves.
+  for (size_t i = 0; i < edited_routes_.size(); ++i) {
+    for (int t : routes_[edited_routes_[i]]) {
+      const int partner = m.task(t).partner;
+      if (partner < 0 || !assigned(partner)) continue;
+      const int other = route_of_[partner];
+      if (edited_[other]) continue;
+      edited_[other] = 1;
+      edited_routes_.push_back(other);
+    }
+    // Most of the plan: re-timing the whole of it costs no more.
+    if (2 * edited_routes_.size() > routes_.size()) return false;
+  }
+  ok = ComputeStarts(edited_routes_) && ok;
+  for (int route : edited_routes_) {
+    if (!RouteFigures(route)) ok = false;
+  }
+  parts_.travel = parts_.total_lateness = parts_.max_lateness = parts_.assignment = 0;
+  for (int route = 0; route < num_routes(); ++route) {
+    parts_.travel += route_travel_[route];
+    parts_.total_lateness += route_lateness_[route];
+    parts_.max_lateness = std::max(parts_.max_lateness, route_max_lateness_[route]);
+    parts_.assignment += route_assignment_[route];
+  }
+  if (m.weights().client_carer > 0) {
+    for (int client : edited_clients_) {
+      if (client < 0) continue;
+      const int people = ClientPeople(client);
+      parts_.client_carers += people - client_people_[client];
+      client_people_[client] = people;
+    }
+  }
+  return true;
+}
+
+bool Plan::RouteFigures(int route) {
+  const TaskModel& m = *model_;
+  const CarerShift& carer = m.carer(route);
+  route_lateness_[route] = route_max_lateness_[route] = route_assignment_[route] = 0;
+  if (routes_[route].empty()) {
+    route_travel_[route] = route_work_[route] = 0;
+    route_end_[route] = carer.shift_start;
+    return true;
+  }
+  Minutes travel = 0;
+  Minutes work = 0;
+  int location = carer.start_location;
+  for (int t : routes_[route]) {
+    const Task& task = m.task(t);
+    travel += m.leg(route, location, task.location);
+    work += task.duration;
+    location = task.location;
+    route_lateness_[route] += lateness(t);
+    route_max_lateness_[route] = std::max(route_max_lateness_[route], lateness(t));
+    route_assignment_[route] += m.assignment_cost(t, route);
+  }
+  travel += m.leg(route, location, carer.end_location);
+  route_travel_[route] = travel;
+  route_work_[route] = travel + work;
+  route_end_[route] = start_[routes_[route].back()] + m.task(routes_[route].back()).duration +
+                      m.leg(route, location, carer.end_location);
+  return route_end_[route] <= carer.shift_end + kTimeTolerance;
+}
+
+int Plan::ClientPeople(int client) const {
+  const TaskModel& m = *model_;
+  absl::InlinedVector<int, 8> people;  // a client's few carers, without the heap
+  for (int t : m.client_tasks(client)) {
+    if (assigned(t)) people.push_back(m.identity(route_of_[t]));
+  }
+  std::sort(people.begin(), people.end());
+  return static_cast<int>(std::unique(people.begin(), people.end()) - people.begin());
 }
 
 double Plan::WeightedCost(const PlanCost& parts) const {

@@ -7,7 +7,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/scheduling/solver/plan.h"
 #include "services/scheduling/solver/solution_check.h"
+#include "services/scheduling/solver/task_model.h"
 #include "services/scheduling/solver/test_util.h"
 
 namespace homecare::scheduling::solver {
@@ -366,6 +368,90 @@ TEST_P(RandomSolveTest, NeverBreaksAHardRule) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, RandomSolveTest, ::testing::Range(1, 21));
+
+// Re-timing only the edited routes (and those tied to them) gives the plan that re-timing the
+// whole of it gives, through random insertions and removals of every kind of task.
+TEST_P(RandomSolveTest, AnIncrementalRefreshMatchesAWholeOne) {
+  const Problem problem = RandomProblem(GetParam());
+  ObjectiveWeights weights;
+  weights.unknown_carer = 2;
+  weights.unusual_carer = 3;
+  weights.client_carer = 5;
+  const TaskModel model(problem, weights);
+  Plan edited(model, /*incremental=*/true);
+  Plan whole(model, /*incremental=*/false);
+  std::mt19937 rng(GetParam());
+  auto below = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+  int refreshes = 0;
+  int failures = 0;
+  for (int step = 0; step < 400; ++step) {
+    const int t = below(model.num_tasks());
+    std::vector<std::pair<int, int>> undo;  // (task, route) inserted, or (task, -1) removed
+    if (edited.assigned(t)) {
+      const Unit& unit = model.unit(model.task(t).unit);
+      const bool whole_unit = below(2) == 0;
+      for (int i = 0; i < unit.size; ++i) {
+        const int x = unit.tasks[i];
+        if ((whole_unit || x == t) && edited.assigned(x)) {
+          undo.push_back({x, -1 - edited.route_of(x) * 1000 - edited.position_of(x)});
+        }
+      }
+      for (const auto& [x, where] : undo) {
+        edited.Remove(x);
+        whole.Remove(x);
+      }
+    } else {
+      const std::vector<int>& carers = model.eligible_carers(t);
+      if (carers.empty()) continue;
+      const int route = carers[below(static_cast<int>(carers.size()))];
+      const int position = below(static_cast<int>(edited.route(route).size()) + 1);
+      edited.Insert(t, route, position);
+      whole.Insert(t, route, position);
+      undo.push_back({t, route});
+    }
+    const bool ok = edited.Refresh();
+    ASSERT_EQ(ok, whole.Refresh()) << "step " << step;
+    ++refreshes;
+    if (!ok) {
+      ++failures;
+      // Edited back, as the search does.
+      for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
+        const auto& [x, where] = *it;
+        if (where >= 0) {
+          edited.Remove(x);
+          whole.Remove(x);
+        } else {
+          const int code = -1 - where;
+          edited.Insert(x, code / 1000, code % 1000);
+          whole.Insert(x, code / 1000, code % 1000);
+        }
+      }
+      ASSERT_EQ(edited.Refresh(), whole.Refresh());
+    }
+    for (int x = 0; x < model.num_tasks(); ++x) {
+      ASSERT_EQ(edited.assigned(x), whole.assigned(x));
+      if (edited.assigned(x)) ASSERT_NEAR(edited.start(x), whole.start(x), 1e-9) << step;
+    }
+    ASSERT_NEAR(edited.parts().travel, whole.parts().travel, 1e-6) << step;
+    ASSERT_NEAR(edited.parts().total_lateness, whole.parts().total_lateness, 1e-6) << step;
+    ASSERT_NEAR(edited.parts().max_lateness, whole.parts().max_lateness, 1e-9) << step;
+    ASSERT_NEAR(edited.parts().assignment, whole.parts().assignment, 1e-6) << step;
+    ASSERT_EQ(edited.parts().client_carers, whole.parts().client_carers) << step;
+    ASSERT_EQ(edited.parts().unassigned_visits, whole.parts().unassigned_visits) << step;
+    ASSERT_NEAR(edited.cost(), whole.cost(), 1e-6) << step;
+    for (int route = 0; route < edited.num_routes(); ++route) {
+      ASSERT_NEAR(edited.route_work(route), whole.route_work(route), 1e-9) << step;
+      if (std::isinf(whole.route_max_work(route))) {
+        ASSERT_EQ(edited.route_max_work(route), whole.route_max_work(route)) << step;
+      } else {
+        ASSERT_NEAR(edited.route_max_work(route), whole.route_max_work(route), 1e-9) << step;
+      }
+      ASSERT_NEAR(edited.route_end(route), whole.route_end(route), 1e-9) << step;
+    }
+  }
+  EXPECT_GT(refreshes, 200);
+  EXPECT_GT(failures, 0) << "some edits break a rule and are undone";
+}
 
 bool SameRoutes(const Solution& a, const Solution& b) {
   if (a.routes.size() != b.routes.size()) return false;
