@@ -187,9 +187,10 @@ bool Plan::ComputeStarts(const std::vector<int>& routes) {
 bool Plan::Refresh() {
   const TaskModel& m = *model_;
   bool ok = true;
-  if (!incremental_ || whole_ || !RefreshEdited(ok)) {
-    ok = true;
+  if (!incremental_ || whole_) {
     RefreshWhole(ok);
+  } else {
+    RefreshEdited(ok);
   }
   for (int route : edited_routes_) edited_[route] = 0;
   edited_routes_.clear();
@@ -266,7 +267,7 @@ void Plan::RefreshWhole(bool& ok) {
   }
 }
 
-bool Plan::RefreshEdited(bool& ok) {
+void Plan::RefreshEdited(bool& ok) {
   const TaskModel& m = *model_;
   // The edited routes and every route tied to them through a double-up or a link: no task
   // elsewhere depends on them, so nothing elsewhere moves.
@@ -279,8 +280,6 @@ bool Plan::RefreshEdited(bool& ok) {
       edited_[other] = 1;
       edited_routes_.push_back(other);
     }
-    // Most of the plan: re-timing the whole of it costs no more.
-    if (2 * edited_routes_.size() > routes_.size()) return false;
   }
   ok = ComputeStarts(edited_routes_) && ok;
   for (int route : edited_routes_) {
@@ -301,7 +300,6 @@ bool Plan::RefreshEdited(bool& ok) {
       client_people_[client] = people;
     }
   }
-  return true;
 }
 
 bool Plan::RouteFigures(int route) {

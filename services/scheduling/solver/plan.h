@@ -33,7 +33,8 @@ class Plan {
   // re-times only the routes edited since the last one, with every route tied to them by a
   // double-up or a link, and sums the costs route by route: the same start times, sums that
   // may differ in their last bits. On a day of 3,000 visits the whole plan took 41% of the
-  // search's time, re-timed after every insertion.
+  // search's time, re-timed after every insertion. (Double-ups tie half the routes of such a
+  // day into one group, so an edit there re-times half the day: still half the work.)
   static constexpr int kWholeRefreshMaxUnits = 1000;
 
   explicit Plan(const TaskModel& model) : Plan(model, model.num_units() > kWholeRefreshMaxUnits) {}
@@ -111,8 +112,8 @@ class Plan {
   // The earliest starts of the tasks on `routes`, which no task elsewhere may be tied to.
   bool ComputeStarts(const std::vector<int>& routes);
   void RefreshWhole(bool& ok);
-  // Re-times what was edited; false when that cannot be done alone (the whole plan then is).
-  bool RefreshEdited(bool& ok);
+  // Re-times what was edited, with every route tied to it.
+  void RefreshEdited(bool& ok);
   // The route's travel, working time, lateness, preference costs and return; false when it
   // ends past its shift.
   bool RouteFigures(int route);
