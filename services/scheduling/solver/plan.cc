@@ -225,39 +225,9 @@ void Plan::RefreshWhole(bool& ok) {
   ok = ComputeStarts(all_routes_) && ok;
   parts_ = PlanCost();
   for (int route = 0; route < num_routes(); ++route) {
-    const CarerShift& carer = m.carer(route);
-    route_lateness_[route] = route_max_lateness_[route] = route_assignment_[route] = 0;
-    if (routes_[route].empty()) {
-      // A carer with nothing to do stays home: no travel, no working time.
-      route_travel_[route] = route_work_[route] = 0;
-      route_end_[route] = carer.shift_start;
-      continue;
-    }
-    Minutes travel = 0;
-    Minutes work = 0;
-    int location = carer.start_location;
-    for (int t : routes_[route]) {
-      const Task& task = m.task(t);
-      travel += m.leg(route, location, task.location);
-      work += task.duration;
-      location = task.location;
-      // Summed task by task across the plan, as always; the route's own sums are kept for the
-      // incremental refresh.
-      parts_.total_lateness += lateness(t);
-      parts_.max_lateness = std::max(parts_.max_lateness, lateness(t));
-      parts_.assignment += m.assignment_cost(t, route);
-      route_lateness_[route] += lateness(t);
-      route_max_lateness_[route] = std::max(route_max_lateness_[route], lateness(t));
-      route_assignment_[route] += m.assignment_cost(t, route);
-    }
-    travel += m.leg(route, location, carer.end_location);
-    work += travel;
-    route_travel_[route] = travel;
-    route_work_[route] = work;
-    route_end_[route] = start_[routes_[route].back()] + m.task(routes_[route].back()).duration +
-                        m.leg(route, location, carer.end_location);
-    parts_.travel += travel;
-    if (route_end_[route] > carer.shift_end + kTimeTolerance) ok = false;
+    // Summed task by task across the plan, as always.
+    if (!RouteFigures(route, &parts_)) ok = false;
+    parts_.travel += route_travel_[route];
   }
   if (m.weights().client_carer > 0) {
     for (int client = 0; client < m.num_clients(); ++client) {
@@ -283,7 +253,7 @@ void Plan::RefreshEdited(bool& ok) {
   }
   ok = ComputeStarts(edited_routes_) && ok;
   for (int route : edited_routes_) {
-    if (!RouteFigures(route)) ok = false;
+    if (!RouteFigures(route, nullptr)) ok = false;
   }
   parts_.travel = parts_.total_lateness = parts_.max_lateness = parts_.assignment = 0;
   for (int route = 0; route < num_routes(); ++route) {
@@ -302,7 +272,7 @@ void Plan::RefreshEdited(bool& ok) {
   }
 }
 
-bool Plan::RouteFigures(int route) {
+bool Plan::RouteFigures(int route, PlanCost* running) {
   const TaskModel& m = *model_;
   const CarerShift& carer = m.carer(route);
   route_lateness_[route] = route_max_lateness_[route] = route_assignment_[route] = 0;
@@ -322,6 +292,11 @@ bool Plan::RouteFigures(int route) {
     route_lateness_[route] += lateness(t);
     route_max_lateness_[route] = std::max(route_max_lateness_[route], lateness(t));
     route_assignment_[route] += m.assignment_cost(t, route);
+    if (running != nullptr) {
+      running->total_lateness += lateness(t);
+      running->max_lateness = std::max(running->max_lateness, lateness(t));
+      running->assignment += m.assignment_cost(t, route);
+    }
   }
   travel += m.leg(route, location, carer.end_location);
   route_travel_[route] = travel;

@@ -115,8 +115,9 @@ class Plan {
   // Re-times what was edited, with every route tied to it.
   void RefreshEdited(bool& ok);
   // The route's travel, working time, lateness, preference costs and return; false when it
-  // ends past its shift.
-  bool RouteFigures(int route);
+  // ends past its shift. With `running`, each task's lateness and preference cost are added to
+  // it too, in route order (the whole refresh's sums).
+  bool RouteFigures(int route, PlanCost* running);
   void MarkEdited(int route);
   int ClientPeople(int client) const;
 
