@@ -37,6 +37,7 @@ Plan::Plan(const TaskModel& model, bool incremental)
       route_assignment_(model.num_carers(), 0),
       client_people_(model.num_clients(), 0),
       all_routes_(model.num_carers()),
+      timing_(model.num_carers(), 0),
       done_(model.num_tasks(), 0),
       pending_(model.num_tasks(), 0),
       floor_(model.num_tasks(), 0) {
@@ -56,6 +57,9 @@ void Plan::MarkEdited(int route) {
 
 void Plan::Insert(int task, int route, int position) {
   MarkEdited(route);
+  // Tied to a partner already placed: its start may change.
+  const int partner = model_->task(task).partner;
+  if (partner >= 0 && assigned(partner)) MarkEdited(route_of_[partner]);
   if (incremental_) edited_clients_.push_back(model_->client_of(task));
   std::vector<int>& r = routes_[route];
   r.insert(r.begin() + position, task);
@@ -91,7 +95,19 @@ int Plan::num_unassigned_units() const {
 }
 
 bool Plan::ComputeStarts(const std::vector<int>& routes) {
+  for (int route : routes) timing_[route] = 1;
+  const bool timed = ComputeStartsOf(routes);
+  for (int route : routes) timing_[route] = 0;
+  return timed;
+}
+
+bool Plan::ComputeStartsOf(const std::vector<int>& routes) {
   const TaskModel& m = *model_;
+  // A partner on a route not being re-timed is held where it is: its start is an input.
+  auto tied = [&](int x) {
+    const int partner = m.task(x).partner;
+    return partner >= 0 && assigned(partner) && timing_[route_of_[partner]];
+  };
   order_.clear();
   int assigned_count = 0;
   // pending_[t]: predecessors of t in the acyclic part of the constraint graph not yet scheduled.
@@ -104,9 +120,7 @@ bool Plan::ComputeStarts(const std::vector<int>& routes) {
       ++assigned_count;
       const Task& task = m.task(t);
       int count = position_of_[t] > 0 ? 1 : 0;
-      if (task.partner >= 0 && assigned(task.partner) && LeadsPartner(m.task(task.partner))) {
-        ++count;
-      }
+      if (tied(t) && LeadsPartner(m.task(task.partner))) ++count;
       pending_[t] = count;
       floor_[t] = task.earliest;
     }
@@ -121,7 +135,7 @@ bool Plan::ComputeStarts(const std::vector<int>& routes) {
     const int t = queue[head];
     if (done[t]) continue;
     const Task& task = m.task(t);
-    const bool sync = IsSync(task) && assigned(task.partner);
+    const bool sync = IsSync(task) && tied(t);
     if (sync && pending_[task.partner] != 0) continue;
     done[t] = 1;
     order_.push_back(t);
@@ -131,13 +145,13 @@ bool Plan::ComputeStarts(const std::vector<int>& routes) {
       const int after = next(x);
       if (after >= 0 && --pending_[after] == 0) queue.push_back(after);
       const Task& tx = m.task(x);
-      if (LeadsPartner(tx) && assigned(tx.partner) && --pending_[tx.partner] == 0) {
+      if (LeadsPartner(tx) && tied(x) && --pending_[tx.partner] == 0) {
         queue.push_back(tx.partner);
       }
     }
   }
   int scheduled = 0;
-  for (int t : order_) scheduled += IsSync(m.task(t)) && assigned(m.task(t).partner) ? 2 : 1;
+  for (int t : order_) scheduled += IsSync(m.task(t)) && tied(t) ? 2 : 1;
   if (scheduled != assigned_count) return false;
 
   auto earliest_of = [&](int x) {
@@ -159,7 +173,7 @@ bool Plan::ComputeStarts(const std::vector<int>& routes) {
       Minutes value = earliest_of(t);
       if (IsSync(task) && assigned(task.partner)) {
         value = std::max(value, earliest_of(task.partner));
-        start_[task.partner] = value;
+        if (tied(t)) start_[task.partner] = value;
       }
       start_[t] = value;
     }
@@ -239,19 +253,25 @@ void Plan::RefreshWhole(bool& ok) {
 
 void Plan::RefreshEdited(bool& ok) {
   const TaskModel& m = *model_;
-  // The edited routes and every route tied to them through a double-up or a link: no task
-  // elsewhere depends on them, so nothing elsewhere moves.
-  for (size_t i = 0; i < edited_routes_.size(); ++i) {
-    for (int t : routes_[edited_routes_[i]]) {
+  // First the edited routes alone, their partners on other routes held where they are. That is
+  // the plan when none of the tasks tied across moves: nothing else then can.
+  held_.clear();
+  for (int route : edited_routes_) {
+    for (int t : routes_[route]) {
       const int partner = m.task(t).partner;
-      if (partner < 0 || !assigned(partner)) continue;
-      const int other = route_of_[partner];
-      if (edited_[other]) continue;
-      edited_[other] = 1;
-      edited_routes_.push_back(other);
+      if (partner >= 0 && assigned(partner) && !edited_[route_of_[partner]]) {
+        held_.push_back({t, start_[t]});
+      }
     }
   }
-  ok = ComputeStarts(edited_routes_) && ok;
+  bool timed = ComputeStarts(edited_routes_);
+  bool kept = timed;
+  for (const auto& [t, before] : held_) kept = kept && start_[t] == before;
+  if (!kept && !held_.empty()) {
+    ExpandToTiedRoutes();
+    timed = ComputeStarts(edited_routes_);
+  }
+  ok = timed && ok;
   for (int route : edited_routes_) {
     if (!RouteFigures(route, nullptr)) ok = false;
   }
@@ -268,6 +288,22 @@ void Plan::RefreshEdited(bool& ok) {
       const int people = ClientPeople(client);
       parts_.client_carers += people - client_people_[client];
       client_people_[client] = people;
+    }
+  }
+}
+
+void Plan::ExpandToTiedRoutes() {
+  const TaskModel& m = *model_;
+  // The edited routes and every route tied to them through a double-up or a link: no task
+  // elsewhere depends on them, so nothing elsewhere moves.
+  for (size_t i = 0; i < edited_routes_.size(); ++i) {
+    for (int t : routes_[edited_routes_[i]]) {
+      const int partner = m.task(t).partner;
+      if (partner < 0 || !assigned(partner)) continue;
+      const int other = route_of_[partner];
+      if (edited_[other]) continue;
+      edited_[other] = 1;
+      edited_routes_.push_back(other);
     }
   }
 }

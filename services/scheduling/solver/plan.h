@@ -10,6 +10,7 @@
 #ifndef SERVICES_SCHEDULING_SOLVER_PLAN_H_
 #define SERVICES_SCHEDULING_SOLVER_PLAN_H_
 
+#include <utility>
 #include <vector>
 
 #include "services/scheduling/solver/task_model.h"
@@ -109,8 +110,12 @@ class Plan {
  private:
   double ClientCarerCostSlow(int task, int route, int also, int also_route) const;
 
-  // The earliest starts of the tasks on `routes`, which no task elsewhere may be tied to.
+  // The earliest starts of the tasks on `routes`, their partners elsewhere held where they
+  // are (an input, not re-timed).
   bool ComputeStarts(const std::vector<int>& routes);
+  bool ComputeStartsOf(const std::vector<int>& routes);
+  // Adds to the edited routes every route tied to them, directly or not.
+  void ExpandToTiedRoutes();
   void RefreshWhole(bool& ok);
   // Re-times what was edited, with every route tied to it.
   void RefreshEdited(bool& ok);
@@ -145,7 +150,8 @@ class Plan {
   std::vector<double> route_assignment_;
   std::vector<int> client_people_;
   std::vector<int> all_routes_;
-  std::vector<int> tied_;  // scratch: the routes to re-time
+  std::vector<char> timing_;                   // scratch, by route: being re-timed now
+  std::vector<std::pair<int, Minutes>> held_;  // scratch: tasks tied across, and their starts
 
   // Scratch for ComputeStarts.
   std::vector<int> order_;
