@@ -208,6 +208,22 @@ TEST_F(AutoScheduleTest, ASecondRunMovesOnlyTheSchedulersOwnAssignments) {
   }
 }
 
+TEST_F(AutoScheduleTest, AServerMaySearchWithMoreThreadsAndRefusesNonsense) {
+  EXPECT_FALSE(StartScheduling({"--solve-threads", "0"}).ok());
+  EXPECT_FALSE(StartScheduling({"--solve-threads", "17"}).ok());
+  EXPECT_FALSE(StartScheduling({"--max-solves", "0"}).ok());
+  absl::StatusOr<std::unique_ptr<testing::ServiceProcess>> replica =
+      StartScheduling({"--solve-threads", "2"});
+  ASSERT_TRUE(replica.ok()) << replica.status();
+  auto two_threads = sv1::SchedulingService::NewStub((*replica)->NewChannel());
+  const Streamed run = Run(Tuesday(), two_threads.get());
+  ASSERT_THAT(run.status, GrpcOk());
+  ASSERT_TRUE(run.plan.has_value());
+  EXPECT_THAT(run.plan->unassigned(), IsEmpty());
+  EXPECT_THAT(run.plan->assignments(), SizeIs(4));
+  for (const auto& [visit_id, carers] : TuesdaysCarers()) EXPECT_THAT(carers, Not(IsEmpty()));
+}
+
 TEST_F(AutoScheduleTest, ADryRunWritesNothingAndItsRetryAnswersTheFirstPlan) {
   sv1::AutoScheduleRequest request = Tuesday();
   request.set_dry_run(true);

@@ -129,13 +129,25 @@ class SchedulingFixture : public ::testing::Test {
   }
 
   // Another homecare-scheduling on the same Redis and roster (a replica).
-  absl::StatusOr<std::unique_ptr<ServiceProcess>> StartScheduling() {
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> StartScheduling(
+      const std::vector<std::string>& more_args = {}) {
+    std::vector<std::string> args = {"--redis",
+                                     redis_->address(),
+                                     "--secret-file",
+                                     secret_.path(),
+                                     "--roster",
+                                     roster_->address(),
+                                     "--roster-timeout",
+                                     "1s",
+                                     "--roster-cache-ttl",
+                                     "0s",
+                                     "--redis-timeout",
+                                     "500ms",
+                                     "--redis-breaker-open",
+                                     "200ms"};
+    args.insert(args.end(), more_args.begin(), more_args.end());
     return ServiceProcess::Start(
-        {.binary = HOMECARE_SCHEDULING_BINARY,
-         .args = {"--redis", redis_->address(), "--secret-file", secret_.path(), "--roster",
-                  roster_->address(), "--roster-timeout", "1s", "--roster-cache-ttl", "0s",
-                  "--redis-timeout", "500ms", "--redis-breaker-open", "200ms"},
-         .clock = &clock_});
+        {.binary = HOMECARE_SCHEDULING_BINARY, .args = std::move(args), .clock = &clock_});
   }
 
   // Runs carectl (HOMECARE_CARECTL_BINARY) with `args`: its exit code, and stdout with stderr.

@@ -177,6 +177,7 @@ absl::StatusOr<v1::SchedulePlan> Scheduling::SolveAndApply(const std::string& te
   solver::SolveOptions options;
   options.weights = model->weights;
   options.time_limit_seconds = seconds;
+  options.threads = run.threads;
   options.stop = run.stop;
   options.progress_interval_seconds = 0.5;
   options.on_progress = [&run](const solver::Progress& progress) {

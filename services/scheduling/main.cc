@@ -10,8 +10,10 @@
 #include "services/scheduling/scheduling_service.h"
 #include "services/scheduling/scheduling_store.h"
 
-// The most AutoSchedule solves one server may run at once (--max-solves).
+// The most AutoSchedule solves one server may run at once (--max-solves), and the most search
+// threads one solve may use (--solve-threads).
 constexpr int kMostSolves = 16;
+constexpr int kMostSolveThreads = 16;
 
 int main(int argc, char** argv) {
   using homecare::scheduling::RosterDirectory;
@@ -24,6 +26,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<RosterDirectory> directory;
   std::unique_ptr<RosterFollower> follower;
   int max_solves = 1;
+  int solve_threads = 1;
   return homecare::RunServiceMain(
       argc, argv,
       {.program = "homecare-scheduling",
@@ -41,6 +44,10 @@ int main(int argc, char** argv) {
              flags.AddInt("max-solves", &max_solves,
                           "AutoSchedule solves this server runs at once, each on a thread of "
                           "its own (1 to 16); past it RESOURCE_EXHAUSTED");
+             flags.AddInt("solve-threads", &solve_threads,
+                          "Search threads of each AutoSchedule solve (1 to 16): each searches "
+                          "on its own and they share the best plan, so more cores plan better "
+                          "in the same time limit");
            },
        .make_service =
            [&](homecare::ServiceDeps& deps) -> absl::StatusOr<std::unique_ptr<grpc::Service>> {
@@ -48,6 +55,10 @@ int main(int argc, char** argv) {
          if (max_solves < 1 || max_solves > kMostSolves) {
            return absl::InvalidArgumentError(
                absl::StrCat("--max-solves must be from 1 to ", kMostSolves));
+         }
+         if (solve_threads < 1 || solve_threads > kMostSolveThreads) {
+           return absl::InvalidArgumentError(
+               absl::StrCat("--solve-threads must be from 1 to ", kMostSolveThreads));
          }
          store = std::make_unique<SchedulingStore>(&deps.redis);
          if (absl::Status loaded = store->LoadScripts(); !loaded.ok()) {
@@ -59,7 +70,7 @@ int main(int argc, char** argv) {
                                                        roster_options);
          auto service = std::make_unique<SchedulingService>(
              &deps.calls, &deps.watches, &deps.streams, store.get(), directory.get(), &deps.clock,
-             max_solves);
+             max_solves, solve_threads);
          follower = std::make_unique<RosterFollower>(roster, &deps.tokens, &deps.redis,
                                                      &service->scheduling());
          deps.background.Run(RosterFollower::kTaskName,

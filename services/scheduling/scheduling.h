@@ -113,6 +113,8 @@ class Scheduling {
     std::function<void(const v1::AutoScheduleProgress&)> on_progress;
     // Names this solve's lease (the replica and the call), unique per call.
     std::string lease_token;
+    // The engine's search threads.
+    int threads = 1;
   };
   absl::StatusOr<v1::SchedulePlan> AutoSchedule(const std::string& tenant_id,
                                                 const v1::AutoScheduleRequest& request,

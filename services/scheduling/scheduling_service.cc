@@ -310,7 +310,8 @@ class SchedulingService::AutoScheduleCall final
                                           pending_progress_ = progress;
                                           SendNextLocked();
                                         },
-                                    .lease_token = RandomId("solve")};
+                                    .lease_token = RandomId("solve"),
+                                    .threads = service_.solve_threads_per_solve_};
     absl::StatusOr<v1::SchedulePlan> plan =
         service_.scheduling_.AutoSchedule(tenant_id_, request_, run);
     if (!plan.ok() && draining_) plan = absl::UnavailableError("the server is shutting down");

@@ -25,12 +25,13 @@ class SchedulingService final : public v1::SchedulingService::CallbackService {
   // All must outlive the service.
   SchedulingService(CallRunner* calls, Watches* watches, StreamTracker* streams,
                     SchedulingStore* store, TenantDirectory* tenants, const Clock* clock,
-                    int max_solves = 1)
+                    int max_solves = 1, int threads_per_solve = 1)
       : calls_(*calls),
         watches_(*watches),
         streams_(*streams),
         scheduling_(store, tenants, clock),
         solves_(max_solves),
+        solve_threads_per_solve_(threads_per_solve),
         solve_threads_(max_solves) {}
 
   grpc::ServerUnaryReactor* CreateClient(grpc::CallbackServerContext* context,
@@ -109,7 +110,8 @@ class SchedulingService final : public v1::SchedulingService::CallbackService {
   Watches& watches_;
   StreamTracker& streams_;
   Scheduling scheduling_;
-  InFlightLimiter solves_;  // AutoSchedule solves at once
+  InFlightLimiter solves_;             // AutoSchedule solves at once
+  const int solve_threads_per_solve_;  // the engine's search threads in each
   // Where they run: not the call workers, which a solve would hold for up to its time limit.
   // Last, so that a solve still running at shutdown finishes while the rest is here.
   WorkerPool solve_threads_;
