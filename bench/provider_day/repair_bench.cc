@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,6 +29,9 @@ ABSL_FLAG(int, absences, 5, "carers recorded absent, one after another");
 ABSL_FLAG(int, solve_seconds, 10, "AutoSchedule's time limit for the day");
 ABSL_FLAG(uint64_t, seed, 1, "the town's seed");
 ABSL_FLAG(bool, smoke, false, "a small town (60 clients) and two absences");
+ABSL_FLAG(bool, rerun, false,
+          "AutoSchedule the day a second time before the absences, and count what it moved "
+          "(every assignment is then the scheduler's own, so each may move)");
 
 namespace homecare::bench {
 namespace {
@@ -145,12 +149,12 @@ int Main() {
   std::printf("seeded %zu carers, %zu clients and %d visits on %s in %.1f s\n", town.carers.size(),
               town.clients.size(), visits, absl::FormatCivilTime(day).c_str(), Since(seeding));
 
-  // The day planned and applied.
+  // The day planned and applied (twice with --rerun).
   sv1::AutoScheduleRequest request;
   *request.mutable_date() = DateToProto(day);
   request.set_time_limit_seconds(absl::GetFlag(FLAGS_solve_seconds));
   sv1::SchedulePlan plan;
-  {
+  auto solve_day = [&](const char* name) {
     const auto solving = Clock::now();
     grpc::ClientContext c;
     context(c, 600);
@@ -159,13 +163,43 @@ int Main() {
     while (stream->Read(&update)) {
       if (update.has_plan()) plan = update.plan();
     }
-    if (!Ok("AutoSchedule", [&] { return stream->Finish(); })) return 1;
-    std::printf("AutoSchedule: %d visits assigned, %d not, in %.1f s (solve limit %d s)\n",
+    if (!Ok("AutoSchedule", [&] { return stream->Finish(); })) return false;
+    std::printf("%s: %d visits assigned, %d not, in %.1f s (solve limit %d s)\n", name,
                 plan.assignments_size(), plan.unassigned_size(), Since(solving),
                 absl::GetFlag(FLAGS_solve_seconds));
     std::map<std::string, int> reasons;
     for (const sv1::UnassignedVisit& visit : plan.unassigned()) ++reasons[visit.reason()];
     for (const auto& [reason, count] : reasons) std::printf("  %d: %s\n", count, reason.c_str());
+    return true;
+  };
+  if (!solve_day("AutoSchedule")) return 1;
+  if (absl::GetFlag(FLAGS_rerun)) {
+    const sv1::SchedulePlan first = plan;
+    if (!solve_day("AutoSchedule again")) return 1;
+    std::map<std::string, const sv1::PlannedAssignment*> before;
+    for (const sv1::PlannedAssignment& assignment : first.assignments()) {
+      before[assignment.visit_id()] = &assignment;
+    }
+    int other_carers = 0;
+    int other_time = 0;
+    for (const sv1::PlannedAssignment& assignment : plan.assignments()) {
+      auto found = before.find(assignment.visit_id());
+      if (found == before.end()) continue;
+      std::set<std::string> now(assignment.carer_ids().begin(), assignment.carer_ids().end());
+      std::set<std::string> then(found->second->carer_ids().begin(),
+                                 found->second->carer_ids().end());
+      if (now != then) {
+        ++other_carers;
+      } else if (StoredTime(assignment.planned_start()) !=
+                 StoredTime(found->second->planned_start())) {
+        ++other_time;
+      }
+    }
+    std::printf(
+        "  of %d visits: %d given to other carers, %d kept their carers at another time; "
+        "continuity %.2f carers per client this day\n",
+        plan.assignments_size(), other_carers, other_time,
+        plan.continuity().distinct_carers_per_client());
   }
 
   // The carers with the most visits, off for the rest of the day one after another.
