@@ -55,12 +55,17 @@ void Plan::MarkEdited(int route) {
   edited_routes_.push_back(route);
 }
 
-void Plan::Insert(int task, int route, int position) {
+void Plan::MarkEditedTask(int task, int route) {
+  if (!incremental_ || whole_) return;
   MarkEdited(route);
-  // Tied to a partner already placed: its start may change.
+  // A partner placed elsewhere is tied to it, or no longer: its start may change.
   const int partner = model_->task(task).partner;
   if (partner >= 0 && assigned(partner)) MarkEdited(route_of_[partner]);
-  if (incremental_) edited_clients_.push_back(model_->client_of(task));
+  edited_clients_.push_back(model_->client_of(task));
+}
+
+void Plan::Insert(int task, int route, int position) {
+  MarkEditedTask(task, route);
   std::vector<int>& r = routes_[route];
   r.insert(r.begin() + position, task);
   route_of_[task] = route;
@@ -70,11 +75,7 @@ void Plan::Insert(int task, int route, int position) {
 void Plan::Remove(int task) {
   const int route = route_of_[task];
   if (route < 0) return;
-  MarkEdited(route);
-  // Its partner is no longer tied to it, so its start may change.
-  const int partner = model_->task(task).partner;
-  if (partner >= 0 && assigned(partner)) MarkEdited(route_of_[partner]);
-  if (incremental_) edited_clients_.push_back(model_->client_of(task));
+  MarkEditedTask(task, route);
   std::vector<int>& r = routes_[route];
   const int position = position_of_[task];
   r.erase(r.begin() + position);

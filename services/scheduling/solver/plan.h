@@ -124,6 +124,8 @@ class Plan {
   // it too, in route order (the whole refresh's sums).
   bool RouteFigures(int route, PlanCost* running);
   void MarkEdited(int route);
+  // `task` placed on or taken off `route`: that route, its partner's and its client edited.
+  void MarkEditedTask(int task, int route);
   int ClientPeople(int client) const;
 
   const TaskModel* model_;
