@@ -218,15 +218,17 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
              input.now - absl::Hours(24 * scheduling::kContinuityDays);
     });
     if (absl::GetFlag(FLAGS_daily)) {
+      const sv1::PlanContinuity continuity = scheduling::ContinuityOf(plan);
       double seen_so_far = 0;
       for (const auto& [client, carers] : run.seen) seen_so_far += carers.size();
       std::printf(
           "%-7s %s: first %.2f s, final %.2f s, unassigned %d, tc late %d, travel %.1f%%, "
-          "distinct carers so far %.2f\n",
+          "distinct carers so far %.2f; carer-visits %d, new to the client %d, off the rota %d\n",
           planner.c_str(), absl::FormatCivilTime(date).c_str(), day.first_plan_seconds,
           day.final_plan_seconds, day.unassigned, day.time_critical_late,
           100 * day.travel_between / (day.contact + day.travel_between),
-          seen_so_far / std::max<size_t>(1, run.seen.size()));
+          seen_so_far / std::max<size_t>(1, run.seen.size()), continuity.carer_visits(),
+          continuity.carer_visits_new_to_client(), continuity.carer_visits_off_rota());
       std::fflush(stdout);
     }
     run.days.push_back(day);
