@@ -49,4 +49,9 @@ void WorkerPool::Run() {
   }
 }
 
+int WorkerPool::queued() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return static_cast<int>(queue_.size());
+}
+
 }  // namespace homecare

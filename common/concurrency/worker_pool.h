@@ -30,11 +30,13 @@ class WorkerPool {
   void Shutdown();
 
   int size() const { return static_cast<int>(threads_.size()); }
+  // Tasks waiting for a thread.
+  int queued() const;
 
  private:
   void Run();
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<absl::AnyInvocable<void() &&>> queue_;
   bool stopping_ = false;

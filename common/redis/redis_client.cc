@@ -54,7 +54,38 @@ absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(RedisOptions op
 RedisClient::RedisClient(RedisOptions options, RedisEndpoint endpoint, const Clock* clock)
     : options_(std::move(options)),
       endpoint_(std::move(endpoint)),
-      breaker_(options_.breaker, clock) {}
+      breaker_(options_.breaker, clock),
+      calls_(DefaultMetrics()
+                 .AddCounter("homecare_redis_calls_total",
+                             "Redis calls (a command, a pipeline or a script run), by node.",
+                             {"node"})
+                 .WithLabels({endpoint_.ToString()})),
+      call_errors_(DefaultMetrics().AddCounter(
+          "homecare_redis_call_errors_total",
+          "Redis calls that failed, by node and why: unavailable (connect, timeout, a transient "
+          "error reply), breaker_open (refused without trying), pool_exhausted (no connection "
+          "free in time).",
+          {"node", "reason"})),
+      breaker_state_(DefaultMetrics()
+                         .AddGauge("homecare_redis_breaker_state",
+                                   "The Redis circuit breaker by node: 0 closed, 1 open, 2 half "
+                                   "open (one trial call).",
+                                   {"node"})
+                         .WithLabels({endpoint_.ToString()})) {}
+
+void RedisClient::RecordBreakerState() {
+  switch (breaker_.state()) {
+    case CircuitBreaker::State::kClosed:
+      breaker_state_.Set(0);
+      break;
+    case CircuitBreaker::State::kOpen:
+      breaker_state_.Set(1);
+      break;
+    case CircuitBreaker::State::kHalfOpen:
+      breaker_state_.Set(2);
+      break;
+  }
+}
 
 absl::StatusOr<std::unique_ptr<RedisConnection>> RedisClient::Acquire() {
   {
@@ -104,8 +135,11 @@ void RedisClient::Release(std::unique_ptr<RedisConnection> connection) {
 
 absl::StatusOr<RedisReply> RedisClient::WithConnection(
     absl::FunctionRef<absl::StatusOr<RedisReply>(RedisConnection&)> call) {
+  calls_.Increment();
   CircuitBreaker::Permit permit = breaker_.Allow();
   if (!permit) {
+    call_errors_.WithLabels({endpoint_.ToString(), "breaker_open"}).Increment();
+    RecordBreakerState();
     return Unavailable(absl::UnavailableError(absl::StrCat(
         "redis circuit breaker open after ", breaker_.consecutive_failures(),
         " failures in a row; next attempt in ",
@@ -117,7 +151,12 @@ absl::StatusOr<RedisReply> RedisClient::WithConnection(
     // AUTH does not.
     if (absl::IsUnavailable(connection.status())) {
       permit.Failed();
+      call_errors_.WithLabels({endpoint_.ToString(), "unavailable"}).Increment();
+      RecordBreakerState();
       return Unavailable(connection.status());
+    }
+    if (absl::IsResourceExhausted(connection.status())) {
+      call_errors_.WithLabels({endpoint_.ToString(), "pool_exhausted"}).Increment();
     }
     return connection.status();
   }
@@ -126,9 +165,11 @@ absl::StatusOr<RedisReply> RedisClient::WithConnection(
   if (reply.ok() && reply->is_error() && IsTransientErrorReply(*reply)) failed = true;
   if (failed) {
     permit.Failed();
+    call_errors_.WithLabels({endpoint_.ToString(), "unavailable"}).Increment();
   } else {
     permit.Succeeded();
   }
+  RecordBreakerState();
   Release(*std::move(connection));
   if (!reply.ok()) return Unavailable(reply.status());
   return reply;

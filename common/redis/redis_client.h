@@ -19,6 +19,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/metrics/metrics.h"
 #include "common/redis/circuit_breaker.h"
 #include "common/redis/lua_script.h"
 #include "common/redis/redis_connection.h"
@@ -97,9 +98,17 @@ class RedisClient {
   absl::StatusOr<std::unique_ptr<RedisConnection>> Acquire();
   void Release(std::unique_ptr<RedisConnection> connection);
 
+  // Records the breaker's state in its gauge (0 closed, 1 open, 2 half open).
+  void RecordBreakerState();
+
   const RedisOptions options_;
   const RedisEndpoint endpoint_;
   CircuitBreaker breaker_;
+  // In DefaultMetrics, by node (the endpoint): calls (a command, a pipeline or a script run),
+  // those that failed by why, and the breaker's state.
+  Counter& calls_;
+  Family<Counter>& call_errors_;
+  Gauge& breaker_state_;
 
   std::mutex mutex_;
   std::condition_variable returned_;

@@ -13,6 +13,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging/log.h"
+#include "common/metrics/metrics_server.h"
+#include "common/server/rpc_metrics.h"
 #include "common/server/test_clock.h"
 #include "grpc/health/v1/health.pb.h"
 
@@ -45,7 +47,22 @@ ServiceHost::ServiceHost(ServerOptions options, RedisClient* redis, const JwtVer
       pool_(options_.workers),
       limiter_(options_.max_in_flight),
       calls_(&pool_, &limiter_, verifier),
-      watches_(&streams_, &background_, WatchOptions{.max_watches = options_.max_watches}) {}
+      watches_(&streams_, &background_, WatchOptions{.max_watches = options_.max_watches}),
+      queued_gauge_(DefaultMetrics()
+                        .AddGauge("homecare_worker_pool_queued",
+                                  "Tasks waiting for a worker thread (Redis calls, outgoing RPCs).",
+                                  {})
+                        .WithLabels({})),
+      streams_gauge_(DefaultMetrics()
+                         .AddGauge("homecare_streams_open",
+                                   "Server streams open (watches of carers' phones and back "
+                                   "offices).",
+                                   {})
+                         .WithLabels({})),
+      scrape_hook_(DefaultMetrics().OnScrape([this] {
+        queued_gauge_.Set(pool_.queued());
+        streams_gauge_.Set(streams_.open());
+      })) {}
 
 ServiceHost::~ServiceHost() { Shutdown(); }
 
@@ -64,6 +81,9 @@ absl::Status ServiceHost::Start(const std::vector<grpc::Service*>& services) {
   if (!options_.unix_socket.empty()) std::remove(options_.unix_socket.c_str());
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &selected_port);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(NewRpcMetricsInterceptor(&DefaultMetrics()));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   // Two servers must never share a port by accident (a stale dev process, a test's port 0).
@@ -173,6 +193,11 @@ void ServiceConfig::RegisterFlags(FlagSet& flags) {
   flags.AddDuration("redis-timeout", &redis.command_timeout, "Redis command timeout");
   flags.AddDuration("redis-breaker-open", &redis.breaker.open_duration,
                     "How long the Redis circuit breaker stays open before a trial call");
+  flags.AddInt("metrics-port", &metrics_port,
+               "Prometheus metrics at http://<host>:<port>/metrics; 0 picks a free port, -1 "
+               "serves none");
+  flags.AddString("metrics-port-file", &metrics_port_file,
+                  "Write the metrics endpoint's bound address here once serving");
   flags.AddString("secret-file", &secret_file, "File holding the HS256 token secret");
   flags.AddString("token-issuer", &token_issuer, "Accepted token issuer (iss)");
   flags.AddString("token-audience", &token_audience, "Accepted token audience (aud)");
@@ -185,6 +210,7 @@ int RunServiceMain(int argc, char** argv, const ServiceMainSpec& spec) {
   ServiceConfig config;
   config.server.service_name = spec.service_name;
   config.server.port = spec.default_port;
+  config.metrics_port = spec.default_metrics_port;
   config.server.workers = spec.default_workers;
   config.redis.pool_size = spec.default_workers;
   FlagSet flags(spec.program);
@@ -251,10 +277,30 @@ int RunServiceMain(int argc, char** argv, const ServiceMainSpec& spec) {
     host.Shutdown();  // before the service it serves goes away
     return 1;
   }
+  std::unique_ptr<MetricsServer> metrics;
+  if (config.metrics_port >= 0) {
+    absl::StatusOr<std::unique_ptr<MetricsServer>> started =
+        MetricsServer::Start(&DefaultMetrics(), config.server.host, config.metrics_port);
+    absl::Status reported =
+        started.ok() && !config.metrics_port_file.empty()
+            ? WriteFileAtomically(config.metrics_port_file, (*started)->address())
+            : started.status();
+    if (!reported.ok()) {
+      LogError("cannot start: ", reported.message());
+      host.Shutdown();
+      return 1;
+    }
+    metrics = *std::move(started);
+    LogInfo("metrics at http://", metrics->address(), "/metrics");
+  }
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   LogInfo("received ", signal_number == SIGTERM ? "SIGTERM" : "SIGINT", "; shutting down");
   host.Shutdown();
+  // The endpoint serves to the end, so a last scrape sees the final figures. CivetWeb 1.15's
+  // mg_stop waits up to two seconds for its threads (civetweb issue #1163, fixed in 1.16), and
+  // the process is exiting: its threads end with it.
+  (void)metrics.release();
   return 0;
 }
 

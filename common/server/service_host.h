@@ -26,6 +26,7 @@
 #include "common/concurrency/in_flight_limiter.h"
 #include "common/concurrency/worker_pool.h"
 #include "common/config/flags.h"
+#include "common/metrics/metrics.h"
 #include "common/redis/redis_client.h"
 #include "common/server/background_work.h"
 #include "common/server/call_runner.h"
@@ -98,6 +99,10 @@ class ServiceHost {
   std::mutex mutex_;
   bool shutting_down_ = false;
   bool last_serving_ = false;
+  // The host's gauges in DefaultMetrics, read at each scrape.
+  Gauge& queued_gauge_;
+  Gauge& streams_gauge_;
+  MetricsRegistry::ScrapeHook scrape_hook_;
 };
 
 // The flags every service takes, and what they configure.
@@ -109,6 +114,10 @@ struct ServiceConfig {
   std::string token_audience = std::string(kDefaultTokenAudience);
   // A file holding "now" for the service's rules (FileClock), for tests; empty: the system clock.
   std::string test_clock_file;
+  // Prometheus metrics at http://<host>:<metrics_port>/metrics; 0 picks a free port, -1 serves
+  // none. The bound address is written to metrics_port_file when set.
+  int metrics_port = -1;
+  std::string metrics_port_file;
 
   void RegisterFlags(FlagSet& flags);
 };
@@ -135,6 +144,7 @@ struct ServiceMainSpec {
   std::string program;       // "homecare-roster"
   std::string service_name;  // "homecare.roster.v1.RosterService"
   int default_port = 0;
+  int default_metrics_port = -1;
   // Threads for blocking work and Redis connections, unless --workers and --redis-pool-size
   // say otherwise: a service whose calls mostly wait on Redis round trips needs more of each
   // to keep Redis busy (see bench/checkin).

@@ -12,8 +12,17 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(Options op
   auto service = std::unique_ptr<ServiceProcess>(new ServiceProcess());
   service->dir_ = MakeTempDir("hc-svc");
   std::string port_file = service->dir_ + "/port";
-  std::vector<std::string> argv = {options.binary, "--host", "127.0.0.1", "--port", "0",
-                                   "--port-file",  port_file};
+  std::vector<std::string> argv = {options.binary,
+                                   "--host",
+                                   "127.0.0.1",
+                                   "--port",
+                                   "0",
+                                   "--port-file",
+                                   port_file,
+                                   "--metrics-port",
+                                   "0",
+                                   "--metrics-port-file",
+                                   service->dir_ + "/metrics-port"};
   argv.insert(argv.end(), options.args.begin(), options.args.end());
   std::vector<std::string> env;
   if (options.clock != nullptr) {
@@ -54,6 +63,18 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(Options op
 ServiceProcess::~ServiceProcess() {
   if (process_.has_value()) process_->Terminate(absl::Seconds(5)).IgnoreError();
   RemoveTree(dir_);
+}
+
+absl::StatusOr<std::string> ServiceProcess::MetricsAddress(absl::Duration timeout) const {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    std::string address(absl::StripAsciiWhitespace(ReadFileOrEmpty(dir_ + "/metrics-port")));
+    if (!address.empty()) return address;
+    if (absl::Now() >= deadline) {
+      return absl::DeadlineExceededError(absl::StrCat("no metrics endpoint:\n", log()));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 std::shared_ptr<grpc::Channel> ServiceProcess::NewChannel() const {

@@ -1,5 +1,5 @@
-// A real service binary per test: started with --port 0 and a port file, ready once its health
-// check says SERVING.
+// A real service binary per test: started with --port 0 and a port file (and its metrics the same),
+// ready once its health check says SERVING.
 #ifndef HOMECARE_COMMON_TESTING_SERVICE_PROCESS_H_
 #define HOMECARE_COMMON_TESTING_SERVICE_PROCESS_H_
 
@@ -21,7 +21,8 @@ class ServiceProcess {
  public:
   struct Options {
     std::string binary;
-    std::vector<std::string> args;  // besides --host, --port and --port-file
+    // Besides --host, --port, --port-file, --metrics-port and --metrics-port-file.
+    std::vector<std::string> args;
     // When set, the service's rules run on this clock (which must outlive the process).
     const TestClock* clock = nullptr;
     // When false, Start returns once the port is bound, without waiting for SERVING (for
@@ -35,6 +36,9 @@ class ServiceProcess {
 
   // "127.0.0.1:<port>"
   const std::string& address() const { return address_; }
+  // The metrics endpoint's "127.0.0.1:<port>" (every service is started with --metrics-port 0),
+  // once it is written (just after the gRPC port).
+  absl::StatusOr<std::string> MetricsAddress(absl::Duration timeout = absl::Seconds(10)) const;
   // A new channel with short reconnect backoffs.
   std::shared_ptr<grpc::Channel> NewChannel() const;
   std::string log() const { return ReadFileOrEmpty(dir_ + "/service.log"); }

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
       {.program = "homecare-checkin",
        .service_name = "homecare.checkin.v1.CheckInService",
        .default_port = 50053,
+       .default_metrics_port = 9153,
        // A check-in is two Redis round trips with an fsync between them: 8 workers keep too
        // few in flight (4,350 CheckIn/s at 64 calls in flight; 32 workers: 6,600).
        .default_workers = 32,

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
       {.program = "homecare-roster",
        .service_name = "homecare.roster.v1.RosterService",
        .default_port = 50051,
+       .default_metrics_port = 9151,
        .add_flags = nullptr,
        .make_service =
            [&store](homecare::ServiceDeps& deps) -> absl::StatusOr<std::unique_ptr<grpc::Service>> {

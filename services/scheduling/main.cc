@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
       {.program = "homecare-scheduling",
        .service_name = "homecare.scheduling.v1.SchedulingService",
        .default_port = 50052,
+       .default_metrics_port = 9152,
        .add_flags =
            [&](homecare::FlagSet& flags) {
              flags.AddString("roster", &roster_address,
