@@ -1,15 +1,60 @@
 #include "common/redis/event_log.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/redis/cluster_slots.h"
 #include "common/redis/record.h"
 
 namespace homecare {
 namespace {
+
+// The events of an XREAD reply (nil when none came), by the tenant each stream key is of.
+absl::Status AppendEvents(const RedisReply& reply,
+                          const std::map<std::string, std::string>& tenant_of_key,
+                          const RedisEventLog::Layout& layout, std::vector<StoredEvent>* events) {
+  if (reply.is_error()) return ErrorReplyToStatus(reply);
+  for (const RedisReply& stream : reply.elements) {
+    if (stream.elements.size() != 2) return absl::InternalError("XREAD: unexpected reply");
+    auto tenant = tenant_of_key.find(stream.elements[0].str);
+    if (tenant == tenant_of_key.end()) return absl::InternalError("XREAD: a stream not asked for");
+    for (const RedisReply& entry : stream.elements[1].elements) {
+      if (entry.elements.size() != 2) return absl::InternalError("XREAD: unexpected entry");
+      const std::vector<RedisReply>& fields = entry.elements[1].elements;
+      if (fields.size() != 2 || fields[0].str != layout.field) {
+        return CorruptRecord(absl::StrCat("event of ", layout.key(tenant->second)));
+      }
+      events->push_back({.tenant_id = tenant->second,
+                         .position = entry.elements[0].str,
+                         .payload = fields[1].str});
+    }
+  }
+  return absl::OkStatus();
+}
+
+// XREAD [BLOCK ms] of each tenant's stream after its position.
+std::vector<std::string> XreadCommand(const StreamPositions& positions, int count,
+                                      std::optional<absl::Duration> block,
+                                      const RedisEventLog::Layout& layout,
+                                      std::map<std::string, std::string>* tenant_of_key) {
+  std::vector<std::string> command = {"XREAD", "COUNT", absl::StrCat(count)};
+  if (block.has_value()) {
+    command.insert(command.end(), {"BLOCK", absl::StrCat(absl::ToInt64Milliseconds(*block))});
+  }
+  command.push_back("STREAMS");
+  for (const auto& [tenant, position] : positions) {
+    std::string key = layout.key(tenant);
+    (*tenant_of_key)[key] = tenant;
+    command.push_back(std::move(key));
+  }
+  for (const auto& [tenant, position] : positions) command.push_back(position);
+  return command;
+}
 
 class RedisEventReader final : public EventReader {
  public:
@@ -20,34 +65,12 @@ class RedisEventReader final : public EventReader {
                                                 absl::Duration block) override {
     std::vector<StoredEvent> events;
     if (positions.empty()) return events;
-    std::vector<std::string> command = {"XREAD",
-                                        "COUNT",
-                                        absl::StrCat(count),
-                                        "BLOCK",
-                                        absl::StrCat(absl::ToInt64Milliseconds(block)),
-                                        "STREAMS"};
     std::map<std::string, std::string> tenant_of_key;
-    for (const auto& [tenant, position] : positions) {
-      std::string key = layout_.key(tenant);
-      tenant_of_key[key] = tenant;
-      command.push_back(std::move(key));
-    }
-    for (const auto& [tenant, position] : positions) command.push_back(position);
-    absl::StatusOr<RedisReply> reply = connection_->Command(command);
+    absl::StatusOr<RedisReply> reply =
+        connection_->Command(XreadCommand(positions, count, block, layout_, &tenant_of_key));
     if (!reply.ok()) return reply.status();
-    if (reply->is_error()) return ErrorReplyToStatus(*reply);
-    for (const RedisReply& stream : reply->elements) {
-      if (stream.elements.size() != 2) return absl::InternalError("XREAD: unexpected reply");
-      const std::string& tenant = tenant_of_key[stream.elements[0].str];
-      for (const RedisReply& entry : stream.elements[1].elements) {
-        if (entry.elements.size() != 2) return absl::InternalError("XREAD: unexpected entry");
-        const std::vector<RedisReply>& fields = entry.elements[1].elements;
-        if (fields.size() != 2 || fields[0].str != layout_.field) {
-          return CorruptRecord(absl::StrCat("event of ", layout_.key(tenant)));
-        }
-        events.push_back(
-            {.tenant_id = tenant, .position = entry.elements[0].str, .payload = fields[1].str});
-      }
+    if (absl::Status read = AppendEvents(*reply, tenant_of_key, layout_, &events); !read.ok()) {
+      return read;
     }
     return events;
   }
@@ -55,6 +78,76 @@ class RedisEventReader final : public EventReader {
  private:
   std::unique_ptr<RedisConnection> connection_;
   const RedisEventLog::Layout& layout_;
+};
+
+// On a Redis Cluster each tenant's stream has a slot of its own, and one XREAD may not name keys
+// of several slots. A watch of one tenant blocks on a connection to the node serving it; a
+// watch of several (a system watch of every tenant) reads each stream without blocking and
+// waits a little between rounds that find nothing.
+class ClusterEventReader final : public EventReader {
+ public:
+  ClusterEventReader(RedisClient* redis, const RedisEventLog::Layout& layout)
+      : redis_(*redis), layout_(layout) {}
+
+  absl::StatusOr<std::vector<StoredEvent>> Read(const StreamPositions& positions, int count,
+                                                absl::Duration block) override {
+    std::vector<StoredEvent> events;
+    if (positions.empty()) return events;
+    if (positions.size() == 1) return ReadOne(positions, count, block);
+    const absl::Time deadline = absl::Now() + block;
+    while (true) {
+      for (const auto& position : positions) {
+        std::map<std::string, std::string> tenant_of_key;
+        absl::StatusOr<RedisReply> reply =
+            redis_.Command(XreadCommand({position}, count, std::nullopt, layout_, &tenant_of_key));
+        if (!reply.ok()) return reply.status();
+        if (absl::Status read = AppendEvents(*reply, tenant_of_key, layout_, &events); !read.ok()) {
+          return read;
+        }
+      }
+      const absl::Duration left = deadline - absl::Now();
+      if (!events.empty() || left <= absl::ZeroDuration()) return events;
+      absl::SleepFor(std::min(left, kPollInterval));
+    }
+  }
+
+ private:
+  static constexpr absl::Duration kPollInterval = absl::Milliseconds(50);
+
+  absl::StatusOr<std::vector<StoredEvent>> ReadOne(const StreamPositions& positions, int count,
+                                                   absl::Duration block) {
+    std::vector<StoredEvent> events;
+    const std::string key = layout_.key(positions.begin()->first);
+    if (connection_ == nullptr || key != connection_key_) {
+      absl::StatusOr<std::unique_ptr<RedisConnection>> opened =
+          redis_.OpenDedicated(block + absl::Seconds(2), key);
+      if (!opened.ok()) return opened.status();
+      connection_ = *std::move(opened);
+      connection_key_ = key;
+    }
+    std::map<std::string, std::string> tenant_of_key;
+    absl::StatusOr<RedisReply> reply =
+        connection_->Command(XreadCommand(positions, count, block, layout_, &tenant_of_key));
+    if (!reply.ok()) {
+      connection_.reset();
+      return reply.status();
+    }
+    if (ParseRedirect(*reply).has_value()) {
+      // The slot moved: the next read opens a connection to the node that serves it now (the
+      // readiness check refreshes the slot map every half second).
+      connection_.reset();
+      return events;
+    }
+    if (absl::Status read = AppendEvents(*reply, tenant_of_key, layout_, &events); !read.ok()) {
+      return read;
+    }
+    return events;
+  }
+
+  RedisClient& redis_;
+  const RedisEventLog::Layout& layout_;
+  std::unique_ptr<RedisConnection> connection_;
+  std::string connection_key_;
 };
 
 }  // namespace
@@ -102,6 +195,7 @@ absl::Status RedisEventLog::CheckRetained(absl::string_view tenant_id, absl::str
 }
 
 absl::StatusOr<std::unique_ptr<EventReader>> RedisEventLog::OpenReader(absl::Duration block) {
+  if (redis_.is_cluster()) return std::make_unique<ClusterEventReader>(&redis_, layout_);
   // The connection's timeout outlasts the block, so that an idle wait is not taken for a
   // stalled Redis.
   absl::StatusOr<std::unique_ptr<RedisConnection>> connection =

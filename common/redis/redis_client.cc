@@ -2,11 +2,14 @@
 
 #include <signal.h>
 
+#include <algorithm>
+#include <map>
 #include <mutex>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/redis/cluster_slots.h"
 #include "common/status/errors.h"
 
 namespace homecare {
@@ -39,21 +42,211 @@ absl::Status ErrorReplyToStatus(const RedisReply& reply) {
   return absl::InternalError(absl::StrCat("redis: ", reply.str));
 }
 
+struct RedisClient::Cluster {
+  std::vector<RedisEndpoint> seeds;
+  std::mutex mutex;
+  // Node clients by address, made on first use and kept (a node that leaves costs one idle
+  // pool).
+  std::map<std::string, std::unique_ptr<RedisClient>> nodes;
+  std::vector<RedisClient*> owner = std::vector<RedisClient*>(kClusterSlots, nullptr);
+  std::vector<RedisClient*> masters;
+  absl::Time refreshed = absl::InfinitePast();
+};
+
 absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(RedisOptions options,
                                                                  const Clock* clock) {
   // hiredis writes with write(2): a Redis that died would otherwise kill this process with
   // SIGPIPE instead of failing one call with EPIPE.
   static std::once_flag ignore_sigpipe;
   std::call_once(ignore_sigpipe, [] { signal(SIGPIPE, SIG_IGN); });
-  absl::StatusOr<RedisEndpoint> endpoint = RedisEndpoint::Parse(options.address);
-  if (!endpoint.ok()) return endpoint.status();
   if (options.pool_size < 1) return absl::InvalidArgumentError("redis pool size must be >= 1");
-  return std::unique_ptr<RedisClient>(new RedisClient(std::move(options), *endpoint, clock));
+  if (options.cluster_seeds.empty()) {
+    absl::StatusOr<RedisEndpoint> endpoint = RedisEndpoint::Parse(options.address);
+    if (!endpoint.ok()) return endpoint.status();
+    return std::unique_ptr<RedisClient>(new RedisClient(std::move(options), *endpoint, clock));
+  }
+  auto cluster = std::make_unique<Cluster>();
+  for (const std::string& seed : options.cluster_seeds) {
+    absl::StatusOr<RedisEndpoint> endpoint = RedisEndpoint::Parse(seed);
+    if (!endpoint.ok()) return endpoint.status();
+    if (!endpoint->unix_path.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("redis cluster seed \"", seed, "\": cluster nodes are host:port"));
+    }
+    cluster->seeds.push_back(*std::move(endpoint));
+  }
+  const RedisEndpoint first = cluster->seeds.front();
+  auto client = std::unique_ptr<RedisClient>(new RedisClient(std::move(options), first, clock));
+  client->cluster_ = std::move(cluster);
+  return client;
+}
+
+RedisClient::~RedisClient() = default;
+
+RedisClient* RedisClient::NodeLocked(const RedisEndpoint& endpoint) {
+  std::unique_ptr<RedisClient>& node = cluster_->nodes[endpoint.ToString()];
+  if (node == nullptr) {
+    RedisOptions options = options_;
+    options.cluster_seeds.clear();
+    options.address = endpoint.ToString();
+    node.reset(new RedisClient(std::move(options), endpoint, clock_));
+  }
+  return node.get();
+}
+
+absl::Status RedisClient::RefreshSlots(bool force) {
+  std::vector<RedisClient*> ask;
+  {
+    std::lock_guard<std::mutex> lock(cluster_->mutex);
+    const absl::Time now = absl::Now();
+    if (!force && !cluster_->masters.empty() &&
+        now - cluster_->refreshed < absl::Milliseconds(100)) {
+      return absl::OkStatus();
+    }
+    cluster_->refreshed = now;
+    ask = cluster_->masters;
+    for (const RedisEndpoint& seed : cluster_->seeds) ask.push_back(NodeLocked(seed));
+  }
+  absl::Status last = absl::UnavailableError("no redis cluster node to ask for its slots");
+  for (RedisClient* node : ask) {
+    absl::StatusOr<RedisReply> reply = node->Command({"CLUSTER", "SLOTS"});
+    absl::StatusOr<std::vector<SlotRange>> ranges =
+        reply.ok() ? ParseClusterSlots(*reply) : reply.status();
+    if (!ranges.ok()) {
+      last = ranges.status();
+      continue;
+    }
+    std::lock_guard<std::mutex> lock(cluster_->mutex);
+    std::vector<RedisClient*> owner(kClusterSlots, nullptr);
+    std::vector<RedisClient*> masters;
+    for (SlotRange& range : *ranges) {
+      // A node that does not know its own name leaves it empty: the host it was reached by.
+      if (range.master.host.empty()) range.master.host = node->endpoint().host;
+      RedisClient* master = NodeLocked(range.master);
+      if (std::find(masters.begin(), masters.end(), master) == masters.end()) {
+        masters.push_back(master);
+      }
+      std::fill(owner.begin() + range.first, owner.begin() + range.last + 1, master);
+    }
+    if (masters.empty()) {
+      last = absl::UnavailableError("the redis cluster serves no slots yet");
+      continue;
+    }
+    cluster_->owner = std::move(owner);
+    cluster_->masters = std::move(masters);
+    return absl::OkStatus();
+  }
+  return Unavailable(last);
+}
+
+absl::StatusOr<RedisClient*> RedisClient::NodeFor(const std::optional<std::string>& key) {
+  bool known = false;
+  {
+    std::lock_guard<std::mutex> lock(cluster_->mutex);
+    known = !cluster_->masters.empty();
+  }
+  if (!known) {
+    if (absl::Status refreshed = RefreshSlots(/*force=*/true); !refreshed.ok()) return refreshed;
+  }
+  std::lock_guard<std::mutex> lock(cluster_->mutex);
+  if (!key.has_value()) return cluster_->masters.front();
+  RedisClient* node = cluster_->owner[KeySlot(*key)];
+  if (node == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat("no redis cluster node serves slot ", KeySlot(*key), " now"));
+  }
+  return node;
+}
+
+absl::StatusOr<std::vector<RedisReply>> RedisClient::ClusterPipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  std::vector<RedisReply> replies(commands.size());
+  // Where each command still to be answered goes: a redirected one to the node named, with
+  // ASKING when the slot is being migrated; the others to whoever serves their key.
+  struct Pending {
+    size_t index;
+    RedisClient* redirected_to = nullptr;
+    bool asking = false;
+  };
+  std::vector<Pending> pending;
+  for (size_t i = 0; i < commands.size(); ++i) pending.push_back({i});
+  constexpr int kMaxAttempts = 6;
+  for (int attempt = 0; attempt < kMaxAttempts && !pending.empty(); ++attempt) {
+    // A keyless command (SCRIPT LOAD) travels with the next command that has a key.
+    std::vector<RedisClient*> target(pending.size(), nullptr);
+    RedisClient* next = nullptr;
+    for (size_t p = pending.size(); p-- > 0;) {
+      if (pending[p].redirected_to != nullptr) {
+        next = pending[p].redirected_to;
+      } else if (std::optional<std::string> key = RoutingKey(commands[pending[p].index])) {
+        absl::StatusOr<RedisClient*> node = NodeFor(key);
+        if (!node.ok()) return node.status();
+        next = *node;
+      }
+      target[p] = next;
+    }
+    for (size_t p = 0; p < pending.size(); ++p) {
+      if (target[p] != nullptr) continue;
+      absl::StatusOr<RedisClient*> any = NodeFor(std::nullopt);
+      if (!any.ok()) return any.status();
+      target[p] = *any;
+    }
+    std::vector<Pending> again;
+    bool moved = false;
+    bool try_again = false;
+    std::vector<bool> sent(pending.size(), false);
+    for (size_t first = 0; first < pending.size(); ++first) {
+      if (sent[first]) continue;
+      RedisClient* node = target[first];
+      std::vector<std::vector<std::string>> batch;
+      std::vector<size_t> members;      // pending positions in this batch
+      std::vector<size_t> reply_index;  // their replies' places in the batch's replies
+      for (size_t p = first; p < pending.size(); ++p) {
+        if (sent[p] || target[p] != node) continue;
+        sent[p] = true;
+        if (pending[p].asking) batch.push_back({"ASKING"});
+        reply_index.push_back(batch.size());
+        batch.push_back(commands[pending[p].index]);
+        members.push_back(p);
+      }
+      absl::StatusOr<std::vector<RedisReply>> answered = node->Pipeline(batch);
+      if (!answered.ok()) {
+        // The node may have failed over: learn the new master for the caller's retry.
+        if (absl::IsUnavailable(answered.status())) RefreshSlots(/*force=*/false).IgnoreError();
+        return answered.status();
+      }
+      for (size_t m = 0; m < members.size(); ++m) {
+        RedisReply& reply = (*answered)[reply_index[m]];
+        const Pending& was = pending[members[m]];
+        if (std::optional<Redirect> redirect = ParseRedirect(reply)) {
+          if (redirect->to.host.empty()) redirect->to.host = node->endpoint().host;
+          std::lock_guard<std::mutex> lock(cluster_->mutex);
+          again.push_back({was.index, NodeLocked(redirect->to), redirect->ask});
+          moved |= !redirect->ask;
+        } else if (reply.is_error() && absl::StartsWith(reply.str, "TRYAGAIN")) {
+          // A multi-key command while its slot migrates: the same node, shortly.
+          again.push_back(was);
+          try_again = true;
+        } else {
+          replies[was.index] = std::move(reply);
+        }
+      }
+    }
+    if (moved) RefreshSlots(/*force=*/true).IgnoreError();
+    if (try_again) absl::SleepFor(absl::Milliseconds(20 * (attempt + 1)));
+    pending = std::move(again);
+  }
+  if (!pending.empty()) {
+    return absl::UnavailableError(
+        absl::StrCat("redis cluster: still redirected after ", kMaxAttempts, " attempts"));
+  }
+  return replies;
 }
 
 RedisClient::RedisClient(RedisOptions options, RedisEndpoint endpoint, const Clock* clock)
     : options_(std::move(options)),
       endpoint_(std::move(endpoint)),
+      clock_(clock),
       breaker_(options_.breaker, clock),
       calls_(DefaultMetrics()
                  .AddCounter("homecare_redis_calls_total",
@@ -176,6 +369,13 @@ absl::StatusOr<RedisReply> RedisClient::WithConnection(
 }
 
 absl::StatusOr<RedisReply> RedisClient::Command(const std::vector<std::string>& args) {
+  if (cluster_ != nullptr) {
+    absl::StatusOr<std::vector<RedisReply>> replies = ClusterPipeline({args});
+    if (!replies.ok()) return replies.status();
+    RedisReply reply = std::move(replies->front());
+    if (reply.is_error()) return ErrorReplyToStatus(reply);
+    return reply;
+  }
   absl::StatusOr<RedisReply> reply =
       WithConnection([&](RedisConnection& connection) { return connection.Command(args); });
   if (reply.ok() && reply->is_error()) return ErrorReplyToStatus(*reply);
@@ -185,6 +385,7 @@ absl::StatusOr<RedisReply> RedisClient::Command(const std::vector<std::string>& 
 absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
     const std::vector<std::vector<std::string>>& commands) {
   if (commands.empty()) return std::vector<RedisReply>();
+  if (cluster_ != nullptr) return ClusterPipeline(commands);
   absl::StatusOr<RedisReply> wrapped =
       WithConnection([&](RedisConnection& connection) -> absl::StatusOr<RedisReply> {
         absl::StatusOr<std::vector<RedisReply>> replies = connection.Pipeline(commands);
@@ -201,26 +402,11 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
 absl::StatusOr<RedisReply> RedisClient::RunScript(const LuaScript& script,
                                                   const std::vector<std::string>& keys,
                                                   const std::vector<std::string>& args) {
-  if (!script.TakesKeys(keys.size())) {
-    return absl::InternalError(absl::StrCat("script ", script.name(), " takes ", script.num_keys(),
-                                            " keys, given ", keys.size()));
-  }
-  std::vector<std::string> evalsha = {"EVALSHA", script.sha1(), absl::StrCat(keys.size())};
-  evalsha.insert(evalsha.end(), keys.begin(), keys.end());
-  evalsha.insert(evalsha.end(), args.begin(), args.end());
-  absl::StatusOr<RedisReply> reply =
-      WithConnection([&](RedisConnection& connection) -> absl::StatusOr<RedisReply> {
-        absl::StatusOr<RedisReply> first = connection.Command(evalsha);
-        if (!first.ok() || !first->is_error() || !absl::StartsWith(first->str, "NOSCRIPT")) {
-          return first;
-        }
-        absl::StatusOr<RedisReply> loaded = connection.Command({"SCRIPT", "LOAD", script.source()});
-        if (!loaded.ok()) return loaded;
-        if (loaded->is_error()) return loaded;
-        return connection.Command(evalsha);
-      });
-  if (reply.ok() && reply->is_error()) {
-    absl::Status status = ErrorReplyToStatus(*reply);
+  absl::StatusOr<std::vector<RedisReply>> replies = RunScriptPipeline(script, {{keys, args}});
+  if (!replies.ok()) return replies.status();
+  RedisReply reply = std::move(replies->front());
+  if (reply.is_error()) {
+    absl::Status status = ErrorReplyToStatus(reply);
     return absl::Status(status.code(),
                         absl::StrCat("script ", script.name(), ": ", status.message()));
   }
@@ -255,16 +441,37 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::RunScriptPipeline(
     }
   }
   if (again.empty()) return replies;
-  again.insert(again.begin(), {"SCRIPT", "LOAD", script.source()});
-  absl::StatusOr<std::vector<RedisReply>> retried = Pipeline(again);
+  // One SCRIPT LOAD first; on a cluster one before each call, as the calls may be on several
+  // nodes (a keyless command travels with the next one that has a key).
+  std::vector<std::vector<std::string>> retry;
+  std::vector<size_t> retry_reply;
+  for (size_t i = 0; i < again.size(); ++i) {
+    if (i == 0 || cluster_ != nullptr) retry.push_back({"SCRIPT", "LOAD", script.source()});
+    retry_reply.push_back(retry.size());
+    retry.push_back(std::move(again[i]));
+  }
+  absl::StatusOr<std::vector<RedisReply>> retried = Pipeline(retry);
   if (!retried.ok()) return retried.status();
   for (size_t i = 0; i < again_index.size(); ++i) {
-    (*replies)[again_index[i]] = std::move((*retried)[i + 1]);
+    (*replies)[again_index[i]] = std::move((*retried)[retry_reply[i]]);
   }
   return replies;
 }
 
 absl::Status RedisClient::LoadScripts(const std::vector<const LuaScript*>& scripts) {
+  if (cluster_ != nullptr) {
+    // Every master; a node that becomes one later loads them on demand (NOSCRIPT).
+    if (absl::Status refreshed = RefreshSlots(/*force=*/true); !refreshed.ok()) return refreshed;
+    std::vector<RedisClient*> masters;
+    {
+      std::lock_guard<std::mutex> lock(cluster_->mutex);
+      masters = cluster_->masters;
+    }
+    for (RedisClient* master : masters) {
+      if (absl::Status loaded = master->LoadScripts(scripts); !loaded.ok()) return loaded;
+    }
+    return absl::OkStatus();
+  }
   std::vector<std::vector<std::string>> commands;
   for (const LuaScript* script : scripts) {
     commands.push_back({"SCRIPT", "LOAD", script->source()});
@@ -286,6 +493,24 @@ absl::Status RedisClient::LoadScripts(const std::vector<const LuaScript*>& scrip
 }
 
 absl::Status RedisClient::Ping() {
+  if (cluster_ != nullptr) {
+    // Ready when every master answers; the slot map is refreshed on the way, so that a
+    // failover is learnt within one readiness interval.
+    if (absl::Status refreshed = RefreshSlots(/*force=*/false); !refreshed.ok()) return refreshed;
+    std::vector<RedisClient*> masters;
+    {
+      std::lock_guard<std::mutex> lock(cluster_->mutex);
+      masters = cluster_->masters;
+    }
+    for (RedisClient* master : masters) {
+      if (absl::Status pong = master->Ping(); !pong.ok()) {
+        return absl::Status(pong.code(),
+                            absl::StrCat("redis cluster node ", master->endpoint().ToString(), ": ",
+                                         pong.message()));
+      }
+    }
+    return absl::OkStatus();
+  }
   absl::StatusOr<RedisReply> reply = Command({"PING"});
   if (!reply.ok()) return reply.status();
   if (reply->str != "PONG") return absl::InternalError("redis answered PING with " + reply->str);
@@ -293,7 +518,13 @@ absl::Status RedisClient::Ping() {
 }
 
 absl::StatusOr<std::unique_ptr<RedisConnection>> RedisClient::OpenDedicated(
-    absl::Duration command_timeout) {
+    absl::Duration command_timeout, absl::string_view key) {
+  if (cluster_ != nullptr) {
+    absl::StatusOr<RedisClient*> node =
+        NodeFor(key.empty() ? std::nullopt : std::optional<std::string>(key));
+    if (!node.ok()) return node.status();
+    return (*node)->OpenDedicated(command_timeout);
+  }
   absl::StatusOr<std::unique_ptr<RedisConnection>> connection = RedisConnection::Open(
       endpoint_, options_.connect_timeout, command_timeout, options_.password);
   if (!connection.ok()) return Unavailable(connection.status());

@@ -1,6 +1,8 @@
 // The Redis client every store uses: a pool of synchronous hiredis connections with connect and
 // command timeouts, a circuit breaker against a stalled Redis, pipelining, and Lua scripts run
-// by SHA with a NOSCRIPT fallback.
+// by SHA with a NOSCRIPT fallback. Against a Redis Cluster (RedisOptions::cluster_seeds) the same
+// calls go to the node serving each key's slot, through that node's own pool and breaker: a
+// tenant's keys share a slot (its hash tag), so one script or pipeline of a tenant is one node's.
 //
 // Every failure is an absl::Status, never a crash or a hang: UNAVAILABLE when Redis cannot be
 // reached or does not answer within the timeouts (or the breaker is open), RESOURCE_EXHAUSTED
@@ -13,6 +15,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +40,9 @@ struct RedisOptions {
   // with RESOURCE_EXHAUSTED.
   absl::Duration pool_wait_timeout = absl::Seconds(1);
   CircuitBreaker::Options breaker = {};
+  // When set, Redis is a Redis Cluster and these are some of its nodes ("host:port" each):
+  // `address` is not used. Each node gets a pool and a breaker of its own.
+  std::vector<std::string> cluster_seeds;
 };
 
 class RedisClient {
@@ -47,6 +53,7 @@ class RedisClient {
   static absl::StatusOr<std::unique_ptr<RedisClient>> Create(RedisOptions options,
                                                              const Clock* clock = nullptr);
 
+  ~RedisClient();
   RedisClient(const RedisClient&) = delete;
   RedisClient& operator=(const RedisClient&) = delete;
 
@@ -83,14 +90,33 @@ class RedisClient {
   absl::Status Ping();
 
   // A connection of its own, outside the pool and the breaker, for blocking reads
-  // (XREAD BLOCK): its command timeout must exceed the block time.
-  absl::StatusOr<std::unique_ptr<RedisConnection>> OpenDedicated(absl::Duration command_timeout);
+  // (XREAD BLOCK): its command timeout must exceed the block time. On a cluster, to the node
+  // that serves `key` (any master when it is empty).
+  absl::StatusOr<std::unique_ptr<RedisConnection>> OpenDedicated(absl::Duration command_timeout,
+                                                                 absl::string_view key = "");
 
   const CircuitBreaker& breaker() const { return breaker_; }
+  // The server, or a cluster's first seed.
   const RedisEndpoint& endpoint() const { return endpoint_; }
+  bool is_cluster() const { return cluster_ != nullptr; }
 
  private:
+  // A Redis Cluster's nodes and which serves each slot (redis_client.cc).
+  struct Cluster;
+
   RedisClient(RedisOptions options, RedisEndpoint endpoint, const Clock* clock);
+
+  // On a cluster: each command to the node that serves its key (a command without a key goes
+  // with the next one that has a key), following MOVED (and refreshing the slot map), ASK (with
+  // ASKING, for that command only) and TRYAGAIN, a few times at most.
+  absl::StatusOr<std::vector<RedisReply>> ClusterPipeline(
+      const std::vector<std::vector<std::string>>& commands);
+  // CLUSTER SLOTS from a known node, at most every 100 ms unless `force`.
+  absl::Status RefreshSlots(bool force);
+  // The node client for `endpoint`, made on first use (cluster_->mutex held).
+  RedisClient* NodeLocked(const RedisEndpoint& endpoint);
+  // The node serving `key`'s slot (any master for none); refreshes an empty map first.
+  absl::StatusOr<RedisClient*> NodeFor(const std::optional<std::string>& key);
 
   // Runs `call` on a pooled connection under the breaker; records the outcome.
   absl::StatusOr<RedisReply> WithConnection(
@@ -103,7 +129,9 @@ class RedisClient {
 
   const RedisOptions options_;
   const RedisEndpoint endpoint_;
+  const Clock* const clock_;
   CircuitBreaker breaker_;
+  std::unique_ptr<Cluster> cluster_;  // null for a single server
   // In DefaultMetrics, by node (the endpoint): calls (a command, a pipeline or a script run),
   // those that failed by why, and the breaker's state.
   Counter& calls_;

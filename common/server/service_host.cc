@@ -11,7 +11,9 @@
 #include <fstream>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/logging/log.h"
 #include "common/metrics/metrics_server.h"
 #include "common/server/rpc_metrics.h"
@@ -140,7 +142,8 @@ absl::Status ServiceHost::CheckReadiness() {
     SetServing(serving);
     last_serving_ = serving;
     if (serving) {
-      LogInfo("redis at ", redis_->endpoint().ToString(), " is reachable: SERVING");
+      LogInfo(redis_->is_cluster() ? "redis cluster (seed " : "redis at (",
+              redis_->endpoint().ToString(), ") is reachable: SERVING");
     } else {
       LogWarning("redis unreachable, NOT_SERVING: ", ping.message());
     }
@@ -187,6 +190,9 @@ void ServiceConfig::RegisterFlags(FlagSet& flags) {
   flags.AddDuration("shutdown-grace", &server.shutdown_grace,
                     "How long shutdown waits for calls and streams to finish");
   flags.AddString("redis", &redis.address, "Redis: host:port or unix:/path/to/socket");
+  flags.AddString("redis-cluster", &redis_cluster,
+                  "A Redis Cluster instead of --redis: some of its nodes, host:port,host:port "
+                  "(the rest are learnt from them)");
   flags.AddString("redis-password", &redis.password, "Redis AUTH password, if any");
   flags.AddInt("redis-pool-size", &redis.pool_size, "Redis connections in the pool");
   flags.AddDuration("redis-connect-timeout", &redis.connect_timeout, "Redis connect timeout");
@@ -256,6 +262,9 @@ int RunServiceMain(int argc, char** argv, const ServiceMainSpec& spec) {
                absl::FormatTime(test_clock->Now()));
   }
   JwtVerifier verifier(*secret, config.token_issuer, config.token_audience, &clock);
+  for (absl::string_view seed : absl::StrSplit(config.redis_cluster, ',', absl::SkipEmpty())) {
+    config.redis.cluster_seeds.emplace_back(absl::StripAsciiWhitespace(seed));
+  }
   absl::StatusOr<std::unique_ptr<RedisClient>> redis = RedisClient::Create(config.redis, &clock);
   if (!redis.ok()) {
     LogError("cannot start: ", redis.status().message());

@@ -109,6 +109,9 @@ class ServiceHost {
 struct ServiceConfig {
   ServerOptions server;
   RedisOptions redis;
+  // Some of a Redis Cluster's nodes, "host:port,host:port": when set, Redis is that cluster
+  // (RedisOptions::cluster_seeds) and --redis is not used.
+  std::string redis_cluster;
   std::string secret_file = "var/dev-secret";
   std::string token_issuer = std::string(kDefaultTokenIssuer);
   std::string token_audience = std::string(kDefaultTokenAudience);

@@ -1,0 +1,233 @@
+// RedisClient against a real Redis Cluster (three masters started by the test): each tenant's
+// keys on the node serving its slot, scripts by SHA there, redirections followed while slots
+// move, and the event log read across nodes.
+#include "common/testing/redis_cluster.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/redis/cluster_slots.h"
+#include "common/redis/event_log.h"
+#include "common/redis/redis_client.h"
+#include "common/testing/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace homecare {
+namespace {
+
+using ::homecare::testing::IsOk;
+using ::homecare::testing::RedisCluster;
+using ::homecare::testing::StatusIs;
+using ::testing::HasSubstr;
+
+std::string Key(const std::string& tenant, const std::string& name) {
+  return absl::StrCat("hc:{", tenant, "}:test:", name);
+}
+
+class RedisClusterTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto cluster = RedisCluster::Start({.masters = 3, .replicas_per_master = 0});
+    ASSERT_TRUE(cluster.ok()) << cluster.status();
+    cluster_ = cluster->release();
+  }
+  static void TearDownTestSuite() {
+    delete cluster_;
+    cluster_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(cluster_, nullptr);
+    for (int node = 0; node < cluster_->size(); ++node) {
+      ASSERT_TRUE(cluster_->Command(node, {"FLUSHALL"}).ok());
+    }
+    client_ = NewClient();
+  }
+
+  static std::unique_ptr<RedisClient> NewClient() {
+    RedisOptions options;
+    // One seed is enough: the client learns the rest from it.
+    options.cluster_seeds = {cluster_->address(0)};
+    options.pool_size = 2;
+    absl::StatusOr<std::unique_ptr<RedisClient>> client = RedisClient::Create(options);
+    EXPECT_TRUE(client.ok()) << client.status();
+    return client.ok() ? *std::move(client) : nullptr;
+  }
+
+  // A master other than the one serving `slot`.
+  static int OtherMaster(int slot) {
+    absl::StatusOr<int> owner = cluster_->MasterOf(slot);
+    EXPECT_TRUE(owner.ok()) << owner.status();
+    for (int other : {KeySlot("a"), KeySlot("b"), KeySlot("c"), KeySlot("d"), KeySlot("e")}) {
+      absl::StatusOr<int> node = cluster_->MasterOf(other);
+      if (node.ok() && *node != *owner) return *node;
+    }
+    return -1;
+  }
+
+  static RedisCluster* cluster_;
+  std::unique_ptr<RedisClient> client_;
+};
+
+RedisCluster* RedisClusterTest::cluster_ = nullptr;
+
+TEST_F(RedisClusterTest, EachTenantsKeysLiveOnTheNodeServingItsSlot) {
+  ASSERT_TRUE(client_->is_cluster());
+  for (int t = 0; t < 60; ++t) {
+    const std::string tenant = absl::StrCat("tenant-", t);
+    ASSERT_THAT(client_->Command({"SET", Key(tenant, "a"), tenant}).status(), IsOk());
+  }
+  std::set<int> nodes_with_keys;
+  for (int node = 0; node < cluster_->size(); ++node) {
+    absl::StatusOr<RedisReply> size = cluster_->Command(node, {"DBSIZE"});
+    ASSERT_TRUE(size.ok());
+    if (size->integer > 0) nodes_with_keys.insert(node);
+  }
+  EXPECT_EQ(nodes_with_keys.size(), 3u);  // the cluster shards them; no hand-made sharding
+  for (int t = 0; t < 60; ++t) {
+    const std::string tenant = absl::StrCat("tenant-", t);
+    absl::StatusOr<RedisReply> value = client_->Command({"GET", Key(tenant, "a")});
+    ASSERT_TRUE(value.ok()) << value.status();
+    EXPECT_EQ(value->str, tenant);
+    // And it is where the cluster says the slot lives.
+    absl::StatusOr<int> owner = cluster_->MasterOf(KeySlot(tenant));
+    ASSERT_TRUE(owner.ok());
+    EXPECT_EQ(cluster_->Command(*owner, {"GET", Key(tenant, "a")})->str, tenant);
+  }
+}
+
+TEST_F(RedisClusterTest, PipelinesSpanningTenantsReachEveryNode) {
+  std::vector<std::vector<std::string>> commands;
+  for (int t = 0; t < 20; ++t) {
+    commands.push_back({"SET", Key(absl::StrCat("p", t), "k"), absl::StrCat(t)});
+    commands.push_back({"GET", Key(absl::StrCat("p", t), "k")});
+  }
+  absl::StatusOr<std::vector<RedisReply>> replies = client_->Pipeline(commands);
+  ASSERT_TRUE(replies.ok()) << replies.status();
+  ASSERT_EQ(replies->size(), commands.size());
+  for (int t = 0; t < 20; ++t) {
+    EXPECT_EQ((*replies)[2 * t].str, "OK");
+    EXPECT_EQ((*replies)[2 * t + 1].str, absl::StrCat(t));
+  }
+}
+
+TEST_F(RedisClusterTest, ScriptsRunBySHAOnTheirTenantsNodeAndReloadAfterAFlush) {
+  const LuaScript script(
+      "set-and-get", "redis.call('SET', KEYS[1], ARGV[1]) return redis.call('GET', KEYS[2])", 2);
+  ASSERT_THAT(client_->LoadScripts({&script}), IsOk());
+  for (int t = 0; t < 12; ++t) {
+    const std::string tenant = absl::StrCat("s", t);
+    absl::StatusOr<RedisReply> reply =
+        client_->RunScript(script, {Key(tenant, "x"), Key(tenant, "x")}, {tenant});
+    ASSERT_TRUE(reply.ok()) << reply.status();
+    EXPECT_EQ(reply->str, tenant);
+  }
+  for (int node = 0; node < cluster_->size(); ++node) {
+    ASSERT_TRUE(cluster_->Command(node, {"SCRIPT", "FLUSH"}).ok());
+  }
+  std::vector<RedisClient::ScriptCall> calls;
+  for (int t = 0; t < 12; ++t) {
+    const std::string tenant = absl::StrCat("s", t);
+    calls.push_back({{Key(tenant, "y"), Key(tenant, "x")}, {"new"}});
+  }
+  absl::StatusOr<std::vector<RedisReply>> replies = client_->RunScriptPipeline(script, calls);
+  ASSERT_TRUE(replies.ok()) << replies.status();
+  for (int t = 0; t < 12; ++t) EXPECT_EQ((*replies)[t].str, absl::StrCat("s", t));
+}
+
+TEST_F(RedisClusterTest, AScriptGivenKeysOfTwoTenantsIsRefused) {
+  const LuaScript script("two-keys", "return redis.call('GET', KEYS[1])", 2);
+  // Two tenants whose slots differ: Redis refuses the keys of two slots in one call.
+  ASSERT_NE(KeySlot("alpha"), KeySlot("omega"));
+  EXPECT_THAT(client_->RunScript(script, {Key("alpha", "a"), Key("omega", "a")}, {}).status(),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("CROSSSLOT")));
+}
+
+TEST_F(RedisClusterTest, FollowsASlotThatMovedToAnotherNode) {
+  const std::string tenant = "mover";
+  ASSERT_THAT(client_->Command({"SET", Key(tenant, "a"), "before"}).status(), IsOk());
+  const int slot = KeySlot(tenant);
+  const int to = OtherMaster(slot);
+  ASSERT_GE(to, 0);
+  ASSERT_THAT(cluster_->MoveSlot(slot, to), IsOk());
+  ASSERT_EQ(*cluster_->MasterOf(slot), to);
+
+  // The client's map still names the old node, which answers MOVED: followed, map refreshed.
+  absl::StatusOr<RedisReply> value = client_->Command({"GET", Key(tenant, "a")});
+  ASSERT_TRUE(value.ok()) << value.status();
+  EXPECT_EQ(value->str, "before");
+  ASSERT_THAT(client_->Command({"SET", Key(tenant, "a"), "after"}).status(), IsOk());
+  EXPECT_EQ(cluster_->Command(to, {"GET", Key(tenant, "a")})->str, "after");
+}
+
+TEST_F(RedisClusterTest, FollowsAskWhileASlotIsMigrating) {
+  const std::string tenant = "migrating";
+  ASSERT_THAT(client_->Command({"SET", Key(tenant, "moved"), "1"}).status(), IsOk());
+  ASSERT_THAT(client_->Command({"SET", Key(tenant, "stayed"), "2"}).status(), IsOk());
+  const int slot = KeySlot(tenant);
+  const int from = *cluster_->MasterOf(slot);
+  const int to = OtherMaster(slot);
+  ASSERT_GE(to, 0);
+  ASSERT_THAT(cluster_->MoveSlot(slot, to, {Key(tenant, "moved")}, /*leave_migrating=*/true),
+              IsOk());
+  // The source answers ASK for the key it no longer has, and serves the one it still has.
+  EXPECT_THAT(cluster_->Command(from, {"GET", Key(tenant, "moved")})->str, HasSubstr("ASK"));
+  EXPECT_EQ(client_->Command({"GET", Key(tenant, "moved")})->str, "1");
+  EXPECT_EQ(client_->Command({"GET", Key(tenant, "stayed")})->str, "2");
+  absl::StatusOr<std::vector<RedisReply>> both =
+      client_->Pipeline({{"GET", Key(tenant, "moved")}, {"GET", Key(tenant, "stayed")}});
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_EQ((*both)[0].str, "1");
+  EXPECT_EQ((*both)[1].str, "2");
+  // Finish the move, so that the next test starts from a settled cluster.
+  ASSERT_THAT(cluster_->MoveSlot(slot, to), IsOk());
+}
+
+TEST_F(RedisClusterTest, TheEventLogReadsOneTenantBlockingAndManyAcrossNodes) {
+  RedisEventLog::Layout layout;
+  layout.key = [](absl::string_view tenant) { return Key(std::string(tenant), "events"); };
+  layout.field = "event";
+  layout.tenant_ids = [] { return absl::StatusOr<std::vector<std::string>>(); };
+  RedisEventLog log(client_.get(), layout);
+  const std::vector<std::string> tenants = {"ev-a", "ev-b", "ev-c", "ev-d", "ev-e", "ev-f"};
+  for (const std::string& tenant : tenants) {
+    ASSERT_THAT(
+        client_->Command({"XADD", layout.key(tenant), "*", "event", tenant + "-1"}).status(),
+        IsOk());
+  }
+  absl::StatusOr<std::unique_ptr<EventReader>> one = log.OpenReader(absl::Milliseconds(200));
+  ASSERT_TRUE(one.ok()) << one.status();
+  absl::StatusOr<std::vector<StoredEvent>> read =
+      (*one)->Read({{"ev-c", "0"}}, 10, absl::Milliseconds(200));
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->size(), 1u);
+  EXPECT_EQ((*read)[0].payload, "ev-c-1");
+  // Nothing new: the blocking read waits and comes back empty.
+  read = (*one)->Read({{"ev-c", (*read)[0].position}}, 10, absl::Milliseconds(100));
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_TRUE(read->empty());
+
+  StreamPositions every;
+  for (const std::string& tenant : tenants) every[tenant] = "0";
+  absl::StatusOr<std::unique_ptr<EventReader>> many = log.OpenReader(absl::Milliseconds(200));
+  ASSERT_TRUE(many.ok());
+  read = (*many)->Read(every, 10, absl::Milliseconds(200));
+  ASSERT_TRUE(read.ok()) << read.status();
+  std::set<std::string> payloads;
+  for (const StoredEvent& event : *read) payloads.insert(event.payload);
+  EXPECT_EQ(payloads.size(), tenants.size());
+}
+
+TEST_F(RedisClusterTest, ASeedThatIsNotHostAndPortIsRefused) {
+  RedisOptions options;
+  options.cluster_seeds = {"unix:/tmp/redis.sock"};
+  EXPECT_THAT(RedisClient::Create(options).status(), StatusIs(absl::StatusCode::kInvalidArgument));
+  options.cluster_seeds = {"nonsense"};
+  EXPECT_THAT(RedisClient::Create(options).status(), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(RedisClusterTest, PingAsksEveryMaster) { EXPECT_THAT(client_->Ping(), IsOk()); }
+
+}  // namespace
+}  // namespace homecare
