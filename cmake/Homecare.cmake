@@ -10,8 +10,11 @@ endfunction()
 # homecare_test(<name> SRCS <files...> DEPS <targets...> [LABELS <labels...>] [TIMEOUT <s>])
 #   A GoogleTest binary; each test case becomes a CTest test, listed when ctest runs (so the
 #   build never executes test binaries).
+#   With BOTH_REDIS, every test case runs twice: on one redis-server, and on a Redis Cluster
+#   (HOMECARE_TEST_REDIS=cluster, named "cluster/<test>", label "cluster"); the test's fixture
+#   starts whichever common/testing/test_redis.h says.
 function(homecare_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SRCS;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "BOTH_REDIS" "TIMEOUT" "SRCS;DEPS;LABELS" ${ARGN})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
@@ -22,6 +25,14 @@ function(homecare_test name)
     DISCOVERY_MODE PRE_TEST
     DISCOVERY_TIMEOUT 30
     PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
+  if(ARG_BOTH_REDIS)
+    gtest_discover_tests(${name}
+      DISCOVERY_MODE PRE_TEST
+      DISCOVERY_TIMEOUT 30
+      TEST_PREFIX "cluster/"
+      PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS};cluster"
+                 ENVIRONMENT "HOMECARE_TEST_REDIS=cluster")
+  endif()
 endfunction()
 
 # homecare_lua_scripts(<target> <header> <scripts...>)

@@ -45,9 +45,9 @@ class CheckInFixture : public SchedulingFixture {
   absl::StatusOr<std::unique_ptr<ServiceProcess>> StartCheckIn() {
     return ServiceProcess::Start(
         {.binary = HOMECARE_CHECKIN_BINARY,
-         .args = {"--redis", redis_->address(), "--secret-file", secret_.path(), "--scheduling",
-                  scheduling_->address(), "--scheduling-timeout", "1s", "--redis-timeout", "500ms",
-                  "--redis-breaker-open", "200ms"},
+         .args = WithRedis({"--secret-file", secret_.path(), "--scheduling", scheduling_->address(),
+                            "--scheduling-timeout", "1s", "--redis-timeout", "500ms",
+                            "--redis-breaker-open", "200ms"}),
          .clock = &clock_});
   }
 

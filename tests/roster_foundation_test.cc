@@ -10,9 +10,9 @@
 #include "common/client/channel.h"
 #include "common/server/grpc_status.h"
 #include "common/status/errors.h"
-#include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/test_redis.h"
 #include "common/testing/tokens.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -24,10 +24,10 @@ namespace {
 
 using ::homecare::testing::GrpcStatusIs;
 using ::homecare::testing::IsOk;
-using ::homecare::testing::RedisServer;
 using ::homecare::testing::ServiceProcess;
 using ::homecare::testing::StatusIs;
 using ::homecare::testing::TestClock;
+using ::homecare::testing::TestRedis;
 using ::homecare::testing::TestSecret;
 using roster::v1::RosterService;
 using ::testing::Contains;
@@ -38,16 +38,15 @@ using ::testing::UnorderedElementsAre;
 class RosterFoundationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto redis = RedisServer::Start();
+    auto redis = TestRedis::Start();
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = *std::move(redis);
   }
 
   // Starts homecare-roster; `extra` flags come after the defaults, so they win.
   void StartRoster(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {
-        "--redis",         redis_->address(), "--secret-file",        secret_.path(),
-        "--redis-timeout", "500ms",           "--redis-breaker-open", "200ms"};
+    std::vector<std::string> args = WithRedis({"--secret-file", secret_.path(), "--redis-timeout",
+                                               "500ms", "--redis-breaker-open", "200ms"});
     args.insert(args.end(), extra.begin(), extra.end());
     auto service = ServiceProcess::Start({.binary = HOMECARE_ROSTER_BINARY, .args = args});
     ASSERT_TRUE(service.ok()) << service.status();
@@ -113,7 +112,13 @@ class RosterFoundationTest : public ::testing::Test {
   }
 
   TestSecret secret_;
-  std::unique_ptr<RedisServer> redis_;
+  std::vector<std::string> WithRedis(std::vector<std::string> args) const {
+    std::vector<std::string> all = redis_->ServiceArgs();
+    all.insert(all.end(), args.begin(), args.end());
+    return all;
+  }
+
+  std::unique_ptr<TestRedis> redis_;
   std::unique_ptr<ServiceProcess> roster_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<RosterService::Stub> stub_;
@@ -354,10 +359,13 @@ TEST_F(RosterFoundationTest, PastTheInFlightLimitCallsAreResourceExhausted) {
 }
 
 TEST_F(RosterFoundationTest, ServesOnAUnixSocketToo) {
-  std::string socket = redis_->dir() + "/roster.sock";
+  const std::string dir = ::homecare::testing::MakeTempDir("hc-sock");
+  std::string socket = dir + "/roster.sock";
   StartRoster({"--unix-socket", socket});
   EXPECT_EQ(roster_->address(), "unix:" + socket);
   EXPECT_EQ(Health(), ServingStatus::kServing);
+  roster_.reset();
+  ::homecare::testing::RemoveTree(dir);
 }
 
 TEST_F(RosterFoundationTest, SigtermShutsDownCleanly) {
@@ -376,7 +384,7 @@ TEST_F(RosterFoundationTest, TheTestClockNeedsTheExplicitSettingAndThenSetsNow) 
   const absl::Time now =
       absl::FromCivil(absl::CivilSecond(2031, 2, 3, 4, 5, 6), absl::UTCTimeZone());
   TestClock clock(now);
-  std::vector<std::string> args = {"--redis", redis_->address(), "--secret-file", secret_.path()};
+  std::vector<std::string> args = WithRedis({"--secret-file", secret_.path()});
   std::vector<std::string> flag_only = args;
   flag_only.insert(flag_only.end(), {"--test-clock", clock.path()});
   auto refused = ServiceProcess::Start({.binary = HOMECARE_ROSTER_BINARY, .args = flag_only});
@@ -407,8 +415,8 @@ TEST_F(RosterFoundationTest, TheTestClockNeedsTheExplicitSettingAndThenSetsNow) 
 
 TEST_F(RosterFoundationTest, StartsWhileRedisIsDownAndServesOnceItIsUp) {
   ASSERT_THAT(redis_->Stop(), IsOk());
-  std::vector<std::string> args = {"--redis",      redis_->address(),      "--secret-file",
-                                   secret_.path(), "--redis-breaker-open", "100ms"};
+  std::vector<std::string> args =
+      WithRedis({"--secret-file", secret_.path(), "--redis-breaker-open", "100ms"});
   auto service = ServiceProcess::Start(
       {.binary = HOMECARE_ROSTER_BINARY, .args = args, .wait_for_serving = false});
   ASSERT_TRUE(service.ok()) << service.status();

@@ -12,10 +12,10 @@
 #include "common/client/channel.h"
 #include "common/server/grpc_status.h"
 #include "common/status/errors.h"
-#include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/subprocess.h"
+#include "common/testing/test_redis.h"
 #include "common/testing/tokens.h"
 #include "common/testing/watch_reader.h"
 #include "common/time/time.h"
@@ -32,8 +32,8 @@ namespace {
 using ::homecare::testing::GrpcOk;
 using ::homecare::testing::GrpcStatusIs;
 using ::homecare::testing::IsOk;
-using ::homecare::testing::RedisServer;
 using ::homecare::testing::ServiceProcess;
+using ::homecare::testing::TestRedis;
 using ::homecare::testing::TestSecret;
 using ::testing::Contains;
 using ::testing::ElementsAre;
@@ -72,13 +72,13 @@ class ChangeReader;
 class RosterServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto redis = RedisServer::Start();
+    auto redis = TestRedis::Start();
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = *std::move(redis);
     auto service = ServiceProcess::Start(
         {.binary = HOMECARE_ROSTER_BINARY,
-         .args = {"--redis", redis_->address(), "--secret-file", secret_.path(), "--redis-timeout",
-                  "500ms", "--redis-breaker-open", "200ms", "--shutdown-grace", "4s"}});
+         .args = WithRedis({"--secret-file", secret_.path(), "--redis-timeout", "500ms",
+                            "--redis-breaker-open", "200ms", "--shutdown-grace", "4s"})});
     ASSERT_TRUE(service.ok()) << service.status();
     roster_ = *std::move(service);
     stub_ = rv1::RosterService::NewStub(roster_->NewChannel());
@@ -190,7 +190,13 @@ class RosterServiceTest : public ::testing::Test {
   }
 
   TestSecret secret_;
-  std::unique_ptr<RedisServer> redis_;
+  std::vector<std::string> WithRedis(std::vector<std::string> args) const {
+    std::vector<std::string> all = redis_->ServiceArgs();
+    all.insert(all.end(), args.begin(), args.end());
+    return all;
+  }
+
+  std::unique_ptr<TestRedis> redis_;
   std::unique_ptr<ServiceProcess> roster_;
   std::unique_ptr<Stub> stub_;
 };

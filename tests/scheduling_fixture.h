@@ -19,11 +19,11 @@
 #include "common/client/channel.h"
 #include "common/server/grpc_status.h"
 #include "common/status/errors.h"
-#include "common/testing/redis_server.h"
 #include "common/testing/service_process.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/subprocess.h"
 #include "common/testing/test_clock.h"
+#include "common/testing/test_redis.h"
 #include "common/testing/tokens.h"
 #include "common/testing/watch_reader.h"
 #include "common/time/time.h"
@@ -94,13 +94,12 @@ inline sv1::VisitPattern Pattern(const std::string& id, int start_hour, int end_
 class SchedulingFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto redis = RedisServer::Start();
+    auto redis = TestRedis::Start();
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = *std::move(redis);
-    auto roster = ServiceProcess::Start(
-        {.binary = HOMECARE_ROSTER_BINARY,
-         .args = {"--redis", redis_->address(), "--secret-file", secret_.path()},
-         .clock = &clock_});
+    auto roster = ServiceProcess::Start({.binary = HOMECARE_ROSTER_BINARY,
+                                         .args = WithRedis({"--secret-file", secret_.path()}),
+                                         .clock = &clock_});
     ASSERT_TRUE(roster.ok()) << roster.status();
     roster_ = *std::move(roster);
     auto scheduling = StartScheduling();
@@ -128,12 +127,17 @@ class SchedulingFixture : public ::testing::Test {
     }
   }
 
+  // `args` after the flags that point a service at the test's Redis.
+  std::vector<std::string> WithRedis(std::vector<std::string> args) const {
+    std::vector<std::string> all = redis_->ServiceArgs();
+    all.insert(all.end(), args.begin(), args.end());
+    return all;
+  }
+
   // Another homecare-scheduling on the same Redis and roster (a replica).
   absl::StatusOr<std::unique_ptr<ServiceProcess>> StartScheduling(
       const std::vector<std::string>& more_args = {}) {
-    std::vector<std::string> args = {"--redis",
-                                     redis_->address(),
-                                     "--secret-file",
+    std::vector<std::string> args = {"--secret-file",
                                      secret_.path(),
                                      "--roster",
                                      roster_->address(),
@@ -147,7 +151,7 @@ class SchedulingFixture : public ::testing::Test {
                                      "200ms"};
     args.insert(args.end(), more_args.begin(), more_args.end());
     return ServiceProcess::Start(
-        {.binary = HOMECARE_SCHEDULING_BINARY, .args = std::move(args), .clock = &clock_});
+        {.binary = HOMECARE_SCHEDULING_BINARY, .args = WithRedis(args), .clock = &clock_});
   }
 
   // Runs carectl (HOMECARE_CARECTL_BINARY) with `args`: its exit code, and stdout with stderr.
@@ -360,7 +364,7 @@ class SchedulingFixture : public ::testing::Test {
   TestSecret secret_;
   // The services' "now": Monday 25 November 2030, 09:00 GMT, whatever the day of the run.
   TestClock clock_{absl::FromCivil(absl::CivilSecond(2030, 11, 25, 9, 0, 0), absl::UTCTimeZone())};
-  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<TestRedis> redis_;
   std::unique_ptr<ServiceProcess> roster_;
   std::unique_ptr<ServiceProcess> scheduling_;
   std::unique_ptr<Stub> stub_;

@@ -47,7 +47,6 @@ using ::homecare::testing::Local;
 using ::homecare::testing::London;
 using ::homecare::testing::NewClient;
 using ::homecare::testing::Pattern;
-using ::homecare::testing::RedisServer;
 using ::homecare::testing::ServiceProcess;
 using ::homecare::testing::Stub;
 using ::homecare::testing::TestClock;

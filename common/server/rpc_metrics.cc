@@ -37,29 +37,35 @@ class RpcMetricsInterceptor : public grpc::experimental::Interceptor {
     in_flight_.Add(1);
   }
 
-  ~RpcMetricsInterceptor() override {
-    in_flight_.Add(-1);
-    const std::string code = absl::StatusCodeToString(code_);
-    metrics_->handled.WithLabels({method_, code}).Increment();
-    metrics_->seconds.WithLabels({method_, code})
-        .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
-  }
+  // A call whose client went away before any status was sent ends here.
+  ~RpcMetricsInterceptor() override { Finish(absl::StatusCode::kCancelled); }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
-      // gRPC's codes and Abseil's are the same numbers.
-      code_ = static_cast<absl::StatusCode>(methods->GetSendStatus().error_code());
+      // Recorded before the status goes out, so that a client that has its answer finds the
+      // call counted. gRPC's codes and Abseil's are the same numbers.
+      Finish(static_cast<absl::StatusCode>(methods->GetSendStatus().error_code()));
     }
     methods->Proceed();
   }
 
  private:
+  void Finish(absl::StatusCode code) {
+    if (finished_) return;
+    finished_ = true;
+    in_flight_.Add(-1);
+    const std::string name = absl::StatusCodeToString(code);
+    metrics_->handled.WithLabels({method_, name}).Increment();
+    metrics_->seconds.WithLabels({method_, name})
+        .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+  }
+
   RpcMetrics* const metrics_;
   const std::string method_;
   Gauge& in_flight_;
   const std::chrono::steady_clock::time_point start_;
-  absl::StatusCode code_ = absl::StatusCode::kCancelled;
+  bool finished_ = false;
 };
 
 class RpcMetricsFactory : public grpc::experimental::ServerInterceptorFactoryInterface {

@@ -238,4 +238,62 @@ absl::Status RedisCluster::MoveSlot(int slot, int to, const std::vector<std::str
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<int>> RedisCluster::Masters() {
+  std::vector<int> masters;
+  for (int node = 0; node < size(); ++node) {
+    absl::StatusOr<RedisReply> role = Command(node, {"ROLE"});
+    if (role.ok() && !role->elements.empty() && role->elements[0].str == "master") {
+      masters.push_back(node);
+    }
+  }
+  if (masters.empty()) return absl::UnavailableError("no master answers");
+  return masters;
+}
+
+absl::Status RedisCluster::Stop() {
+  absl::Status result;
+  for (std::optional<Subprocess>& process : processes_) {
+    if (!process.has_value()) continue;
+    process->Signal(SIGCONT).IgnoreError();
+    result.Update(process->Terminate(absl::Seconds(10)).status());
+    process.reset();
+  }
+  return result;
+}
+
+absl::Status RedisCluster::Kill() {
+  absl::Status result;
+  for (std::optional<Subprocess>& process : processes_) {
+    if (!process.has_value()) continue;
+    result.Update(process->Signal(SIGKILL));
+    result.Update(process->Wait(absl::Seconds(10)).status());
+    process.reset();
+  }
+  return result;
+}
+
+absl::Status RedisCluster::Pause() {
+  absl::Status result;
+  for (std::optional<Subprocess>& process : processes_) {
+    if (process.has_value()) result.Update(process->Signal(SIGSTOP));
+  }
+  return result;
+}
+
+absl::Status RedisCluster::Resume() {
+  absl::Status result;
+  for (std::optional<Subprocess>& process : processes_) {
+    if (process.has_value()) result.Update(process->Signal(SIGCONT));
+  }
+  return result;
+}
+
+absl::Status RedisCluster::Restart() {
+  for (int node = 0; node < size(); ++node) {
+    if (processes_[node].has_value()) continue;
+    if (absl::Status launched = Launch(node); !launched.ok()) return launched;
+  }
+  return WaitUntilOk();
+}
+
 }  // namespace homecare::testing

@@ -44,6 +44,17 @@ class RedisCluster {
   absl::Status MoveSlot(int slot, int to, const std::vector<std::string>& keys = {},
                         bool leave_migrating = false);
 
+  // The nodes serving slots now.
+  absl::StatusOr<std::vector<int>> Masters();
+  // Every node at once: SIGTERM (Stop), SIGKILL (Kill), SIGSTOP and SIGCONT (Pause, Resume).
+  absl::Status Stop();
+  absl::Status Kill();
+  absl::Status Pause();
+  absl::Status Resume();
+  // Starts every stopped node again on its port, data and nodes.conf, and waits for
+  // cluster_state:ok.
+  absl::Status Restart();
+
  private:
   explicit RedisCluster(std::string dir) : dir_(std::move(dir)) {}
   absl::Status Launch(int node);
