@@ -7,6 +7,7 @@
 #include <mutex>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/redis/cluster_slots.h"
@@ -14,6 +15,69 @@
 
 namespace homecare {
 namespace {
+
+// Whether a command may change data, so that a write acknowledged to the caller has waited for
+// the replicas asked for (RedisOptions::min_replicas_acked). A script may write.
+bool MayWrite(const std::string& name) {
+  static constexpr const char* kReadOnly[] = {"GET",
+                                              "MGET",
+                                              "EXISTS",
+                                              "TTL",
+                                              "PTTL",
+                                              "TYPE",
+                                              "STRLEN",
+                                              "HGET",
+                                              "HGETALL",
+                                              "HMGET",
+                                              "HLEN",
+                                              "HEXISTS",
+                                              "SMEMBERS",
+                                              "SCARD",
+                                              "SISMEMBER",
+                                              "ZRANGE",
+                                              "ZREVRANGE",
+                                              "ZRANGEBYSCORE",
+                                              "ZREVRANGEBYSCORE",
+                                              "ZSCORE",
+                                              "ZCARD",
+                                              "ZCOUNT",
+                                              "ZRANK",
+                                              "ZMSCORE",
+                                              "LRANGE",
+                                              "LLEN",
+                                              "XRANGE",
+                                              "XREVRANGE",
+                                              "XREAD",
+                                              "XLEN",
+                                              "XINFO",
+                                              "KEYS",
+                                              "SCAN",
+                                              "PING",
+                                              "CLUSTER",
+                                              "INFO",
+                                              "SCRIPT",
+                                              "ROLE",
+                                              "DBSIZE",
+                                              "TIME",
+                                              "ECHO",
+                                              "ASKING",
+                                              "WAIT",
+                                              "EVALSHA_RO",
+                                              "EVAL_RO"};
+  const std::string upper = absl::AsciiStrToUpper(name);
+  for (const char* read_only : kReadOnly) {
+    if (upper == read_only) return false;
+  }
+  return true;
+}
+
+std::vector<std::vector<std::string>> WithWait(
+    const std::vector<std::vector<std::string>>& commands, int replicas, absl::Duration timeout) {
+  std::vector<std::vector<std::string>> waited = commands;
+  waited.push_back({"WAIT", absl::StrCat(replicas),
+                    absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(timeout)))});
+  return waited;
+}
 
 constexpr absl::string_view kErrorDomain = "homecare.redis";
 
@@ -60,6 +124,9 @@ absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(RedisOptions op
   static std::once_flag ignore_sigpipe;
   std::call_once(ignore_sigpipe, [] { signal(SIGPIPE, SIG_IGN); });
   if (options.pool_size < 1) return absl::InvalidArgumentError("redis pool size must be >= 1");
+  if (options.min_replicas_acked < 0) {
+    return absl::InvalidArgumentError("redis min replicas acked must be >= 0");
+  }
   if (options.cluster_seeds.empty()) {
     absl::StatusOr<RedisEndpoint> endpoint = RedisEndpoint::Parse(options.address);
     if (!endpoint.ok()) return endpoint.status();
@@ -369,8 +436,9 @@ absl::StatusOr<RedisReply> RedisClient::WithConnection(
 }
 
 absl::StatusOr<RedisReply> RedisClient::Command(const std::vector<std::string>& args) {
-  if (cluster_ != nullptr) {
-    absl::StatusOr<std::vector<RedisReply>> replies = ClusterPipeline({args});
+  if (cluster_ != nullptr ||
+      (options_.min_replicas_acked > 0 && !args.empty() && MayWrite(args.front()))) {
+    absl::StatusOr<std::vector<RedisReply>> replies = Pipeline({args});
     if (!replies.ok()) return replies.status();
     RedisReply reply = std::move(replies->front());
     if (reply.is_error()) return ErrorReplyToStatus(reply);
@@ -386,9 +454,19 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
     const std::vector<std::vector<std::string>>& commands) {
   if (commands.empty()) return std::vector<RedisReply>();
   if (cluster_ != nullptr) return ClusterPipeline(commands);
+  // WAIT goes on the same connection, after the writes: it counts the replicas that have this
+  // connection's last write.
+  const bool wait = options_.min_replicas_acked > 0 &&
+                    std::any_of(commands.begin(), commands.end(), [](const auto& command) {
+                      return !command.empty() && MayWrite(command.front());
+                    });
+  const absl::Duration wait_timeout = options_.command_timeout / 2;
   absl::StatusOr<RedisReply> wrapped =
       WithConnection([&](RedisConnection& connection) -> absl::StatusOr<RedisReply> {
-        absl::StatusOr<std::vector<RedisReply>> replies = connection.Pipeline(commands);
+        absl::StatusOr<std::vector<RedisReply>> replies =
+            wait
+                ? connection.Pipeline(WithWait(commands, options_.min_replicas_acked, wait_timeout))
+                : connection.Pipeline(commands);
         if (!replies.ok()) return replies.status();
         RedisReply array;
         array.type = RedisReply::Type::kArray;
@@ -396,6 +474,17 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
         return array;
       });
   if (!wrapped.ok()) return wrapped.status();
+  if (wait) {
+    const RedisReply acked = std::move(wrapped->elements.back());
+    wrapped->elements.pop_back();
+    if (acked.type != RedisReply::Type::kInteger || acked.integer < options_.min_replicas_acked) {
+      return absl::UnavailableError(absl::StrCat(
+          "written on redis ", endpoint_.ToString(), " but ",
+          acked.type == RedisReply::Type::kInteger ? absl::StrCat(acked.integer) : acked.str,
+          " of the ", options_.min_replicas_acked, " replicas asked for acknowledged it within ",
+          absl::FormatDuration(wait_timeout), "; retry"));
+    }
+  }
   return std::move(wrapped->elements);
 }
 

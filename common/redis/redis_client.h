@@ -40,6 +40,11 @@ struct RedisOptions {
   // with RESOURCE_EXHAUSTED.
   absl::Duration pool_wait_timeout = absl::Seconds(1);
   CircuitBreaker::Options breaker = {};
+  // A write is acknowledged only once WAIT says this many replicas of its master have it (0:
+  // once the master has it). Short of them within half the command timeout, the call is
+  // UNAVAILABLE: written on the master, not yet safe from its failover; the caller retries
+  // (every write is idempotent by request id). See the README for what each setting can lose.
+  int min_replicas_acked = 0;
   // When set, Redis is a Redis Cluster and these are some of its nodes ("host:port" each):
   // `address` is not used. Each node gets a pool and a breaker of its own.
   std::vector<std::string> cluster_seeds;

@@ -229,5 +229,88 @@ TEST_F(RedisClusterTest, ASeedThatIsNotHostAndPortIsRefused) {
 
 TEST_F(RedisClusterTest, PingAsksEveryMaster) { EXPECT_THAT(client_->Ping(), IsOk()); }
 
+TEST_F(RedisClusterTest, AWriteWaitsForTheReplicasAskedFor) {
+  // This suite's cluster has no replicas: asking for one refuses the write as unsafe.
+  RedisOptions options;
+  options.cluster_seeds = {cluster_->address(0)};
+  options.min_replicas_acked = 1;
+  options.command_timeout = absl::Milliseconds(400);
+  absl::StatusOr<std::unique_ptr<RedisClient>> client = RedisClient::Create(options);
+  ASSERT_TRUE(client.ok()) << client.status();
+  EXPECT_THAT((*client)->Command({"SET", Key("w", "a"), "1"}).status(),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("0 of the 1 replicas")));
+  // Reads do not wait.
+  EXPECT_THAT((*client)->Command({"GET", Key("w", "a")}).status(), IsOk());
+  options.min_replicas_acked = -1;
+  EXPECT_THAT(RedisClient::Create(options).status(), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+// A master killed with SIGKILL during a stream of writes: its replica takes over within the
+// cluster's failover time and the client finds it without a restart. With min_replicas_acked
+// = 1 every write it acknowledged is there afterwards; the new master has no replica until the
+// old one comes back as one, and writes to its slots are refused until then.
+TEST(RedisClusterFailoverTest, AKilledMasterLosesNoWriteAReplicaAcknowledged) {
+  auto cluster = RedisCluster::Start({.masters = 3, .replicas_per_master = 1});
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  RedisOptions options;
+  options.cluster_seeds = {(*cluster)->address(0), (*cluster)->address(1)};
+  options.min_replicas_acked = 1;
+  options.command_timeout = absl::Milliseconds(500);
+  options.connect_timeout = absl::Milliseconds(200);
+  options.breaker.open_duration = absl::Milliseconds(100);
+  options.breaker.max_open_duration = absl::Milliseconds(300);
+  absl::StatusOr<std::unique_ptr<RedisClient>> client = RedisClient::Create(options);
+  ASSERT_TRUE(client.ok()) << client.status();
+
+  const std::string tenant = "victim";
+  absl::StatusOr<int> victim = (*cluster)->MasterOf(KeySlot(tenant));
+  ASSERT_TRUE(victim.ok()) << victim.status();
+  std::vector<std::string> acknowledged;
+  int refused = 0;
+  int acknowledged_after_kill = 0;
+  std::optional<absl::Time> killed_at;
+  std::optional<absl::Duration> failed_over_after;
+  std::optional<absl::Duration> resumed_after;
+  const absl::Time deadline = absl::Now() + absl::Seconds(40);
+  for (int n = 0; absl::Now() < deadline && acknowledged_after_kill < 50; ++n) {
+    if (!killed_at && acknowledged.size() == 100) {
+      ASSERT_THAT((*cluster)->KillNode(*victim), IsOk());
+      killed_at = absl::Now();
+    }
+    if (killed_at && !failed_over_after) {
+      absl::StatusOr<int> master = (*cluster)->MasterOf(KeySlot(tenant));
+      if (master.ok() && *master != *victim) {
+        failed_over_after = absl::Now() - *killed_at;
+        ASSERT_THAT((*cluster)->RestartNode(*victim), IsOk());  // back, as a replica
+      }
+    }
+    const std::string key = Key(tenant, absl::StrCat("w", n));
+    if ((*client)->Command({"SET", key, "1"}).ok()) {
+      acknowledged.push_back(key);
+      if (killed_at) {
+        if (!resumed_after) resumed_after = absl::Now() - *killed_at;
+        ++acknowledged_after_kill;
+      }
+    } else {
+      ASSERT_TRUE(killed_at.has_value()) << "a write refused before the kill";
+      ++refused;
+      absl::SleepFor(absl::Milliseconds(20));  // the caller's retry
+    }
+  }
+  ASSERT_TRUE(failed_over_after.has_value()) << "no replica took over";
+  ASSERT_TRUE(resumed_after.has_value()) << "writes did not resume";
+  EXPECT_EQ(acknowledged_after_kill, 50);
+  EXPECT_GT(refused, 0);
+  std::printf("failover after %s; writes refused %d times, acknowledged again after %s\n",
+              absl::FormatDuration(absl::Trunc(*failed_over_after, absl::Milliseconds(1))).c_str(),
+              refused,
+              absl::FormatDuration(absl::Trunc(*resumed_after, absl::Milliseconds(1))).c_str());
+  for (const std::string& key : acknowledged) {
+    absl::StatusOr<RedisReply> value = (*client)->Command({"GET", key});
+    ASSERT_TRUE(value.ok()) << value.status();
+    EXPECT_EQ(value->str, "1") << key << " was acknowledged and is lost";
+  }
+}
+
 }  // namespace
 }  // namespace homecare

@@ -193,6 +193,9 @@ void ServiceConfig::RegisterFlags(FlagSet& flags) {
   flags.AddString("redis-cluster", &redis_cluster,
                   "A Redis Cluster instead of --redis: some of its nodes, host:port,host:port "
                   "(the rest are learnt from them)");
+  flags.AddInt("redis-min-replicas-acked", &redis.min_replicas_acked,
+               "Acknowledge a write only once this many replicas of its master have it (WAIT); "
+               "0: once the master has it");
   flags.AddString("redis-password", &redis.password, "Redis AUTH password, if any");
   flags.AddInt("redis-pool-size", &redis.pool_size, "Redis connections in the pool");
   flags.AddDuration("redis-connect-timeout", &redis.connect_timeout, "Redis connect timeout");

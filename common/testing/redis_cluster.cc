@@ -160,6 +160,11 @@ absl::Status RedisCluster::WaitUntilOk() {
     for (int node = 0; node < size() && all_ok; ++node) {
       absl::StatusOr<RedisReply> info = Command(node, {"CLUSTER", "INFO"});
       all_ok = info.ok() && absl::StrContains(info->str, "cluster_state:ok");
+      // A replica counts once it has synced with its master, so that WAIT finds it.
+      absl::StatusOr<RedisReply> role = Command(node, {"ROLE"});
+      if (all_ok && role.ok() && !role->elements.empty() && role->elements[0].str == "slave") {
+        all_ok = role->elements.size() > 3 && role->elements[3].str == "connected";
+      }
     }
     if (all_ok) return absl::OkStatus();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -248,6 +253,15 @@ absl::StatusOr<std::vector<int>> RedisCluster::Masters() {
   }
   if (masters.empty()) return absl::UnavailableError("no master answers");
   return masters;
+}
+
+absl::Status RedisCluster::KillNode(int node) {
+  std::optional<Subprocess>& process = processes_[node];
+  if (!process.has_value()) return absl::OkStatus();
+  if (absl::Status killed = process->Signal(SIGKILL); !killed.ok()) return killed;
+  absl::StatusOr<int> waited = process->Wait(absl::Seconds(10));
+  process.reset();
+  return waited.status();
 }
 
 absl::Status RedisCluster::Stop() {

@@ -46,6 +46,10 @@ class RedisCluster {
 
   // The nodes serving slots now.
   absl::StatusOr<std::vector<int>> Masters();
+  // kill -9 of one node, and starting it again on its port, data and nodes.conf (a master
+  // that was failed over comes back as a replica of its successor).
+  absl::Status KillNode(int node);
+  absl::Status RestartNode(int node) { return Launch(node); }
   // Every node at once: SIGTERM (Stop), SIGKILL (Kill), SIGSTOP and SIGCONT (Pause, Resume).
   absl::Status Stop();
   absl::Status Kill();
