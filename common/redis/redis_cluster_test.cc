@@ -3,7 +3,10 @@
 // move, and the event log read across nodes.
 #include "common/testing/redis_cluster.h"
 
+#include <atomic>
+#include <map>
 #include <set>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "common/redis/cluster_slots.h"
@@ -310,6 +313,79 @@ TEST(RedisClusterFailoverTest, AKilledMasterLosesNoWriteAReplicaAcknowledged) {
     ASSERT_TRUE(value.ok()) << value.status();
     EXPECT_EQ(value->str, "1") << key << " was acknowledged and is lost";
   }
+}
+
+// redis-cli --cluster reshard moving 2,000 slots while two writers run commands and scripts for
+// fifty tenants: every call succeeds (the client follows ASK, MOVED and TRYAGAIN itself) and
+// nothing is lost or done twice.
+TEST(RedisClusterReshardTest, MovingSlotsUnderTrafficFailsNoCall) {
+  auto cluster = RedisCluster::Start({.masters = 3, .replicas_per_master = 0});
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  RedisOptions options;
+  options.cluster_seeds = {(*cluster)->address(0)};
+  absl::StatusOr<std::unique_ptr<RedisClient>> client = RedisClient::Create(options);
+  ASSERT_TRUE(client.ok()) << client.status();
+  // Two keys of one tenant in one script: mid-migration, Redis answers TRYAGAIN when only one
+  // of them has moved.
+  const LuaScript script("count-twice",
+                         "redis.call('INCR', KEYS[1]) return redis.call('INCR', KEYS[2])", 2);
+  absl::StatusOr<std::vector<int>> masters = (*cluster)->Masters();
+  ASSERT_TRUE(masters.ok() && masters->size() == 3);
+  absl::StatusOr<std::string> from = (*cluster)->NodeId((*masters)[0]);
+  absl::StatusOr<std::string> to = (*cluster)->NodeId((*masters)[1]);
+  ASSERT_TRUE(from.ok() && to.ok());
+
+  const std::string dir = ::homecare::testing::MakeTempDir("hc-reshard");
+  absl::StatusOr<::homecare::testing::Subprocess> reshard = ::homecare::testing::Subprocess::Spawn(
+      {"redis-cli", "--cluster", "reshard", (*cluster)->address((*masters)[0]), "--cluster-from",
+       *from, "--cluster-to", *to, "--cluster-slots", "2000", "--cluster-pipeline", "5",
+       "--cluster-yes"},
+      dir + "/reshard.log");
+  ASSERT_TRUE(reshard.ok()) << reshard.status();
+  std::atomic<bool> done = false;
+  std::atomic<int> failed = 0;
+  std::vector<std::thread> writers;
+  std::vector<std::map<std::string, int>> counted(2);
+  std::vector<std::string> first_failure(2);
+  for (int w = 0; w < 2; ++w) {
+    writers.emplace_back([&, w] {
+      for (int n = 0; !done; ++n) {
+        const std::string tenant = absl::StrCat("r", w, "-", n % 50);
+        absl::StatusOr<RedisReply> reply =
+            client.value()->RunScript(script, {Key(tenant, "a"), Key(tenant, "b")}, {});
+        absl::StatusOr<RedisReply> set =
+            client.value()->Command({"SET", Key(tenant, "last"), absl::StrCat(n)});
+        if (reply.ok() && set.ok()) {
+          ++counted[w][tenant];
+        } else {
+          if (failed++ == 0) {
+            first_failure[w] = (reply.ok() ? set.status() : reply.status()).ToString();
+          }
+        }
+      }
+    });
+  }
+  absl::StatusOr<int> exit_status = reshard->Wait(absl::Seconds(120));
+  done = true;
+  for (std::thread& writer : writers) writer.join();
+  ASSERT_TRUE(exit_status.ok()) << exit_status.status();
+  EXPECT_EQ(*exit_status, 0) << ::homecare::testing::ReadFileOrEmpty(dir + "/reshard.log");
+  EXPECT_EQ(failed, 0) << first_failure[0] << first_failure[1];
+  int calls = 0;
+  for (const auto& tenants : counted) {
+    for (const auto& [tenant, count] : tenants) {
+      calls += count;
+      absl::StatusOr<RedisReply> a = client.value()->Command({"GET", Key(tenant, "a")});
+      absl::StatusOr<RedisReply> b = client.value()->Command({"GET", Key(tenant, "b")});
+      ASSERT_TRUE(a.ok() && b.ok());
+      EXPECT_EQ(a->str, absl::StrCat(count)) << tenant;
+      EXPECT_EQ(b->str, absl::StrCat(count)) << tenant;
+    }
+  }
+  std::printf("reshard of 2,000 slots under %d script+command pairs: %d failed\n", calls,
+              failed.load());
+  EXPECT_GT(calls, 100);
+  ::homecare::testing::RemoveTree(dir);
 }
 
 }  // namespace

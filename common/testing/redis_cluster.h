@@ -44,6 +44,8 @@ class RedisCluster {
   absl::Status MoveSlot(int slot, int to, const std::vector<std::string>& keys = {},
                         bool leave_migrating = false);
 
+  // The node's cluster id (CLUSTER MYID).
+  absl::StatusOr<std::string> NodeId(int node);
   // The nodes serving slots now.
   absl::StatusOr<std::vector<int>> Masters();
   // kill -9 of one node, and starting it again on its port, data and nodes.conf (a master
@@ -62,7 +64,6 @@ class RedisCluster {
  private:
   explicit RedisCluster(std::string dir) : dir_(std::move(dir)) {}
   absl::Status Launch(int node);
-  absl::StatusOr<std::string> NodeId(int node);
   absl::Status WaitUntilOk();
 
   std::string dir_;
