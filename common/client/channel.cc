@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/server/grpc_status.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -28,7 +29,12 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, Milliseconds(options.max_reconnect_backoff));
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, Milliseconds(options.keepalive_time));
   args.SetMaxReceiveMessageSize(options.max_message_bytes);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  // Round robin over every address the target resolves to: the replicas of a service listed
+  // here, or every pod behind a headless Kubernetes Service ("dns:///roster:50051").
+  args.SetServiceConfigJSON(R"({"loadBalancingConfig": [{"round_robin": {}}]})");
+  const std::string target =
+      absl::StrContains(address, ',') ? absl::StrCat("ipv4:", address) : address;
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
 }
 
 void PrepareContext(grpc::ClientContext& context, absl::string_view token, absl::Duration timeout) {

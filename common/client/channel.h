@@ -22,7 +22,8 @@ struct ChannelOptions {
   int max_message_bytes = 4 << 20;
 };
 
-// An insecure channel to "host:port" or "unix:/path".
+// An insecure channel to "host:port", "unix:/path", any gRPC target ("dns:///roster:50051"), or
+// several replicas' "ip:port,ip:port"; calls go round robin over every address.
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
                                            const ChannelOptions& options = {});
 
