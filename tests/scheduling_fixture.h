@@ -97,9 +97,10 @@ class SchedulingFixture : public ::testing::Test {
     auto redis = TestRedis::Start();
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = *std::move(redis);
-    auto roster = ServiceProcess::Start({.binary = HOMECARE_ROSTER_BINARY,
-                                         .args = WithRedis({"--secret-file", secret_.path()}),
-                                         .clock = &clock_});
+    auto roster =
+        ServiceProcess::Start({.binary = HOMECARE_ROSTER_BINARY,
+                               .args = WithRedis({"--secret-file", secret_.path(), "--access-log"}),
+                               .clock = &clock_});
     ASSERT_TRUE(roster.ok()) << roster.status();
     roster_ = *std::move(roster);
     auto scheduling = StartScheduling();

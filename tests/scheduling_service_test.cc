@@ -12,7 +12,9 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/api/resume_token.h"
 #include "common/client/channel.h"
 #include "common/server/grpc_status.h"
@@ -993,6 +995,65 @@ TEST_F(SchedulingServiceTest, CarectlDrivesTheRealService) {
            "{\"client_id\": \"cli_nobody\"}"});
   EXPECT_EQ(missing, 1);
   EXPECT_THAT(missing_output, ::testing::StartsWith("error: NOT_FOUND: "));
+}
+
+// Every call has a request id: the caller's, when it sends a sane one, else a new one; it comes
+// back in the response's metadata, is on the service's log lines (--access-log: one a call) and
+// goes with the calls the service makes to the roster, onto the roster's lines.
+TEST_F(SchedulingServiceTest, ARequestIdFollowsACallIntoTheRosterAndTheLogs) {
+  auto traced = StartScheduling({"--access-log"});
+  ASSERT_TRUE(traced.ok()) << traced.status();
+  auto stub = sv1::SchedulingService::NewStub((*traced)->NewChannel());
+  auto create = [&](const std::string& name, const std::string& request_id,
+                    std::string* echoed) -> grpc::Status {
+    sv1::CreateClientRequest request;
+    *request.mutable_client() = NewClient(name);
+    request.set_request_id(absl::StrCat("client-", name));
+    sv1::Client created;
+    grpc::ClientContext context;
+    PrepareContext(context, Coordinator(), absl::Seconds(10));
+    if (!request_id.empty()) context.AddMetadata("x-request-id", request_id);
+    grpc::Status status = stub->CreateClient(&context, request, &created);
+    auto found = context.GetServerInitialMetadata().find("x-request-id");
+    if (found != context.GetServerInitialMetadata().end()) {
+      echoed->assign(found->second.data(), found->second.size());
+    }
+    return status;
+  };
+  std::string echoed;
+  ASSERT_THAT(create("Edna Traced", "trace-42.a_b:c", &echoed), GrpcOk());
+  EXPECT_EQ(echoed, "trace-42.a_b:c");
+  // A new client's locality is checked against the tenant's, which scheduling asks the roster.
+  auto logged = [](const testing::ServiceProcess& service, const std::string& needle) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (absl::Now() < deadline) {
+      if (absl::StrContains(service.log(), needle)) return true;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return false;
+  };
+  EXPECT_TRUE(logged(**traced,
+                     "\"message\":\"rpc\",\"request_id\":\"trace-42.a_b:c\",\"method\":"
+                     "\"/homecare.scheduling.v1.SchedulingService/CreateClient\",\"code\":\"OK\""))
+      << (*traced)->log();
+  EXPECT_TRUE(logged(*roster_,
+                     "\"request_id\":\"trace-42.a_b:c\",\"method\":\"/"
+                     "homecare.roster.v1.RosterService/"))
+      << roster_->log();
+
+  // No id, or one not kept as it is (spaces, too long): a new one, sent back and logged.
+  for (const std::string& given :
+       {std::string(), std::string("has spaces"), std::string(65, 'x')}) {
+    echoed.clear();
+    ASSERT_THAT(create(absl::StrCat("Olive ", given.size()), given, &echoed), GrpcOk());
+    EXPECT_EQ(echoed.size(), 32u) << echoed;
+    EXPECT_NE(echoed, given);
+    EXPECT_TRUE(logged(**traced, absl::StrCat("\"request_id\":\"", echoed, "\"")));
+  }
+  // Every line of the log is one JSON object.
+  for (absl::string_view line : absl::StrSplit((*traced)->log(), '\n', absl::SkipEmpty())) {
+    EXPECT_TRUE(absl::StartsWith(line, "{\"time\":\"") && absl::EndsWith(line, "}")) << line;
+  }
 }
 
 }  // namespace

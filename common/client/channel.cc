@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/logging/log.h"
 #include "common/server/grpc_status.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
@@ -40,6 +41,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
 void PrepareContext(grpc::ClientContext& context, absl::string_view token, absl::Duration timeout) {
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   if (!token.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  // A call made while working on another carries its request id on.
+  if (!CurrentRequestId().empty()) context.AddMetadata("x-request-id", CurrentRequestId());
 }
 
 absl::string_view ServingStatusName(ServingStatus status) {

@@ -42,6 +42,12 @@ absl::Status CallRunner::Overloaded() const {
       absl::StrCat("server busy: ", limiter_->limit(), " requests in flight; retry later"));
 }
 
+std::string CallRunner::RequestId(const grpc::ServerContextBase& context) {
+  auto found = context.client_metadata().find("x-request-id");
+  if (found == context.client_metadata().end()) return "";
+  return std::string(found->second.data(), found->second.size());
+}
+
 void CallRunner::LogIfServerFault(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kInternal:

@@ -26,6 +26,7 @@
 #include "common/auth/principal.h"
 #include "common/concurrency/in_flight_limiter.h"
 #include "common/concurrency/worker_pool.h"
+#include "common/logging/log.h"
 #include "common/server/grpc_status.h"
 
 namespace homecare {
@@ -70,14 +71,16 @@ class CallRunner {
       reactor->Finish(ToGrpcStatus(Overloaded()));
       return reactor;
     }
-    bool queued = pool_->Submit([this, context, reactor, principal = *std::move(principal),
-                                 work = std::move(work)]() mutable {
-      absl::Status status = NotStartable(*context);
-      if (status.ok()) status = work(principal);
-      limiter_->Release();
-      LogIfServerFault(status);
-      reactor->Finish(ToGrpcStatus(status));
-    });
+    bool queued =
+        pool_->Submit([this, context, reactor, principal = *std::move(principal),
+                       request_id = RequestId(*context), work = std::move(work)]() mutable {
+          ScopedRequestId scope(std::move(request_id));
+          absl::Status status = NotStartable(*context);
+          if (status.ok()) status = work(principal);
+          limiter_->Release();
+          LogIfServerFault(status);
+          reactor->Finish(ToGrpcStatus(status));
+        });
     if (!queued) {
       limiter_->Release();
       reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down"));
@@ -100,6 +103,9 @@ class CallRunner {
   }
 
   WorkerPool& pool() const { return *pool_; }
+
+  // The call's x-request-id (the RPC observer puts a sane one in every call's metadata).
+  static std::string RequestId(const grpc::ServerContextBase& context);
   InFlightLimiter& limiter() const { return *limiter_; }
 
  private:

@@ -16,7 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "common/logging/log.h"
 #include "common/metrics/metrics_server.h"
-#include "common/server/rpc_metrics.h"
+#include "common/server/rpc_observer.h"
 #include "common/server/test_clock.h"
 #include "grpc/health/v1/health.pb.h"
 
@@ -84,7 +84,7 @@ absl::Status ServiceHost::Start(const std::vector<grpc::Service*>& services) {
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &selected_port);
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(NewRpcMetricsInterceptor(&DefaultMetrics()));
+  interceptors.push_back(NewRpcObserver(&DefaultMetrics(), options_.access_log));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
@@ -187,6 +187,8 @@ void ServiceConfig::RegisterFlags(FlagSet& flags) {
   flags.AddInt("max-watches", &server.max_watches,
                "Watches (server streams) open at once, each a thread and a Redis connection; "
                "past it RESOURCE_EXHAUSTED");
+  flags.AddBool("access-log", &server.access_log,
+                "Log one line a call: method, status code, milliseconds, request id");
   flags.AddDuration("shutdown-grace", &server.shutdown_grace,
                     "How long shutdown waits for calls and streams to finish");
   flags.AddString("redis", &redis.address, "Redis: host:port or unix:/path/to/socket");

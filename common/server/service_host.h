@@ -52,6 +52,8 @@ struct ServerOptions {
   // a new watch is RESOURCE_EXHAUSTED. Carers' phones each hold one while they are online.
   int max_watches = 512;
   int max_message_bytes = 4 << 20;
+  // One log line a call (common/server/rpc_observer.h).
+  bool access_log = false;
   absl::Duration shutdown_grace = absl::Seconds(10);
   absl::Duration health_interval = absl::Milliseconds(500);
   absl::Duration keepalive_time = absl::Seconds(60);
