@@ -6,7 +6,9 @@
 #include <latch>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/client/channel.h"
 #include "common/server/grpc_status.h"
 #include "common/status/errors.h"
@@ -425,6 +427,30 @@ TEST_F(RosterFoundationTest, StartsWhileRedisIsDownAndServesOnceItIsUp) {
   EXPECT_EQ(Health(), ServingStatus::kNotServing);
   ASSERT_THAT(redis_->Restart(), IsOk());
   EXPECT_TRUE(HealthBecomes(ServingStatus::kServing));
+}
+
+// A second server on a taken port does not start, and says why on its log, where gRPC's own
+// messages are JSON lines like the service's.
+TEST_F(RosterFoundationTest, APortInUseStopsStartUpAndEveryLogLineIsJson) {
+  StartRoster();
+  const std::string port = roster_->address().substr(roster_->address().rfind(':') + 1);
+  auto second =
+      ServiceProcess::Start({.binary = HOMECARE_ROSTER_BINARY,
+                             .args = WithRedis({"--secret-file", secret_.path(), "--port", port})});
+  ASSERT_FALSE(second.ok());
+  const std::string log(second.status().message());
+  EXPECT_THAT(log, HasSubstr("\"source\":\"grpc "));
+  EXPECT_THAT(log, HasSubstr("cannot start"));
+  bool any = false;
+  for (absl::string_view line : absl::StrSplit(log, '\n', absl::SkipEmpty())) {
+    if (!absl::StartsWith(line, "{")) continue;  // the status's own text before the log
+    any = true;
+    EXPECT_TRUE(absl::EndsWith(line, "}")) << line;
+  }
+  EXPECT_TRUE(any) << log;
+  for (absl::string_view line : absl::StrSplit(log, '\n', absl::SkipEmpty())) {
+    EXPECT_FALSE(absl::StartsWith(line, "E1") || absl::StartsWith(line, "I1")) << line;
+  }
 }
 
 }  // namespace

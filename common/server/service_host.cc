@@ -1,5 +1,6 @@
 #include "common/server/service_host.h"
 
+#include <grpc/support/log.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
@@ -218,6 +219,12 @@ void ServiceConfig::RegisterFlags(FlagSet& flags) {
 
 int RunServiceMain(int argc, char** argv, const ServiceMainSpec& spec) {
   SetLogPrefix(spec.program);
+  // gRPC's own messages become lines of the service's log, JSON like the rest.
+  gpr_set_log_function([](gpr_log_func_args* args) {
+    const LogLevel level =
+        args->severity == GPR_LOG_SEVERITY_ERROR ? LogLevel::kError : LogLevel::kInfo;
+    Log(level, args->message, {{"source", absl::StrCat("grpc ", args->file, ":", args->line)}});
+  });
   ServiceConfig config;
   config.server.service_name = spec.service_name;
   config.server.port = spec.default_port;
