@@ -27,6 +27,19 @@ using ::homecare::testing::ServiceProcess;
 using ::homecare::testing::TestSecret;
 using roster::v1::RosterService;
 
+roster::v1::CreateTenantRequest TenantRequest(const std::string& id) {
+  roster::v1::CreateTenantRequest request;
+  request.set_request_id(absl::StrCat("req-", id));
+  request.mutable_tenant()->set_tenant_id(id);
+  request.mutable_tenant()->set_display_name(absl::StrCat("Provider ", id));
+  request.mutable_tenant()->set_time_zone("Europe/London");
+  auto* locality = request.mutable_tenant()->add_localities();
+  locality->set_locality_id("north");
+  locality->set_display_name("North");
+  request.mutable_tenant()->set_minimum_hourly_pay_pence(1260);
+  return request;
+}
+
 TEST(ClusterTest, TheRosterServesTenantsFromEveryMaster) {
   auto cluster = RedisCluster::Start({.masters = 3, .replicas_per_master = 0});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
@@ -44,15 +57,7 @@ TEST(ClusterTest, TheRosterServesTenantsFromEveryMaster) {
     const std::string id = absl::StrCat("provider-", t);
     tenants.push_back(id);
     masters.insert(*(*cluster)->MasterOf(KeySlot(id)));
-    roster::v1::CreateTenantRequest request;
-    request.set_request_id(absl::StrCat("req-", id));
-    request.mutable_tenant()->set_tenant_id(id);
-    request.mutable_tenant()->set_display_name(absl::StrCat("Provider ", t));
-    request.mutable_tenant()->set_time_zone("Europe/London");
-    auto* locality = request.mutable_tenant()->add_localities();
-    locality->set_locality_id("north");
-    locality->set_display_name("North");
-    request.mutable_tenant()->set_minimum_hourly_pay_pence(1260);
+    const roster::v1::CreateTenantRequest request = TenantRequest(id);
     roster::v1::Tenant created;
     grpc::ClientContext context;
     PrepareContext(context, token, absl::Seconds(10));
@@ -111,15 +116,7 @@ TEST(ClusterTest, TwoReplicasShareTheCallsOfOneChannel) {
   const std::string token = secret.Token(Role::kOperator, "");
   for (int t = 0; t < 20; ++t) {
     const std::string id = absl::StrCat("shared-", t);
-    roster::v1::CreateTenantRequest request;
-    request.set_request_id(absl::StrCat("req-", id));
-    request.mutable_tenant()->set_tenant_id(id);
-    request.mutable_tenant()->set_display_name(id);
-    request.mutable_tenant()->set_time_zone("Europe/London");
-    auto* locality = request.mutable_tenant()->add_localities();
-    locality->set_locality_id("north");
-    locality->set_display_name("North");
-    request.mutable_tenant()->set_minimum_hourly_pay_pence(1260);
+    const roster::v1::CreateTenantRequest request = TenantRequest(id);
     roster::v1::Tenant created;
     grpc::ClientContext context;
     PrepareContext(context, token, absl::Seconds(10));

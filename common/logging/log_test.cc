@@ -19,10 +19,9 @@ TEST(LogTest, ALineIsOneJsonObject) {
 }
 
 TEST(LogTest, EscapesWhatJsonNeeds) {
-  EXPECT_THAT(FormatLogLine(LogLevel::kError, kTime, "s", "a \"quote\", a \\ and\n\t\x01 é", "",
-                            {}),
-              ::testing::HasSubstr(
-                  "\"message\":\"a \\\"quote\\\", a \\\\ and\\n\\t\\u0001 é\"}\n"));
+  EXPECT_THAT(
+      FormatLogLine(LogLevel::kError, kTime, "s", "a \"quote\", a \\ and\n\t\x01 é", "", {}),
+      ::testing::HasSubstr("\"message\":\"a \\\"quote\\\", a \\\\ and\\n\\t\\u0001 é\"}\n"));
 }
 
 TEST(LogTest, RequestIdsNestAndEndWithTheirScope) {

@@ -48,29 +48,17 @@ std::string Number(double value) {
   return absl::StrFormat("%.17g", value);
 }
 
-std::string EscapeHelp(const std::string& text) {
+// The text format's escapes: backslash and newline everywhere, the double quote in label values
+// (which are quoted).
+std::string Escape(const std::string& text, bool quoted) {
   std::string out;
   for (char c : text) {
     if (c == '\\') {
       out += "\\\\";
     } else if (c == '\n') {
       out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string EscapeLabelValue(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '"') {
+    } else if (quoted && c == '"') {
       out += "\\\"";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
     } else {
       out += c;
     }
@@ -83,8 +71,8 @@ std::string Labels(const std::vector<std::string>& names, const std::vector<std:
                    const std::string& extra = "") {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
-    absl::StrAppend(&out, out.empty() ? "" : ",", names[i], "=\"", EscapeLabelValue(values[i]),
-                    "\"");
+    absl::StrAppend(&out, out.empty() ? "" : ",", names[i], "=\"",
+                    Escape(values[i], /*quoted=*/true), "\"");
   }
   if (!extra.empty()) absl::StrAppend(&out, out.empty() ? "" : ",", extra);
   return out.empty() ? out : absl::StrCat("{", out, "}");
@@ -230,8 +218,8 @@ std::string MetricsRegistry::Render() const {
   std::string out;
   for (const auto& [name, entry] : families_) {
     static constexpr const char* kTypeNames[] = {"counter", "gauge", "histogram"};
-    absl::StrAppend(&out, "# HELP ", name, " ", EscapeHelp(entry.help), "\n# TYPE ", name, " ",
-                    kTypeNames[static_cast<int>(entry.type)], "\n");
+    absl::StrAppend(&out, "# HELP ", name, " ", Escape(entry.help, /*quoted=*/false), "\n# TYPE ",
+                    name, " ", kTypeNames[static_cast<int>(entry.type)], "\n");
     switch (entry.type) {
       case Type::kCounter:
         RenderScalars(name, entry.label_names,
