@@ -115,6 +115,9 @@ struct RedisClient::Cluster {
   std::vector<RedisClient*> owner = std::vector<RedisClient*>(kClusterSlots, nullptr);
   std::vector<RedisClient*> masters;
   absl::Time refreshed = absl::InfinitePast();
+  // Which node a refresh after a failed call asks, in turn, so that a stalled one is not asked
+  // every time.
+  size_t next_to_ask = 0;
 };
 
 absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(RedisOptions options,
@@ -161,7 +164,7 @@ RedisClient* RedisClient::NodeLocked(const RedisEndpoint& endpoint) {
   return node.get();
 }
 
-absl::Status RedisClient::RefreshSlots(bool force) {
+absl::Status RedisClient::RefreshSlots(bool force, const RedisClient* failed) {
   std::vector<RedisClient*> ask;
   {
     std::lock_guard<std::mutex> lock(cluster_->mutex);
@@ -171,8 +174,17 @@ absl::Status RedisClient::RefreshSlots(bool force) {
       return absl::OkStatus();
     }
     cluster_->refreshed = now;
-    ask = cluster_->masters;
-    for (const RedisEndpoint& seed : cluster_->seeds) ask.push_back(NodeLocked(seed));
+    auto add = [&ask, failed](RedisClient* node) {
+      if (node != failed && std::find(ask.begin(), ask.end(), node) == ask.end()) {
+        ask.push_back(node);
+      }
+    };
+    for (RedisClient* master : cluster_->masters) add(master);
+    for (const RedisEndpoint& seed : cluster_->seeds) add(NodeLocked(seed));
+    if (failed != nullptr && ask.size() > 1) {
+      RedisClient* next = ask[cluster_->next_to_ask++ % ask.size()];
+      ask = {next};
+    }
   }
   absl::Status last = absl::UnavailableError("no redis cluster node to ask for its slots");
   for (RedisClient* node : ask) {
@@ -279,7 +291,9 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::ClusterPipeline(
       absl::StatusOr<std::vector<RedisReply>> answered = node->Pipeline(batch);
       if (!answered.ok()) {
         // The node may have failed over: learn the new master for the caller's retry.
-        if (absl::IsUnavailable(answered.status())) RefreshSlots(/*force=*/false).IgnoreError();
+        if (absl::IsUnavailable(answered.status())) {
+          RefreshSlots(/*force=*/false, /*failed=*/node).IgnoreError();
+        }
         return answered.status();
       }
       for (size_t m = 0; m < members.size(); ++m) {
@@ -511,6 +525,15 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::RunScriptPipeline(
       return absl::InternalError(absl::StrCat("script ", script.name(), " takes ",
                                               script.num_keys(), " keys, given ",
                                               call.keys.size()));
+    }
+    // Refused here on a single Redis too, so that a script reaching outside its tenant's hash
+    // tag fails every test that runs it, not only those run on a cluster.
+    for (const std::string& key : call.keys) {
+      if (KeySlot(key) != KeySlot(call.keys.front())) {
+        return absl::InternalError(absl::StrCat(
+            "script ", script.name(), " given keys of more than one slot (", call.keys.front(),
+            ", ", key, "): every key of a script must be in one tenant's hash tag"));
+      }
     }
     std::vector<std::string>& evalsha = commands.emplace_back();
     evalsha.reserve(3 + call.keys.size() + call.args.size());

@@ -47,7 +47,7 @@ struct RedisOptions {
   int min_replicas_acked = 0;
   // When set, Redis is a Redis Cluster and these are some of its nodes ("host:port" each):
   // `address` is not used. Each node gets a pool and a breaker of its own.
-  std::vector<std::string> cluster_seeds;
+  std::vector<std::string> cluster_seeds = {};
 };
 
 class RedisClient {
@@ -116,8 +116,10 @@ class RedisClient {
   // ASKING, for that command only) and TRYAGAIN, a few times at most.
   absl::StatusOr<std::vector<RedisReply>> ClusterPipeline(
       const std::vector<std::vector<std::string>>& commands);
-  // CLUSTER SLOTS from a known node, at most every 100 ms unless `force`.
-  absl::Status RefreshSlots(bool force);
+  // CLUSTER SLOTS from a known node (each asked in turn until one answers), at most every
+  // 100 ms unless `force`. After `failed` failed a call, from one other node only: any node
+  // that answers knows of a failover, and each stalled node asked costs the caller a timeout.
+  absl::Status RefreshSlots(bool force, const RedisClient* failed = nullptr);
   // The node client for `endpoint`, made on first use (cluster_->mutex held).
   RedisClient* NodeLocked(const RedisEndpoint& endpoint);
   // The node serving `key`'s slot (any master for none); refreshes an empty map first.
