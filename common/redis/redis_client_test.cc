@@ -167,6 +167,21 @@ TEST_F(RedisClientTest, ScriptPipelineRunsEachCallAloneAndReloadsAfterFlush) {
   EXPECT_THAT(client->RunScriptPipeline(script, {{{}, {}}}), StatusIs(absl::StatusCode::kInternal));
 }
 
+TEST_F(RedisClientTest, AScriptGivenKeysOutsideOneHashTagIsRefusedOnOneServerToo) {
+  auto client = MakeClient();
+  LuaScript script("two_keys", "return redis.call('SET', KEYS[2], KEYS[1])", 2);
+  EXPECT_THAT(client->RunScript(script, {"hc:{alpha}:a", "hc:{alpha}:b"}, {}), IsOk());
+  EXPECT_THAT(client->RunScript(script, {"hc:{alpha}:a", "hc:{omega}:b"}, {}),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("more than one slot")));
+  EXPECT_THAT(client->RunScript(script, {"hc:{alpha}:a", "hc:global"}, {}),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("hc:global")));
+  // One bad call refuses its whole pipeline before anything is sent.
+  EXPECT_THAT(client->RunScriptPipeline(
+                  script, {{{"hc:{alpha}:a", "hc:{alpha}:c"}, {}}, {{"hc:{alpha}:a", "x"}, {}}}),
+              StatusIs(absl::StatusCode::kInternal));
+  EXPECT_EQ(server_->Command({"EXISTS", "hc:{omega}:b", "hc:global", "hc:{alpha}:c"})->integer, 0);
+}
+
 TEST_F(RedisClientTest, ManyThreadsShareASmallPool) {
   RedisOptions options;
   options.pool_size = 3;
