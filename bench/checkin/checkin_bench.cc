@@ -26,6 +26,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "bench/checkin/checkin_supply.h"
 #include "bench/load/load_generator.h"
 #include "bench/load/service_bench.h"
 #include "bench/scheduling/provider.h"
@@ -47,47 +48,6 @@ namespace rv1 = roster::v1;
 namespace sv1 = scheduling::v1;
 using cv1::CheckInService;
 using sv1::SchedulingService;
-
-// A carer on a visit: what one phone checks in and out of.
-struct Pair {
-  std::string visit_id;
-  int carer = 0;
-  common::v1::GeoPoint home;
-  int64_t version = 0;  // the visit's version once assigned
-};
-
-// Runs `work(i)` for i in [0, count) on `threads` threads; false if any returned false.
-template <typename Work>
-bool ParallelFor(int count, int threads, Work work) {
-  std::atomic<int> next{0};
-  std::atomic<bool> ok{true};
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (int i = next++; i < count && ok; i = next++) {
-        if (!work(i)) ok = false;
-      }
-    });
-  }
-  for (std::thread& thread : pool) thread.join();
-  return ok;
-}
-
-// A phone's event at the client's door, tapped and sent now with its clock right.
-template <typename Request>
-Request Event(const Pair& pair, const std::string& event_id) {
-  Request request;
-  request.set_event_id(event_id);
-  request.set_visit_id(pair.visit_id);
-  request.set_method(cv1::CHECK_IN_METHOD_GPS);
-  *request.mutable_location() = pair.home;
-  request.mutable_location()->set_latitude(pair.home.latitude() + 0.0001);  // 11 m away
-  request.set_accuracy_meters(10);
-  const google::protobuf::Timestamp now = TimeToProto(absl::Now());
-  *request.mutable_device_time() = now;
-  *request.mutable_sent_time() = now;
-  return request;
-}
 
 int Main(int argc, char** argv) {
   ServiceBenchFlags bench;
@@ -141,88 +101,29 @@ int Main(int argc, char** argv) {
   testing::ServiceProcess& service = **started;
 
   const std::string token = secret.Token(Role::kCoordinator, kBenchTenant);
-  auto scheduling = SchedulingService::NewStub(stack->scheduling->NewChannel());
-  auto roster = rv1::RosterService::NewStub(stack->roster->NewChannel());
-  const absl::CivilDay monday = NextMonday();
-  absl::StatusOr<std::vector<std::string>> seeded = SeedCarers(*roster, token, carer_count);
-  absl::Status seeding = seeded.status();
-  if (seeding.ok()) seeding = SeedClients(*scheduling, token, clients, monday);
-  if (seeding.ok()) seeding = GenerateDays(*scheduling, token, monday, days);
-  absl::StatusOr<std::vector<sv1::Visit>> visits = absl::CancelledError("not seeded");
-  if (seeding.ok()) {
-    visits = ListDays(*scheduling, token, monday, days);
-    seeding = visits.status();
-  }
-  if (!seeding.ok()) {
-    std::cerr << seeding.message() << "\n";
+  absl::StatusOr<std::vector<CheckInPair>> staffed =
+      StaffProvider(stack->roster->NewChannel(), stack->scheduling->NewChannel(), secret,
+                    {.tenant = kBenchTenant,
+                     .clients = clients,
+                     .carers = carer_count,
+                     .first_day = NextMonday(),
+                     .days = days});
+  RedisOptions redis_options;
+  redis_options.address = redis.address();
+  absl::StatusOr<std::unique_ptr<RedisClient>> follower_check = RedisClient::Create(redis_options);
+  absl::Status followed = staffed.status();
+  if (followed.ok()) followed = follower_check.status();
+  if (followed.ok()) followed = WaitUntilFollowed(**follower_check, *staffed, absl::Minutes(5));
+  if (!followed.ok()) {
+    std::cerr << followed.message() << "\n";
     return 1;
   }
-  const std::vector<std::string>& carers = *seeded;
-  std::vector<std::string> carer_tokens;
-  for (const std::string& carer : carers) {
-    carer_tokens.push_back(secret.Token(Role::kCarer, kBenchTenant, carer));
-  }
-  std::map<std::string, common::v1::GeoPoint> homes;
-  {
-    sv1::ListClientsRequest request;
-    request.set_page_size(200);
-    do {
-      sv1::ListClientsResponse page;
-      grpc::ClientContext context;
-      PrepareContext(context, token, absl::Seconds(30));
-      if (grpc::Status status = scheduling->ListClients(&context, request, &page); !status.ok()) {
-        std::cerr << "ListClients: " << status.error_message() << "\n";
-        return 1;
-      }
-      for (const sv1::Client& client : page.clients())
-        homes[client.client_id()] = client.location();
-      request.set_page_token(page.next_page_token());
-    } while (!request.page_token().empty());
-  }
-  std::vector<Pair> pairs;
-  for (const Staffing& staffing : OneCarerEach(*visits, carer_count)) {
-    pairs.push_back(
-        {staffing.visit->visit_id(), staffing.carer, homes[staffing.visit->client_id()], 0});
-  }
-  const bool staffed = ParallelFor(static_cast<int>(pairs.size()), 8, [&](int i) {
-    static thread_local auto stub = SchedulingService::NewStub(stack->scheduling->NewChannel());
-    sv1::AssignCarersRequest request;
-    request.set_visit_id(pairs[i].visit_id);
-    request.add_carer_ids(carers[pairs[i].carer]);
-    sv1::AssignCarersResponse response;
-    grpc::ClientContext context;
-    PrepareContext(context, token, absl::Seconds(30));
-    grpc::Status status = stub->AssignCarers(&context, request, &response);
-    if (!status.ok()) {
-      std::cerr << "AssignCarers: " << status.error_message() << "\n";
-      return false;
-    }
-    pairs[i].version = response.visit().version();
-    return true;
-  });
-  if (!staffed) return 1;
-  // The check-in service has each visit as assigned once its view holds that version.
-  const absl::Time give_up = absl::Now() + absl::Minutes(5);
-  for (const Pair& pair : pairs) {
-    const std::string key = absl::StrCat("hc:{", kBenchTenant, "}:checkin:visit:", pair.visit_id);
-    while (true) {
-      absl::StatusOr<RedisReply> seen = redis.Command({"HGET", key, "v"});
-      int64_t version = 0;
-      if (seen.ok() && absl::SimpleAtoi(seen->str, &version) && version >= pair.version) break;
-      if (absl::Now() > give_up) {
-        std::cerr << "the check-in service did not follow the assignments within 5 minutes\n";
-        return 1;
-      }
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-  }
+  const std::vector<CheckInPair>& pairs = *staffed;
   // What a visit's view costs, from a sample of them.
   int64_t view_bytes = 0;
   int views = 0;
   for (size_t i = 0; i < pairs.size(); i += std::max<size_t>(1, pairs.size() / 200)) {
-    absl::StatusOr<RedisReply> usage =
-        redis.Command({"MEMORY", "USAGE",
-                       absl::StrCat("hc:{", kBenchTenant, "}:checkin:visit:", pairs[i].visit_id)});
+    absl::StatusOr<RedisReply> usage = redis.Command({"MEMORY", "USAGE", CheckInViewKey(pairs[i])});
     if (usage.ok()) {
       view_bytes += usage->integer;
       ++views;
@@ -232,25 +133,8 @@ int Main(int argc, char** argv) {
   // Each row takes the next visits of the supply.
   std::atomic<size_t> next_in{0};
   std::atomic<size_t> checked_in{0};
-  auto check_in_calls = [&](int) -> std::function<bool()> {
-    auto stub = std::shared_ptr(CheckInService::NewStub(service.NewChannel()));
-    return [&, stub]() {
-      const size_t index = next_in++;
-      if (index >= pairs.size()) return false;  // the supply is used up: give --days
-      const Pair& pair = pairs[index];
-      cv1::CheckInRequest request = Event<cv1::CheckInRequest>(pair, absl::StrCat("in-", index));
-      cv1::CheckInResponse response;
-      grpc::ClientContext context;
-      PrepareContext(context, carer_tokens[pair.carer], absl::Seconds(10));
-      grpc::Status status = stub->CheckIn(&context, request, &response);
-      if (!status.ok() || !response.exceptions().empty()) {
-        std::cerr << "CheckIn: " << status.error_message() << response.ShortDebugString() << "\n";
-        return false;
-      }
-      ++checked_in;
-      return true;
-    };
-  };
+  const CallFactory check_in_calls =
+      CheckInCalls([&service] { return service.NewChannel(); }, pairs, next_in, checked_in);
   // SyncEvents: 25 visits' check-ins and check-outs queued by one phone. The queue mixes carers
   // (a coordinator's token may send any carer's), so that a call is 50 events of 25 visits.
   constexpr int kVisitsPerSync = 25;
@@ -261,14 +145,16 @@ int Main(int argc, char** argv) {
       if (first + kVisitsPerSync > pairs.size()) return false;
       cv1::SyncEventsRequest request;
       for (size_t index = first; index < first + kVisitsPerSync; ++index) {
-        const Pair& pair = pairs[index];
+        const CheckInPair& pair = pairs[index];
         // Queued while offline: in 40 minutes ago, out 10 minutes ago.
-        cv1::CheckInRequest in = Event<cv1::CheckInRequest>(pair, absl::StrCat("in-", index));
-        in.set_carer_id(carers[pair.carer]);
+        cv1::CheckInRequest in =
+            EventAtTheDoor<cv1::CheckInRequest>(pair, absl::StrCat("in-", index));
+        in.set_carer_id(pair.carer_id);
         *in.mutable_device_time() = TimeToProto(absl::Now() - absl::Minutes(40));
         *request.add_events()->mutable_check_in() = std::move(in);
-        cv1::CheckOutRequest out = Event<cv1::CheckOutRequest>(pair, absl::StrCat("out-", index));
-        out.set_carer_id(carers[pair.carer]);
+        cv1::CheckOutRequest out =
+            EventAtTheDoor<cv1::CheckOutRequest>(pair, absl::StrCat("out-", index));
+        out.set_carer_id(pair.carer_id);
         *out.mutable_device_time() = TimeToProto(absl::Now() - absl::Minutes(10));
         *request.add_events()->mutable_check_out() = std::move(out);
       }
@@ -305,15 +191,16 @@ int Main(int argc, char** argv) {
   // Every visit checked in is checked out (not timed: a check-out costs what a check-in does),
   // so that the memory is that of completed records.
   const size_t records = checked_in.load();
+  auto check_out_stub = CheckInService::NewStub(service.NewChannel());
   const bool completed = ParallelFor(static_cast<int>(records), 8, [&](int index) {
-    static thread_local auto stub = CheckInService::NewStub(service.NewChannel());
-    const Pair& pair = pairs[index];
-    cv1::CheckOutRequest request = Event<cv1::CheckOutRequest>(pair, absl::StrCat("out-", index));
+    const CheckInPair& pair = pairs[index];
+    cv1::CheckOutRequest request =
+        EventAtTheDoor<cv1::CheckOutRequest>(pair, absl::StrCat("out-", index));
     request.set_visit_outcome(cv1::VISIT_OUTCOME_COMPLETED);
     cv1::CheckOutResponse response;
     grpc::ClientContext context;
-    PrepareContext(context, carer_tokens[pair.carer], absl::Seconds(10));
-    grpc::Status status = stub->CheckOut(&context, request, &response);
+    PrepareContext(context, pair.carer_token, absl::Seconds(10));
+    grpc::Status status = check_out_stub->CheckOut(&context, request, &response);
     if (!status.ok()) std::cerr << "CheckOut: " << status.error_message() << "\n";
     return status.ok();
   });

@@ -39,10 +39,12 @@ absl::Duration ServiceBenchFlags::warmup() const {
   return smoke ? absl::Milliseconds(50) : absl::Seconds(1);
 }
 
-CallFactory HealthCheckCalls(const testing::ServiceProcess& service) {
-  return [&service](int) -> std::function<bool()> {
+namespace {
+
+CallFactory HealthCheckCallsOn(std::function<std::shared_ptr<grpc::Channel>()> new_channel) {
+  return [new_channel](int) -> std::function<bool()> {
     std::shared_ptr<grpc::health::v1::Health::Stub> stub =
-        grpc::health::v1::Health::NewStub(service.NewChannel());
+        grpc::health::v1::Health::NewStub(new_channel());
     return [stub] {
       grpc::ClientContext context;
       PrepareContext(context, "", absl::Seconds(10));
@@ -51,6 +53,16 @@ CallFactory HealthCheckCalls(const testing::ServiceProcess& service) {
       return stub->Check(&context, request, &response).ok();
     };
   };
+}
+
+}  // namespace
+
+CallFactory HealthCheckCalls(const testing::ServiceProcess& service) {
+  return HealthCheckCallsOn([&service] { return service.NewChannel(); });
+}
+
+CallFactory HealthCheckCalls(const std::string& target) {
+  return HealthCheckCallsOn([target] { return MakeChannel(target); });
 }
 
 bool AllSucceeded(const std::vector<LoadResult>& results) {

@@ -42,6 +42,8 @@ absl::Status CreateBenchTenant(const testing::ServiceProcess& roster,
 
 // The baseline: each worker calls Health/Check on its own channel to `service`.
 CallFactory HealthCheckCalls(const testing::ServiceProcess& service);
+// The same on its own channel to `target` (MakeChannel: several replicas go round robin).
+CallFactory HealthCheckCalls(const std::string& target);
 
 // Redis's used_memory (INFO memory): what a benchmark's data costs is the difference before and
 // after seeding it.

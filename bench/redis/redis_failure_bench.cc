@@ -30,7 +30,7 @@ namespace {
 
 struct Row {
   std::string name;
-  absl::Duration median;
+  absl::Duration median = absl::ZeroDuration();
   int failed = 0;  // calls that did not end as the row expects
 };
 

@@ -9,9 +9,14 @@
 namespace homecare::testing {
 
 absl::StatusOr<std::unique_ptr<TestRedis>> TestRedis::Start() {
-  auto redis = std::unique_ptr<TestRedis>(new TestRedis());
   const char* kind = std::getenv("HOMECARE_TEST_REDIS");
-  if (kind != nullptr && std::string_view(kind) == "cluster") {
+  return Start(kind != nullptr && std::string_view(kind) == "cluster" ? Kind::kCluster
+                                                                      : Kind::kSingle);
+}
+
+absl::StatusOr<std::unique_ptr<TestRedis>> TestRedis::Start(Kind kind) {
+  auto redis = std::unique_ptr<TestRedis>(new TestRedis());
+  if (kind == Kind::kCluster) {
     absl::StatusOr<std::unique_ptr<RedisCluster>> cluster =
         RedisCluster::Start({.masters = 3, .replicas_per_master = 1});
     if (!cluster.ok()) return cluster.status();

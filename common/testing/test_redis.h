@@ -19,7 +19,10 @@ namespace homecare::testing {
 
 class TestRedis {
  public:
+  enum class Kind { kSingle, kCluster };
+  // The kind HOMECARE_TEST_REDIS asks for (a single server unless it says "cluster").
   static absl::StatusOr<std::unique_ptr<TestRedis>> Start();
+  static absl::StatusOr<std::unique_ptr<TestRedis>> Start(Kind kind);
   ~TestRedis();
 
   bool is_cluster() const { return cluster_ != nullptr; }

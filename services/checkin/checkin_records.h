@@ -59,7 +59,7 @@ class CheckInRecords {
   // record changed since it was read.
   struct StoreOutcome {
     bool stored = false;
-    std::optional<EventSeen> earlier;
+    std::optional<EventSeen> earlier = std::nullopt;
   };
   // `board` (when given) is logged as the visit's board entry in the same write; so for the
   // writes below.

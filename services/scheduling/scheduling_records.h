@@ -124,7 +124,7 @@ class SchedulingRecords {
   struct WriteOutcome {
     bool written = false;
     // When the request_id was used before: its record, and nothing was written.
-    std::optional<RequestRecord> earlier;
+    std::optional<RequestRecord> earlier = std::nullopt;
   };
   // ABORTED (kConcurrentWriteReason) when the visit or a checked carer-day changed since it
   // was read; NOT_FOUND when the visit is gone.
