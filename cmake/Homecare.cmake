@@ -10,9 +10,13 @@ endfunction()
 # homecare_test(<name> SRCS <files...> DEPS <targets...> [LABELS <labels...>] [TIMEOUT <s>])
 #   A GoogleTest binary; each test case becomes a CTest test, listed when ctest runs (so the
 #   build never executes test binaries).
-#   With BOTH_REDIS, every test case runs twice: on one redis-server, and on a Redis Cluster
-#   (HOMECARE_TEST_REDIS=cluster, named "cluster/<test>", label "cluster"); the test's fixture
-#   starts whichever common/testing/test_redis.h says.
+#   With BOTH_REDIS, every test case runs twice: on one redis-server with one process of each
+#   service, and on a Redis Cluster with two of each behind round robin (HOMECARE_TEST_STACK=
+#   cluster, named "cluster/<test>", label "cluster"); the fixtures start what
+#   common/testing/test_redis.h and service_process.h say.
+#   CMake 3.25's gtest_discover_tests flattens list-valued PROPERTIES in PRE_TEST mode (a second
+#   label or variable becomes a property name, and the rest is lost), so each property here has
+#   one value; the test cluster_variants_run_on_a_cluster checks that it arrived.
 function(homecare_test name)
   cmake_parse_arguments(ARG "BOTH_REDIS" "TIMEOUT" "SRCS;DEPS;LABELS" ${ARGN})
   if(NOT ARG_TIMEOUT)
@@ -30,8 +34,7 @@ function(homecare_test name)
       DISCOVERY_MODE PRE_TEST
       DISCOVERY_TIMEOUT 30
       TEST_PREFIX "cluster/"
-      PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS};cluster"
-                 ENVIRONMENT "HOMECARE_TEST_REDIS=cluster")
+      PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS cluster ENVIRONMENT HOMECARE_TEST_STACK=cluster)
   endif()
 endfunction()
 

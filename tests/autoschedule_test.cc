@@ -303,13 +303,19 @@ TEST_F(AutoScheduleTest, ACoordinatorsChangeDuringTheSolveIsKept) {
 }
 
 TEST_F(AutoScheduleTest, OneSolvePerTenantAndDateAcrossReplicasAndALimitPerServer) {
-  absl::StatusOr<std::unique_ptr<testing::ServiceProcess>> replica = StartScheduling();
+  // Two servers of one process each, so that "this server" is one process.
+  absl::StatusOr<std::unique_ptr<testing::ServiceProcess>> server =
+      StartScheduling({}, /*replicas=*/1);
+  ASSERT_TRUE(server.ok()) << server.status();
+  absl::StatusOr<std::unique_ptr<testing::ServiceProcess>> replica =
+      StartScheduling({}, /*replicas=*/1);
   ASSERT_TRUE(replica.ok()) << replica.status();
+  auto here = sv1::SchedulingService::NewStub((*server)->NewChannel());
   auto other = sv1::SchedulingService::NewStub((*replica)->NewChannel());
   grpc::ClientContext context;
   PrepareContext(context, Coordinator(), absl::Seconds(60));
   std::unique_ptr<grpc::ClientReader<sv1::AutoScheduleUpdate>> reader =
-      stub_->AutoSchedule(&context, Tuesday(20));
+      here->AutoSchedule(&context, Tuesday(20));
   sv1::AutoScheduleUpdate update;
   ASSERT_TRUE(reader->Read(&update));  // solving
 
@@ -319,7 +325,7 @@ TEST_F(AutoScheduleTest, OneSolvePerTenantAndDateAcrossReplicasAndALimitPerServe
   sv1::AutoScheduleRequest wednesday = Tuesday();
   *wednesday.mutable_date() = Day(2030, 12, 4);
   wednesday.set_dry_run(true);
-  EXPECT_THAT(Run(wednesday).status, GrpcStatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED))
+  EXPECT_THAT(Run(wednesday, here.get()).status, GrpcStatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED))
       << "one solve at a time on this server";
   const Streamed wednesday_elsewhere = Run(wednesday, other.get());
   EXPECT_THAT(wednesday_elsewhere.status, GrpcOk())

@@ -46,11 +46,13 @@ class RosterFoundationTest : public ::testing::Test {
   }
 
   // Starts homecare-roster; `extra` flags come after the defaults, so they win.
-  void StartRoster(std::vector<std::string> extra = {}) {
+  // `replicas`: 0 for what the test stack says, 1 for a test of one process.
+  void StartRoster(std::vector<std::string> extra = {}, int replicas = 0) {
     std::vector<std::string> args = WithRedis({"--secret-file", secret_.path(), "--redis-timeout",
                                                "500ms", "--redis-breaker-open", "200ms"});
     args.insert(args.end(), extra.begin(), extra.end());
-    auto service = ServiceProcess::Start({.binary = HOMECARE_ROSTER_BINARY, .args = args});
+    auto service = ServiceProcess::Start(
+        {.binary = HOMECARE_ROSTER_BINARY, .args = args, .replicas = replicas});
     ASSERT_TRUE(service.ok()) << service.status();
     roster_ = *std::move(service);
     channel_ = roster_->NewChannel();
@@ -272,7 +274,8 @@ TEST_F(RosterFoundationTest, StoppedRedisIsUnavailableThenRecoversWithoutRestart
 
 TEST_F(RosterFoundationTest, StalledRedisFailsFastThroughTheBreaker) {
   // A long open period so that the breaker stays open for the whole measurement.
-  StartRoster({"--redis-timeout", "700ms", "--redis-breaker-open", "60s"});
+  // One process: each replica has a breaker of its own.
+  StartRoster({"--redis-timeout", "700ms", "--redis-breaker-open", "60s"}, /*replicas=*/1);
   ASSERT_THAT(redis_->Pause(), IsOk());
   roster::v1::Tenant tenant;
   // The first calls wait out the Redis timeout; three failures open the breaker (the health
@@ -363,7 +366,7 @@ TEST_F(RosterFoundationTest, PastTheInFlightLimitCallsAreResourceExhausted) {
 TEST_F(RosterFoundationTest, ServesOnAUnixSocketToo) {
   const std::string dir = ::homecare::testing::MakeTempDir("hc-sock");
   std::string socket = dir + "/roster.sock";
-  StartRoster({"--unix-socket", socket});
+  StartRoster({"--unix-socket", socket}, /*replicas=*/1);  // one process on the socket
   EXPECT_EQ(roster_->address(), "unix:" + socket);
   EXPECT_EQ(Health(), ServingStatus::kServing);
   roster_.reset();

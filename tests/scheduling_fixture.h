@@ -135,9 +135,10 @@ class SchedulingFixture : public ::testing::Test {
     return all;
   }
 
-  // Another homecare-scheduling on the same Redis and roster (a replica).
+  // Another homecare-scheduling on the same Redis and roster (a replica); `replicas` as
+  // ServiceProcess::Options has it (1 for a test of one process).
   absl::StatusOr<std::unique_ptr<ServiceProcess>> StartScheduling(
-      const std::vector<std::string>& more_args = {}) {
+      const std::vector<std::string>& more_args = {}, int replicas = 0) {
     std::vector<std::string> args = {"--secret-file",
                                      secret_.path(),
                                      "--roster",
@@ -151,8 +152,10 @@ class SchedulingFixture : public ::testing::Test {
                                      "--redis-breaker-open",
                                      "200ms"};
     args.insert(args.end(), more_args.begin(), more_args.end());
-    return ServiceProcess::Start(
-        {.binary = HOMECARE_SCHEDULING_BINARY, .args = WithRedis(args), .clock = &clock_});
+    return ServiceProcess::Start({.binary = HOMECARE_SCHEDULING_BINARY,
+                                  .args = WithRedis(args),
+                                  .clock = &clock_,
+                                  .replicas = replicas});
   }
 
   // Runs carectl (HOMECARE_CARECTL_BINARY) with `args`: its exit code, and stdout with stderr.

@@ -440,7 +440,8 @@ TEST_F(SchedulingServiceTest, PreferredAndExcludedCarersMustBeCarersOfTheProvide
 // hundreds of rules must still reach it as INVALID_ARGUMENT with readable details, not as
 // RESOURCE_EXHAUSTED "received initial metadata size exceeds limit".
 TEST_F(SchedulingServiceTest, ManyViolationsReachAClientWithDefaultLimits) {
-  auto channel = grpc::CreateChannel(scheduling_->address(), grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel(ChannelTarget(scheduling_->address()),
+                                     grpc::InsecureChannelCredentials());
   auto stub = sv1::SchedulingService::NewStub(channel);
   auto call = [&](auto method, const auto& request, auto* response) {
     grpc::ClientContext context;
@@ -493,8 +494,9 @@ TEST_F(SchedulingServiceTest, ManyViolationsReachAClientWithDefaultLimits) {
 TEST_F(SchedulingServiceTest, ErrorDetailsDecodeWithTheStandardGoogleRpcNames) {
   const std::string log = testing::MakeTempDir("python") + "/client.log";
   auto process = testing::Subprocess::Spawn(
-      {HOMECARE_DEBIAN_PYTHON, HOMECARE_STANDARD_STATUS_CLIENT, "--address", scheduling_->address(),
-       "--token", Coordinator(), "--protoc", HOMECARE_PROTOC, "--proto-dir", HOMECARE_PROTO_DIR},
+      {HOMECARE_DEBIAN_PYTHON, HOMECARE_STANDARD_STATUS_CLIENT, "--address",
+       ChannelTarget(scheduling_->address()), "--token", Coordinator(), "--protoc", HOMECARE_PROTOC,
+       "--proto-dir", HOMECARE_PROTO_DIR},
       log);
   ASSERT_TRUE(process.ok()) << process.status();
   absl::StatusOr<int> exit = process->Wait(absl::Seconds(60));

@@ -33,9 +33,12 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
   // Round robin over every address the target resolves to: the replicas of a service listed
   // here, or every pod behind a headless Kubernetes Service ("dns:///roster:50051").
   args.SetServiceConfigJSON(R"({"loadBalancingConfig": [{"round_robin": {}}]})");
-  const std::string target =
-      absl::StrContains(address, ',') ? absl::StrCat("ipv4:", address) : address;
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(ChannelTarget(address), grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+std::string ChannelTarget(const std::string& address) {
+  return absl::StrContains(address, ',') ? absl::StrCat("ipv4:", address) : address;
 }
 
 void PrepareContext(grpc::ClientContext& context, absl::string_view token, absl::Duration timeout) {

@@ -22,6 +22,10 @@ struct ChannelOptions {
   int max_message_bytes = 4 << 20;
 };
 
+// The gRPC target of an address: "ip:port,ip:port" (several replicas) becomes "ipv4:ip:port,...";
+// any other ("host:port", "unix:/path", "dns:///roster:50051") is a target already.
+std::string ChannelTarget(const std::string& address);
+
 // An insecure channel to "host:port", "unix:/path", any gRPC target ("dns:///roster:50051"), or
 // several replicas' "ip:port,ip:port"; calls go round robin over every address.
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,

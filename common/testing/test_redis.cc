@@ -8,10 +8,13 @@
 
 namespace homecare::testing {
 
+bool ClusterTestStack() {
+  const char* stack = std::getenv("HOMECARE_TEST_STACK");
+  return stack != nullptr && std::string_view(stack) == "cluster";
+}
+
 absl::StatusOr<std::unique_ptr<TestRedis>> TestRedis::Start() {
-  const char* kind = std::getenv("HOMECARE_TEST_REDIS");
-  return Start(kind != nullptr && std::string_view(kind) == "cluster" ? Kind::kCluster
-                                                                      : Kind::kSingle);
+  return Start(ClusterTestStack() ? Kind::kCluster : Kind::kSingle);
 }
 
 absl::StatusOr<std::unique_ptr<TestRedis>> TestRedis::Start(Kind kind) {

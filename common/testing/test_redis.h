@@ -1,5 +1,5 @@
 // The Redis an integration test runs its services on: one redis-server on a unix socket, or a
-// Redis Cluster of three masters with a replica each when HOMECARE_TEST_REDIS=cluster. CTest
+// Redis Cluster of three masters with a replica each when HOMECARE_TEST_STACK=cluster. CTest
 // runs every integration test both ways (the cluster's runs are named "cluster/..."), so that
 // one fixture covers both and no test is copied.
 #ifndef HOMECARE_COMMON_TESTING_TEST_REDIS_H_
@@ -17,10 +17,14 @@
 
 namespace homecare::testing {
 
+// Whether HOMECARE_TEST_STACK=cluster: a Redis Cluster (TestRedis) and two processes of each
+// service (ServiceProcess), as CTest's "cluster/..." runs set it.
+bool ClusterTestStack();
+
 class TestRedis {
  public:
   enum class Kind { kSingle, kCluster };
-  // The kind HOMECARE_TEST_REDIS asks for (a single server unless it says "cluster").
+  // The kind the test stack asks for (ClusterTestStack).
   static absl::StatusOr<std::unique_ptr<TestRedis>> Start();
   static absl::StatusOr<std::unique_ptr<TestRedis>> Start(Kind kind);
   ~TestRedis();
