@@ -528,8 +528,9 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::RunScriptPipeline(
     }
     // Refused here on a single Redis too, so that a script reaching outside its tenant's hash
     // tag fails every test that runs it, not only those run on a cluster.
+    const int slot = call.keys.empty() ? 0 : KeySlot(call.keys.front());
     for (const std::string& key : call.keys) {
-      if (KeySlot(key) != KeySlot(call.keys.front())) {
+      if (KeySlot(key) != slot) {
         return absl::InternalError(absl::StrCat(
             "script ", script.name(), " given keys of more than one slot (", call.keys.front(),
             ", ", key, "): every key of a script must be in one tenant's hash tag"));
