@@ -283,6 +283,20 @@ void PrintRow(const Run& run, int days, const std::map<std::string, std::set<std
   std::fflush(stdout);
 }
 
+// How many clients saw each number of distinct carers over the run, single- and double-handed.
+void PrintSpread(const Run& run) {
+  std::map<int, int> single, doubles;
+  for (const auto& [client, carers] : run.seen) {
+    ++(run.double_up.at(client) ? doubles : single)[static_cast<int>(carers.size())];
+  }
+  for (const auto& [label, spread] :
+       {std::pair{"single-handed", &single}, {"double-handed", &doubles}}) {
+    std::printf("%s clients by distinct carers:", label);
+    for (const auto& [carers, clients] : *spread) std::printf(" %d: %d", carers, clients);
+    std::printf("\n");
+  }
+}
+
 void PrintHeader() {
   std::printf(
       "| planner | days | first plan, s (mean, max) | final plan, s | unassigned | time-critical "
@@ -313,6 +327,7 @@ int Main() {
     PrintHeader();
     PrintRow(run, 1, run.seen_first_day);
     if (days > 1) PrintRow(run, days, run.seen);
+    if (absl::GetFlag(FLAGS_daily)) PrintSpread(run);
     std::printf("\n");
   }
   return 0;
