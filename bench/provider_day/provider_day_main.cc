@@ -67,6 +67,7 @@ struct DayFigures {
   double travel_between = 0;  // between visits of a stretch: paid
   double travel_home = 0;     // to the first visit and back from the last: not paid
   int working_carers = 0;
+  std::int64_t iterations = 0;  // the engine's, over its threads
   // Over clients with a visit placed that day: the distinct carers each saw that day.
   int clients_seen = 0;
   int client_carers = 0;
@@ -150,6 +151,7 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
       if (solution.ok()) {
         day.first_plan_seconds = built + solution->stats.first_plan_seconds;
         day.final_plan_seconds = built + solution->stats.seconds;
+        day.iterations = solution->stats.iterations;
       }
     } else {
       GreedyOptions options;
@@ -222,11 +224,12 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
       double seen_so_far = 0;
       for (const auto& [client, carers] : run.seen) seen_so_far += carers.size();
       std::printf(
-          "%-7s %s: first %.2f s, final %.2f s, unassigned %d, tc late %d, travel %.1f%%, "
+          "%-7s %s: first %.2f s, final %.2f s, %lld iterations, unassigned %d, tc late %d, travel "
+          "%.1f%%, "
           "distinct carers so far %.2f; carer-visits %d, new to the client %d, off the rota %d\n",
           planner.c_str(), absl::FormatCivilTime(date).c_str(), day.first_plan_seconds,
-          day.final_plan_seconds, day.unassigned, day.time_critical_late,
-          100 * day.travel_between / (day.contact + day.travel_between),
+          day.final_plan_seconds, static_cast<long long>(day.iterations), day.unassigned,
+          day.time_critical_late, 100 * day.travel_between / (day.contact + day.travel_between),
           seen_so_far / std::max<size_t>(1, run.seen.size()), continuity.carer_visits(),
           continuity.carer_visits_new_to_client(), continuity.carer_visits_off_rota());
       std::fflush(stdout);
@@ -322,7 +325,8 @@ int Main() {
       std::fprintf(stderr, "unknown planner %s\n", planner.c_str());
       return 2;
     }
-    Run run{planner};
+    Run run;
+    run.planner = planner;
     if (RunPlanner(town, planner, run) != 0) return 1;
     PrintHeader();
     PrintRow(run, 1, run.seen_first_day);

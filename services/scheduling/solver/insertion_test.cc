@@ -135,7 +135,7 @@ TEST_P(RandomInsertionTest, MatchesFullReschedule) {
     problem.clients.resize(3);
     for (Visit& visit : problem.visits) {
       visit.client = static_cast<int>(rng() % 4) - 1;
-      if (coin(0.2)) visit.latest_start = visit.window_end + uniform(0, 30);
+      if (coin(0.5)) visit.latest_start = visit.window_end + uniform(0, 30);
     }
     weights.client_carer = 7;
   }
@@ -178,6 +178,7 @@ TEST_P(RandomInsertionTest, MatchesFullReschedule) {
 
   int compared = 0;
   int feasible = 0;
+  int ruled_out = 0;
   for (int u = 0; u < model.num_units(); ++u) {
     if (plan.unit_assigned(u)) continue;
     const Unit& unit = model.unit(u);
@@ -198,6 +199,15 @@ TEST_P(RandomInsertionTest, MatchesFullReschedule) {
             const double exact = ExactDelta(plan, insertion);
             const double fast = evaluator.Evaluate(plan, insertion);
             ++compared;
+            // Plan::InsertablePositions rules out only insertions that break a hard rule.
+            const auto [first0, end0] = plan.InsertablePositions(unit.tasks[0], r0);
+            const auto [first1, end1] =
+                unit.size == 2 ? plan.InsertablePositions(unit.tasks[1], r1) : std::pair{0, 1};
+            if (p0 < first0 || p0 >= end0 || p1 < first1 || p1 >= end1) {
+              ++ruled_out;
+              EXPECT_EQ(exact, kInfeasible)
+                  << "unit " << u << " r0 " << r0 << " p0 " << p0 << " r1 " << r1 << " p1 " << p1;
+            }
             if (exact == kInfeasible) {
               EXPECT_EQ(fast, kInfeasible)
                   << "unit " << u << " r0 " << r0 << " p0 " << p0 << " r1 " << r1 << " p1 " << p1;
@@ -217,6 +227,10 @@ TEST_P(RandomInsertionTest, MatchesFullReschedule) {
   }
   EXPECT_GT(compared, 0);
   EXPECT_GT(feasible, 0);
+  // With hard latest starts, some positions are ruled out before they are evaluated.
+  if (GetParam() % 2 == 0) {
+    EXPECT_GT(ruled_out, 0);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, RandomInsertionTest, ::testing::Range(1, 41));

@@ -64,6 +64,18 @@ void Plan::MarkEditedTask(int task, int route) {
   edited_clients_.push_back(model_->client_of(task));
 }
 
+std::pair<int, int> Plan::InsertablePositions(int task, int route) const {
+  const Task& t = model_->task(task);
+  const std::vector<int>& r = routes_[route];
+  if (ready_time(route, -1) > t.latest) return {0, 0};
+  int first = 0;
+  for (int i = 0; i < static_cast<int>(r.size()); ++i) {
+    if (model_->task(r[i]).latest < t.earliest + t.duration) first = i + 1;
+    if (ready_time(route, r[i]) > t.latest) return {first, i + 1};
+  }
+  return {first, static_cast<int>(r.size()) + 1};
+}
+
 void Plan::Insert(int task, int route, int position) {
   MarkEditedTask(task, route);
   std::vector<int>& r = routes_[route];

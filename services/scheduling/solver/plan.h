@@ -80,6 +80,11 @@ class Plan {
   // Arrival back at the carer's end place.
   Minutes route_end(int route) const { return route_end_[route]; }
 
+  // The positions [first, end) of the route at which `task` may be inserted; all others break a
+  // hard rule. Starts only grow along a route, so none lies before a visit that must start
+  // before the task could end, nor after one that ends past the task's latest start.
+  std::pair<int, int> InsertablePositions(int task, int route) const;
+
   // Structural edits. Start times and costs are stale until Refresh() is called.
   void Insert(int task, int route, int position);
   void Remove(int task);

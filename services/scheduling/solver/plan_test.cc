@@ -38,6 +38,30 @@ TEST(PlanTest, WaitsForWindowAndCountsTravelBothWays) {
   EXPECT_EQ(plan.parts().unassigned_visits, 0);
 }
 
+TEST(PlanTest, InsertablePositionsLieBetweenWhatMustComeBeforeAndAfter) {
+  Problem problem = LineProblem(1);
+  for (const auto& [location, open] : {std::pair{1, 0}, {2, 100}, {3, 200}}) {
+    problem.visits.push_back(MakeVisit(location, open, open + 10, 10));
+    problem.visits.back().latest_start = open + 10;
+  }
+  problem.visits.push_back(MakeVisit(2, 120, 130, 10));  // fits only between 100 and 200
+  problem.visits.back().latest_start = 130;
+  problem.visits.push_back(MakeVisit(1, 0, 500, 10));  // anywhere
+  TaskModel model(problem, ObjectiveWeights());
+  Plan plan(model);
+  for (int v = 0; v < 3; ++v) plan.Insert(v, 0, v);
+  ASSERT_TRUE(plan.Refresh());
+  EXPECT_EQ(plan.InsertablePositions(3, 0), std::pair(2, 3));
+  EXPECT_EQ(plan.InsertablePositions(4, 0), std::pair(0, 4));
+  // Before the first visit could start: nowhere.
+  problem.carers[0].shift_start = 140;
+  problem.visits.resize(4);
+  for (Visit& visit : problem.visits) visit.latest_start = kUnlimited;
+  problem.visits[3].latest_start = 130;
+  TaskModel late_model(problem, ObjectiveWeights());
+  EXPECT_EQ(Plan(late_model).InsertablePositions(3, 0), std::pair(0, 0));
+}
+
 TEST(PlanTest, LatenessIsTotalledAndMaximised) {
   Problem problem = LineProblem(1);
   problem.visits.push_back(MakeVisit(3, 0, 40, 10));  // reached at 60: 20 late

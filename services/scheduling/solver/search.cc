@@ -511,7 +511,8 @@ void Search::FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPos
   const int n = static_cast<int>(r.size());
   const Minutes max_work = plan.route_max_work(carer);
   const double fixed_cost = model_.assignment_cost(task, carer) + plan.ClientCarerCost(task, carer);
-  for (int p = 0; p <= n; ++p) {
+  const auto [first, end] = plan.InsertablePositions(task, carer);
+  for (int p = first; p < end; ++p) {
     const int before = p > 0 ? r[p - 1] : -1;
     const int after = p < n ? r[p] : -1;
     const int from = plan.location_after(carer, before);
@@ -680,9 +681,9 @@ int Search::BestOptions(const Plan& plan, int unit, int k, double blink, Option*
   option.insertion.size = 1;
   option.insertion.task[0] = t;
   for (int carer : Candidates(t)) {
-    const int n = static_cast<int>(plan.route(carer).size());
+    const auto [first, end] = plan.InsertablePositions(t, carer);
     Option best;
-    for (int p = 0; p <= n; ++p) {
+    for (int p = first; p < end; ++p) {
       if (blink > 0 && random_.UniformDouble() < blink) continue;
       option.insertion.route[0] = carer;
       option.insertion.position[0] = p;
