@@ -172,7 +172,7 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
       pred[b] = tasks_[a];
       succ_[b] = pb < n ? r[pb] : -1;
       add_override(pred[a], tasks_[a]);
-      added += m.leg(route, plan.location_after(route, pred[a]), m.task(tasks_[a]).location) +
+      added += m.leg_to(route, plan.location_after(route, pred[a]), m.task(tasks_[a]).location) +
                m.task_leg(route, tasks_[a], tasks_[b]) +
                m.leg(route, m.task(tasks_[b]).location, plan.location_before(route, succ_[b])) -
                (n > 0 ? travel_between(route, pred[a], succ_[b]) : 0);
@@ -183,7 +183,7 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
       add_override(pred[a], tasks_[a]);
       add_override(pred[b], tasks_[b]);
       for (int i : {a, b}) {
-        added += m.leg(route, plan.location_after(route, pred[i]), m.task(tasks_[i]).location) +
+        added += m.leg_to(route, plan.location_after(route, pred[i]), m.task(tasks_[i]).location) +
                  m.leg(route, m.task(tasks_[i]).location, plan.location_before(route, succ_[i])) -
                  travel_between(route, pred[i], succ_[i]);
       }
@@ -201,7 +201,7 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
       succ_[i] = p < n ? r[p] : -1;
       add_override(pred[i], tasks_[i]);
       const int location = m.task(tasks_[i]).location;
-      const Minutes travel = m.leg(route, plan.location_after(route, pred[i]), location) +
+      const Minutes travel = m.leg_to(route, plan.location_after(route, pred[i]), location) +
                              m.leg(route, location, plan.location_before(route, succ_[i])) -
                              (n > 0 ? travel_between(route, pred[i], succ_[i]) : 0);
       added[i] = travel + m.task(tasks_[i]).duration;
@@ -225,7 +225,7 @@ double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion
     const Task& task = m.task(tasks_[i]);
     Minutes t = std::max(task.earliest,
                          plan.ready_time(route, pred[i]) +
-                             m.leg(route, plan.location_after(route, pred[i]), task.location));
+                             m.leg_to(route, plan.location_after(route, pred[i]), task.location));
     if (task.partner >= 0 && InsertedIndex(task.partner) < 0 && plan.assigned(task.partner)) {
       t = std::max(t, plan.start(task.partner) + m.task(task.partner).gap_min);
     }

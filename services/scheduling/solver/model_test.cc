@@ -193,6 +193,29 @@ TEST(TaskModelTest, DoubleUpsAndLinksBecomePairedTasks) {
   EXPECT_EQ(model.task(first).unit, model.task(second).unit);
 }
 
+TEST(TaskModelTest, LegToReadsTheSameMinutesOnSymmetricAndAsymmetricMatrices) {
+  Problem problem = ValidProblem();
+  const int size = problem.travel.size;
+  // Carer 1 on a matrix of its own that is not symmetric (uphill one way).
+  TravelMatrix uphill = problem.travel;
+  for (int from = 0; from < size; ++from) {
+    for (int to = from + 1; to < size; ++to) uphill.minutes[from * size + to] += 3;
+  }
+  problem.other_travel = {uphill};
+  problem.carers[1].travel_profile = 1;
+  ASSERT_TRUE(ValidateProblem(problem).ok());
+  TaskModel model(problem, ObjectiveWeights());
+  for (int route = 0; route < 2; ++route) {
+    for (int from = 0; from < size; ++from) {
+      for (int to = 0; to < size; ++to) {
+        EXPECT_EQ(model.leg_to(route, from, to), model.leg(route, from, to))
+            << "route " << route << " from " << from << " to " << to;
+      }
+    }
+  }
+  EXPECT_EQ(model.leg(1, 0, 1), model.leg(1, 1, 0) + 3);
+}
+
 TEST(TaskModelTest, EligibilityFollowsSkillsPinsBarsAndRequiredGender) {
   Problem problem = ValidProblem();
   problem.carers[1].never_visit_clients = {0};

@@ -509,22 +509,24 @@ void Search::FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPos
   list.clear();
   const std::vector<int>& r = plan.route(carer);
   const int n = static_cast<int>(r.size());
+  const auto [first, end] = plan.InsertablePositions(task, carer);
+  if (first == end) return;
   const Minutes max_work = plan.route_max_work(carer);
   const double fixed_cost = model_.assignment_cost(task, carer) + plan.ClientCarerCost(task, carer);
-  const auto [first, end] = plan.InsertablePositions(task, carer);
   for (int p = first; p < end; ++p) {
     const int before = p > 0 ? r[p - 1] : -1;
     const int after = p < n ? r[p] : -1;
     const int from = plan.location_after(carer, before);
     const int to = plan.location_before(carer, after);
-    const Minutes detour = model_.leg(carer, from, t.location) + model_.leg(carer, t.location, to) -
+    const Minutes detour = model_.leg_to(carer, from, t.location) +
+                           model_.leg(carer, t.location, to) -
                            (n > 0 ? model_.leg(carer, from, to) : 0);
     if (!WithinWorkingTime(plan.route_work(carer) + detour + t.duration, max_work)) continue;
     SoloPosition s;
     s.route = carer;
     s.position = p;
-    s.start =
-        std::max(t.earliest, plan.ready_time(carer, before) + model_.leg(carer, from, t.location));
+    s.start = std::max(t.earliest,
+                       plan.ready_time(carer, before) + model_.leg_to(carer, from, t.location));
     if (s.start > t.latest) continue;
     s.lower =
         w.travel * detour + fixed_cost + w.total_lateness * std::max<Minutes>(0, s.start - t.due);

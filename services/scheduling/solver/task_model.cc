@@ -20,6 +20,21 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
     travel_.insert(travel_.end(), other.minutes.begin(), other.minutes.end());
   }
 
+  std::vector<char> profile_symmetric;
+  for (int offset = 0; offset < static_cast<int>(travel_.size());
+       offset += locations_ * locations_) {
+    bool symmetric = true;
+    for (int from = 0; from < locations_ && symmetric; ++from) {
+      for (int to = from + 1; to < locations_; ++to) {
+        if (travel_[offset + from * locations_ + to] != travel_[offset + to * locations_ + from]) {
+          symmetric = false;
+          break;
+        }
+      }
+    }
+    profile_symmetric.push_back(symmetric);
+  }
+
   for (const Carer& carer : problem.carers) {
     CarerShift shift;
     shift.start_location = carer.start_location;
@@ -29,6 +44,7 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
     shift.max_work = carer.max_working_minutes;
     shift.person = carer.person;
     route_offset_.push_back(carer.travel_profile * locations_ * locations_);
+    symmetric_.push_back(profile_symmetric[carer.travel_profile]);
     identity_.push_back(carer.person >= 0 ? static_cast<int>(problem.carers.size()) + carer.person
                                           : static_cast<int>(carers_.size()));
     carers_.push_back(shift);

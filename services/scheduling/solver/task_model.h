@@ -91,6 +91,13 @@ class TaskModel {
   Minutes leg(int route, int from_location, int to_location) const {
     return travel_[route_offset_[route] + from_location * locations_ + to_location];
   }
+  // The same minutes as leg(). On a symmetric matrix it reads the row of `to_location`, so a
+  // caller trying one place at many positions reads one row, which stays in cache (the matrix
+  // of a provider's day is tens of megabytes, and column reads missed it most of the time).
+  Minutes leg_to(int route, int from_location, int to_location) const {
+    return symmetric_[route] ? leg(route, to_location, from_location)
+                             : leg(route, from_location, to_location);
+  }
   Minutes task_leg(int route, int from_task, int to_task) const {
     return leg(route, tasks_[from_task].location, tasks_[to_task].location);
   }
@@ -124,6 +131,7 @@ class TaskModel {
   std::vector<std::vector<int>> client_tasks_;
   std::vector<Minutes> travel_;    // Problem::travel, then each of Problem::other_travel
   std::vector<int> route_offset_;  // by route: where its carer's matrix starts in travel_
+  std::vector<char> symmetric_;    // by route: whether its carer's matrix is symmetric
   int locations_ = 0;
   std::vector<std::uint8_t> eligible_;
   std::vector<std::vector<int>> eligible_carers_;
