@@ -394,6 +394,7 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
     // the engine may not plan a visit late: one it cannot start in time is left unassigned,
     // for a coordinator to see to.
     mapped.latest_start = mapped.window_end;
+    if (visit->time_critical()) mapped.unassigned_factor = kTimeCriticalUnassignedFactor;
     model.visit_ids.push_back(visit->visit_id());
     model.visit_versions.push_back(visit->version());
     model.scheduled_carers.push_back(scheduled);

@@ -37,6 +37,9 @@ inline constexpr double kContinuityHalfLifeDays = 7;
 // the most days, then most recently. A call of no care-plan pattern is the same as one whose
 // window opens within kUsualCallMinutes of the same time of day.
 inline constexpr int kRotaDays = 7;
+// When not every visit fits, a time-critical one (medication at a prescribed time) left
+// unassigned counts as this many others, so the engine leaves another in its place where it can.
+inline constexpr double kTimeCriticalUnassignedFactor = 3;
 inline constexpr int kUsualCallMinutes = 60;
 
 struct AutoScheduleInput {

@@ -482,6 +482,29 @@ TEST_F(AutoScheduleModelTest, ExclusionsPreferencesAndGendersGoToTheRightStretch
   EXPECT_THAT(plan.assignments[0].carer_ids, ElementsAre("car_bob"));
 }
 
+TEST_F(AutoScheduleModelTest, WhenOneMustBeLeftItIsNotTheTimeCriticalOne) {
+  AutoScheduleInput input = Input();
+  input.carers["car_ann"] = Carer("car_ann", 0, {{7, 21}});
+  // Two visits at 08:00 for 90 minutes' work each, one carer: the wash is left, whichever
+  // comes first in the data.
+  for (bool meds_first : {true, false}) {
+    input.visits = {Visit("vis_meds", 8), Visit("vis_wash", 8)};
+    input.visits[0].set_time_critical(true);
+    for (v1::Visit& visit : input.visits) visit.set_duration_minutes(90);
+    if (!meds_first) std::swap(input.visits[0], input.visits[1]);
+    const SolverModel model = Build(input);
+    for (int v = 0; v < 2; ++v) {
+      EXPECT_EQ(model.problem.visits[v].unassigned_factor,
+                model.visit_ids[v] == "vis_meds" ? kTimeCriticalUnassignedFactor : 1);
+    }
+    const AutoSchedulePlan plan = Solve(model);
+    ASSERT_EQ(plan.assignments.size(), 1u);
+    EXPECT_EQ(plan.assignments[0].visit_id, "vis_meds");
+    ASSERT_EQ(plan.unassigned.size(), 1u);
+    EXPECT_EQ(plan.unassigned[0].visit_id, "vis_wash");
+  }
+}
+
 TEST_F(AutoScheduleModelTest, NoVisitMayStartAfterItsWindow) {
   AutoScheduleInput input = Input();
   input.carers["car_ann"] = Carer("car_ann", 0, {{7, 21}});

@@ -112,8 +112,8 @@ double InsertionEvaluator::Exact(const Plan& plan, const Insertion& insertion) {
   result_max_ = exact_.parts().max_lateness;
   for (int i = 0; i < insertion.size; ++i) result_start_[i] = exact_.start(insertion.task[i]);
   const double unassigned_weight = model_.weights().unassigned_visit;
-  return (exact_.cost() - unassigned_weight * exact_.parts().unassigned_visits) -
-         (plan.cost() - unassigned_weight * plan.parts().unassigned_visits);
+  return (exact_.cost() - unassigned_weight * exact_.parts().unassigned_factors) -
+         (plan.cost() - unassigned_weight * plan.parts().unassigned_factors);
 }
 
 double InsertionEvaluator::Evaluate(const Plan& plan, const Insertion& insertion, double bound) {

@@ -105,6 +105,9 @@ absl::Status ValidateVisit(const Visit& visit, int index, const Problem& problem
   if (std::isnan(visit.latest_start) || visit.latest_start < visit.window_start) {
     return Invalid(field + ".latest_start", "must not be before window_start");
   }
+  if (!std::isfinite(visit.unassigned_factor) || visit.unassigned_factor <= 0) {
+    return Invalid(field + ".unassigned_factor", "must be finite and above 0");
+  }
   if (!std::isfinite(visit.duration) || visit.duration < 0) {
     return Invalid(field + ".duration", "must be finite and not negative");
   }

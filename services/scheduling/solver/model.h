@@ -126,6 +126,10 @@ struct Visit {
   int carers_required = 1;
   // Carers that must do this visit (at most carers_required of them).
   std::vector<int> pinned_carers;
+  // How many visits leaving this one unassigned counts as (ObjectiveWeights::unassigned_visit
+  // each): above 1 for a visit that must not be the one left when not all fit, such as a
+  // time-critical one.
+  double unassigned_factor = 1;
   // Soft: the carers who usually make this call (say, those who made it a week ago and
   // yesterday, so that a rota rolls over). Served by anyone else, it costs
   // ObjectiveWeights::unusual_carer per carer (only when the list is not empty).

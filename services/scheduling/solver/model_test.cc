@@ -1,5 +1,6 @@
 #include "services/scheduling/solver/model.h"
 
+#include <limits>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -69,6 +70,15 @@ TEST(ModelTest, RejectsBackwardWindowsAndShifts) {
   problem.carers[0].shift_start = 100;
   problem.carers[0].shift_end = 50;
   EXPECT_THAT(ErrorOf(problem), HasSubstr("carers[0].shift_end"));
+}
+
+TEST(ModelTest, RejectsAnUnassignedFactorThatIsNotAboveZero) {
+  for (double factor : {0.0, -1.0, std::numeric_limits<double>::infinity(),
+                        std::numeric_limits<double>::quiet_NaN()}) {
+    Problem problem = ValidProblem();
+    problem.visits[1].unassigned_factor = factor;
+    EXPECT_THAT(ErrorOf(problem), HasSubstr("visits[1].unassigned_factor")) << factor;
+  }
 }
 
 TEST(ModelTest, RejectsBadCarerCounts) {

@@ -238,8 +238,11 @@ bool Plan::Refresh() {
     }
   }
   parts_.unassigned_visits = 0;
+  parts_.unassigned_factors = 0;
   for (int u = 0; u < m.num_units(); ++u) {
-    if (!unit_assigned(u)) parts_.unassigned_visits += m.unit_visits(u);
+    if (unit_assigned(u)) continue;
+    parts_.unassigned_visits += m.unit_visits(u);
+    parts_.unassigned_factors += m.unit_unassigned_factor(u);
   }
   cost_ = WeightedCost(parts_);
   // A plan that breaks a rule is edited back before it is used again, and then re-timed whole.
@@ -367,7 +370,7 @@ int Plan::ClientPeople(int client) const {
 
 double Plan::WeightedCost(const PlanCost& parts) const {
   const ObjectiveWeights& w = model_->weights();
-  return w.unassigned_visit * parts.unassigned_visits + w.travel * parts.travel +
+  return w.unassigned_visit * parts.unassigned_factors + w.travel * parts.travel +
          w.total_lateness * parts.total_lateness + w.max_lateness * parts.max_lateness +
          parts.assignment + w.client_carer * parts.client_carers;
 }

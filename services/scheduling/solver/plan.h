@@ -25,6 +25,9 @@ struct PlanCost {
   double assignment = 0;  // Weighted preference, continuity and gender penalties.
   int client_carers = 0;  // over clients, the distinct people who visit each (0 unweighted)
   int unassigned_visits = 0;
+  // Over the unassigned visits, their Visit::unassigned_factor summed (unassigned_visits when
+  // every factor is 1): what ObjectiveWeights::unassigned_visit weighs.
+  double unassigned_factors = 0;
 };
 
 class Plan {

@@ -113,7 +113,7 @@ void Search::Construct(const Budget& budget) {
   current_ = candidate_;
   best_ = candidate_;
   start_cost_ = std::max(
-      1.0, best_.cost() - model_.weights().unassigned_visit * best_.parts().unassigned_visits);
+      1.0, best_.cost() - model_.weights().unassigned_visit * best_.parts().unassigned_factors);
   PublishBest();
 }
 
@@ -776,6 +776,12 @@ void Search::GreedyInsert(Plan& plan, bool by_window, std::vector<int>* not_reac
              model_.task(model_.unit(b).tasks[0]).earliest;
     });
   }
+  // Units that count for more when left unassigned (time-critical visits) go first.
+  if (model_.has_extra_unassigned_factors()) {
+    std::stable_sort(units.begin(), units.end(), [&](int a, int b) {
+      return model_.unit_extra_unassigned_factor(a) > model_.unit_extra_unassigned_factor(b);
+    });
+  }
   Option option;
   for (size_t i = 0; i < units.size(); ++i) {
     if (Interrupted()) {
@@ -840,6 +846,8 @@ void Search::RegretInsert(Plan& plan, int k) {
       for (int j = 1; j < k; ++j) {
         regret += (j < found ? options[j].cost : options[0].cost + 1e6) - options[0].cost;
       }
+      // A unit that counts for more when left unassigned (a time-critical visit) goes first.
+      regret += model_.weights().unassigned_visit * model_.unit_extra_unassigned_factor(units[i]);
       if (regret > chosen_regret || (regret == chosen_regret && options[0].cost < chosen.cost)) {
         chosen_regret = regret;
         chosen_index = i;
@@ -898,7 +906,7 @@ void Search::Relocate(Plan& plan, std::vector<int> units) {
     if (!scratch_.Refresh()) continue;
     const double without =
         scratch_.cost() -
-        unassigned_weight * (scratch_.parts().unassigned_visits - plan.parts().unassigned_visits);
+        unassigned_weight * (scratch_.parts().unassigned_factors - plan.parts().unassigned_factors);
     Option option;
     const int found = near_only ? BestOptionsAmong(CarerSet::kNear, scratch_, u, 1, 0, &option)
                                 : BestOptions(scratch_, u, 1, 0, &option);

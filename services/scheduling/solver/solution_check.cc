@@ -151,12 +151,14 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
     }
     reported_unassigned[u.visit] = true;
   }
+  double unassigned_factors = 0;  // what ObjectiveWeights::unassigned_visit weighs
   for (int v = 0; v < num_visits; ++v) {
     const Visit& visit = problem.visits[v];
     const int done = static_cast<int>(carers_of[v].size());
     if (reported_unassigned[v]) {
       if (done != 0) broken.push_back(absl::StrCat("visit ", visit.id, ": unassigned but routed"));
       ++objective.unassigned_visits;
+      unassigned_factors += visit.unassigned_factor;
       continue;
     }
     if (done != visit.carers_required) {
@@ -197,7 +199,7 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
   if (!broken.empty()) {
     return absl::FailedPreconditionError(absl::StrJoin(broken, "; "));
   }
-  objective.weighted = weights.unassigned_visit * objective.unassigned_visits +
+  objective.weighted = weights.unassigned_visit * unassigned_factors +
                        weights.travel * objective.travel +
                        weights.total_lateness * objective.total_lateness +
                        weights.max_lateness * objective.max_lateness +

@@ -69,6 +69,12 @@ TEST(SolutionCheckTest, CountsLatenessAndUnassignedVisits) {
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->unassigned_visits, 2);
   EXPECT_DOUBLE_EQ(result->weighted, 2 * ObjectiveWeights().unassigned_visit + 40);
+  // A visit that counts as three when left.
+  problem.visits[1].unassigned_factor = 3;
+  result = CheckSolution(problem, ObjectiveWeights(), solution);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->unassigned_visits, 2);
+  EXPECT_DOUBLE_EQ(result->weighted, 4 * ObjectiveWeights().unassigned_visit + 40);
 }
 
 TEST(SolutionCheckTest, RejectsADoubleUpStartingApart) {

@@ -636,6 +636,25 @@ TEST(SolverTest, AVisitGoesToItsUsualCarerWhenTheCostSaysSo) {
   EXPECT_DOUBLE_EQ(solution.objective.weighted, 25);
 }
 
+TEST(SolverTest, WhenNotAllFitTheVisitThatCountsMoreIsPlaced) {
+  // One carer, two visits at the same time: the one next door is left unless the far one
+  // counts for more.
+  Problem problem;
+  problem.travel = LineTravel({0, 10, 60});
+  problem.carers = {MakeCarer(0)};
+  problem.visits = {MakeVisit(1, 60, 70, 30), MakeVisit(2, 60, 70, 30)};
+  for (Visit& visit : problem.visits) visit.latest_start = visit.window_end;
+  SolveOptions options = Budget();
+  Solution solution = SolveAndCheck(problem, options);
+  EXPECT_THAT(VisitsOf(solution.routes[0]), ElementsAre(0));
+  EXPECT_DOUBLE_EQ(solution.objective.weighted, options.weights.unassigned_visit + 20);
+  problem.visits[1].unassigned_factor = 3;
+  solution = SolveAndCheck(problem, options);
+  EXPECT_THAT(VisitsOf(solution.routes[0]), ElementsAre(1));
+  EXPECT_EQ(solution.objective.unassigned_visits, 1);
+  EXPECT_DOUBLE_EQ(solution.objective.weighted, options.weights.unassigned_visit + 120);
+}
+
 TEST(SolverTest, TheFirstPlanGivesEachCallItsUsualCarerBeforeFillingTheGaps) {
   // Ann lives by both calls, Bob far off; each can make one of them. In window order the
   // earlier call would take Ann, and Bob would make Ann's usual call: 50 more than the rota.

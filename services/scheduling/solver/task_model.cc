@@ -117,6 +117,15 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
     units_.push_back(unit);
   }
 
+  for (int u = 0; u < num_units(); ++u) {
+    const Unit& unit = units_[u];
+    double factor = problem.visits[tasks_[unit.tasks[0]].visit].unassigned_factor;
+    if (unit_visits(u) == 2)
+      factor += problem.visits[tasks_[unit.tasks[1]].visit].unassigned_factor;
+    unit_unassigned_factor_.push_back(factor);
+    has_extra_unassigned_factors_ |= factor != unit_visits(u);
+  }
+
   const int num_carers = this->num_carers();
   eligible_.assign(tasks_.size() * num_carers, 0);
   eligible_carers_.resize(tasks_.size());

@@ -63,6 +63,13 @@ class TaskModel {
     const Unit& unit = units_[u];
     return unit.size == 2 && tasks_[unit.tasks[0]].visit != tasks_[unit.tasks[1]].visit ? 2 : 1;
   }
+  // Their Visit::unassigned_factor summed: what leaving the unit unassigned counts as.
+  double unit_unassigned_factor(int u) const { return unit_unassigned_factor_[u]; }
+  // How much more than its visits the unit counts as when left (0 when each factor is 1).
+  double unit_extra_unassigned_factor(int u) const {
+    return unit_unassigned_factor_[u] - unit_visits(u);
+  }
+  bool has_extra_unassigned_factors() const { return has_extra_unassigned_factors_; }
   const CarerShift& carer(int c) const { return carers_[c]; }
   const std::vector<int>& visit_tasks(int visit) const { return visit_tasks_[visit]; }
   // The client of a task (Visit::client, -1 for none), and every task of a client's visits.
@@ -122,6 +129,8 @@ class TaskModel {
   ObjectiveWeights weights_;
   std::vector<Task> tasks_;
   std::vector<Unit> units_;
+  std::vector<double> unit_unassigned_factor_;
+  bool has_extra_unassigned_factors_ = false;
   std::vector<CarerShift> carers_;
   std::vector<Minutes> people_max_work_;
   std::vector<std::vector<int>> person_routes_;
