@@ -471,12 +471,17 @@ AutoSchedulePlan PlanFromSolution(const SolverModel& model, const solver::Soluti
     const int v = unassigned.visit;
     if (!model.scheduled_carers[v].empty()) {
       // Staffed by the scheduler before: kept with those carers rather than emptied.
-      plan.assignments.push_back({.visit_id = model.visit_ids[v],
-                                  .version = model.visit_versions[v],
-                                  .carer_ids = model.carer_ids[v],
-                                  .planned_start = model.planned_starts[v],
-                                  .scheduled_carer_ids = model.scheduled_carers[v],
-                                  .scheduled_start = model.planned_starts[v]});
+      const int client = model.problem.visits[v].client;
+      plan.assignments.push_back(
+          {.visit_id = model.visit_ids[v],
+           .version = model.visit_versions[v],
+           .carer_ids = model.carer_ids[v],
+           .planned_start = model.planned_starts[v],
+           .client_id = client >= 0 ? model.problem.clients[client].id : std::string(),
+           .carers_new_to_client = 0,
+           .carers_off_rota = 0,
+           .scheduled_carer_ids = model.scheduled_carers[v],
+           .scheduled_start = model.planned_starts[v]});
       continue;
     }
     plan.unassigned.push_back(

@@ -263,6 +263,9 @@ TEST_F(AutoScheduleModelTest, TheSchedulersOwnCarersMayMoveACoordinatorsStay) {
   EXPECT_THAT(kept.assignments[0].carer_ids, ElementsAre("car_ann"));
   EXPECT_EQ(kept.assignments[0].planned_start, At(10, 15));
   EXPECT_EQ(kept.assignments[0].scheduled_start, At(10, 15));
+  // Its carer still visits the client: the plan's continuity figures count them.
+  EXPECT_FALSE(plan.assignments[0].client_id.empty());
+  EXPECT_EQ(kept.assignments[0].client_id, plan.assignments[0].client_id);
   input.visits[2].clear_required_skills();
 
   // A repair keeps every carer where they are.

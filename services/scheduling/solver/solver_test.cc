@@ -430,7 +430,9 @@ TEST_P(RandomSolveTest, AnIncrementalRefreshMatchesAWholeOne) {
     }
     for (int x = 0; x < model.num_tasks(); ++x) {
       ASSERT_EQ(edited.assigned(x), whole.assigned(x));
-      if (edited.assigned(x)) ASSERT_NEAR(edited.start(x), whole.start(x), 1e-9) << step;
+      if (edited.assigned(x)) {
+        ASSERT_NEAR(edited.start(x), whole.start(x), 1e-9) << step;
+      }
     }
     ASSERT_NEAR(edited.parts().travel, whole.parts().travel, 1e-6) << step;
     ASSERT_NEAR(edited.parts().total_lateness, whole.parts().total_lateness, 1e-6) << step;
@@ -438,6 +440,7 @@ TEST_P(RandomSolveTest, AnIncrementalRefreshMatchesAWholeOne) {
     ASSERT_NEAR(edited.parts().assignment, whole.parts().assignment, 1e-6) << step;
     ASSERT_EQ(edited.parts().client_carers, whole.parts().client_carers) << step;
     ASSERT_EQ(edited.parts().unassigned_visits, whole.parts().unassigned_visits) << step;
+    ASSERT_NEAR(edited.parts().unassigned_factors, whole.parts().unassigned_factors, 1e-9) << step;
     ASSERT_NEAR(edited.cost(), whole.cost(), 1e-6) << step;
     for (int route = 0; route < edited.num_routes(); ++route) {
       ASSERT_NEAR(edited.route_work(route), whole.route_work(route), 1e-9) << step;
