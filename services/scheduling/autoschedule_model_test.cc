@@ -84,7 +84,11 @@ class AutoScheduleModelTest : public ::testing::Test {
     return visit;
   }
   AutoScheduleInput Input() const {
-    AutoScheduleInput input{.date = date_, .zone = London(), .now = At(6), .settings = &settings_};
+    AutoScheduleInput input;
+    input.date = date_;
+    input.zone = London();
+    input.now = At(6);
+    input.settings = &settings_;
     v1::Client edna;
     edna.set_client_id("cli_edna");
     input.clients.push_back(edna);
