@@ -224,9 +224,9 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
       double seen_so_far = 0;
       for (const auto& [client, carers] : run.seen) seen_so_far += carers.size();
       std::printf(
-          "%-7s %s: first %.2f s, final %.2f s, %lld iterations, unassigned %d, tc late %d, travel "
-          "%.1f%%, "
-          "distinct carers so far %.2f; carer-visits %d, new to the client %d, off the rota %d\n",
+          "%-7s %s: first %.2f s, final %.2f s, %lld iterations, unassigned %d, tc late %d, "
+          "travel %.1f%%, distinct carers so far %.2f; carer-visits %d, new to the client %d, "
+          "off the rota %d\n",
           planner.c_str(), absl::FormatCivilTime(date).c_str(), day.first_plan_seconds,
           day.final_plan_seconds, static_cast<long long>(day.iterations), day.unassigned,
           day.time_critical_late, 100 * day.travel_between / (day.contact + day.travel_between),

@@ -10,6 +10,15 @@ bool Contains(const std::vector<int>& list, int value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+bool IsSymmetric(const TravelMatrix& matrix) {
+  for (int from = 0; from < matrix.size; ++from) {
+    for (int to = from + 1; to < matrix.size; ++to) {
+      if (matrix(from, to) != matrix(to, from)) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
@@ -20,19 +29,9 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
     travel_.insert(travel_.end(), other.minutes.begin(), other.minutes.end());
   }
 
-  std::vector<char> profile_symmetric;
-  for (int offset = 0; offset < static_cast<int>(travel_.size());
-       offset += locations_ * locations_) {
-    bool symmetric = true;
-    for (int from = 0; from < locations_ && symmetric; ++from) {
-      for (int to = from + 1; to < locations_; ++to) {
-        if (travel_[offset + from * locations_ + to] != travel_[offset + to * locations_ + from]) {
-          symmetric = false;
-          break;
-        }
-      }
-    }
-    profile_symmetric.push_back(symmetric);
+  std::vector<char> profile_symmetric = {IsSymmetric(problem.travel)};
+  for (const TravelMatrix& other : problem.other_travel) {
+    profile_symmetric.push_back(IsSymmetric(other));
   }
 
   for (const Carer& carer : problem.carers) {
