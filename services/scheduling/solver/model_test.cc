@@ -11,6 +11,7 @@
 namespace homecare::scheduling::solver {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::LineTravel;
 using testing::MakeCarer;
@@ -249,6 +250,26 @@ TEST(TaskModelTest, EligibilityFollowsSkillsPinsBarsAndRequiredGender) {
   TaskModel gendered(problem, ObjectiveWeights());
   EXPECT_FALSE(gendered.eligible(gendered.visit_tasks(0)[0], 0));
   EXPECT_TRUE(gendered.eligible(gendered.visit_tasks(0)[0], 1));
+}
+
+TEST(TaskModelTest, CarersInShiftAreTheEligibleOnesWhoseStretchCanHoldTheTask) {
+  Problem problem;
+  problem.travel = LineTravel({0, 10});
+  problem.carers = {MakeCarer(0b01, 0, 0, 29),     // closes a minute before the visit could end
+                    MakeCarer(0b01, 0, 0, 30),     // closes just as it could end
+                    MakeCarer(0b01, 0, 60, 200),   // opens at its latest start
+                    MakeCarer(0b01, 0, 61, 200),   // opens a minute after
+                    MakeCarer(0b10, 0, 0, 200),    // in time, without the skill
+                    MakeCarer(0b01, 0, 0, 1000)};  // all day
+  problem.visits.push_back(MakeVisit(1, 0, 60, 30, 0b01));
+  problem.visits[0].latest_start = 60;
+  // No latest start of its own: only the horizon bounds when it may start.
+  problem.visits.push_back(MakeVisit(1, 0, 60, 30, 0b01));
+  ASSERT_TRUE(ValidateProblem(problem).ok());
+  TaskModel model(problem, ObjectiveWeights());
+  EXPECT_THAT(model.carers_in_shift(model.visit_tasks(0)[0]), ElementsAre(1, 2, 5));
+  EXPECT_THAT(model.carers_in_shift(model.visit_tasks(1)[0]), ElementsAre(1, 2, 3, 5));
+  EXPECT_THAT(model.eligible_carers(model.visit_tasks(0)[0]), ElementsAre(0, 1, 2, 3, 5));
 }
 
 TEST(TaskModelTest, PreferencePenaltiesAreWeighted) {

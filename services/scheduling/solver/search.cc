@@ -722,7 +722,7 @@ void Search::NearCarers(const Plan& plan, int unit) {
     near_task_[i] = i < u.size ? u.tasks[i] : -1;
     near_carers_[i].clear();
     if (i >= u.size) continue;
-    for (int carer : model_.eligible_carers(u.tasks[i])) {
+    for (int carer : model_.carers_in_shift(u.tasks[i])) {
       if (near_route_[carer]) near_carers_[i].push_back(carer);
     }
   }
@@ -823,7 +823,7 @@ void Search::RegretInsert(Plan& plan, int k) {
     for (int i = 0; i < static_cast<int>(units.size());) {
       const Unit& unit = model_.unit(units[i]);
       for (int j = 0; j < unit.size; ++j) {
-        for (int carer : model_.eligible_carers(unit.tasks[j])) {
+        for (int carer : model_.carers_in_shift(unit.tasks[j])) {
           if (dirty[carer] || unit_dirty[i]) {
             FillSolo(plan, unit.tasks[j], carer, (*tables[i])[j].routes[carer]);
           }

@@ -149,6 +149,7 @@ class Search {
   int BestOptions(const Plan& plan, int unit, int k, double blink, Option* options);
   // Which carers BestOptions tries for a task.
   enum class CarerSet {
+    // The eligible carers whose stretch can hold it (TaskModel::carers_in_shift).
     kEligible,
     // Its usual carers. A double-up of whose usual pair only one can come keeps that one, with
     // anyone for the second carer.
@@ -159,16 +160,16 @@ class Search {
   const std::vector<int>& Candidates(int task) const {
     switch (carer_set_) {
       case CarerSet::kEligible:
-        return model_.eligible_carers(task);
+        return model_.carers_in_shift(task);
       case CarerSet::kUsual: {
         const std::vector<int>& usual = model_.usual_carers(task);
-        if (model_.task(task).slot == 1 && usual.size() < 2) return model_.eligible_carers(task);
+        if (model_.task(task).slot == 1 && usual.size() < 2) return model_.carers_in_shift(task);
         return usual;
       }
       case CarerSet::kNear:
         return near_carers_[task == near_task_[0] ? 0 : 1];
     }
-    return model_.eligible_carers(task);
+    return model_.carers_in_shift(task);
   }
   // BestOptions over `carers`, carer_set_ put back afterwards.
   int BestOptionsAmong(CarerSet carers, const Plan& plan, int unit, int k, double blink,

@@ -128,6 +128,7 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
   const int num_carers = this->num_carers();
   eligible_.assign(tasks_.size() * num_carers, 0);
   eligible_carers_.resize(tasks_.size());
+  carers_in_shift_.resize(tasks_.size());
   usual_carers_.resize(tasks_.size());
   assignment_cost_.assign(tasks_.size() * num_carers, 0.0);
   for (int t = 0; t < num_tasks(); ++t) {
@@ -185,6 +186,17 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
   horizon_ = latest_begin + sum + 1;
   for (Task& task : tasks_) {
     task.latest = std::min(problem.visits[task.visit].latest_start + kTimeTolerance, horizon_);
+  }
+  // Travel is never negative, so no schedule starts a task before its stretch opens or ends it
+  // after the stretch closes.
+  for (int t = 0; t < num_tasks(); ++t) {
+    const Task& task = tasks_[t];
+    for (int c : eligible_carers_[t]) {
+      if (carers_[c].shift_start <= task.latest &&
+          task.earliest + task.duration <= carers_[c].shift_end + kTimeTolerance) {
+        carers_in_shift_[t].push_back(c);
+      }
+    }
   }
 }
 

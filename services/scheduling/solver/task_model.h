@@ -112,6 +112,11 @@ class TaskModel {
   // Hard eligibility: skills, gender when required, never-visit lists and pins.
   bool eligible(int t, int c) const { return eligible_[t * num_carers() + c] != 0; }
   const std::vector<int>& eligible_carers(int t) const { return eligible_carers_[t]; }
+  // The eligible carers whose stretch can hold the task at all: it opens by the task's latest
+  // start and closes after its earliest end. Only these need trying: on a provider's day most
+  // stretches are mornings, evenings or one half of a split shift, and a morning visit tried on
+  // every evening stretch cost the search most of its time for nothing.
+  const std::vector<int>& carers_in_shift(int t) const { return carers_in_shift_[t]; }
   // The eligible carers among the task's visit's usual_carers.
   const std::vector<int>& usual_carers(int t) const { return usual_carers_[t]; }
   bool has_usual_carers() const { return has_usual_carers_; }
@@ -144,6 +149,7 @@ class TaskModel {
   int locations_ = 0;
   std::vector<std::uint8_t> eligible_;
   std::vector<std::vector<int>> eligible_carers_;
+  std::vector<std::vector<int>> carers_in_shift_;
   std::vector<std::vector<int>> usual_carers_;
   bool has_usual_carers_ = false;
   std::vector<double> assignment_cost_;
