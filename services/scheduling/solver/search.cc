@@ -503,10 +503,13 @@ class OptionKeeper {
 
 }  // namespace
 
-void Search::FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPosition>& list) {
+void Search::FillSolo(const Plan& plan, int task, int carer, SoloTable& table) {
   const ObjectiveWeights& w = model_.weights();
   const Task& t = model_.task(task);
+  std::vector<SoloPosition>& list = table.routes[carer];
+  double& floor = table.floor[carer];
   list.clear();
+  floor = kInfeasible;
   const std::vector<int>& r = plan.route(carer);
   const int n = static_cast<int>(r.size());
   const auto [first, end] = plan.InsertablePositions(task, carer);
@@ -530,6 +533,7 @@ void Search::FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPos
     if (s.start > t.latest) continue;
     s.lower =
         w.travel * detour + fixed_cost + w.total_lateness * std::max<Minutes>(0, s.start - t.due);
+    floor = std::min(floor, s.lower);
     list.push_back(s);
   }
 }
@@ -568,9 +572,14 @@ int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k
     return s.lower + w.max_lateness * (std::max(s.max_lateness, current_max) - current_max);
   };
   OptionKeeper keeper(k, u.size, options);
+  // A large day passes over routes by their floors (skipping a route leaves its list unsorted,
+  // which could order equal bounds otherwise: a small day keeps the order it always had).
+  const bool lazy = model_.num_units() > params_.whole_polish_max_units;
   if (u.size == 1) {
     const int t = u.tasks[0];
     for (int carer : Candidates(t)) {
+      double& floor = tables[0].floor[carer];
+      if (lazy && floor >= keeper.threshold()) continue;
       std::vector<SoloPosition>& list = tables[0].routes[carer];
       // Cheapest bound first, so that the best of the route is found with few evaluations.
       std::sort(list.begin(), list.end(),
@@ -591,6 +600,11 @@ int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k
           best.insertion.position[0] = s.position;
         }
       }
+      if (lazy) {
+        // Refined bounds only grew.
+        floor = kInfeasible;
+        for (const SoloPosition& s : list) floor = std::min(floor, s.lower);
+      }
       if (best.cost < keeper.threshold()) keeper.Keep(best);
     }
     return keeper.kept();
@@ -608,7 +622,6 @@ int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k
     }
   }
   // A small day sorts them whole, as it always has (the order of equal bounds is a sort's).
-  const bool lazy = model_.num_units() > params_.whole_polish_max_units;
   ByLowerBound<SoloPosition> first(solo_[0], lazy);
   ByLowerBound<SoloPosition> second(solo_[1], lazy);
   if (first.size() == 0 || second.size() == 0) return 0;
@@ -669,10 +682,8 @@ int Search::BestOptions(const Plan& plan, int unit, int k, double blink, Option*
   if (u.size == 2) {
     for (int i = 0; i < 2; ++i) {
       SoloTable& table = fresh_[i];
-      table.routes.resize(model_.num_carers());
-      for (int carer : Candidates(u.tasks[i])) {
-        FillSolo(plan, u.tasks[i], carer, table.routes[carer]);
-      }
+      table.Resize(model_.num_carers());
+      for (int carer : Candidates(u.tasks[i])) FillSolo(plan, u.tasks[i], carer, table);
     }
     return OptionsFromSolo(plan, unit, fresh_, k, blink, options);
   }
@@ -808,7 +819,7 @@ void Search::RegretInsert(Plan& plan, int k) {
   if (regret_tables_.size() < units.size()) regret_tables_.resize(units.size());
   std::vector<std::array<SoloTable, 2>*> tables;
   for (size_t i = 0; i < units.size(); ++i) {
-    for (SoloTable& table : regret_tables_[i]) table.routes.resize(model_.num_carers());
+    for (SoloTable& table : regret_tables_[i]) table.Resize(model_.num_carers());
     tables.push_back(&regret_tables_[i]);
   }
   std::vector<char> dirty(model_.num_carers(), 1);
@@ -824,9 +835,7 @@ void Search::RegretInsert(Plan& plan, int k) {
       const Unit& unit = model_.unit(units[i]);
       for (int j = 0; j < unit.size; ++j) {
         for (int carer : model_.carers_in_shift(unit.tasks[j])) {
-          if (dirty[carer] || unit_dirty[i]) {
-            FillSolo(plan, unit.tasks[j], carer, (*tables[i])[j].routes[carer]);
-          }
+          if (dirty[carer] || unit_dirty[i]) FillSolo(plan, unit.tasks[j], carer, (*tables[i])[j]);
         }
       }
       unit_dirty[i] = 0;

@@ -115,6 +115,14 @@ class Search {
   // A task's solo positions, indexed by carer.
   struct SoloTable {
     std::vector<std::vector<SoloPosition>> routes;
+    // By carer: no position of the route costs less (kInfeasible when it has none). Regret
+    // repair reads these in one array to pass over the routes that cannot beat its options,
+    // where reading each route's own list missed the cache for most of the search's time.
+    std::vector<double> floor;
+    void Resize(int carers) {
+      routes.resize(carers);
+      floor.resize(carers, kInfeasible);
+    }
   };
 
   double Temperature(double progress) const;
@@ -180,8 +188,9 @@ class Search {
   // The assigned units of the routes a move changed: where the removed units were in current_
   // and where they are in `plan`.
   std::vector<int> ChangedUnits(const Plan& plan) const;
-  // Lists the task's positions in the carer's route with their cheap lower bounds.
-  void FillSolo(const Plan& plan, int task, int carer, std::vector<SoloPosition>& list);
+  // Lists the task's positions in the carer's route with their cheap lower bounds, and sets the
+  // route's floor.
+  void FillSolo(const Plan& plan, int task, int carer, SoloTable& table);
   // Evaluates a solo position against `bound` (on the full cost) unless already known.
   void Refine(const Plan& plan, int task, SoloPosition& position, double bound);
   int OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k, double blink,
