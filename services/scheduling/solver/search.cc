@@ -48,10 +48,9 @@ SearchContext::SearchContext(const TaskModel& model) : model(model) {
     for (int i = 0; i < unit.size; ++i) {
       if (model.eligible_carers(unit.tasks[i]).empty()) unplaceable[u] = true;
     }
-    if (unit.size == 2 && !unplaceable[u] && model.task(unit.tasks[0]).distinct_from_partner) {
-      const std::vector<int>& a = model.eligible_carers(unit.tasks[0]);
-      const std::vector<int>& b = model.eligible_carers(unit.tasks[1]);
-      if (a.size() == 1 && b.size() == 1 && a[0] == b[0]) unplaceable[u] = true;
+    if (unit.size == 2 && !unplaceable[u] && model.task(unit.tasks[0]).distinct_from_partner &&
+        model.EligibleAreOnePerson(unit.tasks[0], unit.tasks[1])) {
+      unplaceable[u] = true;
     }
   }
 }

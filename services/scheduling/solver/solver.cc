@@ -64,15 +64,19 @@ absl::Status ValidateOptions(const SolveOptions& options) {
   return absl::OkStatus();
 }
 
-// Whether the carer could do the task with nothing else on the route.
+// Whether the carer could do the task with nothing else on the route (nor on the person's
+// other stretches).
 bool FitsAlone(const TaskModel& model, int task, int carer) {
   const Task& t = model.task(task);
   const CarerShift& shift = model.carer(carer);
   const Minutes out = model.leg(carer, shift.start_location, t.location);
   const Minutes back = model.leg(carer, t.location, shift.end_location);
   const Minutes start = std::max(t.earliest, shift.shift_start + out);
+  const Minutes max_work = shift.person >= 0
+                               ? std::min(shift.max_work, model.person_max_work(shift.person))
+                               : shift.max_work;
   return start <= t.latest && start + t.duration + back <= shift.shift_end + kTimeTolerance &&
-         WithinWorkingTime(out + t.duration + back, shift.max_work);
+         WithinWorkingTime(out + t.duration + back, max_work);
 }
 
 UnassignedReason ReasonForTask(const Problem& problem, const TaskModel& model, int task) {
@@ -110,12 +114,9 @@ std::vector<UnassignedVisit> UnassignedVisits(const Problem& problem, const Task
     for (int i = 0; i < unit.size; ++i) reasons[i] = ReasonForTask(problem, model, unit.tasks[i]);
     if (unit.size == 2 && reasons[0] == UnassignedReason::kNoFeasiblePosition &&
         reasons[1] == UnassignedReason::kNoFeasiblePosition &&
-        model.task(unit.tasks[0]).distinct_from_partner) {
-      const std::vector<int>& a = model.eligible_carers(unit.tasks[0]);
-      const std::vector<int>& b = model.eligible_carers(unit.tasks[1]);
-      if (a.size() == 1 && b.size() == 1 && a[0] == b[0]) {
-        reasons[0] = reasons[1] = UnassignedReason::kNoQualifiedCarer;
-      }
+        model.task(unit.tasks[0]).distinct_from_partner &&
+        model.EligibleAreOnePerson(unit.tasks[0], unit.tasks[1])) {
+      reasons[0] = reasons[1] = UnassignedReason::kNoQualifiedCarer;
     }
     const int first_visit = model.task(unit.tasks[0]).visit;
     if (unit.size == 1 || model.task(unit.tasks[1]).visit == first_visit) {

@@ -19,6 +19,7 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using testing::LineTravel;
 using testing::MakeCarer;
 using testing::MakeLink;
@@ -706,6 +707,27 @@ TEST(SolverTest, APersonsStretchesShareTheirWorkingTimeLimit) {
   EXPECT_TRUE(SolveAndCheck(problem, Budget()).unassigned.empty());
 }
 
+TEST(SolverTest, ADoubleUpThatOnlyOnePersonCouldTakeHasNoQualifiedCarer) {
+  Problem problem = SplitShift();
+  problem.visits = {MakeVisit(1, 0, 80, 20, 0, /*carers_required=*/2)};
+  Solution solution = SolveAndCheck(problem, Budget());
+  ASSERT_THAT(solution.unassigned, SizeIs(1));
+  EXPECT_EQ(solution.unassigned[0].reason, UnassignedReason::kNoQualifiedCarer);
+  problem.carers.push_back(MakeCarer(0, 0, 0, 300));
+  EXPECT_THAT(SolveAndCheck(problem, Budget()).unassigned, IsEmpty());
+}
+
+TEST(SolverTest, AVisitLongerThanThePersonsDayIsOutsideEveryShift) {
+  Problem problem = SplitShift();
+  problem.people[0].max_working_minutes = 15;  // each stretch alone has no limit
+  problem.visits.resize(1);
+  Solution solution = SolveAndCheck(problem, Budget());
+  ASSERT_THAT(solution.unassigned, SizeIs(1));
+  EXPECT_EQ(solution.unassigned[0].reason, UnassignedReason::kOutsideEveryShift);
+  problem.people[0].max_working_minutes = 20;
+  EXPECT_THAT(SolveAndCheck(problem, Budget()).unassigned, IsEmpty());
+}
+
 TEST(SolverTest, LinkedVisitsForDistinctCarersAreNotBothAPersons) {
   Problem problem = SplitShift();
   problem.people[0].max_working_minutes = kUnlimited;
@@ -713,7 +735,10 @@ TEST(SolverTest, LinkedVisitsForDistinctCarersAreNotBothAPersons) {
   problem.visits.push_back(MakeVisit(1, 200, 280, 20));
   problem.links.push_back(MakeLink(0, 1, 0, 300, /*distinct=*/true));
   const Solution alone = SolveAndCheck(problem, Budget());
-  EXPECT_EQ(alone.unassigned.size(), 2u);  // a linked pair is placed whole or not at all
+  // Only one person could take either: nobody is qualified for the pair.
+  EXPECT_THAT(alone.unassigned,
+              ElementsAre(Field(&UnassignedVisit::reason, UnassignedReason::kNoQualifiedCarer),
+                          Field(&UnassignedVisit::reason, UnassignedReason::kNoQualifiedCarer)));
   problem.carers.push_back(MakeCarer(0, 0, 0, 300));
   const Solution with_bob = SolveAndCheck(problem, Budget());
   EXPECT_TRUE(with_bob.unassigned.empty());

@@ -200,4 +200,15 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
   }
 }
 
+bool TaskModel::EligibleAreOnePerson(int task_a, int task_b) const {
+  const std::vector<int>& a = eligible_carers_[task_a];
+  const std::vector<int>& b = eligible_carers_[task_b];
+  if (a.empty() || b.empty()) return false;
+  const int who = identity_[a[0]];
+  auto others = [&](const std::vector<int>& carers) {
+    return std::any_of(carers.begin(), carers.end(), [&](int c) { return identity_[c] != who; });
+  };
+  return !others(a) && !others(b);
+}
+
 }  // namespace homecare::scheduling::solver

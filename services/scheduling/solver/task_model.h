@@ -86,6 +86,9 @@ class TaskModel {
   bool same_person(int a, int b) const { return identity_[a] == identity_[b]; }
   // The human a route is: equal for the same route or stretches of one person.
   int identity(int route) const { return identity_[route]; }
+  // Whether every eligible carer of both tasks is one person (the same carer, or the stretches
+  // of one split shift): two tasks that need different people can then never both be staffed.
+  bool EligibleAreOnePerson(int task_a, int task_b) const;
 
   // Travel by Problem::travel: for nearness (related visits, neighbour lists), not routes.
   Minutes travel(int from_location, int to_location) const {
