@@ -61,7 +61,9 @@ const v1::Visit* SameCall(const v1::Visit& visit, const std::vector<const v1::Vi
       continue;
     }
     if (!call->pattern_id().empty()) continue;
-    const int gap = std::abs(MinuteOfDay(StoredTime(call->window_start()), zone) - opens);
+    // Times of day are a circle: 23:40 and 00:20 are 40 minutes apart.
+    const int apart = std::abs(MinuteOfDay(StoredTime(call->window_start()), zone) - opens);
+    const int gap = std::min(apart, 24 * 60 - apart);
     if (gap < best_gap) {
       best = call;
       best_gap = gap;

@@ -35,7 +35,7 @@ inline constexpr double kContinuityHalfLifeDays = 7;
 // call in the kRotaDays before and have a stretch that day that can hold it: first who made it
 // on the same weekday (a weekly pattern of shifts and days off repeats), then who made it on
 // the most days, then most recently. A call of no care-plan pattern is the same as one whose
-// window opens within kUsualCallMinutes of the same time of day.
+// window opens within kUsualCallMinutes of the same time of day (round midnight too).
 inline constexpr int kRotaDays = 7;
 // When not every visit fits, a time-critical one (medication at a prescribed time) left
 // unassigned counts as this many others, so the engine leaves another in its place where it can.

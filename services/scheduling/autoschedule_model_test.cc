@@ -455,6 +455,24 @@ TEST_F(AutoScheduleModelTest, TheSameCallIsTheSameLocalTimeAcrossAClockChange) {
   EXPECT_EQ(model.route_carer_ids[model.problem.visits[0].usual_carers[0]], "car_bob");
 }
 
+TEST_F(AutoScheduleModelTest, TheSameCallMayBeOnTheOtherSideOfMidnight) {
+  AutoScheduleInput input = Input();
+  input.carers["car_ann"] = Carer("car_ann", 0, {{0, 3}});
+  input.carers["car_bob"] = Carer("car_bob", 0, {{0, 3}});
+  input.now = At(0);
+  input.visits = {Visit("vis_night", 0, 20)};
+  // Yesterday's night call opened at 23:40: forty minutes from 00:20 round the clock.
+  v1::Visit yesterday = Visit("vis_then", 23, 40, -1);
+  yesterday.add_carer_ids("car_bob");
+  v1::Visit before = Visit("vis_before", 22, 10, -1);  // 130 minutes earlier: another call
+  before.add_carer_ids("car_ann");
+  input.history = {yesterday, before};
+  const SolverModel model = Build(input);
+  ASSERT_EQ(model.problem.visits.size(), 1u);
+  ASSERT_EQ(model.problem.visits[0].usual_carers.size(), 1u);
+  EXPECT_EQ(model.route_carer_ids[model.problem.visits[0].usual_carers[0]], "car_bob");
+}
+
 TEST_F(AutoScheduleModelTest, ExclusionsPreferencesAndGendersGoToTheRightStretches) {
   AutoScheduleInput input = Input();
   input.carers["car_ann"] = Carer("car_ann", 0, {{7, 10}, {17, 21}});
