@@ -491,7 +491,8 @@ TEST_F(CheckInsTest, WhoMaySendWhat) {
       StatusIs(absl::StatusCode::kPermissionDenied));
   // A coordinator records for a carer they name, and must name one.
   in.event.mutable_check_in()->clear_carer_id();
-  EXPECT_THAT(ViolatedFields(checkins_->Submit(kTenant, {.actor = "sue"}, in.event).status()),
+  EXPECT_THAT(ViolatedFields(
+                  checkins_->Submit(kTenant, {.actor = "sue", .carer_id = ""}, in.event).status()),
               ElementsAre("carer_id"));
   // Only the telephony gateway (a system token) sends TELEPHONY.
   in.event.mutable_check_in()->set_method(v1::CHECK_IN_METHOD_TELEPHONY);
@@ -501,14 +502,16 @@ TEST_F(CheckInsTest, WhoMaySendWhat) {
       StatusIs(absl::StatusCode::kPermissionDenied));
   in.event.mutable_check_in()->set_carer_id("car_ann");
   absl::StatusOr<CheckIns::Submitted> call =
-      checkins_->Submit(kTenant, {.actor = "gateway", .system = true}, in.event);
+      checkins_->Submit(kTenant, {.actor = "gateway", .carer_id = "", .system = true}, in.event);
   ASSERT_THAT(call.status(), IsOk());
   EXPECT_EQ(call->record.slots(0).check_in_method(), v1::CHECK_IN_METHOD_TELEPHONY);
   // A visit the tenant does not have is not there.
   in.event.mutable_check_in()->set_visit_id("vis_elsewhere");
   in.event.mutable_check_in()->set_event_id("a9");
-  EXPECT_THAT(checkins_->Submit(kTenant, {.actor = "gateway", .system = true}, in.event).status(),
-              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(
+      checkins_->Submit(kTenant, {.actor = "gateway", .carer_id = "", .system = true}, in.event)
+          .status(),
+      StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(CheckInsTest, SchedulingDownNeverStopsACheckInAndTheVisitIsCheckedOnceKnown) {

@@ -237,10 +237,11 @@ absl::StatusOr<v1::SchedulePlan> Scheduling::SolveAndApply(const std::string& te
         continue;
       }
       if (!released[i].empty()) {
-        PlannedVisit before{.visit_id = visit.visit_id,
-                            .version = kAnyVersion,
-                            .carer_ids = released[i],
-                            .planned_start = visit.scheduled_start};
+        PlannedVisit before;
+        before.visit_id = visit.visit_id;
+        before.version = kAnyVersion;
+        before.carer_ids = released[i];
+        before.planned_start = visit.scheduled_start;
         for (const std::string& carer : visit.carer_ids) {
           if (std::find(visit.scheduled_carer_ids.begin(), visit.scheduled_carer_ids.end(),
                         carer) == visit.scheduled_carer_ids.end()) {
@@ -308,11 +309,11 @@ void Scheduling::ApplyProposal(const std::string& tenant_id, const std::string& 
   google::protobuf::RepeatedPtrField<v1::PlannedAssignment> proposed;
   proposed.Swap(plan.mutable_assignments());
   for (const v1::PlannedAssignment& assignment : proposed) {
-    PlannedVisit planned{
-        .visit_id = assignment.visit_id(),
-        .version = kAnyVersion,
-        .carer_ids = {assignment.carer_ids().begin(), assignment.carer_ids().end()},
-        .planned_start = StoredTime(assignment.planned_start())};
+    PlannedVisit planned;
+    planned.visit_id = assignment.visit_id();
+    planned.version = kAnyVersion;
+    planned.carer_ids = {assignment.carer_ids().begin(), assignment.carer_ids().end()};
+    planned.planned_start = StoredTime(assignment.planned_start());
     absl::Status done =
         ApplyPlanned(tenant_id, planned, absl::StrCat("replan/", proposal.proposal_id()));
     if (done.ok()) {
