@@ -158,7 +158,7 @@ class Search {
   // Which carers BestOptions tries for a task.
   enum class CarerSet {
     // The eligible carers whose stretch can hold it (TaskModel::carers_in_shift).
-    kEligible,
+    kInShift,
     // Its usual carers. A double-up of whose usual pair only one can come keeps that one, with
     // anyone for the second carer.
     kUsual,
@@ -167,7 +167,7 @@ class Search {
   };
   const std::vector<int>& Candidates(int task) const {
     switch (carer_set_) {
-      case CarerSet::kEligible:
+      case CarerSet::kInShift:
         return model_.carers_in_shift(task);
       case CarerSet::kUsual: {
         const std::vector<int>& usual = model_.usual_carers(task);
@@ -224,7 +224,7 @@ class Search {
   std::int64_t iterations_ = 0;
   const Budget* budget_ = nullptr;  // while Construct or Run runs
   int interrupt_checks_ = 0;
-  CarerSet carer_set_ = CarerSet::kEligible;
+  CarerSet carer_set_ = CarerSet::kInShift;
   std::vector<int> near_carers_[2];
   int near_task_[2] = {-1, -1};
   std::vector<char> near_route_;

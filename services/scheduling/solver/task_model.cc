@@ -119,8 +119,9 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
   for (int u = 0; u < num_units(); ++u) {
     const Unit& unit = units_[u];
     double factor = problem.visits[tasks_[unit.tasks[0]].visit].unassigned_factor;
-    if (unit_visits(u) == 2)
+    if (unit_visits(u) == 2) {
       factor += problem.visits[tasks_[unit.tasks[1]].visit].unassigned_factor;
+    }
     unit_unassigned_factor_.push_back(factor);
     has_extra_unassigned_factors_ |= factor != unit_visits(u);
   }
