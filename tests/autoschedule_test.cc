@@ -466,6 +466,38 @@ TEST_F(RepairTest, AProposalAlreadyMadeIsReportedMadeAndNotWrittenAgain) {
       << "nothing written again";
 }
 
+TEST_F(RepairTest, AnAssignmentRefusedOnApplyingLeavesTheContinuityFigures) {
+  RecordAbsence(ann_.carer_id(), testing::Local(2030, 12, 3, 0), testing::Local(2030, 12, 4, 0));
+  const std::vector<sv1::ReplanProposal> proposals = AwaitProposals();
+  ASSERT_THAT(proposals, SizeIs(1));
+  const sv1::SchedulePlan& proposed = proposals[0].plan();
+  ASSERT_THAT(proposed.assignments(), SizeIs(1));
+  EXPECT_EQ(proposed.assignments(0).client_id(), edna_.client.client_id());
+  EXPECT_EQ(proposed.assignments(0).carers_new_to_client(), 1) << "Bob has not been to Edna";
+  EXPECT_EQ(proposed.continuity().carer_visits(), 1);
+  EXPECT_EQ(proposed.continuity().carer_visits_new_to_client(), 1);
+  EXPECT_EQ(proposed.continuity().clients(), 1);
+  // Edna cancels her morning before a coordinator applies the proposal.
+  sv1::CancelVisitRequest cancel;
+  cancel.set_visit_id(proposed.assignments(0).visit_id());
+  cancel.mutable_cancellation()->set_reason(sv1::CANCELLATION_REASON_CANCELLED_BY_CLIENT);
+  cancel.mutable_cancellation()->set_requested_by("Edna");
+  sv1::Visit cancelled;
+  ASSERT_THAT(Call(&Stub::CancelVisit, Coordinator(), cancel, &cancelled), GrpcOk());
+  sv1::ApplyReplanProposalRequest apply;
+  apply.set_proposal_id(proposals[0].proposal_id());
+  sv1::ReplanProposal applied;
+  ASSERT_THAT(Call(&Stub::ApplyReplanProposal, Coordinator(), apply, &applied), GrpcOk());
+  EXPECT_THAT(applied.plan().assignments(), IsEmpty());
+  ASSERT_THAT(applied.plan().unassigned(), SizeIs(1));
+  EXPECT_EQ(applied.plan().unassigned(0).visit_id(), cancelled.visit_id());
+  // The figures are those of what was made: nothing.
+  EXPECT_EQ(applied.plan().continuity().carer_visits(), 0);
+  EXPECT_EQ(applied.plan().continuity().carer_visits_new_to_client(), 0);
+  EXPECT_EQ(applied.plan().continuity().clients(), 0);
+  EXPECT_THAT(GetVisit(cancelled.visit_id()).carer_ids(), IsEmpty());
+}
+
 TEST_F(RepairTest, WhenTheTenantSaysSoTheRepairIsAppliedAtOnce) {
   sv1::UpdateSchedulingSettingsRequest update;
   update.mutable_settings()->set_apply_repairs_at_once(true);

@@ -99,6 +99,8 @@ struct Run {
   // Client id -> the carers who visited them over the days so far.
   std::map<std::string, std::set<std::string>> seen;
   std::map<std::string, std::set<std::string>> seen_first_day;
+  // Client id -> carer id -> on how many days the carer visited the client.
+  std::map<std::string, std::map<std::string, int>> days_together;
   std::map<std::string, bool> double_up;
 };
 
@@ -214,24 +216,35 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
       history.push_back(std::move(delivered));
     }
     day.clients_seen = static_cast<int>(today.size());
-    for (const auto& [client, carers] : today) day.client_carers += carers.size();
+    for (const auto& [client, carers] : today) {
+      day.client_carers += carers.size();
+      for (const std::string& carer : carers) ++run.days_together[client][carer];
+    }
     std::erase_if(history, [&](const sv1::Visit& visit) {
       return scheduling::PlannedStart(visit) <
              input.now - absl::Hours(24 * scheduling::kContinuityDays);
     });
     if (absl::GetFlag(FLAGS_daily)) {
-      const sv1::PlanContinuity continuity = scheduling::ContinuityOf(plan);
-      double seen_so_far = 0;
-      for (const auto& [client, carers] : run.seen) seen_so_far += carers.size();
+      const sv1::PlanContinuity continuity = scheduling::PlanToProto(plan).continuity();
+      double seen_so_far = 0, doubles_seen = 0;
+      int doubles = 0;
+      for (const auto& [client, carers] : run.seen) {
+        seen_so_far += carers.size();
+        if (run.double_up.at(client)) {
+          doubles_seen += carers.size();
+          ++doubles;
+        }
+      }
       std::printf(
           "%-7s %s: first %.2f s, final %.2f s, %lld iterations, unassigned %d, tc late %d, "
-          "travel %.1f%%, distinct carers so far %.2f; carer-visits %d, new to the client %d, "
-          "off the rota %d\n",
+          "travel %.1f%%, distinct carers so far %.2f (double-handed %.2f); carer-visits %d, "
+          "new to the client %d, off the rota %d\n",
           planner.c_str(), absl::FormatCivilTime(date).c_str(), day.first_plan_seconds,
           day.final_plan_seconds, static_cast<long long>(day.iterations), day.unassigned,
           day.time_critical_late, 100 * day.travel_between / (day.contact + day.travel_between),
-          seen_so_far / std::max<size_t>(1, run.seen.size()), continuity.carer_visits(),
-          continuity.carer_visits_new_to_client(), continuity.carer_visits_off_rota());
+          seen_so_far / std::max<size_t>(1, run.seen.size()), doubles_seen / std::max(1, doubles),
+          continuity.carer_visits(), continuity.carer_visits_new_to_client(),
+          continuity.carer_visits_off_rota());
       std::fflush(stdout);
     }
     run.days.push_back(day);
@@ -296,6 +309,18 @@ void PrintSpread(const Run& run) {
        {std::pair{"single-handed", &single}, {"double-handed", &doubles}}) {
     std::printf("%s clients by distinct carers:", label);
     for (const auto& [carers, clients] : *spread) std::printf(" %d: %d", carers, clients);
+    std::printf("\n");
+  }
+  // A cover who comes one weekday a week shows as a pair of two days in 14; one who takes a
+  // regular's two days off in a row, as four.
+  std::map<int, int> pairs[2];
+  for (const auto& [client, carers] : run.days_together) {
+    for (const auto& [carer, days] : carers) ++pairs[run.double_up.at(client)][days];
+  }
+  for (const bool double_up : {false, true}) {
+    std::printf("%s client-carer pairs by days together:",
+                double_up ? "double-handed" : "single-handed");
+    for (const auto& [days, n] : pairs[double_up]) std::printf(" %d: %d", days, n);
     std::printf("\n");
   }
 }

@@ -23,26 +23,6 @@ constexpr absl::Duration kLeaseMargin = absl::Minutes(5);
 // A planned visit from a proposal, whose version was not kept: checked by its status instead.
 constexpr int64_t kAnyVersion = -1;
 
-v1::SchedulePlan ToProto(const AutoSchedulePlan& plan) {
-  v1::SchedulePlan proto;
-  for (const PlannedVisit& planned : plan.assignments) {
-    v1::PlannedAssignment& assignment = *proto.add_assignments();
-    assignment.set_visit_id(planned.visit_id);
-    for (const std::string& carer : planned.carer_ids) assignment.add_carer_ids(carer);
-    *assignment.mutable_planned_start() = TimeToProto(planned.planned_start);
-  }
-  for (const LeftOut& left : plan.unassigned) {
-    v1::UnassignedVisit& unassigned = *proto.add_unassigned();
-    unassigned.set_visit_id(left.visit_id);
-    unassigned.set_reason(left.reason);
-  }
-  proto.set_objective(plan.objective);
-  proto.set_travel_minutes(plan.travel_minutes);
-  proto.set_lateness_minutes(plan.lateness_minutes);
-  *proto.mutable_continuity() = ContinuityOf(plan);
-  return proto;
-}
-
 }  // namespace
 
 absl::StatusOr<v1::SchedulePlan> Scheduling::AutoSchedule(const std::string& tenant_id,
@@ -259,7 +239,7 @@ absl::StatusOr<v1::SchedulePlan> Scheduling::SolveAndApply(const std::string& te
     }
     planned.assignments = std::move(applied);
   }
-  v1::SchedulePlan plan = ToProto(planned);
+  v1::SchedulePlan plan = PlanToProto(planned);
   if (!request.request_id().empty()) {
     absl::Status kept = store_.KeepRequest(tenant_id, request.request_id(),
                                            {fingerprint, plan.SerializeAsString()});
@@ -294,7 +274,7 @@ absl::Status Scheduling::ProposeRepair(const std::string& tenant_id, const Tenan
   *proposal.mutable_date() = DateToProto(date);
   proposal.set_carer_id(carer_id);
   for (const std::string& id : visit_ids) proposal.add_visit_ids(id);
-  *proposal.mutable_plan() = ToProto(PlanFromSolution(*model, *solution));
+  *proposal.mutable_plan() = PlanToProto(PlanFromSolution(*model, *solution));
   proposal.set_state(v1::REPLAN_STATE_PROPOSED);
   *proposal.mutable_create_time() = TimeToProto(clock_.Now());
   proposal.set_seconds_to_propose(
@@ -324,6 +304,7 @@ void Scheduling::ApplyProposal(const std::string& tenant_id, const std::string& 
       refused.set_reason(std::string(done.message()));
     }
   }
+  *plan.mutable_continuity() = ContinuityOf(plan.assignments());
   proposal.set_state(v1::REPLAN_STATE_APPLIED);
   *proposal.mutable_apply_time() = TimeToProto(clock_.Now());
   proposal.set_applied_by(actor);

@@ -125,6 +125,20 @@ std::vector<Stretch> Without(const std::vector<Stretch>& stretches, absl::Time s
   return kept;
 }
 
+// `stretches` less the carer's absences that overlap [from, to).
+std::vector<Stretch> WithoutAbsences(std::vector<Stretch> stretches,
+                                     const rv1::CarerDetails& details, absl::Time from,
+                                     absl::Time to) {
+  for (const rv1::Absence& absence : details.absences()) {
+    if (!roster::AbsenceOverlaps(absence, from, to)) continue;
+    const absl::Time start = StoredTime(absence.start_time());
+    const absl::Time end =
+        absence.has_end_time() ? StoredTime(absence.end_time()) : absl::InfiniteFuture();
+    stretches = Without(stretches, start, end, -1);
+  }
+  return stretches;
+}
+
 bool StaffedFully(const v1::Visit& visit) {
   return visit.carer_ids_size() >= std::max(1, visit.carers_required());
 }
@@ -139,6 +153,10 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
   // A stretch begun on the day may run past midnight (a bedtime round), up to noon.
   const absl::Time next_day = DayStart(input.date + 1, input.zone);
   const absl::Time day_end = next_day + absl::Hours(12);
+  const absl::Time day_after = DayStart(input.date + 2, input.zone);
+  auto same_time_tomorrow = [&](absl::Time t) {
+    return LocalToInstant(absl::ToCivilSecond(t, input.zone) + 24 * 60 * 60, input.zone);
+  };
   auto minutes = [&](absl::Time t) { return absl::ToDoubleMinutes(t - model.origin); };
   Places places;
 
@@ -200,13 +218,7 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
          roster::AvailableIntervals(details->availability(), input.zone, model.origin, day_end)) {
       if (free.start < next_day) stretches.push_back({free.start, free.end, home, home});
     }
-    for (const rv1::Absence& absence : details->absences()) {
-      if (!roster::AbsenceOverlaps(absence, model.origin, day_end)) continue;
-      const absl::Time from = StoredTime(absence.start_time());
-      const absl::Time to =
-          absence.has_end_time() ? StoredTime(absence.end_time()) : absl::InfiniteFuture();
-      stretches = Without(stretches, from, to, -1);
-    }
+    stretches = WithoutAbsences(std::move(stretches), *details, model.origin, day_end);
     Minutes committed_today = 0;
     for (const v1::Visit* visit : kept_by_carer[carer.carer_id()]) {
       stretches = Without(stretches, PlannedStart(*visit), PlannedEnd(*visit),
@@ -226,8 +238,21 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
                                      ? rv1::TRAVEL_MODE_DRIVES
                                      : carer.travel_mode();
     const int profile = profiles.try_emplace(mode, static_cast<int>(profiles.size())).first->second;
+    // Tomorrow's availability, for the credit of a stretch whose hours the carer works again.
+    std::vector<Stretch> tomorrow;
+    for (const roster::Interval& free :
+         roster::AvailableIntervals(details->availability(), input.zone, next_day, day_after)) {
+      tomorrow.push_back({free.start, free.end, home, home});
+    }
+    tomorrow = WithoutAbsences(std::move(tomorrow), *details, next_day, day_after);
     for (const Stretch& stretch : stretches) {
       if (stretch.end - stretch.start < absl::Minutes(shortest)) continue;
+      absl::Duration again;  // of the stretch's hours, those worked tomorrow
+      for (const Stretch& next : tomorrow) {
+        again += std::max(absl::ZeroDuration(),
+                          std::min(next.end, same_time_tomorrow(stretch.end)) -
+                              std::max(next.start, same_time_tomorrow(stretch.start)));
+      }
       solver::Carer route;
       route.id = carer.carer_id();
       route.skills = skills;
@@ -238,6 +263,9 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
       route.shift_end = minutes(stretch.end);
       route.travel_profile = profile;
       route.person = person;
+      if (again * 2 >= stretch.end - stretch.start) {
+        route.stranger_familiarity = kComesBackFamiliarity;
+      }
       routes_of[carer.carer_id()].push_back(static_cast<int>(problem.carers.size()));
       model.route_carer_ids.push_back(carer.carer_id());
       problem.carers.push_back(std::move(route));
@@ -500,18 +528,42 @@ AutoSchedulePlan PlanFromSolution(const SolverModel& model, const solver::Soluti
   return plan;
 }
 
-v1::PlanContinuity ContinuityOf(const AutoSchedulePlan& plan) {
+v1::SchedulePlan PlanToProto(const AutoSchedulePlan& plan) {
+  v1::SchedulePlan proto;
+  for (const PlannedVisit& planned : plan.assignments) {
+    v1::PlannedAssignment& assignment = *proto.add_assignments();
+    assignment.set_visit_id(planned.visit_id);
+    for (const std::string& carer : planned.carer_ids) assignment.add_carer_ids(carer);
+    *assignment.mutable_planned_start() = TimeToProto(planned.planned_start);
+    assignment.set_client_id(planned.client_id);
+    assignment.set_carers_new_to_client(planned.carers_new_to_client);
+    assignment.set_carers_off_rota(planned.carers_off_rota);
+  }
+  for (const LeftOut& left : plan.unassigned) {
+    v1::UnassignedVisit& unassigned = *proto.add_unassigned();
+    unassigned.set_visit_id(left.visit_id);
+    unassigned.set_reason(left.reason);
+  }
+  proto.set_objective(plan.objective);
+  proto.set_travel_minutes(plan.travel_minutes);
+  proto.set_lateness_minutes(plan.lateness_minutes);
+  *proto.mutable_continuity() = ContinuityOf(proto.assignments());
+  return proto;
+}
+
+v1::PlanContinuity ContinuityOf(
+    const google::protobuf::RepeatedPtrField<v1::PlannedAssignment>& assignments) {
   v1::PlanContinuity continuity;
   std::map<std::string, std::set<std::string>> carers_of_client;
-  for (const PlannedVisit& planned : plan.assignments) {
-    continuity.set_carer_visits(continuity.carer_visits() +
-                                static_cast<int>(planned.carer_ids.size()));
+  for (const v1::PlannedAssignment& planned : assignments) {
+    continuity.set_carer_visits(continuity.carer_visits() + planned.carer_ids_size());
     continuity.set_carer_visits_new_to_client(continuity.carer_visits_new_to_client() +
-                                              planned.carers_new_to_client);
+                                              planned.carers_new_to_client());
     continuity.set_carer_visits_off_rota(continuity.carer_visits_off_rota() +
-                                         planned.carers_off_rota);
-    if (planned.client_id.empty()) continue;
-    carers_of_client[planned.client_id].insert(planned.carer_ids.begin(), planned.carer_ids.end());
+                                         planned.carers_off_rota());
+    if (planned.client_id().empty()) continue;
+    carers_of_client[planned.client_id()].insert(planned.carer_ids().begin(),
+                                                 planned.carer_ids().end());
   }
   continuity.set_clients(static_cast<int>(carers_of_client.size()));
   if (!carers_of_client.empty()) {

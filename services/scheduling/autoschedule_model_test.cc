@@ -22,6 +22,7 @@ using ::testing::DoubleNear;
 using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::IsEmpty;
+using ::testing::Pair;
 using ::testing::Pointwise;
 using ::testing::UnorderedElementsAre;
 
@@ -313,6 +314,58 @@ TEST_F(AutoScheduleModelTest, ContinuityCountsRecentVisitsMostAndNothingOlderTha
   EXPECT_EQ(Build(input).weights.client_carer, 90);
 }
 
+TEST_F(AutoScheduleModelTest, AStretchWorkedAgainTomorrowEarnsTheComesBackCredit) {
+  AutoScheduleInput input = Input();
+  input.visits = {Visit("vis_am", 9)};
+  // Ann works both stretches again tomorrow.
+  input.carers["car_ann"] = Carer("car_ann", 0, {{7, 13}, {17, 21}});
+  // Bob has tomorrow off.
+  input.carers["car_bob"] = Carer("car_bob", 0, {{7, 13}, {17, 21}});
+  rv1::AvailabilityException& day_off =
+      *input.carers["car_bob"].mutable_availability()->add_exceptions();
+  *day_off.mutable_date() = DateToProto(date_ + 1);
+  day_off.set_unavailable_all_day(true);
+  // Cat is off tomorrow evening.
+  input.carers["car_cat"] = Carer("car_cat", 0, {{7, 13}, {17, 21}});
+  rv1::Absence& evening = *input.carers["car_cat"].add_absences();
+  evening.set_state(rv1::ABSENCE_STATE_ACTIVE);
+  *evening.mutable_start_time() = TimeToProto(At(16, 0, 1));
+  *evening.mutable_end_time() = TimeToProto(At(22, 0, 1));
+  // Dee works only 07:00-09:00 tomorrow: a third of her morning, too little to come back.
+  input.carers["car_dee"] = Carer("car_dee", 0, {{7, 13}});
+  rv1::AvailabilityException& short_day =
+      *input.carers["car_dee"].mutable_availability()->add_exceptions();
+  *short_day.mutable_date() = DateToProto(date_ + 1);
+  short_day.set_unavailable_all_day(true);
+  *short_day.add_add()->mutable_start() = TimeOfDayFromMinutes(7 * 60);
+  *short_day.mutable_add(0)->mutable_end() = TimeOfDayFromMinutes(9 * 60);
+  const SolverModel model = Build(input);
+  std::vector<std::pair<std::string, double>> credits;
+  for (size_t route = 0; route < model.problem.carers.size(); ++route) {
+    credits.emplace_back(model.route_carer_ids[route],
+                         model.problem.carers[route].stranger_familiarity);
+  }
+  EXPECT_THAT(credits, ElementsAre(Pair("car_ann", kComesBackFamiliarity),
+                                   Pair("car_ann", kComesBackFamiliarity), Pair("car_bob", 0),
+                                   Pair("car_bob", 0), Pair("car_cat", kComesBackFamiliarity),
+                                   Pair("car_cat", 0), Pair("car_dee", 0)));
+}
+
+TEST_F(AutoScheduleModelTest, TheComesBackCreditComparesLocalHoursAcrossAClockChange) {
+  // The clocks change on each of these days: tomorrow's 07:00-08:00 is the same local hour as
+  // today's, though 23 or 25 hours later.
+  for (const absl::CivilDay date : {absl::CivilDay(2030, 3, 31), absl::CivilDay(2030, 10, 27)}) {
+    date_ = date;
+    AutoScheduleInput input = Input();
+    input.now = At(0);
+    input.carers["car_ann"] = Carer("car_ann", 0, {{7, 8}});
+    input.visits = {Visit("vis_am", 7)};
+    const SolverModel model = Build(input);
+    ASSERT_EQ(model.problem.carers.size(), 1u);
+    EXPECT_EQ(model.problem.carers[0].stranger_familiarity, kComesBackFamiliarity) << date;
+  }
+}
+
 TEST_F(AutoScheduleModelTest, TheRotaRollsOverFromTheSameCallAWeekAndADayBefore) {
   AutoScheduleInput input = Input();
   input.carers["car_ann"] = Carer("car_ann", 0, {{7, 10}, {17, 21}});
@@ -431,7 +484,8 @@ TEST_F(AutoScheduleModelTest, ThePlanCountsCarersNewToTheClientAndOffTheRota) {
   EXPECT_EQ(planned("vis_fred").carers_off_rota, 1);
   EXPECT_EQ(planned("vis_gwen").carers_new_to_client, 2);
   EXPECT_EQ(planned("vis_gwen").carers_off_rota, 0);
-  const v1::PlanContinuity continuity = ContinuityOf(plan);
+  const v1::SchedulePlan proto = PlanToProto(plan);
+  const v1::PlanContinuity& continuity = proto.continuity();
   EXPECT_EQ(continuity.carer_visits(), 4);
   EXPECT_EQ(continuity.carer_visits_new_to_client(), 2);
   EXPECT_EQ(continuity.carer_visits_off_rota(), 1);
