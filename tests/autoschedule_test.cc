@@ -414,6 +414,9 @@ TEST_F(RepairTest, AnAbsenceTomorrowGetsAProposalMovingOnlyTheVisitsItEmptied) {
   ASSERT_THAT(Call(&Stub::ApplyReplanProposal, Coordinator(), apply, &applied), GrpcOk());
   EXPECT_EQ(applied.state(), sv1::REPLAN_STATE_APPLIED);
   EXPECT_THAT(applied.plan().unassigned(), IsEmpty());
+  EXPECT_EQ(applied.plan().continuity().carer_visits(), 1);
+  EXPECT_EQ(applied.plan().continuity().carer_visits_new_to_client(), 1);
+  EXPECT_EQ(applied.plan().continuity().clients(), 1);
   std::map<std::string, std::vector<std::string>> after = TuesdaysCarers();
   EXPECT_THAT(after[morning], ElementsAre(bob_.carer_id()));
   // Every other visit exactly as it was.
@@ -466,7 +469,7 @@ TEST_F(RepairTest, AProposalAlreadyMadeIsReportedMadeAndNotWrittenAgain) {
       << "nothing written again";
 }
 
-TEST_F(RepairTest, AnAssignmentRefusedOnApplyingLeavesTheContinuityFigures) {
+TEST_F(RepairTest, AnAssignmentRefusedOnApplyingIsTakenOutOfTheContinuityFigures) {
   RecordAbsence(ann_.carer_id(), testing::Local(2030, 12, 3, 0), testing::Local(2030, 12, 4, 0));
   const std::vector<sv1::ReplanProposal> proposals = AwaitProposals();
   ASSERT_THAT(proposals, SizeIs(1));

@@ -192,7 +192,8 @@ TEST_F(AssignmentRulesTest, EachHardRuleAlone) {
               ElementsAre("MAX_MINUTES_PER_DAY"))
       << "60 minutes of visits (the same place: no travel) over a 45-minute day";
 
-  CarerToCheck unknown{.carer_id = "car_nobody"};
+  CarerToCheck unknown;
+  unknown.carer_id = "car_nobody";
   AssignmentVerdict verdict = AssessAssignment(
       {.visit = visit_, .client = client_, .zone = London(), .now = now_, .settings = settings_},
       {unknown}, false);

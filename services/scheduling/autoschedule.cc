@@ -126,7 +126,7 @@ absl::Status Scheduling::LoadDay(const std::string& tenant_id, const TenantProfi
                       carer_ids->begin() + std::min(carer_ids->size(), i + kCarerBatch)},
         .with_availability = true,
         .absences_from = DayStart(date - 1, tenant.zone),
-        .absences_until = DayStart(date + 2, tenant.zone)};
+        .absences_until = DayStart(date + 2, tenant.zone) + absl::Hours(12)};
     absl::StatusOr<absl::flat_hash_map<std::string, roster::v1::CarerDetails>> carers =
         tenants_.GetCarers(tenant_id, query);
     if (!carers.ok()) return carers.status();
@@ -288,6 +288,10 @@ void Scheduling::ApplyProposal(const std::string& tenant_id, const std::string& 
   v1::SchedulePlan& plan = *proposal.mutable_plan();
   google::protobuf::RepeatedPtrField<v1::PlannedAssignment> proposed;
   proposed.Swap(plan.mutable_assignments());
+  // A proposal stored before assignments named their clients keeps the figures it proposed.
+  const bool recount = std::all_of(proposed.begin(), proposed.end(), [](const auto& assignment) {
+    return !assignment.client_id().empty();
+  });
   for (const v1::PlannedAssignment& assignment : proposed) {
     PlannedVisit planned;
     planned.visit_id = assignment.visit_id();
@@ -304,7 +308,7 @@ void Scheduling::ApplyProposal(const std::string& tenant_id, const std::string& 
       refused.set_reason(std::string(done.message()));
     }
   }
-  *plan.mutable_continuity() = ContinuityOf(plan.assignments());
+  if (recount) *plan.mutable_continuity() = ContinuityOf(plan.assignments());
   proposal.set_state(v1::REPLAN_STATE_APPLIED);
   *proposal.mutable_apply_time() = TimeToProto(clock_.Now());
   proposal.set_applied_by(actor);

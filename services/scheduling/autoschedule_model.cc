@@ -153,10 +153,11 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
   // A stretch begun on the day may run past midnight (a bedtime round), up to noon.
   const absl::Time next_day = DayStart(input.date + 1, input.zone);
   const absl::Time day_end = next_day + absl::Hours(12);
-  const absl::Time day_after = DayStart(input.date + 2, input.zone);
   auto same_time_tomorrow = [&](absl::Time t) {
     return LocalToInstant(absl::ToCivilSecond(t, input.zone) + 24 * 60 * 60, input.zone);
   };
+  // Tomorrow as far as a stretch of today shifted a day can reach.
+  const absl::Time tomorrow_end = same_time_tomorrow(day_end);
   auto minutes = [&](absl::Time t) { return absl::ToDoubleMinutes(t - model.origin); };
   Places places;
 
@@ -241,10 +242,10 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
     // Tomorrow's availability, for the credit of a stretch whose hours the carer works again.
     std::vector<Stretch> tomorrow;
     for (const roster::Interval& free :
-         roster::AvailableIntervals(details->availability(), input.zone, next_day, day_after)) {
+         roster::AvailableIntervals(details->availability(), input.zone, next_day, tomorrow_end)) {
       tomorrow.push_back({free.start, free.end, home, home});
     }
-    tomorrow = WithoutAbsences(std::move(tomorrow), *details, next_day, day_after);
+    tomorrow = WithoutAbsences(std::move(tomorrow), *details, next_day, tomorrow_end);
     for (const Stretch& stretch : stretches) {
       if (stretch.end - stretch.start < absl::Minutes(shortest)) continue;
       absl::Duration again;  // of the stretch's hours, those worked tomorrow

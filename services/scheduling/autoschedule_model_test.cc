@@ -339,22 +339,43 @@ TEST_F(AutoScheduleModelTest, AStretchWorkedAgainTomorrowEarnsTheComesBackCredit
   short_day.set_unavailable_all_day(true);
   *short_day.add_add()->mutable_start() = TimeOfDayFromMinutes(7 * 60);
   *short_day.mutable_add(0)->mutable_end() = TimeOfDayFromMinutes(9 * 60);
+  // Fay works 07:00-10:00 tomorrow: exactly half, enough.
+  input.carers["car_fay"] = input.carers["car_dee"];
+  input.carers["car_fay"].mutable_carer()->set_carer_id("car_fay");
+  *input.carers["car_fay"]
+       .mutable_availability()
+       ->mutable_exceptions(0)
+       ->mutable_add(0)
+       ->mutable_end() = TimeOfDayFromMinutes(10 * 60);
   const SolverModel model = Build(input);
   std::vector<std::pair<std::string, double>> credits;
   for (size_t route = 0; route < model.problem.carers.size(); ++route) {
     credits.emplace_back(model.route_carer_ids[route],
                          model.problem.carers[route].stranger_familiarity);
   }
-  EXPECT_THAT(credits, ElementsAre(Pair("car_ann", kComesBackFamiliarity),
-                                   Pair("car_ann", kComesBackFamiliarity), Pair("car_bob", 0),
-                                   Pair("car_bob", 0), Pair("car_cat", kComesBackFamiliarity),
-                                   Pair("car_cat", 0), Pair("car_dee", 0)));
+  EXPECT_THAT(
+      credits,
+      ElementsAre(Pair("car_ann", kComesBackFamiliarity), Pair("car_ann", kComesBackFamiliarity),
+                  Pair("car_bob", 0), Pair("car_bob", 0), Pair("car_cat", kComesBackFamiliarity),
+                  Pair("car_cat", 0), Pair("car_dee", 0), Pair("car_fay", kComesBackFamiliarity)));
+
+  // A night shift, 20:00-06:00 every day: the stretch past midnight is the same hours tomorrow
+  // night, and the one from last night the same hours of tomorrow morning.
+  AutoScheduleInput nights = Input();
+  nights.visits = {Visit("vis_am", 9)};
+  nights.carers["car_gil"] = Carer("car_gil", 0, {{20, 6}});
+  const SolverModel night_model = Build(nights);
+  ASSERT_EQ(night_model.problem.carers.size(), 2u);
+  EXPECT_DOUBLE_EQ(night_model.problem.carers[1].shift_end, 30 * 60);
+  for (const solver::Carer& stretch : night_model.problem.carers) {
+    EXPECT_EQ(stretch.stranger_familiarity, kComesBackFamiliarity) << stretch.shift_start;
+  }
 }
 
 TEST_F(AutoScheduleModelTest, TheComesBackCreditComparesLocalHoursAcrossAClockChange) {
-  // The clocks change on each of these days: tomorrow's 07:00-08:00 is the same local hour as
-  // today's, though 23 or 25 hours later.
-  for (const absl::CivilDay date : {absl::CivilDay(2030, 3, 31), absl::CivilDay(2030, 10, 27)}) {
+  // The clocks change in the night after each of these days: tomorrow's 07:00-08:00 is the same
+  // local hour as today's, though 23 or 25 hours later.
+  for (const absl::CivilDay date : {absl::CivilDay(2030, 3, 30), absl::CivilDay(2030, 10, 26)}) {
     date_ = date;
     AutoScheduleInput input = Input();
     input.now = At(0);

@@ -81,10 +81,10 @@ struct Carer {
   // a person of its own. Two stretches of one person must not overlap in time, and count as one
   // carer for VisitLink::distinct_carers.
   int person = -1;
-  // How well a client who has a known list but has not met this carer counts them as known,
-  // in [0, 1]: a credit against ObjectiveWeights::unknown_carer. The service gives it to the
-  // stretches of carers who work the same hours the next day, so that a cover who can come back
-  // tomorrow is chosen over one who cannot.
+  // How well a client with a known list counts this carer as known at least, in [0, 1], whether
+  // or not they have met: a credit against ObjectiveWeights::unknown_carer. The service gives it
+  // to the stretches of carers who work the same hours the next day, so that a cover who can come
+  // back tomorrow is chosen over one who cannot.
   double stranger_familiarity = 0;
 };
 
@@ -95,7 +95,8 @@ struct Client {
   std::vector<int> preferred_carers;
   // Continuity of care: a visit served by a carer this client has not met costs
   // ObjectiveWeights::unknown_carer (only when the list is not empty); one by a known carer costs
-  // unknown_carer × (1 − how well the client knows them).
+  // unknown_carer × (1 − how well the client knows them). Either is less for a carer with a
+  // stranger_familiarity (Unfamiliarity).
   std::vector<int> known_carers;
   // How well the client knows each of known_carers, in [0, 1] (say, recent and frequent visits
   // near 1); empty: each of them fully (1).
