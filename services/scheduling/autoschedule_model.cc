@@ -125,20 +125,6 @@ std::vector<Stretch> Without(const std::vector<Stretch>& stretches, absl::Time s
   return kept;
 }
 
-// `stretches` less the carer's absences that overlap [from, to).
-std::vector<Stretch> WithoutAbsences(std::vector<Stretch> stretches,
-                                     const rv1::CarerDetails& details, absl::Time from,
-                                     absl::Time to) {
-  for (const rv1::Absence& absence : details.absences()) {
-    if (!roster::AbsenceOverlaps(absence, from, to)) continue;
-    const absl::Time start = StoredTime(absence.start_time());
-    const absl::Time end =
-        absence.has_end_time() ? StoredTime(absence.end_time()) : absl::InfiniteFuture();
-    stretches = Without(stretches, start, end, -1);
-  }
-  return stretches;
-}
-
 bool StaffedFully(const v1::Visit& visit) {
   return visit.carer_ids_size() >= std::max(1, visit.carers_required());
 }
@@ -153,11 +139,6 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
   // A stretch begun on the day may run past midnight (a bedtime round), up to noon.
   const absl::Time next_day = DayStart(input.date + 1, input.zone);
   const absl::Time day_end = next_day + absl::Hours(12);
-  auto same_time_tomorrow = [&](absl::Time t) {
-    return LocalToInstant(absl::ToCivilSecond(t, input.zone) + 24 * 60 * 60, input.zone);
-  };
-  // Tomorrow as far as a stretch of today shifted a day can reach.
-  const absl::Time tomorrow_end = same_time_tomorrow(day_end);
   auto minutes = [&](absl::Time t) { return absl::ToDoubleMinutes(t - model.origin); };
   Places places;
 
@@ -219,7 +200,13 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
          roster::AvailableIntervals(details->availability(), input.zone, model.origin, day_end)) {
       if (free.start < next_day) stretches.push_back({free.start, free.end, home, home});
     }
-    stretches = WithoutAbsences(std::move(stretches), *details, model.origin, day_end);
+    for (const rv1::Absence& absence : details->absences()) {
+      if (!roster::AbsenceOverlaps(absence, model.origin, day_end)) continue;
+      const absl::Time from = StoredTime(absence.start_time());
+      const absl::Time to =
+          absence.has_end_time() ? StoredTime(absence.end_time()) : absl::InfiniteFuture();
+      stretches = Without(stretches, from, to, -1);
+    }
     Minutes committed_today = 0;
     for (const v1::Visit* visit : kept_by_carer[carer.carer_id()]) {
       stretches = Without(stretches, PlannedStart(*visit), PlannedEnd(*visit),
@@ -239,21 +226,8 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
                                      ? rv1::TRAVEL_MODE_DRIVES
                                      : carer.travel_mode();
     const int profile = profiles.try_emplace(mode, static_cast<int>(profiles.size())).first->second;
-    // Tomorrow's availability, for the credit of a stretch whose hours the carer works again.
-    std::vector<Stretch> tomorrow;
-    for (const roster::Interval& free :
-         roster::AvailableIntervals(details->availability(), input.zone, next_day, tomorrow_end)) {
-      tomorrow.push_back({free.start, free.end, home, home});
-    }
-    tomorrow = WithoutAbsences(std::move(tomorrow), *details, next_day, tomorrow_end);
     for (const Stretch& stretch : stretches) {
       if (stretch.end - stretch.start < absl::Minutes(shortest)) continue;
-      absl::Duration again;  // of the stretch's hours, those worked tomorrow
-      for (const Stretch& next : tomorrow) {
-        again += std::max(absl::ZeroDuration(),
-                          std::min(next.end, same_time_tomorrow(stretch.end)) -
-                              std::max(next.start, same_time_tomorrow(stretch.start)));
-      }
       solver::Carer route;
       route.id = carer.carer_id();
       route.skills = skills;
@@ -264,9 +238,6 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
       route.shift_end = minutes(stretch.end);
       route.travel_profile = profile;
       route.person = person;
-      if (again * 2 >= stretch.end - stretch.start) {
-        route.stranger_familiarity = kComesBackFamiliarity;
-      }
       routes_of[carer.carer_id()].push_back(static_cast<int>(problem.carers.size()));
       model.route_carer_ids.push_back(carer.carer_id());
       problem.carers.push_back(std::move(route));

@@ -41,16 +41,6 @@ inline constexpr int kRotaDays = 7;
 // unassigned counts as this many others, so the engine leaves another in its place where it can.
 inline constexpr double kTimeCriticalUnassignedFactor = 3;
 inline constexpr int kUsualCallMinutes = 60;
-// A carer who works at least half of a stretch's local hours again the next day can come back
-// tomorrow: a client counts them as known at least this well
-// (solver::Carer::stranger_familiarity). When a regular carer is off two days in a row, the
-// first day's cover is then more often one who can take the second day too, and the client
-// meets one new face, not two. On the provider-day benchmark (bench/provider_day/README.md)
-// covers who took both days off became more common, and the mean distinct carers per client
-// in 14 days fell by about 0.07 over five towns: within one run's noise, and not in every town.
-// The credit is the same for every client; one that counted only where the client's regular is
-// off tomorrow would be sharper.
-inline constexpr double kComesBackFamiliarity = 0.3;
 
 struct AutoScheduleInput {
   absl::CivilDay date;
@@ -64,10 +54,8 @@ struct AutoScheduleInput {
   std::vector<v1::Visit> visits;
   // Their clients (others are ignored).
   std::vector<v1::Client> clients;
-  // The carers who may be given visits, with their availability and their absences from the day
-  // before to noon of the day after next (the next day's hours count for kComesBackFamiliarity,
-  // and a stretch may run past midnight to noon).
-  // Inactive ones are left out.
+  // The carers who may be given visits, with their availability and their absences around the
+  // day. Inactive ones are left out.
   absl::flat_hash_map<std::string, roster::v1::CarerDetails> carers;
   // Those carers' other visits around the day (other localities, the days either side), which
   // they keep: each takes its time out of the carer's stretches.

@@ -22,7 +22,6 @@ using ::testing::DoubleNear;
 using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::IsEmpty;
-using ::testing::Pair;
 using ::testing::Pointwise;
 using ::testing::UnorderedElementsAre;
 
@@ -312,79 +311,6 @@ TEST_F(AutoScheduleModelTest, ContinuityCountsRecentVisitsMostAndNothingOlderTha
   settings_.mutable_auto_schedule()->set_carer_in_day_minutes(90);
   EXPECT_EQ(Build(input).weights.unknown_carer, 240);
   EXPECT_EQ(Build(input).weights.client_carer, 90);
-}
-
-TEST_F(AutoScheduleModelTest, AStretchWorkedAgainTomorrowEarnsTheComesBackCredit) {
-  AutoScheduleInput input = Input();
-  input.visits = {Visit("vis_am", 9)};
-  // Ann works both stretches again tomorrow.
-  input.carers["car_ann"] = Carer("car_ann", 0, {{7, 13}, {17, 21}});
-  // Bob has tomorrow off.
-  input.carers["car_bob"] = Carer("car_bob", 0, {{7, 13}, {17, 21}});
-  rv1::AvailabilityException& day_off =
-      *input.carers["car_bob"].mutable_availability()->add_exceptions();
-  *day_off.mutable_date() = DateToProto(date_ + 1);
-  day_off.set_unavailable_all_day(true);
-  // Cat is off tomorrow evening.
-  input.carers["car_cat"] = Carer("car_cat", 0, {{7, 13}, {17, 21}});
-  rv1::Absence& evening = *input.carers["car_cat"].add_absences();
-  evening.set_state(rv1::ABSENCE_STATE_ACTIVE);
-  *evening.mutable_start_time() = TimeToProto(At(16, 0, 1));
-  *evening.mutable_end_time() = TimeToProto(At(22, 0, 1));
-  // Dee works only 07:00-09:00 tomorrow: a third of her morning, too little to come back.
-  input.carers["car_dee"] = Carer("car_dee", 0, {{7, 13}});
-  rv1::AvailabilityException& short_day =
-      *input.carers["car_dee"].mutable_availability()->add_exceptions();
-  *short_day.mutable_date() = DateToProto(date_ + 1);
-  short_day.set_unavailable_all_day(true);
-  *short_day.add_add()->mutable_start() = TimeOfDayFromMinutes(7 * 60);
-  *short_day.mutable_add(0)->mutable_end() = TimeOfDayFromMinutes(9 * 60);
-  // Fay works 07:00-10:00 tomorrow: exactly half, enough.
-  input.carers["car_fay"] = input.carers["car_dee"];
-  input.carers["car_fay"].mutable_carer()->set_carer_id("car_fay");
-  *input.carers["car_fay"]
-       .mutable_availability()
-       ->mutable_exceptions(0)
-       ->mutable_add(0)
-       ->mutable_end() = TimeOfDayFromMinutes(10 * 60);
-  const SolverModel model = Build(input);
-  std::vector<std::pair<std::string, double>> credits;
-  for (size_t route = 0; route < model.problem.carers.size(); ++route) {
-    credits.emplace_back(model.route_carer_ids[route],
-                         model.problem.carers[route].stranger_familiarity);
-  }
-  EXPECT_THAT(
-      credits,
-      ElementsAre(Pair("car_ann", kComesBackFamiliarity), Pair("car_ann", kComesBackFamiliarity),
-                  Pair("car_bob", 0), Pair("car_bob", 0), Pair("car_cat", kComesBackFamiliarity),
-                  Pair("car_cat", 0), Pair("car_dee", 0), Pair("car_fay", kComesBackFamiliarity)));
-
-  // A night shift, 20:00-06:00 every day: the stretch past midnight is the same hours tomorrow
-  // night, and the one from last night the same hours of tomorrow morning.
-  AutoScheduleInput nights = Input();
-  nights.visits = {Visit("vis_am", 9)};
-  nights.carers["car_gil"] = Carer("car_gil", 0, {{20, 6}});
-  const SolverModel night_model = Build(nights);
-  ASSERT_EQ(night_model.problem.carers.size(), 2u);
-  EXPECT_DOUBLE_EQ(night_model.problem.carers[1].shift_end, 30 * 60);
-  for (const solver::Carer& stretch : night_model.problem.carers) {
-    EXPECT_EQ(stretch.stranger_familiarity, kComesBackFamiliarity) << stretch.shift_start;
-  }
-}
-
-TEST_F(AutoScheduleModelTest, TheComesBackCreditComparesLocalHoursAcrossAClockChange) {
-  // The clocks change in the night after each of these days: tomorrow's 07:00-08:00 is the same
-  // local hour as today's, though 23 or 25 hours later.
-  for (const absl::CivilDay date : {absl::CivilDay(2030, 3, 30), absl::CivilDay(2030, 10, 26)}) {
-    date_ = date;
-    AutoScheduleInput input = Input();
-    input.now = At(0);
-    input.carers["car_ann"] = Carer("car_ann", 0, {{7, 8}});
-    input.visits = {Visit("vis_am", 7)};
-    const SolverModel model = Build(input);
-    ASSERT_EQ(model.problem.carers.size(), 1u);
-    EXPECT_EQ(model.problem.carers[0].stranger_familiarity, kComesBackFamiliarity) << date;
-  }
 }
 
 TEST_F(AutoScheduleModelTest, TheRotaRollsOverFromTheSameCallAWeekAndADayBefore) {

@@ -63,9 +63,6 @@ absl::Status ValidateCarer(const Carer& carer, int index, const Problem& problem
   if (carer.person < -1 || carer.person >= static_cast<int>(problem.people.size())) {
     return Invalid(field + ".person", "is neither -1 nor a person of the problem");
   }
-  if (!(carer.stranger_familiarity >= 0 && carer.stranger_familiarity <= 1)) {
-    return Invalid(field + ".stranger_familiarity", "must be between 0 and 1");
-  }
   return CheckIndexList(carer.never_visit_clients, static_cast<int>(problem.clients.size()),
                         field + ".never_visit_clients");
 }

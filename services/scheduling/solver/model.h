@@ -6,7 +6,6 @@
 #ifndef SERVICES_SCHEDULING_SOLVER_MODEL_H_
 #define SERVICES_SCHEDULING_SOLVER_MODEL_H_
 
-#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -81,11 +80,6 @@ struct Carer {
   // a person of its own. Two stretches of one person must not overlap in time, and count as one
   // carer for VisitLink::distinct_carers.
   int person = -1;
-  // How well a client with a known list counts this carer as known at least, in [0, 1], whether
-  // or not they have met: a credit against ObjectiveWeights::unknown_carer. The service gives it
-  // to the stretches of carers who work the same hours the next day, so that a cover who can come
-  // back tomorrow is chosen over one who cannot.
-  double stranger_familiarity = 0;
 };
 
 struct Client {
@@ -95,8 +89,7 @@ struct Client {
   std::vector<int> preferred_carers;
   // Continuity of care: a visit served by a carer this client has not met costs
   // ObjectiveWeights::unknown_carer (only when the list is not empty); one by a known carer costs
-  // unknown_carer × (1 − how well the client knows them). Either is less for a carer with a
-  // stranger_familiarity (Unfamiliarity).
+  // unknown_carer × (1 − how well the client knows them).
   std::vector<int> known_carers;
   // How well the client knows each of known_carers, in [0, 1] (say, recent and frequent visits
   // near 1); empty: each of them fully (1).
@@ -113,14 +106,6 @@ inline double Familiarity(const Client& client, int c) {
     return client.known_carer_weights.empty() ? 1.0 : client.known_carer_weights[i];
   }
   return 0;
-}
-
-// The share of ObjectiveWeights::unknown_carer that a visit to `client` by carer `c` (`carer`)
-// costs: 0 when the client has no known list, else 1 − the better of how well the client knows
-// the carer and the carer's stranger_familiarity.
-inline double Unfamiliarity(const Client& client, int c, const Carer& carer) {
-  if (client.known_carers.empty()) return 0;
-  return 1 - std::max(Familiarity(client, c), carer.stranger_familiarity);
 }
 
 struct Visit {

@@ -150,10 +150,6 @@ TEST(ModelTest, RejectsContinuityWeightsThatDoNotFit) {
   EXPECT_THAT(ErrorOf(problem), HasSubstr("between 0 and 1"));
   problem.clients[0].known_carer_weights = {0, 1};
   EXPECT_TRUE(ValidateProblem(problem).ok());
-  problem.carers[1].stranger_familiarity = -0.1;
-  EXPECT_THAT(ErrorOf(problem), HasSubstr("carers[1].stranger_familiarity"));
-  problem.carers[1].stranger_familiarity = 1;
-  EXPECT_TRUE(ValidateProblem(problem).ok());
 }
 
 TEST(ModelTest, RejectsUnknownPeopleAndOverlappingStretches) {
@@ -290,14 +286,6 @@ TEST(TaskModelTest, PreferencePenaltiesAreWeighted) {
   EXPECT_DOUBLE_EQ(model.assignment_cost(task, 0), 7 + 11);  // preferred, unknown, male
   EXPECT_DOUBLE_EQ(model.assignment_cost(task, 1), 5);       // known, female, not preferred
   EXPECT_DOUBLE_EQ(model.assignment_cost(model.visit_tasks(1)[0], 0), 0);  // no client record
-  // A stranger's credit lowers what they cost; a known carer's familiarity is the better of the
-  // two.
-  problem.carers[0].stranger_familiarity = 0.25;
-  problem.carers[1].stranger_familiarity = 0.5;
-  problem.clients[0].known_carer_weights = {0.4};
-  TaskModel credited(problem, weights);
-  EXPECT_DOUBLE_EQ(credited.assignment_cost(task, 0), 7 * 0.75 + 11);
-  EXPECT_DOUBLE_EQ(credited.assignment_cost(task, 1), 5 + 7 * 0.5);
 }
 
 }  // namespace

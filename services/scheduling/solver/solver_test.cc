@@ -615,33 +615,6 @@ TEST(SolverTest, ContinuityPrefersTheCarerTheClientKnowsBest) {
   EXPECT_NEAR(solution.objective.weighted, 20 + 100 * 0.1, 1e-9);
 }
 
-TEST(SolverTest, AStrangerWithACreditCostsLessThanOneWithout) {
-  Problem problem;
-  problem.travel = LineTravel({0, 10, 30});
-  // Carer 0 is nearer; carer 1, twice as far, can come back tomorrow; the client knows only
-  // carer 2, who does not work today.
-  problem.carers = {MakeCarer(0), MakeCarer(0, 2), MakeCarer(0, 0, 0, 0)};
-  problem.carers[1].stranger_familiarity = 0.5;
-  Client client;
-  client.id = "edna";
-  client.known_carers = {2};
-  problem.clients = {client};
-  problem.visits = {MakeVisit(1, 0, 100, 30)};
-  problem.visits[0].client = 0;
-  SolveOptions options = Budget();
-  options.weights.unknown_carer = 100;
-  const Solution solution = SolveAndCheck(problem, options);
-  // 40 minutes of travel and half the continuity weight beat 20 and all of it.
-  ASSERT_EQ(solution.routes[1].visits.size(), 1u);
-  EXPECT_EQ(solution.objective.unknown_carer, 1);
-  EXPECT_NEAR(solution.objective.unfamiliarity, 0.5, 1e-9);
-  EXPECT_NEAR(solution.objective.weighted, 40 + 100 * 0.5, 1e-9);
-
-  // Without the credit the nearer carer wins.
-  problem.carers[1].stranger_familiarity = 0;
-  EXPECT_EQ(SolveAndCheck(problem, options).routes[0].visits.size(), 1u);
-}
-
 TEST(SolverTest, AVisitGoesToItsUsualCarerWhenTheCostSaysSo) {
   Problem problem;
   problem.travel = LineTravel({0, 10});

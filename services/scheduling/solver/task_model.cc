@@ -155,7 +155,9 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
         if (!client->preferred_carers.empty() && !Contains(client->preferred_carers, c)) {
           cost += weights.non_preferred_carer;
         }
-        cost += weights.unknown_carer * Unfamiliarity(*client, c, carer);
+        if (!client->known_carers.empty()) {
+          cost += weights.unknown_carer * (1 - Familiarity(*client, c));
+        }
       }
       if (!visit.usual_carers.empty() && !Contains(visit.usual_carers, c)) {
         cost += weights.unusual_carer;
