@@ -42,6 +42,9 @@ ABSL_FLAG(int, carer_in_day_minutes, 0,
 ABSL_FLAG(int, usual_carer_minutes, 0,
           "the tenant's weight of a visit by a carer other than the same call's a week and a day "
           "before (0: the default)");
+ABSL_FLAG(double, returning_familiarity, -1,
+          "how well a client counts a cover who can come back tomorrow as known, in [0, 1], in "
+          "place of the service's kReturningFamiliarity (-1: as the service sets it, 0: none)");
 ABSL_FLAG(std::string, planners, "engine,nearest,known", "which planners to run");
 ABSL_FLAG(bool, describe, true, "print the town's figures first");
 ABSL_FLAG(bool, daily, false, "print each day's figures");
@@ -102,6 +105,9 @@ struct Run {
   // Client id -> carer id -> on how many days the carer visited the client.
   std::map<std::string, std::map<std::string, int>> days_together;
   std::map<std::string, bool> double_up;
+  // After the first day, how many client-days (single-handed, double-handed) brought each
+  // number of carers the client had not seen before.
+  std::map<int, int> new_faces_a_day[2];
 };
 
 int RunPlanner(const Town& town, const std::string& planner, Run& run) {
@@ -139,6 +145,9 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
     if (!model.ok()) {
       std::fprintf(stderr, "%s: %s\n", planner.c_str(), model.status().ToString().c_str());
       return 1;
+    }
+    if (const double returning = absl::GetFlag(FLAGS_returning_familiarity); returning >= 0) {
+      for (solver::Visit& visit : model->problem.visits) visit.returning_familiarity = returning;
     }
     const double built = Since(start);
     DayFigures day;
@@ -208,7 +217,6 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
       sv1::Visit delivered = visit;
       for (const std::string& carer : planned.carer_ids) {
         delivered.add_carer_ids(carer);
-        run.seen[visit.client_id()].insert(carer);
         today[visit.client_id()].insert(carer);
       }
       *delivered.mutable_planned_start() = TimeToProto(planned.planned_start);
@@ -218,7 +226,13 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
     day.clients_seen = static_cast<int>(today.size());
     for (const auto& [client, carers] : today) {
       day.client_carers += carers.size();
-      for (const std::string& carer : carers) ++run.days_together[client][carer];
+      std::set<std::string>& seen = run.seen[client];
+      int new_faces = 0;
+      for (const std::string& carer : carers) {
+        ++run.days_together[client][carer];
+        new_faces += seen.insert(carer).second;
+      }
+      if (d > 0) ++run.new_faces_a_day[run.double_up.at(client)][new_faces];
     }
     std::erase_if(history, [&](const sv1::Visit& visit) {
       return scheduling::PlannedStart(visit) <
@@ -321,6 +335,9 @@ void PrintSpread(const Run& run) {
     std::printf("%s client-carer pairs by days together:",
                 double_up ? "double-handed" : "single-handed");
     for (const auto& [days, n] : pairs[double_up]) std::printf(" %d: %d", days, n);
+    std::printf("\n%s client-days after the first by carers new to the client:",
+                double_up ? "double-handed" : "single-handed");
+    for (const auto& [faces, n] : run.new_faces_a_day[double_up]) std::printf(" %d: %d", faces, n);
     std::printf("\n");
   }
 }

@@ -219,6 +219,7 @@ absl::StatusOr<v1::SchedulePlan> Scheduling::SolveAndApply(const std::string& te
       if (!released[i].empty()) {
         PlannedVisit before;
         before.visit_id = visit.visit_id;
+        before.client_id = visit.client_id;  // counted in the plan's continuity figures
         before.version = kAnyVersion;
         before.carer_ids = released[i];
         before.planned_start = visit.scheduled_start;
