@@ -42,9 +42,6 @@ ABSL_FLAG(int, carer_in_day_minutes, 0,
 ABSL_FLAG(int, usual_carer_minutes, 0,
           "the tenant's weight of a visit by a carer other than the same call's a week and a day "
           "before (0: the default)");
-ABSL_FLAG(double, returning_familiarity, -1,
-          "how well a client counts a cover who can come back tomorrow as known, in [0, 1], in "
-          "place of the service's kReturningFamiliarity (-1: as the service sets it, 0: none)");
 ABSL_FLAG(std::string, planners, "engine,nearest,known", "which planners to run");
 ABSL_FLAG(bool, describe, true, "print the town's figures first");
 ABSL_FLAG(bool, daily, false, "print each day's figures");
@@ -145,9 +142,6 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
     if (!model.ok()) {
       std::fprintf(stderr, "%s: %s\n", planner.c_str(), model.status().ToString().c_str());
       return 1;
-    }
-    if (const double returning = absl::GetFlag(FLAGS_returning_familiarity); returning >= 0) {
-      for (solver::Visit& visit : model->problem.visits) visit.returning_familiarity = returning;
     }
     const double built = Since(start);
     DayFigures day;

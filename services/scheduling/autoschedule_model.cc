@@ -125,30 +125,6 @@ std::vector<Stretch> Without(const std::vector<Stretch>& stretches, absl::Time s
   return kept;
 }
 
-// `stretches` less the carer's absences that overlap [from, to).
-std::vector<Stretch> WithoutAbsences(std::vector<Stretch> stretches,
-                                     const rv1::CarerDetails& details, absl::Time from,
-                                     absl::Time to) {
-  for (const rv1::Absence& absence : details.absences()) {
-    if (!roster::AbsenceOverlaps(absence, from, to)) continue;
-    const absl::Time start = StoredTime(absence.start_time());
-    const absl::Time end =
-        absence.has_end_time() ? StoredTime(absence.end_time()) : absl::InfiniteFuture();
-    stretches = Without(stretches, start, end, -1);
-  }
-  return stretches;
-}
-
-// Whether one of `stretches` can hold a visit of `duration` that may start from `opens` to
-// `closes`.
-bool CanHold(const std::vector<Stretch>& stretches, absl::Time opens, absl::Time closes,
-             absl::Duration duration) {
-  for (const Stretch& stretch : stretches) {
-    if (stretch.start <= closes && stretch.end >= opens + duration) return true;
-  }
-  return false;
-}
-
 bool StaffedFully(const v1::Visit& visit) {
   return visit.carer_ids_size() >= std::max(1, visit.carers_required());
 }
@@ -163,9 +139,6 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
   // A stretch begun on the day may run past midnight (a bedtime round), up to noon.
   const absl::Time next_day = DayStart(input.date + 1, input.zone);
   const absl::Time day_end = next_day + absl::Hours(12);
-  auto same_time_tomorrow = [&](absl::Time t) {
-    return LocalToInstant(absl::ToCivilSecond(t, input.zone) + 24 * 60 * 60, input.zone);
-  };
   auto minutes = [&](absl::Time t) { return absl::ToDoubleMinutes(t - model.origin); };
   Places places;
 
@@ -219,10 +192,6 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
     shortest = std::min<Minutes>(shortest, visit->duration_minutes());
   std::map<rv1::TravelMode, int> profiles = {{rv1::TRAVEL_MODE_DRIVES, 0}};
   std::map<std::string, std::vector<int>> routes_of;  // carer id -> routes
-  // Carer id -> the carer's stretches tomorrow, as the roster has them (absences are read to
-  // the end of tomorrow), for kReturningFamiliarity.
-  std::map<std::string, std::vector<Stretch>> tomorrow_of;
-  const absl::Time tomorrow_end = DayStart(input.date + 2, input.zone);
   for (const rv1::CarerDetails* details : carers) {
     const rv1::Carer& carer = details->carer();
     const int home = places.Index(carer.home());
@@ -231,17 +200,13 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
          roster::AvailableIntervals(details->availability(), input.zone, model.origin, day_end)) {
       if (free.start < next_day) stretches.push_back({free.start, free.end, home, home});
     }
-    stretches = WithoutAbsences(std::move(stretches), *details, model.origin, day_end);
-    std::vector<Stretch> tomorrow;
-    for (const roster::Interval& free : roster::AvailableIntervals(
-             details->availability(), input.zone, next_day, tomorrow_end + absl::Hours(12))) {
-      // Absences are read to the end of tomorrow, so the stretches end there too.
-      if (free.start < tomorrow_end) {
-        tomorrow.push_back({free.start, std::min(free.end, tomorrow_end), home, home});
-      }
+    for (const rv1::Absence& absence : details->absences()) {
+      if (!roster::AbsenceOverlaps(absence, model.origin, day_end)) continue;
+      const absl::Time from = StoredTime(absence.start_time());
+      const absl::Time to =
+          absence.has_end_time() ? StoredTime(absence.end_time()) : absl::InfiniteFuture();
+      stretches = Without(stretches, from, to, -1);
     }
-    tomorrow_of[carer.carer_id()] =
-        WithoutAbsences(std::move(tomorrow), *details, next_day, tomorrow_end);
     Minutes committed_today = 0;
     for (const v1::Visit* visit : kept_by_carer[carer.carer_id()]) {
       stretches = Without(stretches, PlannedStart(*visit), PlannedEnd(*visit),
@@ -380,24 +345,6 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
       return std::tuple(!a.same_weekday, -a.days, a.latest, a.carer) <
              std::tuple(!b.same_weekday, -b.days, b.latest, b.carer);
     });
-    auto free_today = [&](const std::string& carer) {
-      for (int route : routes(carer)) {
-        const solver::Carer& stretch = problem.carers[route];
-        if (stretch.shift_start <= mapped.window_end &&
-            stretch.shift_end >= mapped.window_start + mapped.duration) {
-          return true;
-        }
-      }
-      return false;
-    };
-    // The most usual carer of the call who cannot make it today, by who made it (not by whom
-    // the scheduler gave it today, below).
-    std::string not_free;
-    for (const Made& m : ranked) {
-      if (free_today(m.carer)) continue;
-      not_free = m.carer;
-      break;
-    }
     // A visit the scheduler staffed before is usual to the carers it gave it: a new plan moves
     // them only where that gains more than the usual-carer weight.
     std::vector<std::string> scheduled;
@@ -423,26 +370,6 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
         free = true;
       }
       usual_people += free;
-    }
-    // A place with no usual carer today whose usual carer is off tomorrow as well: a cover who
-    // can come back tomorrow counts as partly known, so that the client meets one new face for
-    // both days rather than two.
-    const absl::Time opens_tomorrow = same_time_tomorrow(StoredTime(visit->window_start()));
-    const absl::Time closes_tomorrow =
-        std::max(opens_tomorrow, same_time_tomorrow(StoredTime(visit->window_end())));
-    const absl::Duration duration = absl::Minutes(visit->duration_minutes());
-    auto free_tomorrow = [&](const std::string& carer) {
-      auto it = tomorrow_of.find(carer);
-      return it != tomorrow_of.end() &&
-             CanHold(it->second, opens_tomorrow, closes_tomorrow, duration);
-    };
-    if (usual_people < mapped.carers_required && !not_free.empty() && !free_tomorrow(not_free)) {
-      for (const auto& [carer, routes_today] : routes_of) {
-        if (!free_tomorrow(carer)) continue;
-        mapped.returning_carers.insert(mapped.returning_carers.end(), routes_today.begin(),
-                                       routes_today.end());
-      }
-      mapped.returning_familiarity = kReturningFamiliarity;
     }
     bool placeable = true;
     for (const std::string& carer : visit->carer_ids()) {

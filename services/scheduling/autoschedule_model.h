@@ -41,11 +41,6 @@ inline constexpr int kRotaDays = 7;
 // unassigned counts as this many others, so the engine leaves another in its place where it can.
 inline constexpr double kTimeCriticalUnassignedFactor = 3;
 inline constexpr int kUsualCallMinutes = 60;
-// Where a call's usual carer cannot make it today and is off tomorrow as well, a carer who can
-// make the same call tomorrow counts to the client as known at least this well
-// (solver::Visit::returning_carers), so that one cover takes both days and the client meets one
-// new face, not two.
-inline constexpr double kReturningFamiliarity = 0.5;
 
 struct AutoScheduleInput {
   absl::CivilDay date;
@@ -59,9 +54,8 @@ struct AutoScheduleInput {
   std::vector<v1::Visit> visits;
   // Their clients (others are ignored).
   std::vector<v1::Client> clients;
-  // The carers who may be given visits, with their availability and their absences from the day
-  // before to the end of the next (tomorrow's count for kReturningFamiliarity). Inactive ones
-  // are left out.
+  // The carers who may be given visits, with their availability and their absences around the
+  // day. Inactive ones are left out.
   absl::flat_hash_map<std::string, roster::v1::CarerDetails> carers;
   // Those carers' other visits around the day (other localities, the days either side), which
   // they keep: each takes its time out of the carer's stretches.

@@ -381,59 +381,6 @@ TEST_F(AutoScheduleModelTest, TheRotaRollsOverFromTheSameCallAWeekAndADayBefore)
   EXPECT_EQ(plan.assignments.size(), 4u);
 }
 
-TEST_F(AutoScheduleModelTest, ACoverWhoCanComeBackTomorrowIsPartlyKnownWhenTheRegularIsOffBoth) {
-  AutoScheduleInput input = Input();
-  auto absent = [&](const std::string& carer, absl::Time from, absl::Time to) {
-    rv1::Absence& absence = *input.carers[carer].add_absences();
-    absence.set_state(rv1::ABSENCE_STATE_ACTIVE);
-    *absence.mutable_start_time() = TimeToProto(from);
-    *absence.mutable_end_time() = TimeToProto(to);
-  };
-  for (const char* id : {"car_ann", "car_bob", "car_cat", "car_dee", "car_zoe"}) {
-    input.carers[id] = Carer(id, 0, {{7, 21}});
-  }
-  absent("car_ann", At(0), At(0, 0, 2));           // the regular: off today and tomorrow
-  absent("car_bob", At(0, 0, 1), At(0, 0, 2));     // off tomorrow
-  absent("car_cat", At(6, 0, 1), At(12, 0, 1));    // tomorrow from noon only
-  absent("car_dee", At(8, 15, 1), At(12, 0, 1));   // free tomorrow till 08:15: too short
-  v1::Visit yesterday = Visit("vis_y", 8, 0, -1);  // a one-off call made by Ann yesterday
-  yesterday.add_carer_ids("car_ann");
-  yesterday.set_status(v1::VISIT_STATUS_SCHEDULED);
-  input.history = {yesterday};
-  input.visits = {Visit("vis_am", 8), Visit("vis_pm", 18)};
-  auto returning = [](const SolverModel& model, const std::string& visit_id) {
-    std::vector<std::string> carers;
-    for (size_t v = 0; v < model.visit_ids.size(); ++v) {
-      if (model.visit_ids[v] != visit_id) continue;
-      for (int route : model.problem.visits[v].returning_carers) {
-        carers.push_back(model.route_carer_ids[route]);
-      }
-    }
-    return carers;
-  };
-  const SolverModel model = Build(input);
-  EXPECT_THAT(returning(model, "vis_am"), ElementsAre("car_zoe"));
-  EXPECT_THAT(returning(model, "vis_pm"), IsEmpty());  // no one made that call
-  for (size_t v = 0; v < model.visit_ids.size(); ++v) {
-    EXPECT_DOUBLE_EQ(model.problem.visits[v].returning_familiarity,
-                     model.visit_ids[v] == "vis_am" ? kReturningFamiliarity : 0);
-  }
-  // Edna knows no one working today, but Zoe, who can come back tomorrow, is chosen over the
-  // others, who cannot.
-  const AutoSchedulePlan plan = Solve(model);
-  ASSERT_EQ(plan.assignments.size(), 2u);
-  EXPECT_EQ(plan.assignments[0].visit_id, "vis_am");
-  EXPECT_THAT(plan.assignments[0].carer_ids, ElementsAre("car_zoe"));
-
-  // With Ann back tomorrow, today's cover need not come back: no one is credited.
-  input.carers["car_ann"].clear_absences();
-  absent("car_ann", At(0), At(0, 0, 1));
-  EXPECT_THAT(returning(Build(input), "vis_am"), IsEmpty());
-  // Nor while Ann can make the call today.
-  input.carers["car_ann"].clear_absences();
-  EXPECT_THAT(returning(Build(input), "vis_am"), IsEmpty());
-}
-
 TEST_F(AutoScheduleModelTest, ThePlanCountsCarersNewToTheClientAndOffTheRota) {
   AutoScheduleInput input = Input();
   input.carers["car_ann"] = Carer("car_ann", 0, {{7, 21}});

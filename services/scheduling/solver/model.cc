@@ -125,15 +125,6 @@ absl::Status ValidateVisit(const Visit& visit, int index, const Problem& problem
       !pinned.ok()) {
     return pinned;
   }
-  if (!(visit.returning_familiarity >= 0 && visit.returning_familiarity <= 1)) {
-    return Invalid(field + ".returning_familiarity", "must be in [0, 1]");
-  }
-  if (absl::Status returning =
-          CheckIndexList(visit.returning_carers, static_cast<int>(problem.carers.size()),
-                         field + ".returning_carers");
-      !returning.ok()) {
-    return returning;
-  }
   return CheckIndexList(visit.usual_carers, static_cast<int>(problem.carers.size()),
                         field + ".usual_carers");
 }

@@ -6,7 +6,6 @@
 #ifndef SERVICES_SCHEDULING_SOLVER_MODEL_H_
 #define SERVICES_SCHEDULING_SOLVER_MODEL_H_
 
-#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -135,34 +134,7 @@ struct Visit {
   // yesterday, so that a rota rolls over). Served by anyone else, it costs
   // ObjectiveWeights::unusual_carer per carer (only when the list is not empty).
   std::vector<int> usual_carers;
-  // Soft: carers whom the client counts as known at least returning_familiarity for this visit,
-  // in [0, 1], whether or not they have met; so does any carer the client knows at all. The
-  // service lists those who can make the call again tomorrow where its usual carer is off today
-  // and tomorrow, so that one cover takes both days. A client with no known list pays
-  // ObjectiveWeights::unknown_carer on such a visit all the same, so the credit counts there.
-  std::vector<int> returning_carers;
-  double returning_familiarity = 0;
 };
-
-// The share of ObjectiveWeights::unknown_carer that `visit` to `client` by carer `c` costs,
-// given whether c is one of the visit's returning_carers: 0 when the client has no known list
-// and the visit no returning carers; else 1 − how well the client knows the carer, where a
-// returning carer, or any known one on a visit with returning carers, counts at least
-// returning_familiarity (a cover the client knows a little never loses to a stranger).
-inline double Unfamiliarity(const Client& client, const Visit& visit, int c, bool returning) {
-  if (client.known_carers.empty() && visit.returning_carers.empty()) return 0;
-  double known = Familiarity(client, c);
-  if (returning || (known > 0 && !visit.returning_carers.empty())) {
-    known = std::max(known, visit.returning_familiarity);
-  }
-  return 1 - known;
-}
-
-inline double Unfamiliarity(const Client& client, const Visit& visit, int c) {
-  const bool returning = std::find(visit.returning_carers.begin(), visit.returning_carers.end(),
-                                   c) != visit.returning_carers.end();
-  return Unfamiliarity(client, visit, c, returning);
-}
 
 // The second visit starts between min_gap and max_gap minutes after the first one starts. Both are
 // placed or neither is. A visit takes part in at most one link and cannot be a double-up.

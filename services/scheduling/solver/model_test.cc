@@ -1,6 +1,5 @@
 #include "services/scheduling/solver/model.h"
 
-#include <cmath>
 #include <limits>
 #include <string>
 
@@ -127,14 +126,6 @@ TEST(ModelTest, RejectsUnknownClientsAndCarers) {
   problem = ValidProblem();
   problem.visits[0].usual_carers = {0, -1};
   EXPECT_THAT(ErrorOf(problem), HasSubstr("visits[0].usual_carers[1]"));
-  problem = ValidProblem();
-  problem.visits[0].returning_carers = {7};
-  EXPECT_THAT(ErrorOf(problem), HasSubstr("visits[0].returning_carers[0]"));
-  problem = ValidProblem();
-  problem.visits[0].returning_familiarity = 1.5;
-  EXPECT_THAT(ErrorOf(problem), HasSubstr("visits[0].returning_familiarity"));
-  problem.visits[0].returning_familiarity = std::nan("");
-  EXPECT_THAT(ErrorOf(problem), HasSubstr("visits[0].returning_familiarity"));
 }
 
 TEST(ModelTest, RejectsOtherMatricesThatDoNotFit) {
@@ -295,33 +286,6 @@ TEST(TaskModelTest, PreferencePenaltiesAreWeighted) {
   EXPECT_DOUBLE_EQ(model.assignment_cost(task, 0), 7 + 11);  // preferred, unknown, male
   EXPECT_DOUBLE_EQ(model.assignment_cost(task, 1), 5);       // known, female, not preferred
   EXPECT_DOUBLE_EQ(model.assignment_cost(model.visit_tasks(1)[0], 0), 0);  // no client record
-}
-
-TEST(TaskModelTest, AReturningCarerCountsAsKnownAtLeastTheVisitsReturningFamiliarity) {
-  Problem problem = ValidProblem();
-  problem.clients[0].known_carers = {1};
-  problem.clients[0].known_carer_weights = {0.25};
-  problem.visits[0].returning_carers = {0};
-  problem.visits[0].returning_familiarity = 0.5;
-  ASSERT_TRUE(ValidateProblem(problem).ok());
-  ObjectiveWeights weights;
-  weights.unknown_carer = 8;
-  auto cost = [&](int c) {
-    TaskModel model(problem, weights);
-    return model.assignment_cost(model.visit_tasks(0)[0], c);
-  };
-  EXPECT_DOUBLE_EQ(cost(0), 4);  // a stranger who can come back
-  EXPECT_DOUBLE_EQ(cost(1), 4);  // known a little: never worse than a stranger who can come back
-  problem.clients[0].known_carer_weights = {0.75};
-  EXPECT_DOUBLE_EQ(cost(1), 2);
-  // A client whose known carers are all off today still prefers the cover who can come back.
-  problem.clients[0].known_carers.clear();
-  problem.clients[0].known_carer_weights.clear();
-  EXPECT_DOUBLE_EQ(cost(0), 4);
-  EXPECT_DOUBLE_EQ(cost(1), 8);
-  // With no one known and no one returning there is no continuity to keep.
-  problem.visits[0].returning_carers.clear();
-  EXPECT_DOUBLE_EQ(cost(1), 0);
 }
 
 }  // namespace

@@ -94,10 +94,10 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
         if (!client.preferred_carers.empty() && !Contains(client.preferred_carers, c)) {
           ++objective.non_preferred_carer;
         }
-        if (!client.known_carers.empty() && !Contains(client.known_carers, c)) {
-          ++objective.unknown_carer;
+        if (!client.known_carers.empty()) {
+          if (!Contains(client.known_carers, c)) ++objective.unknown_carer;
+          objective.unfamiliarity += 1 - Familiarity(client, c);
         }
-        objective.unfamiliarity += Unfamiliarity(client, visit, c);
       }
       const Minutes leg = matrix(at, visit.location);
       travel += leg;

@@ -173,8 +173,10 @@ Solution BuildSolution(const Problem& problem, const TaskModel& model, const Pla
       if (!client.preferred_carers.empty() && !has(client.preferred_carers)) {
         ++objective.non_preferred_carer;
       }
-      if (!client.known_carers.empty() && !has(client.known_carers)) ++objective.unknown_carer;
-      objective.unfamiliarity += Unfamiliarity(client, visit, c);
+      if (!client.known_carers.empty()) {
+        if (!has(client.known_carers)) ++objective.unknown_carer;
+        objective.unfamiliarity += 1 - Familiarity(client, c);
+      }
       if (client.preferred_gender != Gender::kUnspecified &&
           client.preferred_gender != problem.carers[c].gender) {
         ++objective.gender_mismatch;

@@ -75,8 +75,7 @@ struct ObjectiveBreakdown {
   // Carer-visits by a carer the client has not met (when the client has a known list).
   int unknown_carer = 0;
   // The continuity term ObjectiveWeights::unknown_carer weighs: over carer-visits of clients
-  // with a known list, Unfamiliarity (so unknown_carer itself when no weights or returning
-  // carers are given).
+  // with a known list, 1 − Familiarity (so unknown_carer itself when no weights are given).
   double unfamiliarity = 0;
   // Carer-visits by a carer of another gender than the client prefers.
   int gender_mismatch = 0;

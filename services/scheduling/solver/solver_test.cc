@@ -46,7 +46,6 @@ Solution SolveAndCheck(const Problem& problem, const SolveOptions& options) {
   if (checked.ok()) {
     EXPECT_NEAR(checked->weighted, solution->objective.weighted, 1e-6);
     EXPECT_NEAR(checked->travel, solution->objective.travel, 1e-6);
-    EXPECT_NEAR(checked->unfamiliarity, solution->objective.unfamiliarity, 1e-6);
     EXPECT_NEAR(checked->total_lateness, solution->objective.total_lateness, 1e-6);
     EXPECT_EQ(checked->unassigned_visits, solution->objective.unassigned_visits);
   }
@@ -338,10 +337,6 @@ Problem RandomProblem(int seed) {
     visit.client = v % clients;
     if (coin(0.1)) visit.pinned_carers = {v % 5};
     if (coin(0.3)) visit.usual_carers = {(v + 2) % 5};
-    if (v % 5 == 4) {  // drawing nothing, so that the problems are otherwise as they were
-      visit.returning_carers = {(v + 3) % 5, (v + 4) % 5};
-      visit.returning_familiarity = 0.5;
-    }
     problem.visits.push_back(visit);
   }
   for (int v = 0; v + 1 < 30; v += 3) {

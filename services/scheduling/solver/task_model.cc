@@ -139,9 +139,6 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
     const int pinned = task.slot < static_cast<int>(visit.pinned_carers.size())
                            ? visit.pinned_carers[task.slot]
                            : -1;
-    // The lists run to hundreds of routes: looked up once per task, not per carer.
-    std::vector<char> returning(num_carers, 0);
-    for (int c : visit.returning_carers) returning[c] = 1;
     for (int c = 0; c < num_carers; ++c) {
       const Carer& carer = problem.carers[c];
       bool ok = (visit.required_skills & ~carer.skills) == 0;
@@ -158,7 +155,9 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
         if (!client->preferred_carers.empty() && !Contains(client->preferred_carers, c)) {
           cost += weights.non_preferred_carer;
         }
-        cost += weights.unknown_carer * Unfamiliarity(*client, visit, c, returning[c] != 0);
+        if (!client->known_carers.empty()) {
+          cost += weights.unknown_carer * (1 - Familiarity(*client, c));
+        }
       }
       if (!visit.usual_carers.empty() && !Contains(visit.usual_carers, c)) {
         cost += weights.unusual_carer;
