@@ -333,14 +333,16 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
       if (same == nullptr) continue;
       for (const std::string& carer : same->carer_ids()) {
         Made& m = made[carer];
-        m.carer = carer;
         m.same_weekday |= days_before == kRotaDays;
         ++m.days;
         m.latest = std::min(m.latest, days_before);
       }
     }
     std::vector<Made> ranked;
-    for (auto& [carer, m] : made) ranked.push_back(std::move(m));
+    for (auto& [carer, m] : made) {
+      m.carer = carer;
+      ranked.push_back(std::move(m));
+    }
     std::sort(ranked.begin(), ranked.end(), [](const Made& a, const Made& b) {
       return std::tuple(!a.same_weekday, -a.days, a.latest, a.carer) <
              std::tuple(!b.same_weekday, -b.days, b.latest, b.carer);

@@ -215,6 +215,7 @@ class Search {
   Plan best_;
   Plan candidate_;
   Plan scratch_;
+  bool constructing_ = false;  // while Construct builds the first plan (before its polish)
   std::vector<SoloPosition*> solo_[2];
   SoloTable fresh_[2];
   std::vector<std::array<SoloTable, 2>> regret_tables_;

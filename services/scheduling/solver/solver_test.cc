@@ -680,6 +680,46 @@ TEST(SolverTest, TheFirstPlanGivesEachCallItsUsualCarerBeforeFillingTheGaps) {
   EXPECT_DOUBLE_EQ(solution.objective.weighted, 20 + 50);
 }
 
+TEST(SolverTest, OnALargeDayTheFirstPlanStaffsTheDoubleUpsFirst) {
+  // Two carers, an hour's single call at 0 and a double-up at 5, neither movable: in window
+  // order the single takes a carer and the pair finds only one. A large day staffs the pair
+  // first (here "large" starts at one unit).
+  Problem problem;
+  problem.travel = LineTravel({0, 0, 0});
+  problem.carers = {MakeCarer(1, 0, 0, 200), MakeCarer(1, 0, 0, 200)};
+  problem.visits = {MakeVisit(1, 0, 10, 60), MakeVisit(2, 5, 15, 60, 1, 2)};
+  for (Visit& visit : problem.visits) visit.latest_start = visit.window_end;
+  SolveOptions options = Budget(1);
+  Solution solution = SolveAndCheck(problem, options);
+  EXPECT_THAT(solution.unassigned, ElementsAre(Field(&UnassignedVisit::visit, 1)));
+  options.search.whole_polish_max_units = 0;
+  solution = SolveAndCheck(problem, options);
+  EXPECT_THAT(solution.unassigned, ElementsAre(Field(&UnassignedVisit::visit, 0)));
+  EXPECT_THAT(VisitsOf(solution.routes[0]), ElementsAre(1));
+  EXPECT_THAT(VisitsOf(solution.routes[1]), ElementsAre(1));
+}
+
+TEST(SolverTest, APairShortOfItsUsualCarerWaitsForTheSingleCallsUsualCarers) {
+  // Ann is the pair's usual carer (its other one is off), Bob the single call's; Cat lives far
+  // off. Staffed first, the pair would take Bob as its nearest second carer and send the single
+  // call to Cat, off its rota.
+  Problem problem;
+  problem.travel = LineTravel({0, 30, 0});
+  problem.carers = {MakeCarer(1, 0, 0, 200), MakeCarer(1, 0, 0, 200), MakeCarer(1, 1, 0, 200)};
+  problem.visits = {MakeVisit(2, 40, 50, 60), MakeVisit(2, 40, 50, 60, 1, 2)};
+  for (Visit& visit : problem.visits) visit.latest_start = visit.window_end;
+  problem.visits[0].usual_carers = {1};
+  problem.visits[1].usual_carers = {0};
+  SolveOptions options = Budget(1);
+  options.search.whole_polish_max_units = 0;
+  options.weights.unusual_carer = 100;
+  const Solution solution = SolveAndCheck(problem, options);
+  EXPECT_THAT(solution.unassigned, IsEmpty());
+  EXPECT_THAT(VisitsOf(solution.routes[0]), ElementsAre(1));
+  EXPECT_THAT(VisitsOf(solution.routes[1]), ElementsAre(0));
+  EXPECT_THAT(VisitsOf(solution.routes[2]), ElementsAre(1));
+}
+
 // Ann works a split shift: a morning stretch and an evening one, 60 minutes in all.
 Problem SplitShift() {
   Problem problem;
