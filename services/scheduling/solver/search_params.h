@@ -40,7 +40,8 @@ struct SearchParams {
   // to this many units, every unit is tried on every route. On a larger day that costs seconds
   // (at 3,000 visits, millions of insertions), so only the units of the routes the move changed
   // are tried, each on the routes of its polish_neighbours nearest tasks. Past the same size, a
-  // double-up's positions are sorted only as far as they are read.
+  // double-up's positions are sorted only as far as they are read, and the first plan staffs
+  // double-ups before single visits.
   int whole_polish_max_units = 1000;
   int polish_neighbours = 40;
 };
