@@ -48,6 +48,7 @@ Solution SolveAndCheck(const Problem& problem, const SolveOptions& options) {
     EXPECT_NEAR(checked->travel, solution->objective.travel, 1e-6);
     EXPECT_NEAR(checked->total_lateness, solution->objective.total_lateness, 1e-6);
     EXPECT_EQ(checked->unassigned_visits, solution->objective.unassigned_visits);
+    EXPECT_NEAR(checked->unfamiliarity, solution->objective.unfamiliarity, 1e-6);
   }
   return *solution;
 }
