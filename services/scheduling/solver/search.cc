@@ -791,9 +791,10 @@ void Search::GreedyInsert(Plan& plan, bool by_window, std::vector<int>* not_reac
   // The first plan of a large day staffs the double-ups first, as a coordinator does: a pair
   // needs two routes free at once, and placed last it takes whatever the singles left. On the
   // provider days this took double-handed clients from 12.5-14.6 distinct carers in 14 days
-  // to 10.4-12.8 (five towns); on the generated 3,011-visit day the 10 s objective fell by 1.2%
-  // over five seeds. Repairs keep their order: done there too, it cost single-handed clients
-  // continuity. (The public benchmark's days are small, and their plans stay as they were.)
+  // to 10.4-12.8 (five towns); on the generated 3,011-visit day the 10 s objective was 0.2-1.2%
+  // lower over two sets of five seeds, within the noise. Repairs keep their order: done there too,
+  // it cost single-handed clients continuity. (The public benchmark's days are small, and their
+  // plans stay as they were.)
   if (constructing_ && model_.num_units() > params_.whole_polish_max_units) {
     auto rank = [&](int unit) {
       const Unit& u = model_.unit(unit);
