@@ -565,7 +565,8 @@ void Search::Refine(const Plan& plan, int task, SoloPosition& position, double b
 }
 
 int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k, double blink,
-                            Option* options) {
+                            Option* options, const std::vector<char>* changed,
+                            std::span<const Option> kept) {
   const Unit& u = model_.unit(unit);
   const ObjectiveWeights& w = model_.weights();
   const Minutes current_max = plan.parts().max_lateness;
@@ -573,12 +574,14 @@ int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k
     return s.lower + w.max_lateness * (std::max(s.max_lateness, current_max) - current_max);
   };
   OptionKeeper keeper(k, u.size, options);
+  for (const Option& option : kept) keeper.Keep(option);
   // A large day passes over routes by their floors (skipping a route leaves its list unsorted,
   // which could order equal bounds otherwise: a small day keeps the order it always had).
   const bool lazy = model_.num_units() > params_.whole_polish_max_units;
   if (u.size == 1) {
     const int t = u.tasks[0];
     for (int carer : Candidates(t)) {
+      if (changed != nullptr && !(*changed)[carer]) continue;
       double& floor = tables[0].floor[carer];
       if (lazy && floor >= keeper.threshold()) continue;
       std::vector<SoloPosition>& list = tables[0].routes[carer];
@@ -615,66 +618,101 @@ int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k
   // of the pair's cost: adding the partner only adds constraints, and only tasks pushed by both
   // at once could be counted twice. Pairs are evaluated cheapest bound first while the bound can
   // still beat the kept options; solo positions are evaluated only when a pair reaches them.
-  for (int i = 0; i < 2; ++i) {
-    std::vector<SoloPosition*>& list = solo_[i];
-    list.clear();
-    for (int carer : Candidates(u.tasks[i])) {
-      for (SoloPosition& s : tables[i].routes[carer]) list.push_back(&s);
-    }
-  }
-  // A small day sorts them whole, as it always has (the order of equal bounds is a sort's).
-  ByLowerBound<SoloPosition> first(solo_[0], lazy);
-  ByLowerBound<SoloPosition> second(solo_[1], lazy);
-  if (first.size() == 0 || second.size() == 0) return 0;
   const Task& ta = model_.task(u.tasks[0]);
   const Task& tb = model_.task(u.tasks[1]);
   const bool distinct = ta.distinct_from_partner;
-  const double second_floor = second[0]->lower;
   Option option;
   option.insertion.size = 2;
   option.insertion.task[0] = u.tasks[0];
   option.insertion.task[1] = u.tasks[1];
-  for (size_t i = 0; i < first.size(); ++i) {
-    SoloPosition* a = first[i];
-    if (a->lower + second_floor >= keeper.threshold()) break;
-    Refine(plan, u.tasks[0], *a, kInfeasible);
-    if (a->lower + second_floor >= keeper.threshold()) continue;
-    for (size_t j = 0; j < second.size(); ++j) {
-      SoloPosition* b = second[j];
-      const double limit = keeper.threshold();
-      if (a->lower + b->lower >= limit) {
-        // The list is sorted by the bounds it had then; refined ones only grew.
-        if (!b->exact) break;
-        continue;
+  auto pairs = [&](std::vector<SoloPosition*>& first_list,
+                   std::vector<SoloPosition*>& second_list) {
+    // A small day sorts them whole, as it always has (the order of equal bounds is a sort's).
+    ByLowerBound<SoloPosition> first(first_list, lazy);
+    ByLowerBound<SoloPosition> second(second_list, lazy);
+    if (first.size() == 0 || second.size() == 0) return;
+    const double second_floor = second[0]->lower;
+    for (size_t i = 0; i < first.size(); ++i) {
+      SoloPosition* a = first[i];
+      if (a->lower + second_floor >= keeper.threshold()) break;
+      Refine(plan, u.tasks[0], *a, kInfeasible);
+      if (a->lower + second_floor >= keeper.threshold()) continue;
+      for (size_t j = 0; j < second.size(); ++j) {
+        SoloPosition* b = second[j];
+        const double limit = keeper.threshold();
+        if (a->lower + b->lower >= limit) {
+          // The list is sorted by the bounds it had then; refined ones only grew.
+          if (!b->exact) break;
+          continue;
+        }
+        if (a->route == b->route && a->position > b->position) continue;
+        if (distinct && model_.same_person(a->route, b->route)) continue;
+        Refine(plan, u.tasks[1], *b, kInfeasible);
+        if (a->lower + b->lower >= limit) continue;
+        if (a->route != b->route) {
+          // The link can only move both starts later than alone.
+          const Minutes start_a = std::max(a->start, b->start + tb.gap_min);
+          const Minutes start_b = std::max(b->start, start_a + ta.gap_min);
+          const Minutes late_a = std::max<Minutes>(0, start_a - ta.due);
+          const Minutes late_b = std::max<Minutes>(0, start_b - tb.due);
+          const double lower =
+              a->lower + b->lower +
+              w.total_lateness * (late_a - std::max<Minutes>(0, a->start - ta.due) + late_b -
+                                  std::max<Minutes>(0, b->start - tb.due)) +
+              w.max_lateness *
+                  (std::max({a->max_lateness, b->max_lateness, late_a, late_b, current_max}) -
+                   current_max);
+          if (lower >= limit) continue;
+        }
+        if (blink > 0 && random_.UniformDouble() < blink) continue;
+        option.insertion.route[0] = a->route;
+        option.insertion.position[0] = a->position;
+        option.insertion.route[1] = b->route;
+        option.insertion.position[1] = b->position;
+        option.cost = evaluator_.Evaluate(plan, option.insertion, limit);
+        if (option.cost < limit) keeper.Keep(option);
       }
-      if (a->route == b->route && a->position > b->position) continue;
-      if (distinct && model_.same_person(a->route, b->route)) continue;
-      Refine(plan, u.tasks[1], *b, kInfeasible);
-      if (a->lower + b->lower >= limit) continue;
-      if (a->route != b->route) {
-        // The link can only move both starts later than alone.
-        const Minutes start_a = std::max(a->start, b->start + tb.gap_min);
-        const Minutes start_b = std::max(b->start, start_a + ta.gap_min);
-        const Minutes late_a = std::max<Minutes>(0, start_a - ta.due);
-        const Minutes late_b = std::max<Minutes>(0, start_b - tb.due);
-        const double lower =
-            a->lower + b->lower +
-            w.total_lateness * (late_a - std::max<Minutes>(0, a->start - ta.due) + late_b -
-                                std::max<Minutes>(0, b->start - tb.due)) +
-            w.max_lateness *
-                (std::max({a->max_lateness, b->max_lateness, late_a, late_b, current_max}) -
-                 current_max);
-        if (lower >= limit) continue;
-      }
-      if (blink > 0 && random_.UniformDouble() < blink) continue;
-      option.insertion.route[0] = a->route;
-      option.insertion.position[0] = a->position;
-      option.insertion.route[1] = b->route;
-      option.insertion.position[1] = b->position;
-      option.cost = evaluator_.Evaluate(plan, option.insertion, limit);
-      if (option.cost < limit) keeper.Keep(option);
     }
+  };
+  if (changed == nullptr) {
+    for (int i = 0; i < 2; ++i) {
+      std::vector<SoloPosition*>& list = solo_[i];
+      list.clear();
+      for (int carer : Candidates(u.tasks[i])) {
+        for (SoloPosition& s : tables[i].routes[carer]) list.push_back(&s);
+      }
+    }
+    pairs(solo_[0], solo_[1]);
+    return keeper.kept();
   }
+  // Only pairs with a changed route can differ from the kept options: first the first task on
+  // a changed route with the second anywhere, then the first on an unchanged route with the
+  // second on a changed one. A route whose floor plus the other list's cannot beat the kept
+  // options is passed over unread.
+  auto changed_floor = [&](int i) {
+    double floor = kInfeasible;
+    for (int carer : Candidates(u.tasks[i])) {
+      if ((*changed)[carer]) floor = std::min(floor, tables[i].floor[carer]);
+    }
+    return floor;
+  };
+  // Task i's positions on the routes that are (or are not) changed and whose floor plus
+  // `other_floor` is below the kept options' threshold.
+  auto list_of = [&](int i, bool on_changed, bool on_unchanged, double other_floor) {
+    std::vector<SoloPosition*>& list = solo_[i];
+    list.clear();
+    for (int carer : Candidates(u.tasks[i])) {
+      if (!((*changed)[carer] ? on_changed : on_unchanged)) continue;
+      if (tables[i].floor[carer] + other_floor >= keeper.threshold()) continue;
+      for (SoloPosition& s : tables[i].routes[carer]) list.push_back(&s);
+    }
+  };
+  list_of(0, true, false, -kInfeasible);
+  list_of(1, true, true, changed_floor(0));
+  pairs(solo_[0], solo_[1]);
+  list_of(1, true, false, -kInfeasible);
+  list_of(0, false, true, changed_floor(1));
+  pairs(solo_[0], solo_[1]);
   return keeper.kept();
 }
 
@@ -841,9 +879,31 @@ void Search::RegretInsert(Plan& plan, int k) {
     for (SoloTable& table : regret_tables_[i]) table.Resize(model_.num_carers());
     tables.push_back(&regret_tables_[i]);
   }
+  // On a large day each unit's options are kept from round to round too: while none of them is
+  // on a changed route, a round reads only the changed routes (a double-up's pairs with one).
+  // Re-reading every route each round was most of the regret repair's time at 3,000 visits.
+  const bool keep_options =
+      params_.keep_regret_options && model_.num_units() > params_.whole_polish_max_units;
+  struct Kept {
+    std::array<Option, 4> options;
+    int found = -1;  // -1: none kept
+    Minutes max_lateness = 0;
+  };
+  std::vector<Kept> kept(units.size());
   std::vector<char> dirty(model_.num_carers(), 1);
   std::vector<char> unit_dirty(units.size(), 1);
   std::vector<Minutes> before(model_.num_tasks());
+  int changed_client = -1;
+  auto drop = [&](int i) {
+    units[i] = units.back();
+    units.pop_back();
+    std::swap(tables[i], tables.back());
+    tables.pop_back();
+    unit_dirty[i] = unit_dirty.back();
+    unit_dirty.pop_back();
+    kept[i] = kept.back();
+    kept.pop_back();
+  };
   Option options[4];
   Option chosen;
   while (!units.empty() && !Interrupted()) {
@@ -852,6 +912,16 @@ void Search::RegretInsert(Plan& plan, int k) {
     chosen.cost = kInfeasible;
     for (int i = 0; i < static_cast<int>(units.size());) {
       const Unit& unit = model_.unit(units[i]);
+      // Kept options stay valid while their routes are unchanged, the plan's maximum lateness
+      // (which their costs count from) too, and no visit of the client (whose carers in the
+      // day they count) was placed.
+      bool reuse = keep_options && kept[i].found >= 0 && !unit_dirty[i] &&
+                   kept[i].max_lateness == plan.parts().max_lateness &&
+                   (changed_client < 0 || model_.client_of(unit.tasks[0]) != changed_client);
+      for (int j = 0; reuse && j < kept[i].found; ++j) {
+        const Insertion& insertion = kept[i].options[j].insertion;
+        for (int t = 0; t < insertion.size; ++t) reuse = reuse && !dirty[insertion.route[t]];
+      }
       for (int j = 0; j < unit.size; ++j) {
         for (int carer : model_.carers_in_shift(unit.tasks[j])) {
           if (dirty[carer] || unit_dirty[i]) FillSolo(plan, unit.tasks[j], carer, (*tables[i])[j]);
@@ -859,16 +929,18 @@ void Search::RegretInsert(Plan& plan, int k) {
       }
       unit_dirty[i] = 0;
       const int found =
-          OptionsFromSolo(plan, units[i], tables[i]->data(), k, params_.blink, options);
+          reuse ? OptionsFromSolo(plan, units[i], tables[i]->data(), k, params_.blink, options,
+                                  &dirty, std::span(kept[i].options.data(), kept[i].found))
+                : OptionsFromSolo(plan, units[i], tables[i]->data(), k, params_.blink, options);
       if (found == 0) {
         // No place for it now; it stays unassigned.
-        units[i] = units.back();
-        units.pop_back();
-        std::swap(tables[i], tables.back());
-        tables.pop_back();
-        unit_dirty[i] = unit_dirty.back();
-        unit_dirty.pop_back();
+        drop(i);
         continue;
+      }
+      if (keep_options) {
+        std::copy(options, options + found, kept[i].options.begin());
+        kept[i].found = found;
+        kept[i].max_lateness = plan.parts().max_lateness;
       }
       double regret = 0;
       for (int j = 1; j < k; ++j) {
@@ -888,11 +960,13 @@ void Search::RegretInsert(Plan& plan, int k) {
       for (int t : plan.route(r)) before[t] = plan.start(t);
     }
     std::fill(dirty.begin(), dirty.end(), 0);
+    changed_client = -1;
     if (!Commit(plan, chosen)) {
       // Its cached positions were stale: look at this unit afresh.
       unit_dirty[chosen_index] = 1;
       continue;
     }
+    changed_client = model_.client_of(chosen.insertion.task[0]);
     for (int r = 0; r < plan.num_routes(); ++r) {
       for (int t : plan.route(r)) {
         if (dirty[r]) break;
@@ -908,12 +982,7 @@ void Search::RegretInsert(Plan& plan, int k) {
         for (int route : model_.person_routes(person)) dirty[route] = 1;
       }
     }
-    units[chosen_index] = units.back();
-    units.pop_back();
-    std::swap(tables[chosen_index], tables.back());
-    tables.pop_back();
-    unit_dirty[chosen_index] = unit_dirty.back();
-    unit_dirty.pop_back();
+    drop(chosen_index);
   }
 }
 

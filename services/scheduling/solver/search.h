@@ -193,8 +193,12 @@ class Search {
   void FillSolo(const Plan& plan, int task, int carer, SoloTable& table);
   // Evaluates a solo position against `bound` (on the full cost) unless already known.
   void Refine(const Plan& plan, int task, SoloPosition& position, double bound);
+  // The k cheapest options from the unit's tables. Given `changed` (by carer) and the options
+  // `kept` when no route was changed, only pairs and positions with a changed route are read
+  // and the rest are taken as kept.
   int OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k, double blink,
-                      Option* options);
+                      Option* options, const std::vector<char>* changed = nullptr,
+                      std::span<const Option> kept = {});
   bool Commit(Plan& plan, const Option& option);
 
   // Moves single units to their best place while that lowers the cost, until Interrupted().

@@ -44,6 +44,10 @@ struct SearchParams {
   // double-ups before single visits.
   int whole_polish_max_units = 1000;
   int polish_neighbours = 40;
+  // Past whole_polish_max_units units, regret repair keeps each unit's options from one round
+  // to the next and reads again only the routes the last insertion changed (off: every route,
+  // every round; the options chosen are the same but for ties).
+  bool keep_regret_options = true;
 };
 
 }  // namespace homecare::scheduling::solver

@@ -499,6 +499,56 @@ TEST(SolverTest, EveryRuinAndRecreateOperatorAloneKeepsTheRules) {
   }
 }
 
+// A provider's day in small: carers living in four neighbourhoods, calls at the four peaks that
+// may not start after their windows, one in ten a double-up. An insertion there changes one or
+// two routes of many.
+Problem PeaksDay(int seed) {
+  std::mt19937 rng(seed);
+  auto uniform = [&](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+  };
+  const int locations = 80;
+  std::vector<double> xs(locations), ys(locations);
+  for (int i = 0; i < locations; ++i) {
+    xs[i] = (i % 4) * 12 + uniform(0, 5);
+    ys[i] = (i % 4 / 2) * 12 + uniform(0, 5);
+  }
+  Problem problem;
+  problem.travel.size = locations;
+  for (int i = 0; i < locations; ++i) {
+    for (int j = 0; j < locations; ++j) {
+      problem.travel.minutes.push_back(std::hypot(xs[i] - xs[j], ys[i] - ys[j]));
+    }
+  }
+  for (int c = 0; c < 24; ++c) problem.carers.push_back(MakeCarer(0b1, c, 0, 900));
+  for (int v = 0; v < 140; ++v) {
+    const double open = 60 * std::uniform_int_distribution<int>(0, 3)(rng) * 4 + uniform(0, 60);
+    Visit visit = MakeVisit(24 + v % (locations - 24), open, open + 60, uniform(15, 45), 0b1,
+                            v % 10 == 0 ? 2 : 1);
+    visit.latest_start = visit.window_end;
+    problem.visits.push_back(visit);
+  }
+  return problem;
+}
+
+TEST(SolverTest, RegretRepairKeepingOptionsBetweenRoundsChoosesAsReadingEveryRoute) {
+  // Regret repair alone, every day "large", no positions skipped at random: reading only the
+  // changed routes each round must choose what reading them all does.
+  for (int seed : {3, 7, 11}) {
+    const Problem problem = PeaksDay(seed);
+    SolveOptions options = Budget(150, 1);
+    options.search.repair_operators = (1u << static_cast<int>(RepairOperator::kRegret2)) |
+                                      (1u << static_cast<int>(RepairOperator::kRegret3));
+    options.search.whole_polish_max_units = 0;
+    options.search.blink = 0;
+    const Solution kept = SolveAndCheck(problem, options);
+    options.search.keep_regret_options = false;
+    const Solution read = SolveAndCheck(problem, options);
+    EXPECT_EQ(kept.objective.weighted, read.objective.weighted) << seed;
+    EXPECT_TRUE(SameRoutes(kept, read)) << seed;
+  }
+}
+
 TEST(SolverTest, MaskBitsPastTheLastOperatorEnableNothing) {
   const Problem problem = RandomProblem(7);
   SolveOptions options = Budget(120, 1);
