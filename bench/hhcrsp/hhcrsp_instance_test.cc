@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -142,6 +143,20 @@ TEST(HhcrspInstanceTest, NamesTheBrokenSection) {
       std::string(
           ParseHhcrsp(absl::StrReplaceAll(TinyText(), {{"DS\n3", "DS\n9"}})).status().message()),
       HasSubstr("section DS"));
+  for (const char* bad : {"1e", "--1", "1.0.0", "0x"}) {
+    EXPECT_THAT(
+        std::string(ParseHhcrsp(absl::StrReplaceAll(
+                                    TinyText(), {{"0 10 0 0", absl::StrCat("0 ", bad, " 0 0")}}))
+                        .status()
+                        .message()),
+        HasSubstr(absl::StrCat("section x: '", bad, "' is not a number")));
+  }
+  EXPECT_TRUE(ParseHhcrsp(absl::StrReplaceAll(TinyText(), {{"0 10 0 0", "0 +10 0 0"}})).ok());
+  EXPECT_THAT(std::string(ParseHhcrsp(absl::StrCat("7 ", TinyText())).status().message()),
+              HasSubstr("number '7' before any section"));
+  EXPECT_THAT(
+      std::string(ParseHhcrsp(absl::StrCat(TinyText(), "\nmind\n0 0 0 0\n")).status().message()),
+      HasSubstr("section mind appears twice"));
   EXPECT_EQ(ReadHhcrspFile("/nonexistent/instance.txt").status().code(),
             absl::StatusCode::kNotFound);
 }
