@@ -580,10 +580,8 @@ int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k
   const bool lazy = model_.num_units() > params_.whole_polish_max_units;
   if (u.size == 1) {
     const int t = u.tasks[0];
-    for (int carer : Candidates(t)) {
-      if (changed != nullptr && !(*changed)[carer]) continue;
+    auto read_route = [&](int carer) {
       double& floor = tables[0].floor[carer];
-      if (lazy && floor >= keeper.threshold()) continue;
       std::vector<SoloPosition>& list = tables[0].routes[carer];
       // Cheapest bound first, so that the best of the route is found with few evaluations.
       std::sort(list.begin(), list.end(),
@@ -610,6 +608,23 @@ int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k
         for (const SoloPosition& s : list) floor = std::min(floor, s.lower);
       }
       if (best.cost < keeper.threshold()) keeper.Keep(best);
+    };
+    if (!lazy) {
+      for (int carer : Candidates(t)) read_route(carer);
+      return keeper.kept();
+    }
+    // Routes in order of their floors, so that the kept options are soon the cheapest and the
+    // rest are passed over at their floors, unevaluated.
+    by_floor_.clear();
+    for (int carer : Candidates(t)) {
+      if (changed != nullptr && !(*changed)[carer]) continue;
+      const double floor = tables[0].floor[carer];
+      if (floor < keeper.threshold()) by_floor_.push_back({floor, carer});
+    }
+    std::sort(by_floor_.begin(), by_floor_.end());
+    for (const auto& [floor, carer] : by_floor_) {
+      if (floor >= keeper.threshold()) break;
+      read_route(carer);
     }
     return keeper.kept();
   }

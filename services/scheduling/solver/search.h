@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <mutex>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "services/scheduling/solver/insertion.h"
@@ -221,6 +222,7 @@ class Search {
   Plan scratch_;
   bool constructing_ = false;  // while Construct builds the first plan (before its polish)
   std::vector<SoloPosition*> solo_[2];
+  std::vector<std::pair<double, int>> by_floor_;  // (floor, carer)
   SoloTable fresh_[2];
   std::vector<std::array<SoloTable, 2>> regret_tables_;
   std::vector<int> removed_;
