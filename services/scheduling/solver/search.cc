@@ -118,6 +118,16 @@ void Search::Construct(const Budget& budget) {
   PublishBest();
 }
 
+void Search::PolishWhole(Plan& plan, const Budget& budget) {
+  budget_ = &budget;
+  while (!Interrupted()) {
+    const double before = plan.cost();
+    Relocate(plan);
+    if (plan.cost() >= before - kImprovement) break;
+  }
+  budget_ = nullptr;
+}
+
 void Search::Adopt(const Plan& plan, const std::vector<char>& untried) {
   best_ = plan;
   current_ = plan;

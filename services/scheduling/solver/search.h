@@ -81,6 +81,9 @@ class Search {
   StopReason Run(std::int64_t count, const Budget& budget);
 
   const Plan& best() const { return best_; }
+  // Polishes `plan` whole, round after round while a round lowers its cost, until the budget's
+  // deadline or stop flag.
+  void PolishWhole(Plan& plan, const Budget& budget);
   // When construction had a complete plan (before its polish).
   std::chrono::steady_clock::time_point first_plan_time() const { return first_plan_time_; }
   // By unit: 1 for those construction never tried because it was stopped.

@@ -48,6 +48,11 @@ struct SearchParams {
   // to the next and reads again only the routes the last insertion changed (off: every route,
   // every round; the options chosen are the same but for ties).
   bool keep_regret_options = true;
+  // Past whole_polish_max_units units, where a new best is polished only on the routes the move
+  // changed, the final plan is polished whole (each unit on the routes near it) until that
+  // stops paying, in this share of the time limit kept back from the search. 0: no final
+  // polish. Not when the solve was stopped or stops once every visit is placed (a repair).
+  double final_polish_share = 0.05;
 };
 
 }  // namespace homecare::scheduling::solver

@@ -296,6 +296,17 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
                                   std::chrono::duration<double>(options.time_limit_seconds));
   }
   budget.stop = options.stop;
+  // On a large day the search leaves a share of the time to polish the final plan whole.
+  const bool final_polish = params.final_polish_share > 0 &&
+                            model.num_units() > params.whole_polish_max_units &&
+                            !options.stop_once_all_placed;
+  Search::Budget search_budget = budget;
+  if (final_polish && budget.has_deadline) {
+    search_budget.deadline =
+        begin + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                    std::chrono::duration<double>(options.time_limit_seconds *
+                                                  (1 - std::min(1.0, params.final_polish_share))));
+  }
 
   // The exchange: after every epoch the best plan of all threads is copied here (by the barrier's
   // completion step, while every thread waits), and each thread then adopts it if it is better.
@@ -329,12 +340,12 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
   std::barrier sync(threads, complete);
   auto body = [&](int i) {
     Search& search = *searches[i];
-    search.Construct(budget);
+    search.Construct(search_budget);
     sync.arrive_and_wait();
     while (!finished) {
       if (exchange.cost() < search.best().cost() - kImprovement)
         search.Adopt(exchange, exchange_untried);
-      reasons[i] = search.Run(kEpoch, budget);
+      reasons[i] = search.Run(kEpoch, search_budget);
       sync.arrive_and_wait();
     }
   };
@@ -342,6 +353,10 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
   for (int i = 1; i < threads; ++i) workers.emplace_back(body, i);
   body(0);
   for (std::thread& worker : workers) worker.join();
+  if (final_polish &&
+      std::find(reasons.begin(), reasons.end(), StopReason::kRequested) == reasons.end()) {
+    searches[0]->PolishWhole(exchange, budget);
+  }
   if (ticking) {
     stop_ticker();
     Progress last = published();

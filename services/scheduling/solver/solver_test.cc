@@ -549,6 +549,23 @@ TEST(SolverTest, RegretRepairKeepingOptionsBetweenRoundsChoosesAsReadingEveryRou
   }
 }
 
+TEST(SolverTest, OnALargeDayTheFinalPlanIsPolishedWhole) {
+  // A large day polishes a new best only on the routes the move changed; the final plan is then
+  // polished whole, which can only lower the cost of the same search's plan.
+  bool lower = false;
+  for (int seed : {3, 7, 11}) {
+    const Problem problem = PeaksDay(seed);
+    SolveOptions options = Budget(60, 1);
+    options.search.whole_polish_max_units = 0;
+    const Solution polished = SolveAndCheck(problem, options);
+    options.search.final_polish_share = 0;
+    const Solution unpolished = SolveAndCheck(problem, options);
+    EXPECT_LE(polished.objective.weighted, unpolished.objective.weighted) << seed;
+    lower |= polished.objective.weighted < unpolished.objective.weighted - 1e-9;
+  }
+  EXPECT_TRUE(lower);
+}
+
 TEST(SolverTest, MaskBitsPastTheLastOperatorEnableNothing) {
   const Problem problem = RandomProblem(7);
   SolveOptions options = Budget(120, 1);
