@@ -15,6 +15,7 @@ using testing::LineTravel;
 using testing::MakeCarer;
 using testing::MakeLink;
 using testing::MakeVisit;
+using testing::PlaneTravel;
 
 // Cost of an insertion found by applying it and rescheduling everything.
 double ExactDelta(const Plan& plan, const Insertion& insertion) {
@@ -103,12 +104,7 @@ TEST_P(RandomInsertionTest, MatchesFullReschedule) {
     xs[i] = uniform(0, 60);
     ys[i] = uniform(0, 60);
   }
-  problem.travel.size = locations;
-  for (int i = 0; i < locations; ++i) {
-    for (int j = 0; j < locations; ++j) {
-      problem.travel.minutes.push_back(std::hypot(xs[i] - xs[j], ys[i] - ys[j]));
-    }
-  }
+  problem.travel = PlaneTravel(xs, ys);
   const int carers = 4;
   for (int c = 0; c < carers; ++c) {
     Carer carer = MakeCarer(coin(0.7) ? 0b11 : 0b01, 0, uniform(0, 60));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <utility>
 
 #include "services/scheduling/solver/by_lower_bound.h"
@@ -699,14 +700,23 @@ int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k
       }
     }
   };
-  if (changed == nullptr) {
-    for (int i = 0; i < 2; ++i) {
-      std::vector<SoloPosition*>& list = solo_[i];
-      list.clear();
-      for (int carer : Candidates(u.tasks[i])) {
-        for (SoloPosition& s : tables[i].routes[carer]) list.push_back(&s);
-      }
+  // Without `changed` every route counts as changed.
+  auto is_changed = [&](int carer) { return changed == nullptr || (*changed)[carer]; };
+  // Task i's positions on the routes that are (or are not) changed, in candidate order; with
+  // `other_floor`, only routes whose floor plus it is below the kept options' threshold.
+  auto list_of = [&](int i, bool on_changed, bool on_unchanged,
+                     std::optional<double> other_floor = std::nullopt) {
+    std::vector<SoloPosition*>& list = solo_[i];
+    list.clear();
+    for (int carer : Candidates(u.tasks[i])) {
+      if (!(is_changed(carer) ? on_changed : on_unchanged)) continue;
+      if (other_floor && tables[i].floor[carer] + *other_floor >= keeper.threshold()) continue;
+      for (SoloPosition& s : tables[i].routes[carer]) list.push_back(&s);
     }
+  };
+  if (changed == nullptr) {
+    list_of(0, true, true);
+    list_of(1, true, true);
     pairs(solo_[0], solo_[1]);
     return keeper.kept();
   }
@@ -717,25 +727,14 @@ int Search::OptionsFromSolo(const Plan& plan, int unit, SoloTable* tables, int k
   auto changed_floor = [&](int i) {
     double floor = kInfeasible;
     for (int carer : Candidates(u.tasks[i])) {
-      if ((*changed)[carer]) floor = std::min(floor, tables[i].floor[carer]);
+      if (is_changed(carer)) floor = std::min(floor, tables[i].floor[carer]);
     }
     return floor;
   };
-  // Task i's positions on the routes that are (or are not) changed and whose floor plus
-  // `other_floor` is below the kept options' threshold.
-  auto list_of = [&](int i, bool on_changed, bool on_unchanged, double other_floor) {
-    std::vector<SoloPosition*>& list = solo_[i];
-    list.clear();
-    for (int carer : Candidates(u.tasks[i])) {
-      if (!((*changed)[carer] ? on_changed : on_unchanged)) continue;
-      if (tables[i].floor[carer] + other_floor >= keeper.threshold()) continue;
-      for (SoloPosition& s : tables[i].routes[carer]) list.push_back(&s);
-    }
-  };
-  list_of(0, true, false, -kInfeasible);
+  list_of(0, true, false);
   list_of(1, true, true, changed_floor(0));
   pairs(solo_[0], solo_[1]);
-  list_of(1, true, false, -kInfeasible);
+  list_of(1, true, false);
   list_of(0, false, true, changed_floor(1));
   pairs(solo_[0], solo_[1]);
   return keeper.kept();

@@ -24,6 +24,7 @@ using testing::LineTravel;
 using testing::MakeCarer;
 using testing::MakeLink;
 using testing::MakeVisit;
+using testing::PlaneTravel;
 using ::testing::Not;
 using ::testing::SizeIs;
 using ::testing::UnorderedElementsAre;
@@ -307,12 +308,7 @@ Problem RandomProblem(int seed) {
     xs[i] = uniform(0, 40);
     ys[i] = uniform(0, 40);
   }
-  problem.travel.size = locations;
-  for (int i = 0; i < locations; ++i) {
-    for (int j = 0; j < locations; ++j) {
-      problem.travel.minutes.push_back(std::hypot(xs[i] - xs[j], ys[i] - ys[j]));
-    }
-  }
+  problem.travel = PlaneTravel(xs, ys);
   const int clients = 12;
   for (int c = 0; c < clients; ++c) {
     Client client;
@@ -514,12 +510,7 @@ Problem PeaksDay(int seed) {
     ys[i] = (i % 4 / 2) * 12 + uniform(0, 5);
   }
   Problem problem;
-  problem.travel.size = locations;
-  for (int i = 0; i < locations; ++i) {
-    for (int j = 0; j < locations; ++j) {
-      problem.travel.minutes.push_back(std::hypot(xs[i] - xs[j], ys[i] - ys[j]));
-    }
-  }
+  problem.travel = PlaneTravel(xs, ys);
   for (int c = 0; c < 24; ++c) problem.carers.push_back(MakeCarer(0b1, c, 0, 900));
   for (int v = 0; v < 140; ++v) {
     const double open = 60 * std::uniform_int_distribution<int>(0, 3)(rng) * 4 + uniform(0, 60);

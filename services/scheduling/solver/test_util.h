@@ -20,6 +20,18 @@ inline TravelMatrix LineTravel(const std::vector<double>& positions) {
   return travel;
 }
 
+// Places in a plane at (xs[i], ys[i]); travel minutes are straight-line distances.
+inline TravelMatrix PlaneTravel(const std::vector<double>& xs, const std::vector<double>& ys) {
+  TravelMatrix travel;
+  travel.size = static_cast<int>(xs.size());
+  for (size_t i = 0; i < xs.size(); ++i) {
+    for (size_t j = 0; j < xs.size(); ++j) {
+      travel.minutes.push_back(std::hypot(xs[i] - xs[j], ys[i] - ys[j]));
+    }
+  }
+  return travel;
+}
+
 inline Carer MakeCarer(SkillSet skills, int home = 0, Minutes shift_start = 0,
                        Minutes shift_end = kUnlimited) {
   static int next_id = 0;
