@@ -24,8 +24,8 @@ using testing::LineTravel;
 using testing::MakeCarer;
 using testing::MakeLink;
 using testing::MakeVisit;
-using testing::PlaneTravel;
 using ::testing::Not;
+using testing::PlaneTravel;
 using ::testing::SizeIs;
 using ::testing::UnorderedElementsAre;
 
