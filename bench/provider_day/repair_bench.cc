@@ -160,13 +160,27 @@ int Main() {
     context(c, 600);
     auto stream = scheduling->AutoSchedule(&c, request);
     sv1::AutoScheduleUpdate update;
+    // Where the call's time goes: before the first progress report is loading the day and
+    // building the model; after the last, the end of the solve and applying the plan.
+    double first_progress = -1, last_progress = -1, last_elapsed = 0;
     while (stream->Read(&update)) {
       if (update.has_plan()) plan = update.plan();
+      if (update.has_progress()) {
+        last_progress = Since(solving);
+        if (first_progress < 0)
+          first_progress = last_progress - update.progress().elapsed_seconds();
+        last_elapsed = update.progress().elapsed_seconds();
+      }
     }
     if (!Ok("AutoSchedule", [&] { return stream->Finish(); })) return false;
+    const double total = Since(solving);
     std::printf("%s: %d visits assigned, %d not, in %.1f s (solve limit %d s)\n", name,
-                plan.assignments_size(), plan.unassigned_size(), Since(solving),
+                plan.assignments_size(), plan.unassigned_size(), total,
                 absl::GetFlag(FLAGS_solve_seconds));
+    std::printf(
+        "  %.1f s loading the day and building the model, last progress at %.1f s of solving, "
+        "%.1f s from it to the plan (solve's end and applying)\n",
+        first_progress, last_elapsed, total - last_progress);
     std::map<std::string, int> reasons;
     for (const sv1::UnassignedVisit& visit : plan.unassigned()) ++reasons[visit.reason()];
     for (const auto& [reason, count] : reasons) std::printf("  %d: %s\n", count, reason.c_str());
