@@ -737,8 +737,11 @@ TEST_F(AssignmentTest, CarectlAssignsShowsTheRotaAndWatches) {
   EXPECT_EQ(bad, 1);
   EXPECT_THAT(bad_output, HasSubstr("--road-factor"));
   auto [weights, weights_output] =
-      Carectl({"settings", "set", "--continuity-minutes", "240", "--usual-carer-minutes", "90"});
+      Carectl({"settings", "set", "--continuity-minutes", "240", "--usual-carer-minutes", "90",
+               "--fortnight-carers-threshold", "7"});
   ASSERT_EQ(weights, 0) << weights_output;
+  EXPECT_THAT(weights_output, HasSubstr("a carer new to a client who met 7 or more in the last "
+                                        "fortnight counts ten times"));
   EXPECT_THAT(weights_output, HasSubstr("a carer new to the client 240 min, not a preferred "
                                         "carer 30 min, not the preferred gender 60 min"));
   EXPECT_THAT(weights_output, HasSubstr("not the call's usual carer 90 min"));
@@ -746,6 +749,9 @@ TEST_F(AssignmentTest, CarectlAssignsShowsTheRotaAndWatches) {
   auto [heavy, heavy_output] = Carectl({"settings", "set", "--continuity-minutes", "5000"});
   EXPECT_EQ(heavy, 1);
   EXPECT_THAT(heavy_output, HasSubstr("--continuity-minutes"));
+  auto [many, many_output] = Carectl({"settings", "set", "--fortnight-carers-threshold", "51"});
+  EXPECT_EQ(many, 1);
+  EXPECT_THAT(many_output, HasSubstr("--fortnight-carers-threshold"));
 }
 
 }  // namespace

@@ -42,6 +42,9 @@ ABSL_FLAG(int, carer_in_day_minutes, 0,
 ABSL_FLAG(int, usual_carer_minutes, 0,
           "the tenant's weight of a visit by a carer other than the same call's a week and a day "
           "before (0: the default)");
+ABSL_FLAG(int, fortnight_carers_threshold, 0,
+          "the tenant's threshold of carers a client met in the last fortnight past which new "
+          "faces cost ten times (0: the default; 50: off in effect)");
 ABSL_FLAG(std::string, planners, "engine,nearest,known", "which planners to run");
 ABSL_FLAG(bool, describe, true, "print the town's figures first");
 ABSL_FLAG(bool, daily, false, "print each day's figures");
@@ -115,6 +118,8 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
   stored.mutable_auto_schedule()->set_carer_in_day_minutes(
       absl::GetFlag(FLAGS_carer_in_day_minutes));
   stored.mutable_auto_schedule()->set_usual_carer_minutes(absl::GetFlag(FLAGS_usual_carer_minutes));
+  stored.mutable_auto_schedule()->set_fortnight_carers_threshold(
+      absl::GetFlag(FLAGS_fortnight_carers_threshold));
   const sv1::SchedulingSettings settings = scheduling::EffectiveSettings(stored);
   const auto roster = RosterOf(town);
   std::vector<sv1::Client> clients;

@@ -259,6 +259,8 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
   // The client's calls of the days the rota rolls over from, by (client, local day).
   std::map<std::pair<std::string, absl::CivilDay>, std::vector<const v1::Visit*>> past_calls;
   const absl::Time history_from = model.origin - absl::Hours(24 * kContinuityDays);
+  // client -> the carers they met in the fortnight up to the day
+  std::map<std::string, std::set<std::string>> fortnight_carers;
   for (const v1::Visit& visit : input.history) {
     const absl::Time start = PlannedStart(visit);
     if (visit.status() == v1::VISIT_STATUS_CANCELLED || start < history_from ||
@@ -272,6 +274,7 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
     const double age_days = absl::ToDoubleHours(model.origin - start) / 24;
     for (const std::string& carer : visit.carer_ids()) {
       familiarity[visit.client_id()][carer] += std::pow(0.5, age_days / kContinuityHalfLifeDays);
+      if (input.date - day < kFortnightDays) fortnight_carers[visit.client_id()].insert(carer);
     }
   }
   auto client_of = [&](const v1::Visit& visit) -> int {
@@ -291,6 +294,10 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
         mapped.known_carers.push_back(route);
         mapped.known_carer_weights.push_back(std::min(1.0, sum));
       }
+    }
+    if (static_cast<int>(fortnight_carers[client.client_id()].size()) >=
+        input.settings->auto_schedule().fortnight_carers_threshold()) {
+      mapped.unknown_carer_factor = kManyCarersContinuityFactor;
     }
     mapped.preferred_gender = SolverGender(client.preferred_carer_gender());
     mapped.gender_required =

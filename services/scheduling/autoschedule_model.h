@@ -37,6 +37,13 @@ inline constexpr double kContinuityHalfLifeDays = 7;
 // the most days, then most recently. A call of no care-plan pattern is the same as one whose
 // window opens within kUsualCallMinutes of the same time of day (round midnight too).
 inline constexpr int kRotaDays = 7;
+// A client who has met AutoScheduleWeights.fortnight_carers_threshold carers or more in the
+// kFortnightDays up to the day (the day itself included, so its history's last 13 days): a
+// carer new to them costs continuity kManyCarersContinuityFactor times over (scaled down as
+// for any carer by how well the client knows them). The day's new faces, covers for carers
+// off, then go to clients who have met few. Councils count carers per client over a fortnight.
+inline constexpr int kFortnightDays = 14;
+inline constexpr double kManyCarersContinuityFactor = 10;
 // When not every visit fits, a time-critical one (medication at a prescribed time) left
 // unassigned counts as this many others, so the engine leaves another in its place where it can.
 inline constexpr double kTimeCriticalUnassignedFactor = 3;

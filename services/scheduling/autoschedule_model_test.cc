@@ -313,6 +313,31 @@ TEST_F(AutoScheduleModelTest, ContinuityCountsRecentVisitsMostAndNothingOlderTha
   EXPECT_EQ(Build(input).weights.client_carer, 90);
 }
 
+TEST_F(AutoScheduleModelTest, NewFacesCostMoreForAClientWhoHasMetManyCarersThisFortnight) {
+  AutoScheduleInput input = Input();
+  for (const char* id : {"car_ann", "car_bob", "car_cat", "car_dee", "car_eve"}) {
+    input.carers[id] = Carer(id, 0, {{7, 13}});
+  }
+  input.visits = {Visit("vis_today", 9)};
+  auto visited = [&](const std::string& carer, int days_ago) {
+    v1::Visit visit = Visit("vis_then", 9, 0, -days_ago);
+    visit.add_carer_ids(carer);
+    return visit;
+  };
+  // Four carers in the fortnight (the day and the 13 before it); Eve came 14 days ago, before it.
+  input.history = {visited("car_ann", 1),  visited("car_bob", 3),  visited("car_cat", 8),
+                   visited("car_dee", 13), visited("car_eve", 14), visited("car_ann", 2)};
+  EXPECT_EQ(Build(input).problem.clients[0].unknown_carer_factor, 1);
+  // Eve again two days ago: five, the default threshold.
+  input.history.push_back(visited("car_eve", 2));
+  ASSERT_EQ(settings_.auto_schedule().fortnight_carers_threshold(),
+            kDefaultFortnightCarersThreshold);
+  EXPECT_EQ(Build(input).problem.clients[0].unknown_carer_factor, kManyCarersContinuityFactor);
+  // The tenant's threshold.
+  settings_.mutable_auto_schedule()->set_fortnight_carers_threshold(6);
+  EXPECT_EQ(Build(input).problem.clients[0].unknown_carer_factor, 1);
+}
+
 TEST_F(AutoScheduleModelTest, TheRotaRollsOverFromTheSameCallAWeekAndADayBefore) {
   AutoScheduleInput input = Input();
   input.carers["car_ann"] = Carer("car_ann", 0, {{7, 10}, {17, 21}});
@@ -368,8 +393,10 @@ TEST_F(AutoScheduleModelTest, TheRotaRollsOverFromTheSameCallAWeekAndADayBefore)
   EXPECT_THAT(usual("vis_tea"), ElementsAre("car_cat"));
   EXPECT_THAT(usual("vis_noon"), ElementsAre("car_dee"));
   EXPECT_EQ(model.weights.unusual_carer, kDefaultUsualCarerMinutes);
-  // Weighed above a carer fewer in the day, the rota is followed.
+  // Weighed above a carer fewer in the day, the rota is followed. (Edna has met six carers in
+  // the fortnight, so new faces would cost her more: not weighed here.)
   settings_.mutable_auto_schedule()->set_usual_carer_minutes(200);
+  settings_.mutable_auto_schedule()->set_fortnight_carers_threshold(kMaxFortnightCarersThreshold);
   const SolverModel weighed = Build(input);
   EXPECT_EQ(weighed.weights.unusual_carer, 200);
   const AutoSchedulePlan plan = Solve(weighed);

@@ -40,7 +40,10 @@ v1::SchedulingSettings EffectiveSettings(const v1::SchedulingSettings& stored) {
         std::tuple{weights.carer_in_day_minutes(),
                    &v1::AutoScheduleWeights::set_carer_in_day_minutes, kDefaultCarerInDayMinutes},
         std::tuple{weights.usual_carer_minutes(), &v1::AutoScheduleWeights::set_usual_carer_minutes,
-                   kDefaultUsualCarerMinutes}}) {
+                   kDefaultUsualCarerMinutes},
+        std::tuple{weights.fortnight_carers_threshold(),
+                   &v1::AutoScheduleWeights::set_fortnight_carers_threshold,
+                   kDefaultFortnightCarersThreshold}}) {
     if (value == 0) (weights.*set)(fallback);
   }
   return settings;
@@ -61,6 +64,7 @@ const std::vector<std::string>& SettingsUpdatePaths() {
                                    "auto_schedule.preferred_gender_minutes",
                                    "auto_schedule.carer_in_day_minutes",
                                    "auto_schedule.usual_carer_minutes",
+                                   "auto_schedule.fortnight_carers_threshold",
                                    "apply_repairs_at_once"};
   return *kPaths;
 }
@@ -96,6 +100,12 @@ absl::StatusOr<v1::SchedulingSettings> ApplySettingsUpdate(const v1::SchedulingS
       violations.Add(absl::StrCat("settings.auto_schedule.", field),
                      absl::StrCat("must be from 0 (the default) to ", kMaxWeightMinutes));
     }
+  }
+  if (const int threshold = weights.fortnight_carers_threshold();
+      threshold < 0 || threshold > kMaxFortnightCarersThreshold) {
+    violations.Add("settings.auto_schedule.fortnight_carers_threshold",
+                   absl::StrCat("must be from 0 (the default, ", kDefaultFortnightCarersThreshold,
+                                ") to ", kMaxFortnightCarersThreshold));
   }
   if (!violations.empty()) return violations.ToStatus();
   updated.set_version(stored.version() + 1);

@@ -24,6 +24,10 @@ inline constexpr int kDefaultPreferredGenderMinutes = 60;
 inline constexpr int kDefaultCarerInDayMinutes = 60;
 inline constexpr int kDefaultUsualCarerMinutes = 720;
 inline constexpr int kMaxWeightMinutes = 24 * 60;
+// A client who has met this many carers in the fortnight up to the day: new faces cost more
+// (autoschedule_model.h, bench/provider_day/README.md for what it gave).
+inline constexpr int kDefaultFortnightCarersThreshold = 5;
+inline constexpr int kMaxFortnightCarersThreshold = 50;
 
 // The settings in force: `stored` (empty for a tenant that never changed them) with travel
 // and scheduler weight defaults filled in.

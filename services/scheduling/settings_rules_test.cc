@@ -20,6 +20,8 @@ TEST(SettingsRulesTest, ATenantThatSetNothingHasTheDefaults) {
   EXPECT_EQ(settings.auto_schedule().preferred_gender_minutes(), kDefaultPreferredGenderMinutes);
   EXPECT_EQ(settings.auto_schedule().carer_in_day_minutes(), kDefaultCarerInDayMinutes);
   EXPECT_EQ(settings.auto_schedule().usual_carer_minutes(), kDefaultUsualCarerMinutes);
+  EXPECT_EQ(settings.auto_schedule().fortnight_carers_threshold(),
+            kDefaultFortnightCarersThreshold);
   EXPECT_EQ(settings.version(), 0);
 }
 
@@ -36,12 +38,24 @@ TEST(SettingsRulesTest, TheSchedulersWeightsAreTheTenantsToSet) {
   changes.mutable_auto_schedule()->set_preferred_gender_minutes(kMaxWeightMinutes + 1);
   changes.mutable_auto_schedule()->set_carer_in_day_minutes(-5);
   changes.mutable_auto_schedule()->set_usual_carer_minutes(kMaxWeightMinutes + 1);
+  changes.mutable_auto_schedule()->set_fortnight_carers_threshold(kMaxFortnightCarersThreshold + 1);
   updated = ApplySettingsUpdate({}, changes, {"auto_schedule"}, absl::FromUnixSeconds(9));
   EXPECT_THAT(ViolatedFields(updated.status()),
               UnorderedElementsAre("settings.auto_schedule.continuity_minutes",
                                    "settings.auto_schedule.preferred_gender_minutes",
                                    "settings.auto_schedule.carer_in_day_minutes",
-                                   "settings.auto_schedule.usual_carer_minutes"));
+                                   "settings.auto_schedule.usual_carer_minutes",
+                                   "settings.auto_schedule.fortnight_carers_threshold"));
+  changes.mutable_auto_schedule()->set_fortnight_carers_threshold(-1);
+  updated = ApplySettingsUpdate({}, changes, {"auto_schedule.fortnight_carers_threshold"},
+                                absl::FromUnixSeconds(9));
+  EXPECT_THAT(ViolatedFields(updated.status()),
+              UnorderedElementsAre("settings.auto_schedule.fortnight_carers_threshold"));
+  changes.mutable_auto_schedule()->set_fortnight_carers_threshold(8);
+  updated = ApplySettingsUpdate({}, changes, {"auto_schedule.fortnight_carers_threshold"},
+                                absl::FromUnixSeconds(9));
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(EffectiveSettings(*updated).auto_schedule().fortnight_carers_threshold(), 8);
   changes.mutable_auto_schedule()->set_usual_carer_minutes(kMaxWeightMinutes);
   updated = ApplySettingsUpdate({}, changes, {"auto_schedule.usual_carer_minutes"},
                                 absl::FromUnixSeconds(9));

@@ -581,13 +581,16 @@ std::string RenderSchedulingSettings(const sv1::SchedulingSettings& settings,
                                  ? "refuse an assignment unless overridden"
                                  : "warn only");
   const sv1::AutoScheduleWeights& weights = settings.auto_schedule();
-  details.Add("scheduler weighs",
-              absl::StrCat("a carer new to the client ", weights.continuity_minutes(),
-                           " min, not a preferred carer ", weights.preferred_carer_minutes(),
-                           " min, not the preferred gender ", weights.preferred_gender_minutes(),
-                           " min, each carer a client sees in a day ",
-                           weights.carer_in_day_minutes(), " min, not the call's usual carer ",
-                           weights.usual_carer_minutes(), " min (of travel)"));
+  details.Add(
+      "scheduler weighs",
+      absl::StrCat("a carer new to the client ", weights.continuity_minutes(),
+                   " min, not a preferred carer ", weights.preferred_carer_minutes(),
+                   " min, not the preferred gender ", weights.preferred_gender_minutes(),
+                   " min, each carer a client sees in a day ", weights.carer_in_day_minutes(),
+                   " min, not the call's usual carer ", weights.usual_carer_minutes(),
+                   " min (of travel); a carer new to a client who met ",
+                   weights.fortnight_carers_threshold(),
+                   " or more in the last fortnight counts ten times"));
   details.Add("version", Version(settings.version(), settings.update_time(), directory.zone));
   return details.Render();
 }

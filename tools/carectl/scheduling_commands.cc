@@ -792,6 +792,7 @@ int RunSettingsSet(const std::vector<std::string>& args) {
   ClientFlags connection;
   std::string road_factor, driving, walking, cycling, public_transport, refuse;
   std::string continuity, preferred_carer, preferred_gender, carer_in_day, usual_carer;
+  std::string fortnight_carers;
   int64_t expected_version = 0;
   FlagSet flags("carectl settings set");
   connection.Register(flags);
@@ -817,6 +818,9 @@ int RunSettingsSet(const std::vector<std::string>& args) {
   flags.AddString("usual-carer-minutes", &usual_carer,
                   "...a carer other than the call's usual ones, who made it in the last week "
                   "(0: default)");
+  flags.AddString("fortnight-carers-threshold", &fortnight_carers,
+                  "A client who has met this many carers in the fortnight up to the day: a carer "
+                  "new to them counts ten times the continuity minutes (0: default; 50: never)");
   flags.AddInt("expected-version", &expected_version, "Apply only to this version");
   if (int code = ParseOrExit(flags, args); code >= 0) return code;
   sv1::UpdateSchedulingSettingsRequest request;
@@ -854,7 +858,10 @@ int RunSettingsSet(const std::vector<std::string>& args) {
         std::tuple{"carer-in-day-minutes", &carer_in_day, "auto_schedule.carer_in_day_minutes",
                    &sv1::AutoScheduleWeights::set_carer_in_day_minutes},
         std::tuple{"usual-carer-minutes", &usual_carer, "auto_schedule.usual_carer_minutes",
-                   &sv1::AutoScheduleWeights::set_usual_carer_minutes}}) {
+                   &sv1::AutoScheduleWeights::set_usual_carer_minutes},
+        std::tuple{"fortnight-carers-threshold", &fortnight_carers,
+                   "auto_schedule.fortnight_carers_threshold",
+                   &sv1::AutoScheduleWeights::set_fortnight_carers_threshold}}) {
     if (text->empty()) continue;
     int64_t value = 0;
     if (absl::Status ok = ParseInt(flag, *text, value); !ok.ok()) return PrintError(ok);

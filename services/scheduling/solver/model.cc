@@ -84,6 +84,9 @@ absl::Status ValidateClient(const Client& client, int index, const Problem& prob
       }
     }
   }
+  if (!(client.unknown_carer_factor >= 0 && client.unknown_carer_factor <= 100)) {
+    return Invalid(field + ".unknown_carer_factor", "must be from 0 to 100");
+  }
   if (client.gender_required && client.preferred_gender == Gender::kUnspecified) {
     return Invalid(field + ".gender_required", "needs a preferred_gender");
   }

@@ -94,6 +94,10 @@ struct Client {
   // How well the client knows each of known_carers, in [0, 1] (say, recent and frequent visits
   // near 1); empty: each of them fully (1).
   std::vector<double> known_carer_weights;
+  // What a carer the client does not fully know costs (unknown_carer × (1 − familiarity)) is
+  // multiplied by this: above 1 for a client who has already met many carers lately, so that
+  // new faces go to clients who have met few.
+  double unknown_carer_factor = 1;
   Gender preferred_gender = Gender::kUnspecified;
   // When set, a carer of another gender is not qualified at all instead of costing a penalty.
   bool gender_required = false;

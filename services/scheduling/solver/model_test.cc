@@ -1,5 +1,6 @@
 #include "services/scheduling/solver/model.h"
 
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -149,6 +150,12 @@ TEST(ModelTest, RejectsContinuityWeightsThatDoNotFit) {
   problem.clients[0].known_carer_weights = {0.5, 1.5};
   EXPECT_THAT(ErrorOf(problem), HasSubstr("between 0 and 1"));
   problem.clients[0].known_carer_weights = {0, 1};
+  EXPECT_TRUE(ValidateProblem(problem).ok());
+  for (double factor : {-1.0, 101.0, std::nan("")}) {
+    problem.clients[0].unknown_carer_factor = factor;
+    EXPECT_THAT(ErrorOf(problem), HasSubstr("clients[0].unknown_carer_factor")) << factor;
+  }
+  problem.clients[0].unknown_carer_factor = 4;
   EXPECT_TRUE(ValidateProblem(problem).ok());
 }
 

@@ -96,7 +96,7 @@ absl::StatusOr<ObjectiveBreakdown> CheckSolution(const Problem& problem,
         }
         if (!client.known_carers.empty()) {
           if (!Contains(client.known_carers, c)) ++objective.unknown_carer;
-          objective.unfamiliarity += 1 - Familiarity(client, c);
+          objective.unfamiliarity += client.unknown_carer_factor * (1 - Familiarity(client, c));
         }
       }
       const Minutes leg = matrix(at, visit.location);

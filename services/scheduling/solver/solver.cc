@@ -175,7 +175,7 @@ Solution BuildSolution(const Problem& problem, const TaskModel& model, const Pla
       }
       if (!client.known_carers.empty()) {
         if (!has(client.known_carers)) ++objective.unknown_carer;
-        objective.unfamiliarity += 1 - Familiarity(client, c);
+        objective.unfamiliarity += client.unknown_carer_factor * (1 - Familiarity(client, c));
       }
       if (client.preferred_gender != Gender::kUnspecified &&
           client.preferred_gender != problem.carers[c].gender) {

@@ -75,7 +75,8 @@ struct ObjectiveBreakdown {
   // Carer-visits by a carer the client has not met (when the client has a known list).
   int unknown_carer = 0;
   // The continuity term ObjectiveWeights::unknown_carer weighs: over carer-visits of clients
-  // with a known list, 1 − Familiarity (so unknown_carer itself when no weights are given).
+  // with a known list, (1 − Familiarity) × the client's unknown_carer_factor (so unknown_carer
+  // itself when no weights or factors are given).
   double unfamiliarity = 0;
   // Carer-visits by a carer of another gender than the client prefers.
   int gender_mismatch = 0;

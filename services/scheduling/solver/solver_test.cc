@@ -674,6 +674,33 @@ TEST(SolverTest, ContinuityPrefersTheCarerTheClientKnowsBest) {
   EXPECT_NEAR(solution.objective.weighted, 20 + 100 * 0.1, 1e-9);
 }
 
+TEST(SolverTest, TheNewFaceGoesToTheClientWhoseUnknownCarersCostLess) {
+  // Two clients at one place, one visit each at the same time: the carer both know takes one,
+  // the stranger the other. Whichever client's strangers cost more gets the known carer.
+  Problem problem;
+  problem.travel = LineTravel({0, 10});
+  problem.carers = {MakeCarer(0), MakeCarer(0)};
+  Client client;
+  client.known_carers = {0};
+  problem.clients = {client, client};
+  problem.visits = {MakeVisit(1, 0, 10, 30), MakeVisit(1, 0, 10, 30)};
+  problem.visits[0].client = 0;
+  problem.visits[1].client = 1;
+  SolveOptions options = Budget();
+  options.weights.unknown_carer = 50;
+  options.weights.total_lateness = 100;  // one carer making both, the second 30 minutes late
+  options.search.max_removed_share = 1;  // the two swap carers only when both are taken out
+  for (int many : {0, 1}) {
+    problem.clients[many].unknown_carer_factor = 4;
+    problem.clients[1 - many].unknown_carer_factor = 1;
+    const Solution solution = SolveAndCheck(problem, options);
+    EXPECT_THAT(VisitsOf(solution.routes[0]), ElementsAre(many)) << many;
+    EXPECT_EQ(solution.objective.unknown_carer, 1);
+    EXPECT_NEAR(solution.objective.unfamiliarity, 1, 1e-9);
+    EXPECT_NEAR(solution.objective.weighted, 40 + 50, 1e-9);
+  }
+}
+
 TEST(SolverTest, AVisitGoesToItsUsualCarerWhenTheCostSaysSo) {
   Problem problem;
   problem.travel = LineTravel({0, 10});

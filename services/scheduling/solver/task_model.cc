@@ -156,7 +156,8 @@ TaskModel::TaskModel(const Problem& problem, const ObjectiveWeights& weights)
           cost += weights.non_preferred_carer;
         }
         if (!client->known_carers.empty()) {
-          cost += weights.unknown_carer * (1 - Familiarity(*client, c));
+          cost +=
+              weights.unknown_carer * client->unknown_carer_factor * (1 - Familiarity(*client, c));
         }
       }
       if (!visit.usual_carers.empty() && !Contains(visit.usual_carers, c)) {
