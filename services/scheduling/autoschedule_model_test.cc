@@ -83,6 +83,12 @@ class AutoScheduleModelTest : public ::testing::Test {
     visit.set_version(3);
     return visit;
   }
+  // A visit of Edna's at 09:00 `days_ago` days before the day, made by `carer`.
+  v1::Visit Visited(const std::string& carer, int days_ago) const {
+    v1::Visit visit = Visit("vis_then", 9, 0, -days_ago);
+    visit.add_carer_ids(carer);
+    return visit;
+  }
   AutoScheduleInput Input() const {
     AutoScheduleInput input;
     input.date = date_;
@@ -286,15 +292,10 @@ TEST_F(AutoScheduleModelTest, ContinuityCountsRecentVisitsMostAndNothingOlderTha
     input.carers[id] = Carer(id, 0, {{7, 13}});
   }
   input.visits = {Visit("vis_today", 9)};
-  auto visited = [&](const std::string& carer, int days_ago) {
-    v1::Visit visit = Visit("vis_then", 9, 0, -days_ago);
-    visit.add_carer_ids(carer);
-    return visit;
-  };
-  v1::Visit cancelled = visited("car_dee", 1);
+  v1::Visit cancelled = Visited("car_dee", 1);
   cancelled.set_status(v1::VISIT_STATUS_CANCELLED);
-  input.history = {visited("car_ann", 1), visited("car_ann", 2), visited("car_bob", 21),
-                   visited("car_cat", 29), cancelled};
+  input.history = {Visited("car_ann", 1), Visited("car_ann", 2), Visited("car_bob", 21),
+                   Visited("car_cat", 29), cancelled};
   const SolverModel model = Build(input);
   ASSERT_EQ(model.problem.clients.size(), 1u);
   const solver::Client& edna = model.problem.clients[0];
@@ -319,17 +320,12 @@ TEST_F(AutoScheduleModelTest, NewFacesCostMoreForAClientWhoHasMetManyCarersThisF
     input.carers[id] = Carer(id, 0, {{7, 13}});
   }
   input.visits = {Visit("vis_today", 9)};
-  auto visited = [&](const std::string& carer, int days_ago) {
-    v1::Visit visit = Visit("vis_then", 9, 0, -days_ago);
-    visit.add_carer_ids(carer);
-    return visit;
-  };
   // Four carers in the fortnight (the day and the 13 before it); Eve came 14 days ago, before it.
-  input.history = {visited("car_ann", 1),  visited("car_bob", 3),  visited("car_cat", 8),
-                   visited("car_dee", 13), visited("car_eve", 14), visited("car_ann", 2)};
+  input.history = {Visited("car_ann", 1),  Visited("car_bob", 3),  Visited("car_cat", 8),
+                   Visited("car_dee", 13), Visited("car_eve", 14), Visited("car_ann", 2)};
   EXPECT_EQ(Build(input).problem.clients[0].unknown_carer_factor, 1);
   // Eve again two days ago: five, the default threshold.
-  input.history.push_back(visited("car_eve", 2));
+  input.history.push_back(Visited("car_eve", 2));
   ASSERT_EQ(settings_.auto_schedule().fortnight_carers_threshold(),
             kDefaultFortnightCarersThreshold);
   EXPECT_EQ(Build(input).problem.clients[0].unknown_carer_factor, kManyCarersContinuityFactor);
