@@ -45,6 +45,8 @@ ABSL_FLAG(int, usual_carer_minutes, 0,
 ABSL_FLAG(int, fortnight_carers_threshold, 0,
           "the tenant's threshold of carers a client met in the last fortnight past which new "
           "faces cost ten times (0: the default; 50: off in effect)");
+ABSL_FLAG(bool, covers, true,
+          "favour covers who fit the week (AutoScheduleInput::covers_who_fit_the_week)");
 ABSL_FLAG(std::string, planners, "engine,nearest,known", "which planners to run");
 ABSL_FLAG(bool, describe, true, "print the town's figures first");
 ABSL_FLAG(bool, daily, false, "print each day's figures");
@@ -139,6 +141,7 @@ int RunPlanner(const Town& town, const std::string& planner, Run& run) {
     input.clients = clients;
     input.carers = roster;
     input.history = history;
+    input.covers_who_fit_the_week = absl::GetFlag(FLAGS_covers);
     std::map<std::string, const sv1::Visit*> by_id;
     for (const sv1::Visit& visit : input.visits) by_id[visit.visit_id()] = &visit;
 

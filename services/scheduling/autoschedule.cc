@@ -154,7 +154,8 @@ absl::Status Scheduling::LoadDay(const std::string& tenant_id, const TenantProfi
                       carer_ids->begin() + std::min(carer_ids->size(), i + kCarerBatch)},
         .with_availability = true,
         .absences_from = DayStart(date - 1, tenant.zone),
-        .absences_until = DayStart(date + 2, tenant.zone)};
+        // The week ahead's too: a carer on leave then is no cover who fits the week.
+        .absences_until = DayStart(date + kRotaDays + 1, tenant.zone)};
     absl::StatusOr<absl::flat_hash_map<std::string, roster::v1::CarerDetails>> carers =
         tenants_.GetCarers(tenant_id, query);
     if (!carers.ok()) return carers.status();

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/algorithm/container.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/time/time.h"
@@ -125,9 +126,46 @@ std::vector<Stretch> Without(const std::vector<Stretch>& stretches, absl::Time s
   return kept;
 }
 
+rv1::TravelMode TravelModeOf(const rv1::Carer& carer) {
+  return carer.travel_mode() == rv1::TRAVEL_MODE_UNSPECIFIED ? rv1::TRAVEL_MODE_DRIVES
+                                                             : carer.travel_mode();
+}
+
 bool StaffedFully(const v1::Visit& visit) {
   return visit.carer_ids_size() >= std::max(1, visit.carers_required());
 }
+
+// Whether carers are free at a local time of day on the days after `date`, by their weekly
+// availability less the absences the roster gave: each carer's day is read once.
+class DaysAhead {
+ public:
+  DaysAhead(absl::CivilDay date, absl::TimeZone zone) : date_(date), zone_(zone) {}
+
+  bool Free(const rv1::CarerDetails& carer, int days_ahead, int minute_of_day, int minutes) {
+    const absl::CivilDay day = date_ + days_ahead;
+    auto [it, added] = free_.try_emplace({carer.carer().carer_id(), days_ahead});
+    if (added) {
+      // A call late in the evening may run past midnight.
+      it->second = roster::AvailableIntervals(carer.availability(), zone_, DayStart(day, zone_),
+                                              DayStart(day + 1, zone_) + absl::Hours(12));
+    }
+    const absl::Time start = LocalToInstant(absl::CivilSecond(day) + minute_of_day * 60, zone_);
+    const absl::Time end = start + absl::Minutes(minutes);
+    if (std::none_of(it->second.begin(), it->second.end(), [&](const roster::Interval& free) {
+          return free.start <= start && end <= free.end;
+        })) {
+      return false;
+    }
+    return std::none_of(
+        carer.absences().begin(), carer.absences().end(),
+        [&](const rv1::Absence& absence) { return roster::AbsenceOverlaps(absence, start, end); });
+  }
+
+ private:
+  absl::CivilDay date_;
+  absl::TimeZone zone_;
+  std::map<std::pair<std::string, int>, std::vector<roster::Interval>> free_;
+};
 
 }  // namespace
 
@@ -222,9 +260,7 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
     for (const auto& [skill, bit] : skill_bits) {
       if (roster::HoldsSkill(carer, skill, input.date, input.date)) skills |= SkillSet{1} << bit;
     }
-    const rv1::TravelMode mode = carer.travel_mode() == rv1::TRAVEL_MODE_UNSPECIFIED
-                                     ? rv1::TRAVEL_MODE_DRIVES
-                                     : carer.travel_mode();
+    const rv1::TravelMode mode = TravelModeOf(carer);
     const int profile = profiles.try_emplace(mode, static_cast<int>(profiles.size())).first->second;
     for (const Stretch& stretch : stretches) {
       if (stretch.end - stretch.start < absl::Minutes(shortest)) continue;
@@ -311,6 +347,9 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
     return it->second;
   };
 
+  // client -> carer -> familiarity: covers who fit the week (kCoverFamiliarity), not yet met.
+  std::map<int, std::map<std::string, double>> covers;
+  DaysAhead days_ahead(input.date, input.zone);
   // The visits to plan; a double-up one of whose carers a coordinator chose keeps that carer
   // (on the stretch that holds its planned start) and its planned start.
   for (const v1::Visit* visit : to_plan) {
@@ -380,6 +419,78 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
       }
       usual_people += free;
     }
+    if (input.covers_who_fit_the_week && scheduled.empty() &&
+        usual_people < mapped.carers_required) {
+      // Covers who fit the week: the call's regulars (its usual carers, working today or not)
+      // will be off on some of the coming days; a new face who could take the call then too
+      // can come back, where another would be one more carer for the client to meet.
+      std::vector<const rv1::CarerDetails*> regulars;
+      for (const Made& m : ranked) {
+        if (static_cast<int>(regulars.size()) >= mapped.carers_required) break;
+        auto it = input.carers.find(m.carer);
+        if (it != input.carers.end()) regulars.push_back(&it->second);
+      }
+      const int call_minute = MinuteOfDay(StoredTime(visit->window_start()), input.zone);
+      const int length = visit->duration_minutes();
+      std::vector<int> short_days;  // days ahead when a regular is off
+      for (int ahead = 1; !regulars.empty() && ahead < kRotaDays; ++ahead) {
+        if (std::any_of(regulars.begin(), regulars.end(), [&](const rv1::CarerDetails* regular) {
+              return !days_ahead.Free(*regular, ahead, call_minute, length);
+            })) {
+          short_days.push_back(ahead);
+        }
+      }
+      const v1::Client* client = mapped.client >= 0 ? clients.at(visit->client_id()) : nullptr;
+      struct Cover {
+        int days = 0;
+        int travel = 0;  // minutes from home, by road
+        const std::string* carer = nullptr;
+      };
+      std::vector<Cover> fitting;
+      const std::map<std::string, double>& met = familiarity[visit->client_id()];
+      for (const rv1::CarerDetails* details : carers) {
+        if (short_days.empty()) break;
+        const rv1::Carer& carer = details->carer();
+        if (made.count(carer.carer_id()) > 0 || met.count(carer.carer_id()) > 0) {
+          continue;
+        }
+        if (client != nullptr &&
+            (absl::c_linear_search(client->excluded_carer_ids(), carer.carer_id()) ||
+             (client->carer_gender_required() &&
+              client->preferred_carer_gender() != common::v1::GENDER_UNSPECIFIED &&
+              client->preferred_carer_gender() != carer.gender()))) {
+          continue;
+        }
+        const std::vector<int>& stretches = routes(carer.carer_id());
+        if (std::none_of(stretches.begin(), stretches.end(), [&](int route) {
+              const solver::Carer& stretch = problem.carers[route];
+              return (mapped.required_skills & ~stretch.skills) == 0 &&
+                     stretch.shift_start <= mapped.window_end &&
+                     mapped.window_start + mapped.duration <= stretch.shift_end;
+            })) {
+          continue;
+        }
+        Cover cover{.carer = &carer.carer_id()};
+        for (int ahead : short_days) {
+          cover.days += days_ahead.Free(*details, ahead, call_minute, length);
+        }
+        if (cover.days == 0) continue;
+        cover.travel = EstimateTravel(carer.home(), visit->location(), rv1::TRAVEL_MODE_DRIVES,
+                                      input.settings->travel())
+                           .minutes;
+        fitting.push_back(cover);
+      }
+      // Most of the days first, then the nearest home.
+      std::sort(fitting.begin(), fitting.end(), [](const Cover& a, const Cover& b) {
+        return std::tuple(-a.days, a.travel, *a.carer) < std::tuple(-b.days, b.travel, *b.carer);
+      });
+      fitting.resize(std::min<size_t>(
+          fitting.size(), kCoversPerMissingCarer * (mapped.carers_required - usual_people)));
+      for (const Cover& cover : fitting) {
+        double& known = covers[mapped.client][*cover.carer];
+        known = std::max(known, kCoverFamiliarity * cover.days / short_days.size());
+      }
+    }
     bool placeable = true;
     for (const std::string& carer : visit->carer_ids()) {
       if (std::find(scheduled.begin(), scheduled.end(), carer) != scheduled.end()) continue;
@@ -412,6 +523,19 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
     model.planned_starts.push_back(PlannedStart(*visit));
     model.carer_ids.push_back({visit->carer_ids().begin(), visit->carer_ids().end()});
     problem.visits.push_back(std::move(mapped));
+  }
+
+  for (const solver::Client& client : problem.clients) {
+    model.known_carers_met.push_back(static_cast<int>(client.known_carers.size()));
+  }
+  for (const auto& [client, familiar] : covers) {
+    if (client < 0) continue;
+    for (const auto& [carer, known] : familiar) {
+      for (int route : routes(carer)) {
+        problem.clients[client].known_carers.push_back(route);
+        problem.clients[client].known_carer_weights.push_back(known);
+      }
+    }
   }
 
   // Travel: one matrix per mode in use, over every place.
@@ -471,7 +595,9 @@ AutoSchedulePlan PlanFromSolution(const SolverModel& model, const solver::Soluti
       if (visit.client >= 0) {
         const solver::Client& client = model.problem.clients[visit.client];
         planned.client_id = client.id;
-        planned.carers_new_to_client += solver::Familiarity(client, route.carer) == 0;
+        const auto met_end = client.known_carers.begin() + model.known_carers_met[visit.client];
+        planned.carers_new_to_client +=
+            std::find(client.known_carers.begin(), met_end, route.carer) == met_end;
       }
       planned.carers_off_rota += !visit.usual_carers.empty() &&
                                  std::find(visit.usual_carers.begin(), visit.usual_carers.end(),

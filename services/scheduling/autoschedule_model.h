@@ -44,6 +44,16 @@ inline constexpr int kRotaDays = 7;
 // off, then go to clients who have met few. Councils count carers per client over a fortnight.
 inline constexpr int kFortnightDays = 14;
 inline constexpr double kManyCarersContinuityFactor = 10;
+// Covers who fit the week. A call whose usual carers cannot all come today needs a carer the
+// client may not know; its regulars (the first of its usual carers, working today or not)
+// will be off on some of the kRotaDays - 1 days ahead too. A carer new to the client who is
+// free at the call's time on those days can come back then, as a face the client has met; so
+// the kCoversPerMissingCarer of them free on the most of those days (then those whose homes are
+// nearest the client by road, whatever their own mode: a walker who lives near works near)
+// count as known by kCoverFamiliarity times the share of the days they are free: cheaper than
+// other new faces, dearer than a carer the client has met once.
+inline constexpr int kCoversPerMissingCarer = 3;
+inline constexpr double kCoverFamiliarity = 0.6;
 // When not every visit fits, a time-critical one (medication at a prescribed time) left
 // unassigned counts as this many others, so the engine leaves another in its place where it can.
 inline constexpr double kTimeCriticalUnassignedFactor = 3;
@@ -62,7 +72,7 @@ struct AutoScheduleInput {
   // Their clients (others are ignored).
   std::vector<v1::Client> clients;
   // The carers who may be given visits, with their availability and their absences around the
-  // day. Inactive ones are left out.
+  // day and in the kRotaDays after it (for covers who fit the week). Inactive ones are left out.
   absl::flat_hash_map<std::string, roster::v1::CarerDetails> carers;
   // Those carers' other visits around the day (other localities, the days either side), which
   // they keep: each takes its time out of the carer's stretches.
@@ -72,6 +82,9 @@ struct AutoScheduleInput {
   // Whether the carers the scheduler placed (Visit.auto_scheduled_carer_ids) may move, as in a
   // whole day's AutoSchedule; a repair keeps every carer where they are.
   bool move_scheduled_carers = true;
+  // Whether covers who fit the week count as partly known (kCoverFamiliarity): off only to
+  // weigh them (the provider-day benchmark's --covers=false).
+  bool covers_who_fit_the_week = true;
 };
 
 // A visit the engine was not given, or could not place, with why.
@@ -93,6 +106,9 @@ struct SolverModel {
   std::vector<std::vector<std::string>> carer_ids;
   std::vector<std::vector<std::string>> scheduled_carers;
   std::vector<absl::Time> planned_starts;
+  // By the engine's client index: how many of its known_carers, the first ones, the client has
+  // met; those after are covers who fit the week, new to the client.
+  std::vector<int> known_carers_met;
   // By the engine's carer (route) index: whose stretch it is.
   std::vector<std::string> route_carer_ids;
   // Visits kept as they are, with every carer they need and none the scheduler placed

@@ -3,9 +3,11 @@
 #include "services/scheduling/autoschedule_model.h"
 
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "common/time/time.h"
 #include "gmock/gmock.h"
@@ -22,6 +24,7 @@ using ::testing::DoubleNear;
 using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::IsEmpty;
+using ::testing::Pair;
 using ::testing::Pointwise;
 using ::testing::UnorderedElementsAre;
 
@@ -332,6 +335,75 @@ TEST_F(AutoScheduleModelTest, NewFacesCostMoreForAClientWhoHasMetManyCarersThisF
   // The tenant's threshold.
   settings_.mutable_auto_schedule()->set_fortnight_carers_threshold(6);
   EXPECT_EQ(Build(input).problem.clients[0].unknown_carer_factor, 1);
+}
+
+// `details` not working on `weekdays` (1 Monday to 7 Sunday).
+rv1::CarerDetails Off(rv1::CarerDetails details, std::vector<int> weekdays) {
+  auto& weekly = *details.mutable_availability()->mutable_weekly();
+  for (int i = weekly.size() - 1; i >= 0; --i) {
+    if (absl::c_linear_search(weekdays, static_cast<int>(weekly[i].day()))) {
+      weekly.DeleteSubrange(i, 1);
+    }
+  }
+  return details;
+}
+
+TEST_F(AutoScheduleModelTest, ANewFaceWhoCanComeBackOnTheRegularsOtherDaysOffCostsLess) {
+  AutoScheduleInput input = Input();
+  // Edna's 09:00 call was Reg's yesterday. Reg is off today (a Tuesday), Thursday and Saturday.
+  input.carers["car_reg"] = Off(Carer("car_reg", 2, {{7, 13}}), {2, 4, 6});
+  input.history = {Visited("car_reg", 1)};
+  input.visits = {Visit("vis_today", 9)};
+  // Edna lives 2 km north. New to her, by distance from her: Ann and Fay at her door, but Ann
+  // is off on Thursdays and Saturdays, and Fay on Saturdays and away this Thursday; Cat, Bob
+  // and Eve are free both days; Dee and Gus on Thursday only.
+  input.carers["car_ann"] = Off(Carer("car_ann", 2, {{7, 13}}), {4, 6});
+  input.carers["car_fay"] = Off(Carer("car_fay", 2, {{7, 13}}), {6});
+  rv1::Absence& away = *input.carers["car_fay"].add_absences();
+  away.set_state(rv1::ABSENCE_STATE_ACTIVE);
+  *away.mutable_start_time() = TimeToProto(At(0, 0, 2));
+  *away.mutable_end_time() = TimeToProto(At(0, 0, 3));
+  input.carers["car_cat"] = Carer("car_cat", 3, {{7, 13}});
+  input.carers["car_bob"] = Carer("car_bob", -0.5, {{7, 13}});
+  input.carers["car_eve"] = Carer("car_eve", 8, {{7, 13}});
+  input.carers["car_dee"] = Off(Carer("car_dee", 6, {{7, 13}}), {6});
+  input.carers["car_gus"] = Off(Carer("car_gus", 10, {{7, 13}}), {6});
+  const SolverModel model = Build(input);
+  const solver::Client& edna = model.problem.clients[0];
+  std::map<std::string, double> known;
+  for (size_t i = 0; i < edna.known_carers.size(); ++i) {
+    known[model.route_carer_ids[edna.known_carers[i]]] = edna.known_carer_weights[i];
+  }
+  // Three for the one carer missing: most days first, then the nearest.
+  EXPECT_THAT(known, UnorderedElementsAre(Pair("car_cat", kCoverFamiliarity),
+                                          Pair("car_bob", kCoverFamiliarity),
+                                          Pair("car_eve", kCoverFamiliarity)));
+  EXPECT_THAT(model.known_carers_met, ElementsAre(0));  // Reg has no stretch today
+  // Cat costs the least of the new faces, and counts as one.
+  const AutoSchedulePlan plan = Solve(model);
+  ASSERT_EQ(plan.assignments.size(), 1u);
+  EXPECT_THAT(plan.assignments[0].carer_ids, ElementsAre("car_cat"));
+  EXPECT_EQ(plan.assignments[0].carers_new_to_client, 1);
+
+  // With Cat and Bob gone, the third is one free on Thursday only: half the days.
+  input.carers.erase("car_cat");
+  input.carers.erase("car_bob");
+  const SolverModel fewer = Build(input);
+  known.clear();
+  for (size_t i = 0; i < fewer.problem.clients[0].known_carers.size(); ++i) {
+    known[fewer.route_carer_ids[fewer.problem.clients[0].known_carers[i]]] =
+        fewer.problem.clients[0].known_carer_weights[i];
+  }
+  EXPECT_THAT(known, UnorderedElementsAre(Pair("car_eve", kCoverFamiliarity),
+                                          Pair("car_dee", kCoverFamiliarity / 2),
+                                          Pair("car_gus", kCoverFamiliarity / 2)));
+
+  // When Reg works today, no one is missing: no covers.
+  input.carers["car_reg"] = Off(Carer("car_reg", 2, {{7, 13}}), {4, 6});
+  const SolverModel staffed = Build(input);
+  ASSERT_EQ(staffed.problem.clients[0].known_carers.size(), 1u);
+  EXPECT_EQ(staffed.route_carer_ids[staffed.problem.clients[0].known_carers[0]], "car_reg");
+  EXPECT_THAT(staffed.known_carers_met, ElementsAre(1));
 }
 
 TEST_F(AutoScheduleModelTest, TheRotaRollsOverFromTheSameCallAWeekAndADayBefore) {
