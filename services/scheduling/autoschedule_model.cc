@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/algorithm/container.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/time/time.h"
@@ -166,6 +167,90 @@ class DaysAhead {
   absl::TimeZone zone_;
   std::map<std::pair<std::string, int>, std::vector<roster::Interval>> free_;
 };
+
+// What choosing covers reads of the day being modelled.
+struct CoverDay {
+  const AutoScheduleInput& input;
+  const std::vector<const rv1::CarerDetails*>& carers;                    // the active ones
+  const std::vector<solver::Carer>& stretches;                            // the model's routes
+  absl::FunctionRef<const std::vector<int>&(const std::string&)> routes;  // a carer's stretches
+  DaysAhead& days_ahead;
+};
+
+struct Cover {
+  const std::string* carer = nullptr;
+  double familiarity = 0;
+};
+
+// Covers who fit the week: a call's regulars will be off on some of the coming days (its short
+// days); a new face who could take the call then too can come back, where another would be one
+// more carer for the client to meet. Of the carers `new_to_client` with a stretch today that
+// can hold the call (skills, not excluded, the required gender), the `places` free on the most
+// short days, then whose homes are nearest the client by road, each known by kCoverFamiliarity
+// times the share of the short days they are free.
+std::vector<Cover> CoversWhoFitTheWeek(const CoverDay& day, const v1::Visit& visit,
+                                       const solver::Visit& mapped,
+                                       const std::vector<const rv1::CarerDetails*>& regulars,
+                                       const v1::Client* client,
+                                       absl::FunctionRef<bool(const std::string&)> new_to_client,
+                                       int places) {
+  const int call_minute = MinuteOfDay(StoredTime(visit.window_start()), day.input.zone);
+  const int length = visit.duration_minutes();
+  std::vector<int> short_days;  // days ahead when a regular is off
+  for (int ahead = 1; !regulars.empty() && ahead < kRotaDays; ++ahead) {
+    if (std::any_of(regulars.begin(), regulars.end(), [&](const rv1::CarerDetails* regular) {
+          return !day.days_ahead.Free(*regular, ahead, call_minute, length);
+        })) {
+      short_days.push_back(ahead);
+    }
+  }
+  if (short_days.empty()) return {};
+  struct Fitting {
+    int days = 0;
+    int travel = 0;  // minutes from home, by road
+    const std::string* carer = nullptr;
+  };
+  std::vector<Fitting> fitting;
+  for (const rv1::CarerDetails* details : day.carers) {
+    const rv1::Carer& carer = details->carer();
+    if (!new_to_client(carer.carer_id())) continue;
+    if (client != nullptr &&
+        (absl::c_linear_search(client->excluded_carer_ids(), carer.carer_id()) ||
+         (client->carer_gender_required() &&
+          client->preferred_carer_gender() != common::v1::GENDER_UNSPECIFIED &&
+          client->preferred_carer_gender() != carer.gender()))) {
+      continue;
+    }
+    const std::vector<int>& stretches = day.routes(carer.carer_id());
+    if (std::none_of(stretches.begin(), stretches.end(), [&](int route) {
+          const solver::Carer& stretch = day.stretches[route];
+          return (mapped.required_skills & ~stretch.skills) == 0 &&
+                 stretch.shift_start <= mapped.window_end &&
+                 mapped.window_start + mapped.duration <= stretch.shift_end;
+        })) {
+      continue;
+    }
+    Fitting cover{.carer = &carer.carer_id()};
+    for (int ahead : short_days) {
+      cover.days += day.days_ahead.Free(*details, ahead, call_minute, length);
+    }
+    if (cover.days == 0) continue;
+    cover.travel = EstimateTravel(carer.home(), visit.location(), rv1::TRAVEL_MODE_DRIVES,
+                                  day.input.settings->travel())
+                       .minutes;
+    fitting.push_back(cover);
+  }
+  std::sort(fitting.begin(), fitting.end(), [](const Fitting& a, const Fitting& b) {
+    return std::tuple(-a.days, a.travel, *a.carer) < std::tuple(-b.days, b.travel, *b.carer);
+  });
+  fitting.resize(std::min<size_t>(fitting.size(), places));
+  std::vector<Cover> covers;
+  for (const Fitting& f : fitting) {
+    covers.push_back(
+        {.carer = f.carer, .familiarity = kCoverFamiliarity * f.days / short_days.size()});
+  }
+  return covers;
+}
 
 }  // namespace
 
@@ -350,6 +435,11 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
   // client -> carer -> familiarity: covers who fit the week (kCoverFamiliarity), not yet met.
   std::map<int, std::map<std::string, double>> covers;
   DaysAhead days_ahead(input.date, input.zone);
+  const CoverDay cover_day{.input = input,
+                           .carers = carers,
+                           .stretches = problem.carers,
+                           .routes = routes,
+                           .days_ahead = days_ahead};
   // The visits to plan; a double-up one of whose carers a coordinator chose keeps that carer
   // (on the stretch that holds its planned start) and its planned start.
   for (const v1::Visit* visit : to_plan) {
@@ -421,74 +511,23 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
     }
     if (input.covers_who_fit_the_week && scheduled.empty() &&
         usual_people < mapped.carers_required) {
-      // Covers who fit the week: the call's regulars (its usual carers, working today or not)
-      // will be off on some of the coming days; a new face who could take the call then too
-      // can come back, where another would be one more carer for the client to meet.
+      // The call's regulars: its usual carers, working today or not.
       std::vector<const rv1::CarerDetails*> regulars;
       for (const Made& m : ranked) {
         if (static_cast<int>(regulars.size()) >= mapped.carers_required) break;
         auto it = input.carers.find(m.carer);
         if (it != input.carers.end()) regulars.push_back(&it->second);
       }
-      const int call_minute = MinuteOfDay(StoredTime(visit->window_start()), input.zone);
-      const int length = visit->duration_minutes();
-      std::vector<int> short_days;  // days ahead when a regular is off
-      for (int ahead = 1; !regulars.empty() && ahead < kRotaDays; ++ahead) {
-        if (std::any_of(regulars.begin(), regulars.end(), [&](const rv1::CarerDetails* regular) {
-              return !days_ahead.Free(*regular, ahead, call_minute, length);
-            })) {
-          short_days.push_back(ahead);
-        }
-      }
       const v1::Client* client = mapped.client >= 0 ? clients.at(visit->client_id()) : nullptr;
-      struct Cover {
-        int days = 0;
-        int travel = 0;  // minutes from home, by road
-        const std::string* carer = nullptr;
-      };
-      std::vector<Cover> fitting;
       const std::map<std::string, double>& met = familiarity[visit->client_id()];
-      for (const rv1::CarerDetails* details : carers) {
-        if (short_days.empty()) break;
-        const rv1::Carer& carer = details->carer();
-        if (made.count(carer.carer_id()) > 0 || met.count(carer.carer_id()) > 0) {
-          continue;
-        }
-        if (client != nullptr &&
-            (absl::c_linear_search(client->excluded_carer_ids(), carer.carer_id()) ||
-             (client->carer_gender_required() &&
-              client->preferred_carer_gender() != common::v1::GENDER_UNSPECIFIED &&
-              client->preferred_carer_gender() != carer.gender()))) {
-          continue;
-        }
-        const std::vector<int>& stretches = routes(carer.carer_id());
-        if (std::none_of(stretches.begin(), stretches.end(), [&](int route) {
-              const solver::Carer& stretch = problem.carers[route];
-              return (mapped.required_skills & ~stretch.skills) == 0 &&
-                     stretch.shift_start <= mapped.window_end &&
-                     mapped.window_start + mapped.duration <= stretch.shift_end;
-            })) {
-          continue;
-        }
-        Cover cover{.carer = &carer.carer_id()};
-        for (int ahead : short_days) {
-          cover.days += days_ahead.Free(*details, ahead, call_minute, length);
-        }
-        if (cover.days == 0) continue;
-        cover.travel = EstimateTravel(carer.home(), visit->location(), rv1::TRAVEL_MODE_DRIVES,
-                                      input.settings->travel())
-                           .minutes;
-        fitting.push_back(cover);
-      }
-      // Most of the days first, then the nearest home.
-      std::sort(fitting.begin(), fitting.end(), [](const Cover& a, const Cover& b) {
-        return std::tuple(-a.days, a.travel, *a.carer) < std::tuple(-b.days, b.travel, *b.carer);
-      });
-      fitting.resize(std::min<size_t>(
-          fitting.size(), kCoversPerMissingCarer * (mapped.carers_required - usual_people)));
-      for (const Cover& cover : fitting) {
+      auto new_to_client = [&](const std::string& carer) {
+        return made.count(carer) == 0 && met.count(carer) == 0;
+      };
+      for (const Cover& cover :
+           CoversWhoFitTheWeek(cover_day, *visit, mapped, regulars, client, new_to_client,
+                               kCoversPerMissingCarer * (mapped.carers_required - usual_people))) {
         double& known = covers[mapped.client][*cover.carer];
-        known = std::max(known, kCoverFamiliarity * cover.days / short_days.size());
+        known = std::max(known, cover.familiarity);
       }
     }
     bool placeable = true;
