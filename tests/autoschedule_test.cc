@@ -24,6 +24,7 @@ using ::homecare::testing::kSunrise;
 using ::homecare::testing::Stub;
 using ::homecare::testing::ViolatedFields;
 using ::testing::ElementsAre;
+using ::testing::Ge;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
@@ -94,7 +95,17 @@ TEST_F(AutoScheduleTest, ASmallDayIsPlannedAndAppliedThroughTheAssignmentRules) 
   const Streamed run = Run(Tuesday());
   ASSERT_THAT(run.status, GrpcOk());
   ASSERT_TRUE(run.plan.has_value());
-  EXPECT_THAT(run.progress, Not(IsEmpty())) << "progress every half second";
+  // The search's reports every half second, then one as the plan is written (and more every
+  // half second while it is).
+  ASSERT_THAT(run.progress, SizeIs(Ge(2)));
+  EXPECT_EQ(run.progress.front().phase(), sv1::AUTO_SCHEDULE_PHASE_SOLVING);
+  const sv1::AutoScheduleProgress& applying = run.progress.back();
+  EXPECT_EQ(applying.phase(), sv1::AUTO_SCHEDULE_PHASE_APPLYING);
+  EXPECT_EQ(applying.visits_to_apply(), 4);
+  EXPECT_GE(applying.visits_applied(), 0);
+  EXPECT_LE(applying.visits_applied(), 4);
+  EXPECT_GE(applying.elapsed_seconds(), run.progress.front().elapsed_seconds());
+  EXPECT_GT(applying.iterations(), 0) << "the search's final figures";
   EXPECT_THAT(run.plan->unassigned(), IsEmpty());
   ASSERT_THAT(run.plan->assignments(), SizeIs(4));
   std::map<std::string, std::vector<std::string>> planned;
@@ -232,6 +243,10 @@ TEST_F(AutoScheduleTest, ADryRunWritesNothingAndItsRetryAnswersTheFirstPlan) {
   ASSERT_THAT(first.status, GrpcOk());
   ASSERT_TRUE(first.plan.has_value());
   EXPECT_THAT(first.plan->assignments(), SizeIs(4));
+  ASSERT_THAT(first.progress, Not(IsEmpty()));
+  for (const sv1::AutoScheduleProgress& progress : first.progress) {
+    EXPECT_EQ(progress.phase(), sv1::AUTO_SCHEDULE_PHASE_SOLVING) << "nothing applied";
+  }
   for (const auto& [visit, carers] : TuesdaysCarers()) EXPECT_THAT(carers, IsEmpty()) << visit;
 
   const Streamed again = Run(request);
@@ -351,6 +366,8 @@ TEST_F(AutoScheduleTest, CarectlShowsTheProgressAndThePlan) {
   auto [applied, applied_output] =
       Carectl({"autoschedule", "--date", "2030-12-03", "--seconds", "1"});
   ASSERT_EQ(applied, 0) << applied_output;
+  EXPECT_THAT(applied_output, HasSubstr("applying the plan: "));
+  EXPECT_THAT(dry_output, Not(HasSubstr("applying")));
   EXPECT_THAT(applied_output, HasSubstr("4 visit(s) assigned, 0 not"));
   EXPECT_THAT(GetVisit(edna_.bed.at(3).visit_id()).carer_ids(), SizeIs(2));
   auto [bad, bad_output] = Carectl({"autoschedule", "--date", "2030-12-03", "--locality", "west"});

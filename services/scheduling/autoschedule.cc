@@ -1,5 +1,8 @@
 // Scheduling::AutoSchedule: load the day, build the engine's model, solve, apply.
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -8,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/request.h"
 #include "common/api/write.h"
+#include "common/concurrency/ticker.h"
 #include "common/ids/ids.h"
 #include "common/status/errors.h"
 #include "services/scheduling/autoschedule_model.h"
@@ -29,6 +33,8 @@ constexpr int64_t kAnyVersion = -1;
 // after another, a town's 3,024 visits took 5-6 s. This many apply side by side, each holding
 // one connection of the store's pool at a time, so that others' requests keep the rest.
 constexpr int kApplyThreads = 4;
+// How often the call reports progress, searching and applying.
+constexpr absl::Duration kProgressInterval = absl::Milliseconds(500);
 
 // Runs `apply(i)` for every planned visit on kApplyThreads threads. All the visits whose first
 // carer is one carer go to one thread, in the plan's order, so that writes to a carer's day
@@ -188,15 +194,17 @@ absl::StatusOr<v1::SchedulePlan> Scheduling::SolveAndApply(const std::string& te
   options.time_limit_seconds = seconds;
   options.threads = run.threads;
   options.stop = run.stop;
-  options.progress_interval_seconds = 0.5;
-  options.on_progress = [&run](const solver::Progress& progress) {
-    if (!run.on_progress) return;
-    v1::AutoScheduleProgress update;
-    update.set_iterations(progress.iterations);
-    update.set_best_objective(progress.best_objective);
-    update.set_unassigned_visits(progress.unassigned_visits);
-    update.set_elapsed_seconds(progress.seconds);
-    run.on_progress(update);
+  options.progress_interval_seconds = absl::ToDoubleSeconds(kProgressInterval);
+  // The search's last report, repeated while the plan is written.
+  v1::AutoScheduleProgress searched;
+  searched.set_phase(v1::AUTO_SCHEDULE_PHASE_SOLVING);
+  const auto search_began = std::chrono::steady_clock::now();
+  options.on_progress = [&run, &searched](const solver::Progress& progress) {
+    searched.set_iterations(progress.iterations);
+    searched.set_best_objective(progress.best_objective);
+    searched.set_unassigned_visits(progress.unassigned_visits);
+    searched.set_elapsed_seconds(progress.seconds);
+    if (run.on_progress) run.on_progress(searched);
   };
   absl::StatusOr<solver::Solution> solution = solver::Solve(model->problem, options);
   if (!solution.ok()) return solution.status();
@@ -206,6 +214,25 @@ absl::StatusOr<v1::SchedulePlan> Scheduling::SolveAndApply(const std::string& te
   AutoSchedulePlan planned = PlanFromSolution(*model, *solution);
 
   if (!request.dry_run()) {
+    // Writing a town's plan takes seconds: the caller hears that it has begun, then how far
+    // it has gone.
+    std::atomic<int> visits_applied{0};
+    std::optional<Ticker> applying;
+    if (run.on_progress) {
+      auto report = [&run, &visits_applied, search_began,
+                     report = searched,  // Solve has returned: nothing writes `searched` now
+                     to_apply = static_cast<int>(planned.assignments.size())]() mutable {
+        report.set_phase(v1::AUTO_SCHEDULE_PHASE_APPLYING);
+        report.set_visits_to_apply(to_apply);
+        report.set_visits_applied(visits_applied.load(std::memory_order_relaxed));
+        report.set_elapsed_seconds(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - search_began).count());
+        run.on_progress(report);
+      };
+      report();
+      applying.emplace(std::chrono::steady_clock::now(),
+                       absl::ToChronoNanoseconds(kProgressInterval), std::move(report));
+    }
     // As a coordinator would, in two steps so that carers who swap visits do not refuse each
     // other: first the scheduler's carers come off each visit the plan moves or gives to
     // others; then each visit gets its planned start if it moved, and its carers, checked by
@@ -239,6 +266,7 @@ absl::StatusOr<v1::SchedulePlan> Scheduling::SolveAndApply(const std::string& te
       if (refusals[i].empty()) {
         outcomes[i] = ApplyPlanned(tenant_id, planned.assignments[i], request.request_id());
       }
+      visits_applied.fetch_add(1, std::memory_order_relaxed);
     });
     std::vector<PlannedVisit> applied;
     for (size_t i = 0; i < planned.assignments.size(); ++i) {
@@ -275,6 +303,7 @@ absl::StatusOr<v1::SchedulePlan> Scheduling::SolveAndApply(const std::string& te
       planned.unassigned.push_back({visit.visit_id, std::string(done.message())});
     }
     planned.assignments = std::move(applied);
+    if (applying.has_value()) applying->Stop();
   }
   v1::SchedulePlan plan = PlanToProto(planned);
   if (!request.request_id().empty()) {

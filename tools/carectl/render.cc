@@ -532,6 +532,11 @@ std::string RenderAutoScheduleUpdate(const sv1::AutoScheduleUpdate& update,
                                      const Directory& directory) {
   if (update.has_progress()) {
     const sv1::AutoScheduleProgress& progress = update.progress();
+    if (progress.phase() == sv1::AUTO_SCHEDULE_PHASE_APPLYING) {
+      return absl::StrFormat("%6.1fs  applying the plan: %d of %d visits written\n",
+                             progress.elapsed_seconds(), progress.visits_applied(),
+                             progress.visits_to_apply());
+    }
     if (progress.best_objective() == 0 && progress.iterations() == 0) {
       return absl::StrFormat("%6.1fs  building the first plan\n", progress.elapsed_seconds());
     }

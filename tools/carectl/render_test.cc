@@ -313,6 +313,12 @@ TEST(RenderTest, AutoScheduleShowsProgressThenThePlan) {
   update.mutable_progress()->set_unassigned_visits(1);
   EXPECT_EQ(RenderAutoScheduleUpdate(update, London()),
             "   2.0s  120 iterations  best 345.2  1 unassigned\n");
+  update.mutable_progress()->set_elapsed_seconds(10.5);
+  update.mutable_progress()->set_phase(sv1::AUTO_SCHEDULE_PHASE_APPLYING);
+  update.mutable_progress()->set_visits_applied(1200);
+  update.mutable_progress()->set_visits_to_apply(3024);
+  EXPECT_EQ(RenderAutoScheduleUpdate(update, London()),
+            "  10.5s  applying the plan: 1200 of 3024 visits written\n");
   sv1::SchedulePlan& plan = *update.mutable_plan();
   sv1::PlannedAssignment& assignment = *plan.add_assignments();
   assignment.set_visit_id("vis_1");

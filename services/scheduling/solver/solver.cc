@@ -5,14 +5,14 @@
 #include <barrier>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/concurrency/ticker.h"
 #include "services/scheduling/solver/plan.h"
 #include "services/scheduling/solver/search.h"
 #include "services/scheduling/solver/task_model.h"
@@ -248,30 +248,13 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     return progress;
   };
-  std::mutex ticker_mutex;
-  std::condition_variable ticker_wake;
-  bool solved = false;
-  std::thread ticker;
+  std::optional<Ticker> ticker;
   if (ticking) {
-    ticker = std::thread([&] {
-      const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-          std::chrono::duration<double>(options.progress_interval_seconds));
-      std::unique_lock<std::mutex> lock(ticker_mutex);
-      for (auto next = begin + interval;; next += interval) {
-        if (ticker_wake.wait_until(lock, next, [&] { return solved; })) return;
-        options.on_progress(published());
-      }
-    });
+    ticker.emplace(begin,
+                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                       std::chrono::duration<double>(options.progress_interval_seconds)),
+                   [&] { options.on_progress(published()); });
   }
-  auto stop_ticker = [&] {
-    if (!ticker.joinable()) return;
-    {
-      std::lock_guard<std::mutex> lock(ticker_mutex);
-      solved = true;
-    }
-    ticker_wake.notify_one();
-    ticker.join();
-  };
 
   const TaskModel model(problem, options.weights);
   const SearchContext context(model);
@@ -358,7 +341,7 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const SolveOptions& optio
     searches[0]->PolishWhole(exchange, budget);
   }
   if (ticking) {
-    stop_ticker();
+    ticker->Stop();
     Progress last = published();
     last.has_plan = true;
     last.best_objective = exchange.cost();
