@@ -161,15 +161,22 @@ int Main() {
     auto stream = scheduling->AutoSchedule(&c, request);
     sv1::AutoScheduleUpdate update;
     // Where the call's time goes: before the first progress report is loading the day and
-    // building the model; after the last, the end of the solve and applying the plan.
-    double first_progress = -1, last_progress = -1, last_elapsed = 0;
+    // building the model; the search's reports say how long it searched; from the first
+    // APPLYING report to the plan is writing it. And the longest silence on the stream.
+    double first_progress = -1, searched = 0, applying_from = -1, last_heard = 0, silence = 0;
     while (stream->Read(&update)) {
+      const double now = Since(solving);
+      if (first_progress >= 0) silence = std::max(silence, now - last_heard);
+      last_heard = now;
       if (update.has_plan()) plan = update.plan();
       if (update.has_progress()) {
-        last_progress = Since(solving);
-        if (first_progress < 0)
-          first_progress = last_progress - update.progress().elapsed_seconds();
-        last_elapsed = update.progress().elapsed_seconds();
+        const sv1::AutoScheduleProgress& progress = update.progress();
+        if (first_progress < 0) first_progress = now - progress.elapsed_seconds();
+        if (progress.phase() == sv1::AUTO_SCHEDULE_PHASE_APPLYING) {
+          if (applying_from < 0) applying_from = now;
+        } else {
+          searched = progress.elapsed_seconds();
+        }
       }
     }
     if (!Ok("AutoSchedule", [&] { return stream->Finish(); })) return false;
@@ -178,9 +185,9 @@ int Main() {
                 plan.assignments_size(), plan.unassigned_size(), total,
                 absl::GetFlag(FLAGS_solve_seconds));
     std::printf(
-        "  %.1f s loading the day and building the model, last progress at %.1f s of solving, "
-        "%.1f s from it to the plan (solve's end and applying)\n",
-        first_progress, last_elapsed, total - last_progress);
+        "  %.1f s loading the day and building the model, %.1f s searching, %.1f s applying "
+        "the plan (from its first report); at most %.2f s between updates on the stream\n",
+        first_progress, searched, applying_from < 0 ? 0 : total - applying_from, silence);
     std::map<std::string, int> reasons;
     for (const sv1::UnassignedVisit& visit : plan.unassigned()) ++reasons[visit.reason()];
     for (const auto& [reason, count] : reasons) std::printf("  %d: %s\n", count, reason.c_str());
