@@ -1,6 +1,7 @@
 #include "services/scheduling/autoschedule_model.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
@@ -8,6 +9,7 @@
 #include <utility>
 
 #include "absl/algorithm/container.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -140,18 +142,30 @@ bool StaffedFully(const v1::Visit& visit) {
 // availability less the absences the roster gave: each carer's day is read once.
 class DaysAhead {
  public:
+  // A call's start and end on each day ahead (1 to kRotaDays - 1; 0 is today, unused).
+  using CallTimes = std::array<std::pair<absl::Time, absl::Time>, kRotaDays>;
+
   DaysAhead(absl::CivilDay date, absl::TimeZone zone) : date_(date), zone_(zone) {}
 
-  bool Free(const rv1::CarerDetails& carer, int days_ahead, int minute_of_day, int minutes) {
-    const absl::CivilDay day = date_ + days_ahead;
-    auto [it, added] = free_.try_emplace({carer.carer().carer_id(), days_ahead});
+  CallTimes TimesOf(int minute_of_day, int minutes) const {
+    CallTimes times;
+    for (int ahead = 1; ahead < kRotaDays; ++ahead) {
+      const absl::Time start =
+          LocalToInstant(absl::CivilSecond(date_ + ahead) + minute_of_day * 60, zone_);
+      times[ahead] = {start, start + absl::Minutes(minutes)};
+    }
+    return times;
+  }
+
+  bool Free(const rv1::CarerDetails& carer, int days_ahead, const CallTimes& times) {
+    auto [it, added] = free_.try_emplace({&carer, days_ahead});
     if (added) {
+      const absl::CivilDay day = date_ + days_ahead;
       // A call late in the evening may run past midnight.
       it->second = roster::AvailableIntervals(carer.availability(), zone_, DayStart(day, zone_),
                                               DayStart(day + 1, zone_) + absl::Hours(12));
     }
-    const absl::Time start = LocalToInstant(absl::CivilSecond(day) + minute_of_day * 60, zone_);
-    const absl::Time end = start + absl::Minutes(minutes);
+    const auto [start, end] = times[days_ahead];
     if (std::none_of(it->second.begin(), it->second.end(), [&](const roster::Interval& free) {
           return free.start <= start && end <= free.end;
         })) {
@@ -165,15 +179,21 @@ class DaysAhead {
  private:
   absl::CivilDay date_;
   absl::TimeZone zone_;
-  std::map<std::pair<std::string, int>, std::vector<roster::Interval>> free_;
+  absl::flat_hash_map<std::pair<const rv1::CarerDetails*, int>, std::vector<roster::Interval>>
+      free_;
+};
+
+// A carer who might cover, with their stretches today: read once for every call.
+struct CoverCandidate {
+  const rv1::CarerDetails* details = nullptr;
+  const std::vector<int>* stretches = nullptr;  // indices into the model's routes
 };
 
 // What choosing covers reads of the day being modelled.
 struct CoverDay {
   const AutoScheduleInput& input;
-  const std::vector<const rv1::CarerDetails*>& carers;                    // the active ones
-  const std::vector<solver::Carer>& stretches;                            // the model's routes
-  absl::FunctionRef<const std::vector<int>&(const std::string&)> routes;  // a carer's stretches
+  const std::vector<CoverCandidate>& candidates;  // the active carers
+  const std::vector<solver::Carer>& stretches;    // the model's routes
   DaysAhead& days_ahead;
 };
 
@@ -194,12 +214,12 @@ std::vector<Cover> CoversWhoFitTheWeek(const CoverDay& day, const v1::Visit& vis
                                        const v1::Client* client,
                                        absl::FunctionRef<bool(const std::string&)> new_to_client,
                                        int places) {
-  const int call_minute = MinuteOfDay(StoredTime(visit.window_start()), day.input.zone);
-  const int length = visit.duration_minutes();
+  const DaysAhead::CallTimes times = day.days_ahead.TimesOf(
+      MinuteOfDay(StoredTime(visit.window_start()), day.input.zone), visit.duration_minutes());
   std::vector<int> short_days;  // days ahead when a regular is off
   for (int ahead = 1; !regulars.empty() && ahead < kRotaDays; ++ahead) {
     if (std::any_of(regulars.begin(), regulars.end(), [&](const rv1::CarerDetails* regular) {
-          return !day.days_ahead.Free(*regular, ahead, call_minute, length);
+          return !day.days_ahead.Free(*regular, ahead, times);
         })) {
       short_days.push_back(ahead);
     }
@@ -211,8 +231,8 @@ std::vector<Cover> CoversWhoFitTheWeek(const CoverDay& day, const v1::Visit& vis
     const std::string* carer = nullptr;
   };
   std::vector<Fitting> fitting;
-  for (const rv1::CarerDetails* details : day.carers) {
-    const rv1::Carer& carer = details->carer();
+  for (const CoverCandidate& candidate : day.candidates) {
+    const rv1::Carer& carer = candidate.details->carer();
     if (!new_to_client(carer.carer_id())) continue;
     if (client != nullptr &&
         (absl::c_linear_search(client->excluded_carer_ids(), carer.carer_id()) ||
@@ -221,8 +241,7 @@ std::vector<Cover> CoversWhoFitTheWeek(const CoverDay& day, const v1::Visit& vis
           client->preferred_carer_gender() != carer.gender()))) {
       continue;
     }
-    const std::vector<int>& stretches = day.routes(carer.carer_id());
-    if (std::none_of(stretches.begin(), stretches.end(), [&](int route) {
+    if (std::none_of(candidate.stretches->begin(), candidate.stretches->end(), [&](int route) {
           const solver::Carer& stretch = day.stretches[route];
           return (mapped.required_skills & ~stretch.skills) == 0 &&
                  stretch.shift_start <= mapped.window_end &&
@@ -232,7 +251,7 @@ std::vector<Cover> CoversWhoFitTheWeek(const CoverDay& day, const v1::Visit& vis
     }
     Fitting cover{.carer = &carer.carer_id()};
     for (int ahead : short_days) {
-      cover.days += day.days_ahead.Free(*details, ahead, call_minute, length);
+      cover.days += day.days_ahead.Free(*candidate.details, ahead, times);
     }
     if (cover.days == 0) continue;
     cover.travel = EstimateTravel(carer.home(), visit.location(), rv1::TRAVEL_MODE_DRIVES,
@@ -435,10 +454,13 @@ absl::StatusOr<SolverModel> BuildSolverModel(const AutoScheduleInput& input) {
   // client -> carer -> familiarity: covers who fit the week (kCoverFamiliarity), not yet met.
   std::map<int, std::map<std::string, double>> covers;
   DaysAhead days_ahead(input.date, input.zone);
+  std::vector<CoverCandidate> cover_candidates;
+  for (const rv1::CarerDetails* details : carers) {
+    cover_candidates.push_back({details, &routes(details->carer().carer_id())});
+  }
   const CoverDay cover_day{.input = input,
-                           .carers = carers,
+                           .candidates = cover_candidates,
                            .stretches = problem.carers,
-                           .routes = routes,
                            .days_ahead = days_ahead};
   // The visits to plan; a double-up one of whose carers a coordinator chose keeps that carer
   // (on the stretch that holds its planned start) and its planned start.
