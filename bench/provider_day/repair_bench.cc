@@ -160,22 +160,22 @@ int Main() {
     context(c, 600);
     auto stream = scheduling->AutoSchedule(&c, request);
     sv1::AutoScheduleUpdate update;
-    // Where the call's time goes: before the first progress report is loading the day and
-    // building the model; the search's reports say how long it searched; from the first
-    // APPLYING report to the plan is writing it. And the longest silence on the stream.
-    double first_progress = -1, searched = 0, applying_from = -1, last_heard = 0, silence = 0;
+    // Where the call's time goes: the search's last report says when it ended (loading the
+    // day and building the model came first); from the first APPLYING report to the plan is
+    // writing it. And the stream's silences: before the first report and between two.
+    double first_heard = -1, searched_until = 0, applying_from = -1, last_heard = 0, silence = 0;
     while (stream->Read(&update)) {
       const double now = Since(solving);
-      if (first_progress >= 0) silence = std::max(silence, now - last_heard);
+      if (first_heard < 0) first_heard = now;
+      silence = std::max(silence, now - last_heard);
       last_heard = now;
       if (update.has_plan()) plan = update.plan();
       if (update.has_progress()) {
         const sv1::AutoScheduleProgress& progress = update.progress();
-        if (first_progress < 0) first_progress = now - progress.elapsed_seconds();
-        if (progress.phase() == sv1::AUTO_SCHEDULE_PHASE_APPLYING) {
-          if (applying_from < 0) applying_from = now;
-        } else {
-          searched = progress.elapsed_seconds();
+        if (progress.phase() == sv1::AUTO_SCHEDULE_PHASE_SOLVING) {
+          searched_until = progress.elapsed_seconds();
+        } else if (progress.phase() == sv1::AUTO_SCHEDULE_PHASE_APPLYING && applying_from < 0) {
+          applying_from = now;
         }
       }
     }
@@ -185,9 +185,9 @@ int Main() {
                 plan.assignments_size(), plan.unassigned_size(), total,
                 absl::GetFlag(FLAGS_solve_seconds));
     std::printf(
-        "  %.1f s loading the day and building the model, %.1f s searching, %.1f s applying "
-        "the plan (from its first report); at most %.2f s between updates on the stream\n",
-        first_progress, searched, applying_from < 0 ? 0 : total - applying_from, silence);
+        "  the search ended %.1f s into the call (loading the day first), then %.1f s applying "
+        "the plan; the first report after %.2f s, at most %.2f s without one\n",
+        searched_until, applying_from < 0 ? 0 : total - applying_from, first_heard, silence);
     std::map<std::string, int> reasons;
     for (const sv1::UnassignedVisit& visit : plan.unassigned()) ++reasons[visit.reason()];
     for (const auto& [reason, count] : reasons) std::printf("  %d: %s\n", count, reason.c_str());

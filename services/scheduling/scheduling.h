@@ -109,7 +109,7 @@ class Scheduling {
   static constexpr int kMaxSolveSeconds = 600;
   struct AutoScheduleRun {
     const std::atomic<bool>* stop = nullptr;
-    // Every half second from the engine's thread, the first plan's building included.
+    // At once and every 0.4 s until the plan, from a thread of the call's or the engine's.
     std::function<void(const v1::AutoScheduleProgress&)> on_progress;
     // Names this solve's lease (the replica and the call), unique per call.
     std::string lease_token;

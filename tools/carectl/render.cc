@@ -532,6 +532,9 @@ std::string RenderAutoScheduleUpdate(const sv1::AutoScheduleUpdate& update,
                                      const Directory& directory) {
   if (update.has_progress()) {
     const sv1::AutoScheduleProgress& progress = update.progress();
+    if (progress.phase() == sv1::AUTO_SCHEDULE_PHASE_LOADING) {
+      return absl::StrFormat("%6.1fs  loading the day\n", progress.elapsed_seconds());
+    }
     if (progress.phase() == sv1::AUTO_SCHEDULE_PHASE_APPLYING) {
       return absl::StrFormat("%6.1fs  applying the plan: %d of %d visits written\n",
                              progress.elapsed_seconds(), progress.visits_applied(),

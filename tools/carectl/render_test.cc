@@ -305,6 +305,9 @@ TEST(RenderTest, ARotaAsATableAndWithTheDoorDetails) {
 
 TEST(RenderTest, AutoScheduleShowsProgressThenThePlan) {
   sv1::AutoScheduleUpdate update;
+  update.mutable_progress()->set_phase(sv1::AUTO_SCHEDULE_PHASE_LOADING);
+  EXPECT_EQ(RenderAutoScheduleUpdate(update, London()), "   0.0s  loading the day\n");
+  update.mutable_progress()->set_phase(sv1::AUTO_SCHEDULE_PHASE_SOLVING);
   update.mutable_progress()->set_elapsed_seconds(0.5);
   EXPECT_EQ(RenderAutoScheduleUpdate(update, London()), "   0.5s  building the first plan\n");
   update.mutable_progress()->set_elapsed_seconds(2);
