@@ -60,9 +60,9 @@ void ApplySideBySide(const std::vector<PlannedVisit>& visits,
   for (std::thread& thread : threads) thread.join();
 }
 
-// The call's progress, at least every kProgressInterval from its start to the plan: LOADING
-// until the search's first report, then the search's own reports (SOLVING, from the engine's
-// ticker), then APPLYING while the plan is written. Elapsed seconds count from the start.
+// The call's progress, at once and then every kProgressInterval until the plan: LOADING until
+// the search begins, then the search's own reports (SOLVING, from the engine's ticker), then
+// APPLYING while the plan is written. Elapsed seconds count from the call's start.
 class ProgressReports {
  public:
   explicit ProgressReports(const Scheduling::AutoScheduleRun& run)
