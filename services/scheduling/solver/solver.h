@@ -121,13 +121,16 @@ struct SolveOptions {
   // Wall-clock limit; 0 or less for none.
   double time_limit_seconds = 0;
   // Iterations each search thread runs; 0 for none. At least one limit (or a stop flag) is needed.
+  // With a budget, threads run in step, exchanging plans after every few hundred iterations, so
+  // that the plan does not depend on how they were scheduled; without one each thread trades
+  // with the others' best as its own epochs end and never waits for theirs.
   std::int64_t max_iterations = 0;
   int threads = 1;
   // Set from another thread to stop early; the best plan so far is returned.
   const std::atomic<bool>* stop = nullptr;
   // Called from one thread at a time: with progress_interval_seconds 0, after every exchange of
-  // plans (every few hundred iterations, which on a large problem can be seconds apart, and
-  // never while the first plan is built); otherwise every that many seconds from the start,
+  // plans (every few hundred iterations of a thread, which on a large problem can be seconds apart,
+  // and never while the first plan is built); otherwise every that many seconds from the start,
   // building included, from a thread of its own, and once more with the final plan.
   std::function<void(const Progress&)> on_progress;
   double progress_interval_seconds = 0;

@@ -620,6 +620,29 @@ TEST(SolverTest, WithAnIntervalReportsFromItsOwnThreadFromTheStartToTheFinalPlan
   EXPECT_LE(solution.stats.first_plan_seconds, solution.stats.seconds);
 }
 
+TEST(SolverTest, WithoutAnIterationBudgetThreadsTradeTheBestAsTheirOwnEpochsEnd) {
+  // No budget: the two threads do not wait for each other. With no interval, each report is
+  // one thread's trade with the exchange, which keeps the best of all.
+  const Problem problem = RandomProblem(8);
+  std::atomic<bool> stop{false};
+  SolveOptions options;
+  options.stop = &stop;
+  options.threads = 2;
+  std::vector<Progress> reports;
+  options.on_progress = [&](const Progress& progress) {
+    reports.push_back(progress);
+    if (reports.size() == 8) stop = true;
+  };
+  const Solution solution = SolveAndCheck(problem, options);
+  ASSERT_GE(reports.size(), 8u);
+  for (size_t i = 1; i < reports.size(); ++i) {
+    EXPECT_GE(reports[i].iterations, reports[i - 1].iterations);
+    EXPECT_LE(reports[i].best_objective, reports[i - 1].best_objective + 1e-9);
+  }
+  EXPECT_DOUBLE_EQ(reports.back().best_objective, solution.objective.weighted);
+  EXPECT_EQ(solution.stats.threads, 2);
+}
+
 TEST(SolverTest, ReportsProgressWithAFallingBest) {
   const Problem problem = RandomProblem(6);
   SolveOptions options = Budget(1000);
