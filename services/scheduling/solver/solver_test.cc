@@ -589,21 +589,25 @@ TEST(SolverTest, StopFlagEndsTheSearchWithAValidPlan) {
       Not(Contains(Field(&UnassignedVisit::reason, UnassignedReason::kNoFeasiblePosition))));
 }
 
-TEST(SolverTest, WithAnIntervalReportsFromItsOwnThreadFromTheStartToTheFinalPlan) {
-  const Problem problem = RandomProblem(7);
+// Solves with no limit but a stop flag, set by the `count`th progress report; `reports` gets
+// them all. on_progress is called from one thread at a time, so the list needs no lock.
+Solution SolveUntilReports(const Problem& problem, SolveOptions options, size_t count,
+                           std::vector<Progress>& reports) {
   std::atomic<bool> stop{false};
-  SolveOptions options;
   options.stop = &stop;
-  options.threads = 2;
-  options.progress_interval_seconds = 0.001;
-  // Called from one thread at a time, so the list needs no lock; the solve ends only when the
-  // fifth report sets the flag.
-  std::vector<Progress> reports;
   options.on_progress = [&](const Progress& progress) {
     reports.push_back(progress);
-    if (reports.size() == 5) stop = true;
+    if (reports.size() == count) stop = true;
   };
-  const Solution solution = SolveAndCheck(problem, options);
+  return SolveAndCheck(problem, options);
+}
+
+TEST(SolverTest, WithAnIntervalReportsFromItsOwnThreadFromTheStartToTheFinalPlan) {
+  SolveOptions options;
+  options.threads = 2;
+  options.progress_interval_seconds = 0.001;
+  std::vector<Progress> reports;
+  const Solution solution = SolveUntilReports(RandomProblem(7), options, 5, reports);
   ASSERT_GE(reports.size(), 6u);  // five ticks at least, then the final plan
   for (size_t i = 1; i < reports.size(); ++i) {
     EXPECT_GE(reports[i].iterations, reports[i - 1].iterations);
@@ -623,17 +627,10 @@ TEST(SolverTest, WithAnIntervalReportsFromItsOwnThreadFromTheStartToTheFinalPlan
 TEST(SolverTest, WithoutAnIterationBudgetThreadsTradeTheBestAsTheirOwnEpochsEnd) {
   // No budget: the two threads do not wait for each other. With no interval, each report is
   // one thread's trade with the exchange, which keeps the best of all.
-  const Problem problem = RandomProblem(8);
-  std::atomic<bool> stop{false};
   SolveOptions options;
-  options.stop = &stop;
   options.threads = 2;
   std::vector<Progress> reports;
-  options.on_progress = [&](const Progress& progress) {
-    reports.push_back(progress);
-    if (reports.size() == 8) stop = true;
-  };
-  const Solution solution = SolveAndCheck(problem, options);
+  const Solution solution = SolveUntilReports(RandomProblem(8), options, 8, reports);
   ASSERT_GE(reports.size(), 8u);
   for (size_t i = 1; i < reports.size(); ++i) {
     EXPECT_GE(reports[i].iterations, reports[i - 1].iterations);
